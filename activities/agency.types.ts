@@ -1,0 +1,144 @@
+// The contract between the birth-case workflow and the agency adapters. Workflow code imports this
+// file as types only. Every request carries an idempotency key derived from the workflow id and the
+// step (`${workflowId}:household`, `${workflowId}:household:r2` after a correction), never from time.
+
+export type Sex = 'M' | 'F';
+
+export interface PersonRef {
+  name: string;
+  idNumber: string;
+  hukouRegionCode: string;
+}
+
+export interface BirthCertificateRequest {
+  idempotencyKey: string;
+  caseId: string;
+  hospitalId: string;
+  newborn: { name: string; sex: Sex; birthAt: string; birthWeightGrams: number };
+  mother: PersonRef;
+  father: PersonRef | null;
+}
+export interface BirthCertificateResult { certificateNumber: string }
+
+export interface VaccinationRequest {
+  idempotencyKey: string;
+  caseId: string;
+  hospitalId: string;
+  newborn: { name: string | null; sex: Sex; birthAt: string };
+  mother: PersonRef;
+  /** birth doses given in hospital */
+  dosesGiven: Array<'HepB-1' | 'BCG'>;
+}
+export interface VaccinationResult {
+  certificateNumber: string;
+  nextDoses: Array<{ vaccine: string; dueOn: string }>;
+}
+
+export interface HouseholdRequest {
+  idempotencyKey: string;
+  caseId: string;
+  birthCertificateNumber: string;
+  newborn: { name: string; sex: Sex; birthAt: string };
+  mother: PersonRef;
+  father: PersonRef | null;
+  married: boolean;
+  householdOf: 'mother' | 'father';
+}
+/** Registered at once, or routed to an officer's manual review (decided later, see getHouseholdRegistration). */
+export type HouseholdOutcome =
+  | { outcome: 'registered'; citizenId: string; regionCode: string }
+  | { outcome: 'under_review'; reviewId: string; reason: string }
+  | { outcome: 'refused'; reason: string };
+
+export interface MedicalInsuranceRequest {
+  idempotencyKey: string;
+  caseId: string;
+  childCitizenId: string;
+  childName: string;
+  birthAt: string;
+  birthOrder: number;
+  /** YYYY-MM-DD, Asia/Shanghai */
+  enrolledOn: string;
+}
+export interface MedicalInsuranceResult {
+  enrolmentNumber: string;
+  enrolledOn: string;
+  /** yuan, the yearly individual premium */
+  premium: number;
+  waived: boolean;
+}
+
+export interface SocialSecurityCardRequest {
+  idempotencyKey: string;
+  caseId: string;
+  childCitizenId: string;
+  childName: string;
+  enrolmentNumber: string;
+  delivery: { method: 'ems' | 'pickup'; address: string | null; recipient: 'mother' | 'father' };
+}
+export type SocialSecurityCardStatus =
+  | { state: 'in_production'; applicationNumber: string }
+  | { state: 'posted'; applicationNumber: string; cardNumber: string; trackingNumber: string };
+
+export interface SmsRequest {
+  idempotencyKey: string;
+  caseId: string;
+  phone: string;
+  template: SmsTemplate;
+  params: Record<string, string>;
+}
+export type SmsTemplate =
+  | 'case_accepted'
+  | 'action_required'
+  | 'service_completed'
+  | 'case_completed'
+  | 'deadline_approaching';
+
+/**
+ * ApplicationFailure `type`s the adapters raise. Business outcomes are non-retryable; transport trouble
+ * (5xx, timeouts, refused or dropped connections) is thrown as a plain retryable error.
+ */
+export const AgencyFailureType = {
+  /** 不予受理: final refusal. details[0]: { agency, reason } */
+  Refused: 'AgencyRefused',
+  /** 补正告知: every wrong item at once. details[0]: { agency, items: [{path, message}], dueAt } */
+  CorrectionRequired: 'AgencyCorrectionRequired',
+} as const;
+
+export interface CorrectionItem { path: string; message: string }
+export interface CorrectionDetails { agency: string; items: CorrectionItem[]; dueAt: string | null }
+export interface RefusalDetails { agency: string; reason: string }
+
+/** What the worker registers; the workflow proxies these with each agency's retry policy. */
+export interface AgencyActivities {
+  issueBirthCertificate(req: BirthCertificateRequest): Promise<BirthCertificateResult>;
+  createVaccinationRecord(req: VaccinationRequest): Promise<VaccinationResult>;
+  registerHousehold(req: HouseholdRequest): Promise<HouseholdOutcome>;
+  /** Re-reads a registration by its idempotency key: after a review decision, the ID issued. */
+  getHouseholdRegistration(req: { idempotencyKey: string }): Promise<HouseholdOutcome>;
+  enrolMedicalInsurance(req: MedicalInsuranceRequest): Promise<MedicalInsuranceResult>;
+  applySocialSecurityCard(req: SocialSecurityCardRequest): Promise<SocialSecurityCardStatus>;
+  getSocialSecurityCardStatus(req: { idempotencyKey: string }): Promise<SocialSecurityCardStatus>;
+  sendSms(req: SmsRequest): Promise<{ messageId: string }>;
+}
+
+// --- Added for the adapters and the mock agencies (issue 4) ---
+
+/** The six agencies, as named in fault settings, callbacks, activity options and record counts. */
+export const AGENCY_NAMES = [
+  'healthCommission',
+  'vaccination',
+  'publicSecurity',
+  'medicalSecurity',
+  'humanResources',
+  'sms',
+] as const;
+export type AgencyName = (typeof AGENCY_NAMES)[number];
+
+/**
+ * Not a business outcome: the request or the answer broke the agency protocol (HTTP 400, 404, an
+ * idempotency key reused with another payload (409), an answer of the wrong shape). A bug on one side;
+ * retrying does not help, so adapters throw it non-retryable. details[0]: { agency, operation, status, code }
+ */
+export const AgencyProtocolFailureType = 'AgencyProtocolError' as const;
+export interface ProtocolFailureDetails { agency: AgencyName; operation: string; status: number | null; code: string | null }

@@ -1,0 +1,74 @@
+// What each reader sees of a case. The clerk of the case's hospital sees it in full; parents see it
+// masked (no full names, IDs or phones; result numbers in part; benefits in full).
+import type { BirthCaseState } from '../workflows/birth-case.contract';
+import type { ServiceKey } from '../domain/case.schemas';
+import type { CaseEvent, ServiceState } from '../domain/case-state';
+import { maskIdNumber, maskName, maskNumber, maskPhone } from '../domain/masking';
+
+type ServiceView = { status: ServiceState['status']; result?: Record<string, unknown>; review?: { agency: string; reason: string }; reason?: string };
+
+function serviceView(s: ServiceState, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): ServiceView {
+  const view: ServiceView = { status: s.status };
+  // Contract: a result once completed; the card also while it waits (its application number).
+  if (s.result && (s.status === 'completed' || s.status === 'submitted')) view.result = maskResult ? maskResult(s.result) : s.result;
+  if (s.review && s.status === 'under_review') view.review = { agency: s.review.agency, reason: s.review.reason };
+  if (s.reason && (s.status === 'refused' || s.status === 'skipped' || s.status === 'cancelled')) view.reason = s.reason;
+  return view;
+}
+
+function mapServices(state: BirthCaseState, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): Record<ServiceKey, ServiceView> {
+  const entries = (Object.entries(state.services) as Array<[ServiceKey, ServiceState]>).map(([k, s]) => [k, serviceView(s, maskResult)]);
+  return Object.fromEntries(entries) as Record<ServiceKey, ServiceView>;
+}
+
+export function clerkCaseView(state: BirthCaseState) {
+  const { application: a } = state;
+  return {
+    caseId: state.caseId,
+    status: state.status,
+    hospitalId: state.hospitalId,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    newborn: a.newborn,
+    mother: a.mother,
+    father: a.father,
+    married: a.married,
+    householdOf: a.householdOf,
+    delivery: a.delivery,
+    requestedServices: a.services,
+    services: mapServices(state),
+    benefits: state.benefits,
+    actionsRequired: state.actionsRequired,
+  };
+}
+
+const maskResultNumbers = (r: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(
+    Object.entries(r).map(([k, v]) => {
+      if (typeof v !== 'string') return [k, v];
+      if (k === 'citizenId') return [k, maskIdNumber(v)];
+      if (k === 'trackingNumber') return [k, v]; // parents need the EMS number to follow the post
+      if (/number$/i.test(k)) return [k, maskNumber(v)];
+      return [k, v];
+    }),
+  );
+
+export function parentCaseView(state: BirthCaseState) {
+  const { application: a } = state;
+  return {
+    caseId: state.caseId,
+    status: state.status,
+    createdAt: state.createdAt,
+    updatedAt: state.updatedAt,
+    newborn: { name: a.newborn.name ? maskName(a.newborn.name) : null, sex: a.newborn.sex, birthAt: a.newborn.birthAt },
+    mother: { name: maskName(a.mother.name), phone: maskPhone(a.mother.phone) },
+    delivery: { method: a.delivery.method, recipient: a.delivery.recipient },
+    services: mapServices(state, maskResultNumbers),
+    benefits: state.benefits,
+    actionsRequired: state.actionsRequired,
+  };
+}
+
+export function auditView(events: readonly CaseEvent[]) {
+  return { entries: events.map(({ data: _data, ...entry }) => entry) };
+}

@@ -1,0 +1,173 @@
+// Clerk routes: start, list, read, audit, correct and cancel cases of the clerk's own hospital.
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { z } from 'zod';
+import { CancelRequest, CaseCreateRequest, CorrectionRequest, toValidationIssues } from '../domain/case.schemas';
+import type { Actor } from '../domain/case-state';
+import type { Config } from '../infra/config';
+import {
+  BIRTH_CASE_TASK_QUEUE,
+  BIRTH_CASE_WORKFLOW_TYPE,
+  birthCaseWorkflowId,
+  cancelCase,
+  caseIdFromWorkflowId,
+  CaseSearchAttributes,
+  correctCase,
+  getCaseState,
+} from '../workflows/birth-case.contract';
+import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
+import { applyCorrection } from '../workflows/corrections';
+import { requireStaff } from './auth';
+import type { StaffClaims } from './auth';
+import { auditView, clerkCaseView } from './case-views';
+import { CASE_ID_PATTERN, caseIdFor, hashTrackingSecret, newTrackingCode } from './case-identity';
+import { ApiError, notFound } from './errors';
+import { parseBody } from './validation';
+
+export interface CaseRoutesDeps {
+  client: Client;
+  config: Config;
+  /** the clock the age and future-date rules read; tests may fix it */
+  now: () => Date;
+}
+
+const staffActor = (s: StaffClaims): Actor => ({ role: s.role, id: s.sub });
+
+/** Reads a case the caller may see: clerks only their hospital's (others get 404: existence must not leak). */
+export async function loadCase(client: Client, caseId: string, staff?: StaffClaims): Promise<BirthCaseState> {
+  if (!CASE_ID_PATTERN.test(caseId)) throw notFound();
+  const state = await client.workflow.getHandle(birthCaseWorkflowId(caseId)).query(getCaseState);
+  if (staff?.role === 'clerk' && state.hospitalId !== staff.hospitalId) throw notFound();
+  return state;
+}
+
+const ListQuery = z.strictObject({
+  status: z.enum(['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']).optional(),
+  bornFrom: z.iso.date().optional(),
+  bornTo: z.iso.date().optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  pageToken: z.string().max(2000).optional(),
+});
+
+export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
+  const router = Router();
+  const clerkOnly = requireStaff(config.JWT_SECRET, 'clerk');
+  const staffReaders = requireStaff(config.JWT_SECRET, 'clerk', 'admin');
+
+  router.post('/', clerkOnly, async (req, res) => {
+    const staff = req.staff as Extract<StaffClaims, { role: 'clerk' }>;
+    const application = parseBody(CaseCreateRequest, req.body);
+    const caseId = caseIdFor(application, config.CASE_ID_SECRET);
+    const { trackingCode, secret } = newTrackingCode(caseId);
+    const input: BirthCaseInput = {
+      caseId,
+      hospitalId: staff.hospitalId,
+      acceptedBy: staffActor(staff),
+      application,
+      trackingSecretHash: hashTrackingSecret(secret, config.CASE_ID_SECRET),
+      trackingCode,
+      settings: { correctionDueSeconds: config.CORRECTION_DUE_SECONDS, agencyPollSeconds: config.AGENCY_POLL_SECONDS },
+    };
+    try {
+      await client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, {
+        taskQueue: BIRTH_CASE_TASK_QUEUE,
+        workflowId: birthCaseWorkflowId(caseId),
+        args: [input],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        typedSearchAttributes: [
+          { key: CaseSearchAttributes.hospitalId, value: staff.hospitalId },
+          { key: CaseSearchAttributes.status, value: 'accepted' },
+          { key: CaseSearchAttributes.bornOn, value: new Date(application.newborn.birthAt) },
+        ],
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) {
+        throw new ApiError('DUPLICATE_CASE', '该新生儿已有办件，请勿重复申报', { caseId });
+      }
+      throw err;
+    }
+    req.log?.info({ caseId }, 'case accepted');
+    res.status(201).location(`/api/cases/${caseId}`).json({ caseId, trackingCode, status: 'accepted' });
+  });
+
+  router.get('/', staffReaders, async (req, res) => {
+    const q = parseBody(ListQuery, req.query);
+    const clauses = [`WorkflowType = '${BIRTH_CASE_WORKFLOW_TYPE}'`];
+    // Values are enum- or date-validated above, or come from the signed token: safe to quote.
+    if (req.staff?.role === 'clerk') clauses.push(`${CaseSearchAttributes.hospitalId.name} = '${req.staff.hospitalId.replace(/'/g, '')}'`);
+    if (q.status) clauses.push(`${CaseSearchAttributes.status.name} = '${q.status}'`);
+    if (q.bornFrom) clauses.push(`${CaseSearchAttributes.bornOn.name} >= '${q.bornFrom}T00:00:00+08:00'`);
+    if (q.bornTo) clauses.push(`${CaseSearchAttributes.bornOn.name} < '${nextDay(q.bornTo)}T00:00:00+08:00'`);
+    const page = await client.workflowService.listWorkflowExecutions({
+      namespace: config.TEMPORAL_NAMESPACE,
+      query: clauses.join(' AND '),
+      pageSize: q.pageSize,
+      nextPageToken: q.pageToken ? Buffer.from(q.pageToken, 'base64url') : undefined,
+    });
+    const cases = (page.executions ?? []).flatMap((e) => {
+      const caseId = caseIdFromWorkflowId(e.execution?.workflowId ?? '');
+      if (!caseId) return [];
+      const sa = e.searchAttributes?.indexedFields ?? {};
+      const decode = (name: string): unknown => {
+        const p = sa[name];
+        return p?.data ? JSON.parse(Buffer.from(p.data).toString('utf8')) : null;
+      };
+      return [{
+        caseId,
+        status: decode(CaseSearchAttributes.status.name),
+        hospitalId: decode(CaseSearchAttributes.hospitalId.name),
+        bornAt: decode(CaseSearchAttributes.bornOn.name),
+        createdAt: e.startTime ? new Date(Number(e.startTime.seconds ?? 0) * 1000).toISOString() : null,
+      }];
+    });
+    const token = page.nextPageToken && page.nextPageToken.length > 0 ? Buffer.from(page.nextPageToken).toString('base64url') : null;
+    res.json({ cases, nextPageToken: token });
+  });
+
+  router.get('/:caseId', staffReaders, async (req, res) => {
+    res.json(clerkCaseView(await loadCase(client, String(req.params.caseId), req.staff)));
+  });
+
+  router.get('/:caseId/audit', staffReaders, async (req, res) => {
+    const state = await loadCase(client, String(req.params.caseId), req.staff);
+    res.json(auditView(state.events));
+  });
+
+  router.post('/:caseId/corrections', clerkOnly, async (req, res) => {
+    const body = parseBody(CorrectionRequest, req.body);
+    const caseId = String(req.params.caseId);
+    const state = await loadCase(client, caseId, req.staff);
+    // The corrected case must still be a valid case, by the same rules as a new one.
+    const merged = CaseCreateRequest.safeParse(applyCorrection(state.application, body.changes));
+    if (!merged.success) {
+      throw new ApiError('VALIDATION_FAILED', '更正后的信息有误', { issues: toValidationIssues(merged.error) });
+    }
+    await client.workflow.getHandle(birthCaseWorkflowId(caseId)).executeUpdate(correctCase, {
+      args: [{ changes: body.changes, note: body.note, actor: staffActor(req.staff as StaffClaims) }],
+    });
+    res.json(clerkCaseView(await loadCase(client, caseId, req.staff)));
+  });
+
+  router.post('/:caseId/cancel', clerkOnly, async (req, res) => {
+    const body = parseBody(CancelRequest, req.body);
+    const caseId = String(req.params.caseId);
+    const state = await loadCase(client, caseId, req.staff);
+    if (['completed', 'partially_completed', 'cancelled'].includes(state.status)) {
+      throw new ApiError('CONFLICT', '办件已结束，无法撤销');
+    }
+    await client.workflow.getHandle(birthCaseWorkflowId(caseId)).signal(cancelCase, { reason: body.reason, actor: staffActor(req.staff as StaffClaims) });
+    res.status(202).json({ caseId, status: 'cancelling' });
+  });
+
+  void now;
+  return router;
+}
+
+function nextDay(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.toISOString().slice(0, 10);
+}

@@ -1,0 +1,46 @@
+// Agency officers: the review tasks of their own agency, and their decisions. The decision is the
+// agency's (recorded there, which issues the ID on approval); the case then re-reads the agency.
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { ReviewDecisionRequest, ServiceKey } from '../domain/case.schemas';
+import type { Config } from '../infra/config';
+import { agencyEvent, birthCaseWorkflowId } from '../workflows/birth-case.contract';
+import type { ReviewDesk } from '../activities';
+import { requireStaff } from './auth';
+import type { StaffClaims } from './auth';
+import { loadCase } from './cases.routes';
+import { ApiError, notFound } from './errors';
+import { parseBody } from './validation';
+
+/** Which agency decides a service's manual reviews. */
+export const REVIEWING_AGENCY: Partial<Record<ServiceKey, string>> = { household: 'publicSecurity' };
+
+export function officerRoutes({ client, config, reviewDesk }: { client: Client; config: Config; reviewDesk: ReviewDesk }): Router {
+  const router = Router();
+  const officerOnly = requireStaff(config.JWT_SECRET, 'officer');
+
+  router.get('/', officerOnly, async (req, res) => {
+    const officer = req.staff as Extract<StaffClaims, { role: 'officer' }>;
+    const reviews = officer.agency === 'publicSecurity' ? await reviewDesk.listPendingReviews() : [];
+    res.json({ reviews });
+  });
+
+  router.post('/:caseId/:service', officerOnly, async (req, res) => {
+    const officer = req.staff as Extract<StaffClaims, { role: 'officer' }>;
+    const service = ServiceKey.safeParse(req.params.service);
+    if (!service.success) throw notFound();
+    const body = parseBody(ReviewDecisionRequest, req.body);
+    if (REVIEWING_AGENCY[service.data] !== officer.agency) throw new ApiError('FORBIDDEN', '该事项不由本机构审核');
+    const caseId = String(req.params.caseId);
+    const state = await loadCase(client, caseId);
+    const review = state.services[service.data].review;
+    if (state.services[service.data].status !== 'under_review' || !review) throw new ApiError('CONFLICT', '该事项当前没有待审核的申请');
+    await reviewDesk.decideReview(review.reviewId, body.decision, body.reason, officer.sub);
+    await client.workflow.getHandle(birthCaseWorkflowId(caseId)).signal(agencyEvent, {
+      type: 'review.decided', service: service.data, eventId: `review:${review.reviewId}`, actor: { role: 'officer', id: officer.sub },
+    });
+    res.json({ caseId, service: service.data, decision: body.decision });
+  });
+
+  return router;
+}

@@ -1,0 +1,57 @@
+// The machine-readable contract, generated from the same zod schemas that validate requests.
+import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import { z } from 'zod';
+import {
+  CancelRequest, CaseCreateRequest, CorrectionRequest, ReviewDecisionRequest, TrackInputRequest, TrackRequest,
+} from '../domain/case.schemas';
+
+const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    issues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
+    caseId: z.string().optional(),
+  }),
+});
+
+let cached: object | null = null;
+
+export function openApiDocument(): object {
+  if (cached) return cached;
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'staffJwt', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+  const err = (description: string) => ({ description, ...json(registry.register('Error', ErrorBody)) });
+  const caseIdParam = z.object({ caseId: z.string() });
+  const anyObject = z.object({}).passthrough();
+
+  registry.registerPath({
+    method: 'post', path: '/api/cases', summary: 'Start a case (clerk)', security: [{ staffJwt: [] }],
+    request: { body: json(registry.register('CaseCreateRequest', CaseCreateRequest)) },
+    responses: {
+      201: { description: 'accepted', ...json(z.object({ caseId: z.string(), trackingCode: z.string(), status: z.string() })) },
+      400: err('validation failed: every problem by path'), 401: err('no or bad token'), 403: err('wrong role'),
+      409: err('duplicate case (DUPLICATE_CASE, with the existing caseId)'), 503: err('Temporal unreachable'),
+    },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/cases', summary: 'List own hospital cases', security: [{ staffJwt: [] }],
+    request: { query: z.object({ status: z.string().optional(), bornFrom: z.string().optional(), bornTo: z.string().optional(), pageSize: z.string().optional(), pageToken: z.string().optional() }) },
+    responses: { 200: { description: 'a page of CaseSummary', ...json(anyObject) } },
+  });
+  registry.registerPath({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'CaseView', ...json(anyObject) }, 404: err('not found') } });
+  registry.registerPath({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'entries', ...json(anyObject) } } });
+  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(registry.register('CorrectionRequest', CorrectionRequest)) }, responses: { 200: { description: 'CaseView', ...json(anyObject) }, 409: err('rejected by the case (e.g. a printed name)') } });
+  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(registry.register('CancelRequest', CancelRequest)) }, responses: { 202: { description: 'cancelling' } } });
+  registry.registerPath({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security: [{ staffJwt: [] }], responses: { 200: { description: 'tasks', ...json(anyObject) } } });
+  registry.registerPath({ method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review', security: [{ staffJwt: [] }], request: { params: z.object({ caseId: z.string(), service: z.string() }), body: json(registry.register('ReviewDecisionRequest', ReviewDecisionRequest)) }, responses: { 200: { description: 'decided' } } });
+  registry.registerPath({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(registry.register('TrackRequest', TrackRequest)) }, responses: { 200: { description: 'ParentView', ...json(anyObject) }, 404: err('wrong code or digits'), 429: err('too many attempts') } });
+  registry.registerPath({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(registry.register('TrackInputRequest', TrackInputRequest)) }, responses: { 200: { description: 'ParentView', ...json(anyObject) } } });
+  registry.registerPath({ method: 'post', path: '/api/agency-callbacks/{agency}', summary: 'Signed agency event (X-Signature: sha256=<hex HMAC of the body>)', request: { params: z.object({ agency: z.string() }) }, responses: { 200: { description: 'received' }, 401: err('bad signature') } });
+
+  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: { title: 'birth-one-thing API', version: '1.0.0', description: 'HTTP contract v1 of the 出生一件事 orchestrator' },
+  });
+  return cached;
+}

@@ -1,0 +1,77 @@
+// Parents: a tracking code plus the last four digits of the mother's (or the registering parent's)
+// phone. A wrong code and wrong digits give the same 404; repeated failures per code and per client
+// address give 429.
+import { Router } from 'express';
+import type { Client } from '@temporalio/client';
+import { rateLimit } from 'express-rate-limit';
+import { TrackInputRequest, TrackRequest } from '../domain/case.schemas';
+import type { Config } from '../infra/config';
+import { birthCaseWorkflowId, supplyNewbornName } from '../workflows/birth-case.contract';
+import type { BirthCaseState } from '../workflows/birth-case.contract';
+import { parentCaseView } from './case-views';
+import { parseTrackingCode, trackingSecretMatches } from './case-identity';
+import { loadCase } from './cases.routes';
+import { ApiError, notFound } from './errors';
+import { parseBody } from './validation';
+
+export interface ParentRoutesDeps {
+  client: Client;
+  config: Config;
+  /** failures allowed per window, per code and per client address */
+  limits?: { windowMs: number; perCode: number; perAddress: number };
+}
+
+function phoneMatches(state: BirthCaseState, last4: string): boolean {
+  const { mother, father, consent } = state.application;
+  const phones = [mother.phone, consent.signedBy === 'father' ? father?.phone : undefined];
+  return phones.some((p) => p !== undefined && p.slice(-4) === last4);
+}
+
+export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000, perCode: 5, perAddress: 30 } }: ParentRoutesDeps): Router {
+  const router = Router();
+  const tooMany = (): never => { throw new ApiError('RATE_LIMITED', '尝试次数过多，请稍后再试'); };
+  const limiter = (limit: number, keyGenerator?: (req: import('express').Request) => string) =>
+    rateLimit({
+      windowMs: limits.windowMs,
+      limit,
+      skipSuccessfulRequests: true,
+      standardHeaders: 'draft-7',
+      legacyHeaders: false,
+      ...(keyGenerator ? { keyGenerator } : {}),
+      handler: () => tooMany(),
+    });
+  const perAddress = limiter(limits.perAddress);
+  const perCode = limiter(limits.perCode, (req) => {
+    const code = typeof req.body?.trackingCode === 'string' ? req.body.trackingCode : '';
+    return `code:${parseTrackingCode(code)?.caseId ?? code.slice(0, 40)}`;
+  });
+
+  async function authorise(trackingCode: string, phoneLast4: string): Promise<BirthCaseState> {
+    const parsed = parseTrackingCode(trackingCode);
+    if (!parsed) throw notFound();
+    const state = await loadCase(client, parsed.caseId).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code === 'NOT_FOUND') throw notFound();
+      throw err;
+    });
+    if (!trackingSecretMatches(parsed.secret, state.trackingSecretHash, config.CASE_ID_SECRET) || !phoneMatches(state, phoneLast4)) {
+      throw notFound();
+    }
+    return state;
+  }
+
+  router.post('/', perAddress, perCode, async (req, res) => {
+    const body = parseBody(TrackRequest, req.body);
+    res.json(parentCaseView(await authorise(body.trackingCode, body.phoneLast4)));
+  });
+
+  router.post('/input', perAddress, perCode, async (req, res) => {
+    const body = parseBody(TrackInputRequest, req.body);
+    const state = await authorise(body.trackingCode, body.phoneLast4);
+    await client.workflow.getHandle(birthCaseWorkflowId(state.caseId)).executeUpdate(supplyNewbornName, {
+      args: [{ name: body.input.newbornName, actor: { role: 'parent', id: null } }],
+    });
+    res.json(parentCaseView(await loadCase(client, state.caseId)));
+  });
+
+  return router;
+}

@@ -1,0 +1,25 @@
+// API process entry: `tsx api/server.ts`. Graceful shutdown: stop accepting, finish in-flight requests.
+import { createReviewDesk } from '../activities';
+import { loadConfig } from '../infra/config';
+import { createLogger } from '../infra/logger';
+import { createClient } from '../infra/temporal';
+import { createApp } from './app';
+
+const config = loadConfig();
+const logger = createLogger('api', config.LOG_LEVEL);
+const client = createClient(config);
+const app = createApp({ client, config, logger, reviewDesk: createReviewDesk({ baseUrl: config.mockAgenciesUrl }) });
+
+const server = app.listen(config.PORT, config.API_HOST, () => {
+  logger.info({ url: `http://${config.API_HOST}:${config.PORT}` }, 'api ready');
+});
+
+function shutdown(signal: string): void {
+  logger.info({ signal }, 'api shutting down');
+  server.close(() => {
+    void client.connection.close().finally(() => process.exit(0));
+  });
+  setTimeout(() => process.exit(0), 5000).unref();
+}
+process.once('SIGINT', () => shutdown('SIGINT'));
+process.once('SIGTERM', () => shutdown('SIGTERM'));

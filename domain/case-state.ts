@@ -1,0 +1,202 @@
+// A case is an append-only log of events (the audit trail); its status is derived by a pure reducer,
+// so the status shown can never drift from the history. Plain JSON only: no Map, Set, Date.
+import type { ServiceKey } from './case.schemas';
+
+export const CaseStatus = {
+  accepted: 'accepted',
+  inProgress: 'in_progress',
+  actionRequired: 'action_required',
+  completed: 'completed',
+  partiallyCompleted: 'partially_completed',
+  cancelled: 'cancelled',
+  rejected: 'rejected',
+} as const;
+export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
+
+export const ServiceStatus = {
+  pending: 'pending',
+  submitted: 'submitted',
+  underReview: 'under_review',
+  needsCorrection: 'needs_correction',
+  completed: 'completed',
+  refused: 'refused',
+  skipped: 'skipped',
+  cancelled: 'cancelled',
+} as const;
+export type ServiceStatus = (typeof ServiceStatus)[keyof typeof ServiceStatus];
+
+const TERMINAL: ReadonlySet<ServiceStatus> = new Set(['completed', 'refused', 'skipped', 'cancelled']);
+export const isTerminal = (s: ServiceStatus): boolean => TERMINAL.has(s);
+
+export type ActorRole = 'clerk' | 'officer' | 'admin' | 'parent' | 'system' | 'agency';
+export interface Actor { role: ActorRole; id: string | null }
+export const SYSTEM: Actor = { role: 'system', id: null };
+
+export interface CorrectionItem { path: string; message: string }
+export interface ReviewInfo { agency: string; reason: string; reviewId: string }
+
+export type CaseAction =
+  | 'case.accepted'
+  | 'case.action_required'
+  | 'case.corrected'
+  | 'case.cancel_requested'
+  | 'case.cancelled'
+  | 'case.finished'
+  | 'newborn.named'
+  | 'benefits.decided'
+  | 'notification.sent'
+  | 'review.decided'
+  | 'service.skipped'
+  | 'service.submitted'
+  | 'service.under_review'
+  | 'service.needs_correction'
+  | 'service.completed'
+  | 'service.refused'
+  | 'service.cancelled'
+  | 'service.compensation';
+
+export interface CaseEvent {
+  seq: number;
+  at: string;
+  actor: Actor;
+  action: CaseAction;
+  service: ServiceKey | null;
+  attempt: number | null;
+  outcome: 'ok' | 'pending' | 'failed' | 'rejected';
+  reason: string | null;
+  /** Machine data the reducer reads (results, correction items); not shown in the audit view. */
+  data?: Record<string, unknown>;
+}
+
+export interface ServiceState {
+  status: ServiceStatus;
+  result?: Record<string, unknown>;
+  review?: ReviewInfo;
+  reason?: string;
+  correction?: { items: CorrectionItem[]; dueAt: string | null };
+  attempts: number;
+}
+
+export interface ActionRequired {
+  kind: 'correction' | 'newborn_name';
+  service: ServiceKey | null;
+  items: CorrectionItem[];
+  dueAt: string | null;
+}
+
+export interface DerivedCase {
+  status: CaseStatus;
+  services: Record<ServiceKey, ServiceState>;
+  actionsRequired: ActionRequired[];
+  benefits: Record<string, unknown> | null;
+  createdAt: string | null;
+  updatedAt: string | null;
+}
+
+const SERVICE_ORDER: readonly ServiceKey[] = ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'];
+
+export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
+  const services = Object.fromEntries(
+    SERVICE_ORDER.map((k) => [k, { status: 'pending', attempts: 0 } satisfies ServiceState]),
+  ) as Record<ServiceKey, ServiceState>;
+  let cancelled = false;
+  let nameMissing = false;
+  let benefits: Record<string, unknown> | null = null;
+
+  for (const e of events) {
+    const svc = e.service ? services[e.service] : undefined;
+    switch (e.action) {
+      case 'case.accepted':
+        nameMissing = e.data?.['newbornNameMissing'] === true;
+        break;
+      case 'newborn.named':
+        nameMissing = false;
+        break;
+      case 'benefits.decided':
+        benefits = (e.data?.['benefits'] as Record<string, unknown>) ?? null;
+        break;
+      case 'case.cancelled':
+        cancelled = true;
+        break;
+      case 'service.skipped':
+      case 'service.cancelled':
+        if (svc) {
+          svc.status = e.action === 'service.skipped' ? 'skipped' : 'cancelled';
+          svc.reason = e.reason ?? undefined;
+          delete svc.correction;
+        }
+        break;
+      case 'service.submitted':
+        if (svc) {
+          svc.status = 'submitted';
+          svc.attempts = e.attempt ?? svc.attempts;
+          delete svc.correction;
+          delete svc.review;
+          if (e.data?.['result']) svc.result = e.data['result'] as Record<string, unknown>;
+        }
+        break;
+      case 'service.under_review':
+        if (svc) {
+          svc.status = 'under_review';
+          const review = e.data?.['review'] as ReviewInfo | undefined;
+          if (review) svc.review = { agency: review.agency, reason: review.reason, reviewId: review.reviewId };
+        }
+        break;
+      case 'service.needs_correction':
+        if (svc) {
+          svc.status = 'needs_correction';
+          svc.correction = {
+            items: (e.data?.['items'] as CorrectionItem[]) ?? [],
+            dueAt: (e.data?.['dueAt'] as string | null) ?? null,
+          };
+        }
+        break;
+      case 'service.completed':
+        if (svc) {
+          svc.status = 'completed';
+          svc.result = (e.data?.['result'] as Record<string, unknown>) ?? svc.result;
+          delete svc.review;
+          delete svc.correction;
+        }
+        break;
+      case 'service.refused':
+        if (svc) {
+          svc.status = 'refused';
+          svc.reason = e.reason ?? '机构不予受理';
+          delete svc.result;
+          delete svc.review;
+          delete svc.correction;
+        }
+        break;
+      default:
+        break;
+    }
+  }
+
+  const actionsRequired: ActionRequired[] = [];
+  if (nameMissing && !cancelled) actionsRequired.push({ kind: 'newborn_name', service: null, items: [{ path: 'newborn.name', message: '请家长提供新生儿姓名' }], dueAt: null });
+  for (const key of SERVICE_ORDER) {
+    const s = services[key];
+    if (s.status === 'needs_correction' && s.correction) {
+      actionsRequired.push({ kind: 'correction', service: key, items: s.correction.items, dueAt: s.correction.dueAt });
+    }
+  }
+
+  const all = SERVICE_ORDER.map((k) => services[k].status);
+  let status: CaseStatus;
+  if (cancelled) status = 'cancelled';
+  else if (events.length > 0 && all.every(isTerminal)) {
+    status = all.some((s) => s === 'refused' || s === 'cancelled') ? 'partially_completed' : 'completed';
+  } else if (actionsRequired.length > 0) status = 'action_required';
+  else if (all.some((s) => s !== 'pending' && s !== 'skipped')) status = 'in_progress';
+  else status = 'accepted';
+
+  return {
+    status,
+    services,
+    actionsRequired,
+    benefits,
+    createdAt: events[0]?.at ?? null,
+    updatedAt: events[events.length - 1]?.at ?? null,
+  };
+}

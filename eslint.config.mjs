@@ -1,0 +1,60 @@
+// Lint rules that matter here: workflow code must stay deterministic (no Node built-ins, no I/O, no
+// clocks or randomness outside the SDK), and no promise may float anywhere.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', '.cache/**', '.data/**', 'dist/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The determinism boundary: workflows/ and the pure domain/ modules it imports.
+    files: ['workflows/**/*.ts', 'domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            ...nodeBuiltins.map((name) => ({ name, message: 'Node built-ins are not allowed in workflow code.' })),
+            { name: '@temporalio/client', message: 'Workflow code must not use the client.' },
+            { name: '@temporalio/worker', message: 'Workflow code must not use the worker.' },
+            { name: '@temporalio/activity', message: 'Workflow code must not use the activity context.' },
+            { name: 'pino', message: 'Use the workflow logger (log from @temporalio/workflow).' },
+            { name: 'express', message: 'No I/O in workflow code.' },
+            { name: 'better-sqlite3', message: 'No I/O in workflow code.' },
+          ],
+          patterns: [
+            { group: ['../activities', '../activities/*', '!../activities/agency-options', '!../activities/agency.types'],
+              allowTypeImports: true,
+              message: 'Import activities as types only (import type); agency-options and agency.types are the pure exceptions.' },
+            { group: ['../api/*', '../workers/*', '../mock-agencies/*'], message: 'No I/O modules in workflow code.' },
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error',
+        { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use sleep() from @temporalio/workflow.' },
+        { name: 'process', message: 'No process access in workflow code.' },
+        { name: 'fetch', message: 'No I/O in workflow code: use an activity.' },
+        { name: 'require', message: 'No dynamic requires in workflow code.' },
+      ],
+      'no-restricted-properties': ['error',
+        { object: 'Date', property: 'now', message: 'Use the workflow clock (Date.now is only deterministic inside the sandbox; prefer workflowInfo / explicit time inputs).' },
+        { object: 'Math', property: 'random', message: 'Randomness breaks replay; use uuid4() from @temporalio/workflow.' },
+      ],
+    },
+  },
+);

@@ -1,0 +1,47 @@
+// Process configuration, parsed once at boot from the environment (fail fast on a bad value).
+// Every port and address has a default, so `npm start` works on a fresh clone, and an override, so two
+// stacks can run side by side.
+import { resolve } from 'node:path';
+import { z } from 'zod';
+
+const projectRoot = resolve(__dirname, '..');
+
+const port = z.coerce.number().int().min(0).max(65535);
+
+export const Env = z.object({
+  PORT: port.default(3000),
+  API_HOST: z.string().default('127.0.0.1'),
+  TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().default('default'),
+  TEMPORAL_UI_PORT: port.default(8233),
+  MOCK_AGENCIES_PORT: port.default(4100),
+  MOCK_AGENCIES_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default(resolve(projectRoot, '.data')),
+  /** HS256 secret for staff JWTs; the dev default is for the embedded stack only */
+  JWT_SECRET: z.string().min(16).default('dev-only-jwt-secret-change-me-please'),
+  AGENCY_CALLBACK_SECRET: z.string().min(8).default('dev-callback-secret'),
+  /** base64 of 32 bytes; when unset, a key is generated once into DATA_DIR */
+  PAYLOAD_ENCRYPTION_KEY: z.string().optional(),
+  /** salts the hashes of parents' tracking secrets and derives case ids from business keys */
+  CASE_ID_SECRET: z.string().min(8).default('dev-case-id-secret'),
+  CORRECTION_DUE_SECONDS: z.coerce.number().int().positive().default(5 * 24 * 3600),
+  AGENCY_POLL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** the bundle's age limit: a case must start before the child is this many days old */
+  MAX_CHILD_AGE_DAYS: z.coerce.number().int().positive().default(365),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+export type Env = z.infer<typeof Env>;
+
+export interface Config extends Env {
+  mockAgenciesUrl: string;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`Invalid environment:\n${lines}`);
+  }
+  const e = parsed.data;
+  return { ...e, mockAgenciesUrl: e.MOCK_AGENCIES_URL ?? `http://127.0.0.1:${e.MOCK_AGENCIES_PORT}` };
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env node
+// `npm start`: the whole system on the embedded default — the Temporal dev server (SQLite file under the
+// data folder, so cases survive a restart), the mock agencies, the worker and the API. Waits until each
+// is ready, prints where everything is, and stops everything on Ctrl-C.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { connect } from 'node:net';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ensureNodeModules } from './ensure-deps.mjs';
+import { ensureTemporalCli } from './temporal-cli.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const env = process.env;
+const host = '127.0.0.1';
+const ports = {
+  api: Number(env.PORT ?? 3000),
+  temporal: Number(env.TEMPORAL_PORT ?? 7233),
+  temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
+  agencies: Number(env.MOCK_AGENCIES_PORT ?? 4100),
+};
+const dataDir = resolve(env.DATA_DIR ?? join(root, '.data'));
+// Search attributes the birth-case workflow keeps current (see workflows/birth-case.contract.ts).
+const SEARCH_ATTRIBUTES = ['BirthCaseHospitalId=Keyword', 'BirthCaseStatus=Keyword', 'BirthCaseBornOn=Datetime'];
+
+const childEnv = {
+  ...env,
+  PORT: String(ports.api),
+  DATA_DIR: dataDir,
+  TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? `${host}:${ports.temporal}`,
+  MOCK_AGENCIES_PORT: String(ports.agencies),
+  MOCK_AGENCIES_URL: env.MOCK_AGENCIES_URL ?? `http://${host}:${ports.agencies}`,
+  AGENCY_CALLBACK_URL: env.AGENCY_CALLBACK_URL ?? `http://${host}:${ports.api}/api/agency-callbacks`,
+  // Scaled time on the embedded default: a day at an agency takes 2 s; a pending decision is re-read every 10 s.
+  MOCK_TIME_SCALE_SECONDS_PER_DAY: env.MOCK_TIME_SCALE_SECONDS_PER_DAY ?? '2',
+  AGENCY_POLL_SECONDS: env.AGENCY_POLL_SECONDS ?? '10',
+};
+
+const children = [];
+let stopping = false;
+const log = (m) => process.stdout.write(`[start] ${m}\n`);
+
+function launch(name, command, args) {
+  const child = spawn(command, args, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+  const prefix = (stream, out) => {
+    let buf = '';
+    stream.on('data', (chunk) => {
+      buf += chunk;
+      const lines = buf.split('\n');
+      buf = lines.pop();
+      for (const line of lines) out.write(`[${name}] ${line}\n`);
+    });
+  };
+  prefix(child.stdout, process.stdout);
+  prefix(child.stderr, process.stderr);
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      log(`${name} exited (${signal ?? code}); stopping everything.`);
+      void stopAll(1);
+    }
+  });
+  children.push({ name, child });
+  return child;
+}
+
+async function stopAll(exitCode) {
+  if (stopping) return;
+  stopping = true;
+  for (const { name, child } of [...children].reverse()) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    child.kill('SIGTERM');
+    const exited = await Promise.race([new Promise((r) => child.once('exit', () => r(true))), sleep(10_000).then(() => false)]);
+    if (!exited) {
+      log(`${name} did not stop in 10 s; killing it.`);
+      child.kill('SIGKILL');
+    }
+  }
+  process.exit(exitCode);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function waitFor(what, check, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (stopping) throw new Error('stopped');
+    if (await check().catch(() => false)) return;
+    await sleep(250);
+  }
+  throw new Error(`${what} was not ready within ${timeoutMs / 1000} s`);
+}
+
+const portOpen = (port) =>
+  new Promise((resolveOpen) => {
+    const socket = connect(port, host);
+    socket.once('connect', () => { socket.end(); resolveOpen(true); });
+    socket.once('error', () => resolveOpen(false));
+  });
+const httpOk = async (url) => (await fetch(url)).ok;
+
+async function main() {
+  ensureNodeModules(root, log);
+  const temporal = ensureTemporalCli({ log });
+  mkdirSync(dataDir, { recursive: true });
+  for (const [name, port] of Object.entries(ports)) {
+    if (await portOpen(port)) throw new Error(`port ${port} (${name}) is in use; set another with its environment variable (see README).`);
+  }
+
+  log('starting the Temporal dev server…');
+  launch('temporal', temporal, [
+    'server', 'start-dev',
+    '--db-filename', join(dataDir, 'temporal.sqlite'),
+    '--ip', host, '--port', String(ports.temporal), '--ui-port', String(ports.temporalUi),
+    '--log-level', 'warn',
+    ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', sa]),
+  ]);
+  await waitFor('Temporal', async () => {
+    if (!(await portOpen(ports.temporal))) return false;
+    return spawnSync(temporal, ['operator', 'namespace', 'describe', '--namespace', 'default', '--address', `${host}:${ports.temporal}`], { stdio: 'ignore' }).status === 0;
+  });
+
+  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  log('starting the mock agencies…');
+  launch('agencies', tsx, ['mock-agencies/main.ts']);
+  await waitFor('the mock agencies', () => httpOk(`http://${host}:${ports.agencies}/healthz`));
+
+  log('starting the worker and the API…');
+  const worker = launch('worker', tsx, ['workers/main.ts']);
+  const workerReady = new Promise((r) => worker.stdout.on('data', (d) => { if (String(d).includes('worker ready')) r(true); }));
+  launch('api', tsx, ['api/server.ts']);
+  await waitFor('the worker', () => Promise.race([workerReady, sleep(200).then(() => false)]));
+  await waitFor('the API', () => httpOk(`http://${host}:${ports.api}/readyz`));
+
+  process.stdout.write(`
+  birth-one-thing is up.
+    API          http://${host}:${ports.api}        (OpenAPI: /api/openapi.json)
+    Temporal UI  http://${host}:${ports.temporalUi}
+    Temporal     ${host}:${ports.temporal}         (SQLite: ${join(dataDir, 'temporal.sqlite')})
+    Agencies     http://${host}:${ports.agencies}   (mocks; admin: /admin/faults, /admin/records)
+  A clerk's token:    npm run --silent token -- --role clerk --hospital H0001
+  An officer's token: npm run --silent token -- --role officer --agency publicSecurity
+  Ctrl-C stops everything.
+`);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+main().catch((err) => {
+  if (!stopping) {
+    process.stderr.write(`[start] ${err.message}\n`);
+    void stopAll(1);
+  }
+});

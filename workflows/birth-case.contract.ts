@@ -1,0 +1,63 @@
+// Everything outside code needs to talk to the birth-case workflow: task queue, ids, messages, payloads.
+// The API, the worker and the tests import these; nobody retypes a string.
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
+import type { Actor, CaseEvent, DerivedCase } from '../domain/case-state';
+
+export const BIRTH_CASE_TASK_QUEUE = 'birth-case';
+export const BIRTH_CASE_WORKFLOW_TYPE = 'birthCaseWorkflow';
+const WORKFLOW_ID_PREFIX = 'birth-case-';
+
+export const birthCaseWorkflowId = (caseId: string): string => `${WORKFLOW_ID_PREFIX}${caseId}`;
+export const caseIdFromWorkflowId = (workflowId: string): string | null =>
+  workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : null;
+
+/** Search attributes the workflow keeps current; the dev server is started with these registered. */
+export const CaseSearchAttributes = {
+  hospitalId: defineSearchAttributeKey('BirthCaseHospitalId', SearchAttributeType.KEYWORD),
+  status: defineSearchAttributeKey('BirthCaseStatus', SearchAttributeType.KEYWORD),
+  bornOn: defineSearchAttributeKey('BirthCaseBornOn', SearchAttributeType.DATETIME),
+} as const;
+
+/** Service-level settings fixed at the start of a case (scaled in dev and tests). */
+export interface CaseSettings {
+  /** 补正 deadline after a correction notice */
+  correctionDueSeconds: number;
+  /** how often to ask an agency for a pending decision or card if no callback arrived */
+  agencyPollSeconds: number;
+}
+
+export interface BirthCaseInput {
+  caseId: string;
+  hospitalId: string;
+  acceptedBy: Actor;
+  application: CaseCreateRequest;
+  /** keyed hash of the parents' tracking secret, to check a code against */
+  trackingSecretHash: string;
+  /** sent to the parents once, in the acceptance SMS (the history is encrypted) */
+  trackingCode: string;
+  settings: CaseSettings;
+}
+
+/** The query result: the derived state plus what the case holds now (after corrections). */
+export interface BirthCaseState extends DerivedCase {
+  caseId: string;
+  hospitalId: string;
+  application: CaseCreateRequest;
+  trackingSecretHash: string;
+  events: CaseEvent[];
+}
+
+export interface CorrectionInput { changes: Record<string, string | number | boolean | null>; note?: string; actor: Actor }
+export interface CorrectionOutcome { applied: string[] }
+/** An agency says something changed (review decided, card posted); the workflow re-reads the agency. */
+export interface AgencyEventInput { type: 'review.decided' | 'card.posted'; service: ServiceKey; eventId: string; actor: Actor }
+export interface CancelInput { reason: string; actor: Actor }
+export interface NewbornNameInput { name: string; actor: Actor }
+
+export const getCaseState = defineQuery<BirthCaseState>('getCaseState');
+export const correctCase = defineUpdate<CorrectionOutcome, [CorrectionInput]>('correctCase');
+export const supplyNewbornName = defineUpdate<void, [NewbornNameInput]>('supplyNewbornName');
+export const agencyEvent = defineSignal<[AgencyEventInput]>('agencyEvent');
+export const cancelCase = defineSignal<[CancelInput]>('cancelCase');

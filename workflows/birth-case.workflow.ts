@@ -1,0 +1,327 @@
+// The birth "one-thing" case: one workflow per newborn carries the five services across the agencies.
+// birthCertificate → household → medicalInsurance → socialSecurityCard, with vaccination alongside.
+// Deterministic and small: every side effect is an activity; the state is the event log (see case-state).
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  condition,
+  setHandler,
+  upsertSearchAttributes,
+  workflowInfo,
+  proxyActivities,
+} from '@temporalio/workflow';
+import type { AgencyActivities, CorrectionDetails, HouseholdOutcome, RefusalDetails, SmsTemplate } from '../activities/agency.types';
+import { AgencyFailureType } from '../activities/agency.types';
+import { agencyActivityOptions } from '../activities/agency-options';
+import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
+import { reduceCase, SYSTEM, isTerminal } from '../domain/case-state';
+import type { CaseEvent, DerivedCase } from '../domain/case-state';
+import { shanghaiDateOf, toShanghaiIso } from '../domain/clock';
+import {
+  agencyEvent,
+  cancelCase,
+  CaseSearchAttributes,
+  correctCase,
+  getCaseState,
+  supplyNewbornName,
+} from './birth-case.contract';
+import type { BirthCaseInput, BirthCaseState, CancelInput, CorrectionInput } from './birth-case.contract';
+import { applyCorrection, correctionProblems } from './corrections';
+
+const healthCommission = proxyActivities<Pick<AgencyActivities, 'issueBirthCertificate'>>(agencyActivityOptions.healthCommission);
+const vaccinationAgency = proxyActivities<Pick<AgencyActivities, 'createVaccinationRecord'>>(agencyActivityOptions.vaccination);
+const publicSecurity = proxyActivities<Pick<AgencyActivities, 'registerHousehold' | 'getHouseholdRegistration'>>(agencyActivityOptions.publicSecurity);
+const medicalSecurity = proxyActivities<Pick<AgencyActivities, 'enrolMedicalInsurance'>>(agencyActivityOptions.medicalSecurity);
+const humanResources = proxyActivities<Pick<AgencyActivities, 'applySocialSecurityCard' | 'getSocialSecurityCardStatus'>>(agencyActivityOptions.humanResources);
+const smsGateway = proxyActivities<Pick<AgencyActivities, 'sendSms'>>(agencyActivityOptions.sms);
+
+const SERVICE_NAMES: Record<ServiceKey, string> = {
+  birthCertificate: '出生医学证明',
+  vaccination: '预防接种证',
+  household: '户口登记',
+  medicalInsurance: '居民医保参保登记',
+  socialSecurityCard: '社保卡申领',
+};
+
+/** What a submission to an agency came to, once any review or correction loop is over. */
+type Outcome<T> =
+  | { ok: true; value: T; result: Record<string, unknown> }
+  | { ok: false; reason: string }
+  | { ok: false; cancelled: true };
+type EventInput = Omit<CaseEvent, 'seq' | 'at' | 'actor' | 'attempt' | 'outcome' | 'reason' | 'service'> &
+  Partial<Pick<CaseEvent, 'actor' | 'attempt' | 'outcome' | 'reason' | 'service'>>;
+
+export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedCase> {
+  const workflowId = workflowInfo().workflowId;
+  const events: CaseEvent[] = [];
+  let application: CaseCreateRequest = input.application;
+  let cancelRequest: CancelInput | null = null;
+  let corrections = 0;
+  const agencySignals: Record<ServiceKey, number> = { birthCertificate: 0, vaccination: 0, household: 0, medicalInsurance: 0, socialSecurityCard: 0 };
+  let lastStatus = '';
+
+  const derived = (): DerivedCase => reduceCase(events);
+  const record = (e: EventInput): void => {
+    events.push({
+      seq: events.length + 1,
+      at: toShanghaiIso(Date.now()),
+      actor: e.actor ?? SYSTEM,
+      action: e.action,
+      service: e.service ?? null,
+      attempt: e.attempt ?? null,
+      outcome: e.outcome ?? 'ok',
+      reason: e.reason ?? null,
+      ...(e.data ? { data: e.data } : {}),
+    });
+    const status = derived().status;
+    if (status !== lastStatus) {
+      lastStatus = status;
+      upsertSearchAttributes([{ key: CaseSearchAttributes.status, value: status }]);
+    }
+  };
+  const cancelled = (): boolean => cancelRequest !== null;
+  const requested = (key: ServiceKey): boolean => application.services.includes(key);
+
+  setHandler(getCaseState, (): BirthCaseState => ({
+    ...derived(),
+    caseId: input.caseId,
+    hospitalId: input.hospitalId,
+    application,
+    trackingSecretHash: input.trackingSecretHash,
+    events,
+  }));
+  setHandler(
+    correctCase,
+    (c: CorrectionInput) => {
+      application = applyCorrection(application, c.changes);
+      corrections += 1;
+      const paths = Object.keys(c.changes);
+      record({ action: 'case.corrected', actor: c.actor, reason: c.note ?? null, data: { paths } });
+      return { applied: paths };
+    },
+    {
+      validator: (c: CorrectionInput) => {
+        const problems = correctionProblems(c.changes, derived(), cancelled());
+        if (problems.length > 0) throw new Error(problems.join('；'));
+      },
+    },
+  );
+  setHandler(
+    supplyNewbornName,
+    ({ name, actor }) => {
+      application = applyCorrection(application, { 'newborn.name': name });
+      corrections += 1;
+      record({ action: 'newborn.named', actor });
+    },
+    {
+      validator: ({ name }) => {
+        if (cancelled()) throw new Error('办件已撤销');
+        if (application.newborn.name) throw new Error('新生儿姓名已登记，如需更改请联系医院登记员');
+        if (!name) throw new Error('姓名不能为空');
+      },
+    },
+  );
+  setHandler(agencyEvent, ({ service, type, eventId, actor }) => {
+    agencySignals[service] += 1;
+    record({ action: type === 'review.decided' ? 'review.decided' : 'notification.sent', service, actor, reason: `agency event ${eventId}` });
+  });
+  setHandler(cancelCase, (c: CancelInput) => {
+    if (cancelRequest || isFinished(derived())) return;
+    cancelRequest = c;
+    record({ action: 'case.cancel_requested', actor: c.actor, reason: c.reason });
+  });
+
+  /** Sends an SMS; a failed message is recorded, never a reason to stop the case. */
+  async function notify(template: SmsTemplate, step: string, params: Record<string, string>): Promise<void> {
+    try {
+      await smsGateway.sendSms({ idempotencyKey: `${workflowId}:sms:${step}`, caseId: input.caseId, phone: application.mother.phone, template, params });
+      record({ action: 'notification.sent', reason: template });
+    } catch {
+      record({ action: 'notification.sent', outcome: 'failed', reason: template });
+    }
+  }
+
+  /**
+   * Submits one service until it is done, refused, or returned: a correction notice waits for the clerk's
+   * correction (until the notice's deadline), then resubmits under a new idempotency key.
+   */
+  async function runService<T>(key: ServiceKey, submit: (idempotencyKey: string, attempt: number) => Promise<Outcome<T>>): Promise<T | null> {
+    for (let attempt = 1; ; attempt++) {
+      if (cancelled()) return null;
+      const idempotencyKey = attempt === 1 ? `${workflowId}:${key}` : `${workflowId}:${key}:r${attempt}`;
+      record({ action: 'service.submitted', service: key, attempt, outcome: 'pending' });
+      try {
+        const outcome = await submit(idempotencyKey, attempt);
+        if (outcome.ok) {
+          record({ action: 'service.completed', service: key, attempt, data: { result: outcome.result } });
+          await notify('service_completed', key, { service: SERVICE_NAMES[key] });
+          return outcome.value;
+        }
+        if ('reason' in outcome) record({ action: 'service.refused', service: key, attempt, outcome: 'rejected', reason: outcome.reason });
+        return null; // cancelled while waiting: the cancellation records it
+      } catch (err) {
+        const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
+        if (failure?.type === AgencyFailureType.Refused) {
+          const details = failure.details?.[0] as RefusalDetails | undefined;
+          record({ action: 'service.refused', service: key, attempt, outcome: 'rejected', reason: details?.reason ?? '机构不予受理' });
+          return null;
+        }
+        if (failure?.type !== AgencyFailureType.CorrectionRequired) throw err;
+        const details = failure.details?.[0] as CorrectionDetails | undefined;
+        const dueMs = Date.now() + input.settings.correctionDueSeconds * 1000;
+        const dueAt = details?.dueAt ?? toShanghaiIso(dueMs);
+        record({ action: 'service.needs_correction', service: key, attempt, outcome: 'failed', reason: '补正告知', data: { items: details?.items ?? [], dueAt } });
+        await notify('action_required', `${key}:correction:${attempt}`, { service: SERVICE_NAMES[key] });
+        const seen = corrections;
+        const corrected = await condition(() => corrections > seen || cancelled(), Math.max(0, Date.parse(dueAt) - Date.now()));
+        if (!corrected) {
+          record({ action: 'service.refused', service: key, attempt, outcome: 'rejected', reason: '补正期限已过，申请退件' });
+          return null;
+        }
+      }
+    }
+  }
+
+  /** Waits for an agency's callback for `key`, or the poll interval, whichever comes first. */
+  async function awaitAgency(key: ServiceKey): Promise<void> {
+    const seen = agencySignals[key];
+    await condition(() => agencySignals[key] > seen || cancelled(), input.settings.agencyPollSeconds * 1000);
+  }
+
+  /** A service whose prerequisite ended without a result cannot be done: say so for each one after it. */
+  function skipAfter(dependency: ServiceKey, ...dependents: ServiceKey[]): void {
+    if (cancelled()) return;
+    for (const key of dependents) {
+      if (requested(key)) record({ action: 'service.skipped', service: key, reason: `前置事项「${SERVICE_NAMES[dependency]}」未办结，无法办理` });
+    }
+  }
+
+  async function vaccinationTrack(): Promise<void> {
+    await runService('vaccination', async (idempotencyKey) => {
+      const r = await vaccinationAgency.createVaccinationRecord({
+        idempotencyKey,
+        caseId: input.caseId,
+        hospitalId: input.hospitalId,
+        newborn: { name: application.newborn.name ?? null, sex: application.newborn.sex, birthAt: application.newborn.birthAt },
+        mother: { name: application.mother.name, idNumber: application.mother.idNumber, hukouRegionCode: application.mother.hukouRegionCode },
+        dosesGiven: ['HepB-1', 'BCG'],
+      });
+      return { ok: true, value: r, result: { certificateNumber: r.certificateNumber, nextDoses: r.nextDoses } };
+    });
+  }
+
+  async function registrationTrack(): Promise<void> {
+    if (requested('birthCertificate') && !application.newborn.name) {
+      record({ action: 'case.action_required', reason: '等待家长提供新生儿姓名' });
+      await notify('action_required', 'newborn-name', { item: '新生儿姓名' });
+      await condition(() => Boolean(application.newborn.name) || cancelled());
+    }
+    const certificate = await runService('birthCertificate', async (idempotencyKey) => {
+      const { newborn, mother, father } = application;
+      const r = await healthCommission.issueBirthCertificate({
+        idempotencyKey,
+        caseId: input.caseId,
+        hospitalId: input.hospitalId,
+        newborn: { name: newborn.name ?? '', sex: newborn.sex, birthAt: newborn.birthAt, birthWeightGrams: newborn.birthWeightGrams },
+        mother: { name: mother.name, idNumber: mother.idNumber, hukouRegionCode: mother.hukouRegionCode },
+        father: father ? { name: father.name, idNumber: father.idNumber, hukouRegionCode: father.hukouRegionCode } : null,
+      });
+      return { ok: true, value: r, result: { certificateNumber: r.certificateNumber } };
+    });
+    if (!certificate) return skipAfter('birthCertificate', 'household', 'medicalInsurance', 'socialSecurityCard');
+
+    const household = await runService('household', async (idempotencyKey) => {
+      const { newborn, mother, father } = application;
+      let outcome: HouseholdOutcome = await publicSecurity.registerHousehold({
+        idempotencyKey,
+        caseId: input.caseId,
+        birthCertificateNumber: certificate.certificateNumber,
+        newborn: { name: newborn.name ?? '', sex: newborn.sex, birthAt: newborn.birthAt },
+        mother: { name: mother.name, idNumber: mother.idNumber, hukouRegionCode: mother.hukouRegionCode },
+        father: father ? { name: father.name, idNumber: father.idNumber, hukouRegionCode: father.hukouRegionCode } : null,
+        married: application.married,
+        householdOf: application.householdOf,
+      });
+      if (outcome.outcome === 'under_review') {
+        record({ action: 'service.under_review', service: 'household', outcome: 'pending', reason: outcome.reason, data: { review: { agency: 'publicSecurity', reason: outcome.reason, reviewId: outcome.reviewId } } });
+        await notify('action_required', 'household-review', { service: SERVICE_NAMES.household });
+      }
+      while (outcome.outcome === 'under_review' && !cancelled()) {
+        await awaitAgency('household');
+        outcome = await publicSecurity.getHouseholdRegistration({ idempotencyKey });
+      }
+      if (outcome.outcome === 'registered') return { ok: true, value: outcome, result: { citizenId: outcome.citizenId, regionCode: outcome.regionCode } };
+      return outcome.outcome === 'refused' ? { ok: false, reason: outcome.reason } : { ok: false, cancelled: true };
+    });
+    if (!household) return skipAfter('household', 'medicalInsurance', 'socialSecurityCard');
+
+    const enrolment = await runService('medicalInsurance', async (idempotencyKey) => {
+      const r = await medicalSecurity.enrolMedicalInsurance({
+        idempotencyKey,
+        caseId: input.caseId,
+        childCitizenId: household.citizenId,
+        childName: application.newborn.name ?? '',
+        birthAt: application.newborn.birthAt,
+        birthOrder: application.newborn.birthOrder,
+        enrolledOn: shanghaiDateOf(Date.now()),
+      });
+      return { ok: true, value: r, result: { enrolmentNumber: r.enrolmentNumber, enrolledOn: r.enrolledOn, premium: r.premium, waived: r.waived } };
+    });
+    if (!enrolment) return skipAfter('medicalInsurance', 'socialSecurityCard');
+
+    await runService('socialSecurityCard', async (idempotencyKey) => {
+      const { delivery } = application;
+      let status = await humanResources.applySocialSecurityCard({
+        idempotencyKey,
+        caseId: input.caseId,
+        childCitizenId: household.citizenId,
+        childName: application.newborn.name ?? '',
+        enrolmentNumber: enrolment.enrolmentNumber,
+        delivery: { method: delivery.method, address: delivery.address ?? null, recipient: delivery.recipient },
+      });
+      // The card is made and posted days later; meanwhile the application number is already shown.
+      record({ action: 'service.submitted', service: 'socialSecurityCard', outcome: 'pending', reason: '制卡中', data: { result: { applicationNumber: status.applicationNumber } } });
+      while (status.state === 'in_production' && !cancelled()) {
+        await awaitAgency('socialSecurityCard');
+        status = await humanResources.getSocialSecurityCardStatus({ idempotencyKey });
+      }
+      if (status.state === 'posted') {
+        return { ok: true, value: status, result: { applicationNumber: status.applicationNumber, cardNumber: status.cardNumber, trackingNumber: status.trackingNumber } };
+      }
+      return { ok: false, cancelled: true };
+    });
+  }
+
+  // --- the case ---
+  upsertSearchAttributes([{ key: CaseSearchAttributes.status, value: 'accepted' }]);
+  lastStatus = 'accepted';
+  record({ action: 'case.accepted', actor: input.acceptedBy, data: { newbornNameMissing: !application.newborn.name } });
+  for (const key of ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'] as const) {
+    if (!requested(key)) record({ action: 'service.skipped', service: key, reason: '未申请此项' });
+  }
+  await notify('case_accepted', 'accepted', { caseId: input.caseId, trackingCode: input.trackingCode });
+
+  await Promise.all([requested('vaccination') ? vaccinationTrack() : Promise.resolve(), registrationTrack()]);
+
+  if (cancelRequest) {
+    const request: CancelInput = cancelRequest;
+    const state = derived();
+    for (const [key, s] of Object.entries(state.services) as Array<[ServiceKey, DerivedCase['services'][ServiceKey]]>) {
+      if (s.status === 'completed') {
+        record({ action: 'service.compensation', service: key, outcome: 'ok', reason: `「${SERVICE_NAMES[key]}」已办结，无法撤回，已记录在案并通知机构` });
+      } else if (!isTerminal(s.status)) {
+        record({ action: 'service.cancelled', service: key, actor: request.actor, reason: request.reason });
+      }
+    }
+    record({ action: 'case.cancelled', actor: request.actor, reason: request.reason });
+  } else {
+    const final = derived();
+    record({ action: 'case.finished', outcome: final.status === 'completed' ? 'ok' : 'failed', reason: final.status });
+    await notify('case_completed', 'finished', { status: final.status });
+  }
+  return derived();
+}
+
+function isFinished(state: DerivedCase): boolean {
+  return state.status === 'completed' || state.status === 'partially_completed' || state.status === 'cancelled';
+}
