@@ -146,6 +146,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
    * correction (until the notice's deadline), then resubmits under a new idempotency key.
    */
   async function runService<T>(key: ServiceKey, submit: (idempotencyKey: string, attempt: number) => Promise<Outcome<T>>): Promise<T | null> {
+    if (!requested(key)) return null; // recorded as skipped at acceptance
     for (let attempt = 1; ; attempt++) {
       if (cancelled()) return null;
       const idempotencyKey = attempt === 1 ? `${workflowId}:${key}` : `${workflowId}:${key}:r${attempt}`;

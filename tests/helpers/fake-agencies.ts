@@ -1,0 +1,89 @@
+// Scripted agencies for workflow tests: each case id gets its own script (correction, refusal, review),
+// and every call is recorded with its idempotency key. The real HTTP mocks are in mock-agencies/.
+import { ApplicationFailure } from '@temporalio/common';
+import type { AgencyActivities, HouseholdOutcome, SocialSecurityCardStatus } from '../../activities/agency.types';
+import { AgencyFailureType } from '../../activities/agency.types';
+
+export interface AgencyScript {
+  /** correction items for the first N birth-certificate submissions */
+  certificateCorrections?: number;
+  refuseCertificate?: boolean;
+  householdReview?: boolean;
+  refuseHousehold?: boolean;
+  /** number of status reads before the card counts as posted */
+  cardReadsUntilPosted?: number;
+}
+
+export interface AgencyCall { activity: keyof AgencyActivities; idempotencyKey: string; caseId?: string }
+
+export class FakeAgencies {
+  readonly calls: AgencyCall[] = [];
+  private readonly scripts = new Map<string, AgencyScript>();
+  private readonly reviews = new Map<string, 'pending' | 'approve' | 'reject'>();
+  private readonly cardReads = new Map<string, number>();
+  private readonly keyToCase = new Map<string, string>();
+
+  script(caseId: string, script: AgencyScript): void { this.scripts.set(caseId, script); }
+  decide(caseId: string, decision: 'approve' | 'reject'): void { this.reviews.set(caseId, decision); }
+  callsFor(caseId: string, activity?: keyof AgencyActivities): AgencyCall[] {
+    return this.calls.filter((c) => c.caseId === caseId && (!activity || c.activity === activity));
+  }
+
+  private note(activity: keyof AgencyActivities, idempotencyKey: string, caseId?: string): AgencyScript {
+    const id = caseId ?? this.keyToCase.get(idempotencyKey);
+    if (caseId) this.keyToCase.set(idempotencyKey, caseId);
+    this.calls.push({ activity, idempotencyKey, caseId: id });
+    return (id && this.scripts.get(id)) || {};
+  }
+
+  activities(): AgencyActivities {
+    const household = (caseId: string): HouseholdOutcome => {
+      const s = this.scripts.get(caseId) ?? {};
+      if (s.refuseHousehold) return { outcome: 'refused', reason: '材料不符合出生登记条件' };
+      const decision = s.householdReview ? (this.reviews.get(caseId) ?? 'pending') : 'approve';
+      if (decision === 'pending') return { outcome: 'under_review', reviewId: `R-${caseId}`, reason: '非婚生育，需人工审核' };
+      if (decision === 'reject') return { outcome: 'refused', reason: '审核不通过' };
+      return { outcome: 'registered', citizenId: '370103202611200025', regionCode: '370103' };
+    };
+    const card = (key: string): SocialSecurityCardStatus => {
+      const caseId = this.keyToCase.get(key) ?? '';
+      const reads = this.cardReads.get(caseId) ?? 0;
+      const until = this.scripts.get(caseId)?.cardReadsUntilPosted ?? 1;
+      return reads >= until
+        ? { state: 'posted', applicationNumber: 'SB2026000001', cardNumber: 'J37010000001', trackingNumber: 'EA123456789CN' }
+        : { state: 'in_production', applicationNumber: 'SB2026000001' };
+    };
+    return {
+      issueBirthCertificate: async (req) => {
+        const s = this.note('issueBirthCertificate', req.idempotencyKey, req.caseId);
+        const attempts = this.callsFor(req.caseId, 'issueBirthCertificate').length;
+        if (s.refuseCertificate) throw ApplicationFailure.create({ type: AgencyFailureType.Refused, nonRetryable: true, message: 'refused', details: [{ agency: 'healthCommission', reason: '非本院出生，不予受理' }] });
+        if (attempts <= (s.certificateCorrections ?? 0)) {
+          throw ApplicationFailure.create({
+            type: AgencyFailureType.CorrectionRequired, nonRetryable: true, message: 'correction',
+            details: [{ agency: 'healthCommission', items: [{ path: 'newborn.name', message: '姓名含非规范汉字' }, { path: 'mother.idNumber', message: '户籍系统无此身份证号' }], dueAt: null }],
+          });
+        }
+        return { certificateNumber: 'Q370123456' };
+      },
+      createVaccinationRecord: async (req) => {
+        this.note('createVaccinationRecord', req.idempotencyKey, req.caseId);
+        return { certificateNumber: 'YM2026000001', nextDoses: [{ vaccine: 'HepB-2', dueOn: '2026-12-20' }] };
+      },
+      registerHousehold: async (req) => { this.note('registerHousehold', req.idempotencyKey, req.caseId); return household(req.caseId); },
+      getHouseholdRegistration: async (req) => { this.note('getHouseholdRegistration', req.idempotencyKey); return household(this.keyToCase.get(req.idempotencyKey) ?? ''); },
+      enrolMedicalInsurance: async (req) => {
+        this.note('enrolMedicalInsurance', req.idempotencyKey, req.caseId);
+        return { enrolmentNumber: 'YB2026000001', enrolledOn: req.enrolledOn, premium: 400, waived: req.birthOrder === 2 || req.birthOrder === 3 };
+      },
+      applySocialSecurityCard: async (req) => { this.note('applySocialSecurityCard', req.idempotencyKey, req.caseId); return { state: 'in_production', applicationNumber: 'SB2026000001' }; },
+      getSocialSecurityCardStatus: async (req) => {
+        this.note('getSocialSecurityCardStatus', req.idempotencyKey);
+        const caseId = this.keyToCase.get(req.idempotencyKey) ?? '';
+        this.cardReads.set(caseId, (this.cardReads.get(caseId) ?? 0) + 1);
+        return card(req.idempotencyKey);
+      },
+      sendSms: async (req) => { this.note('sendSms', req.idempotencyKey, req.caseId); return { messageId: `M-${req.idempotencyKey}` }; },
+    };
+  }
+}

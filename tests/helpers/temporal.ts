@@ -1,0 +1,52 @@
+// A real Temporal dev server per test file: the CLI found or built by scripts/temporal-cli.mjs, started
+// through TestWorkflowEnvironment with an existing path (never the SDK's own download).
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadConfig } from '../../infra/config';
+import type { Config } from '../../infra/config';
+import { dataConverter } from '../../infra/temporal';
+import { CaseSearchAttributes } from '../../workflows/birth-case.contract';
+
+const projectRoot = resolve(__dirname, '../..');
+
+// Worker state changes are noise in test output; warnings and errors still show.
+try {
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+} catch {
+  // already installed in this process by an earlier test file: keep it
+}
+
+export function temporalCliPath(): string {
+  return execFileSync(process.execPath, [join(projectRoot, 'scripts/temporal-cli.mjs')], { encoding: 'utf8' }).trim();
+}
+
+/** Config for a test: its own data folder (payload key, agency DB) and fast service levels. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  const dataDir = mkdtempSync(join(tmpdir(), 'birth-one-thing-'));
+  return { ...loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENCY_POLL_SECONDS: '1', CORRECTION_DUE_SECONDS: '600' }), ...overrides };
+}
+
+export async function startDevServer(config: Config): Promise<TestWorkflowEnvironment> {
+  return TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'existing-path', path: temporalCliPath() },
+      ip: '127.0.0.1',
+      searchAttributes: Object.values(CaseSearchAttributes),
+      log: { format: 'pretty', level: 'error' },
+    },
+    client: { dataConverter: dataConverter(config) },
+  });
+}
+
+/** The workflow bundle, built once per test file. */
+export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+}
+
+const noop = (): void => undefined;
+const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };

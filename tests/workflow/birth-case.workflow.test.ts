@@ -1,0 +1,166 @@
+// The birth-case workflow on a real Temporal dev server, with scripted agencies.
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { WorkflowHandle } from '@temporalio/client';
+import { randomUUID } from 'node:crypto';
+import { Worker as TemporalWorker } from '@temporalio/worker';
+import type { CaseCreateRequest } from '../../domain/case.schemas';
+import type { Config } from '../../infra/config';
+import { dataConverter } from '../../infra/temporal';
+import {
+  agencyEvent, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, cancelCase, correctCase, getCaseState, supplyNewbornName,
+} from '../../workflows/birth-case.contract';
+import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
+import { eventually } from '../helpers/eventually';
+import { FakeAgencies } from '../helpers/fake-agencies';
+import type { AgencyScript } from '../helpers/fake-agencies';
+import { application } from '../helpers/fixtures';
+import { bundleWorkflows, startDevServer, testConfig } from '../helpers/temporal';
+
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let worker: Worker;
+let running: Promise<void>;
+let config: Config;
+const agencies = new FakeAgencies();
+const taskQueue = `wf-test-${randomUUID()}`;
+const clerk = { role: 'clerk' as const, id: 'clerk-1' };
+
+beforeAll(async () => {
+  config = testConfig();
+  [env, bundle] = await Promise.all([startDevServer(config), bundleWorkflows()]);
+  worker = await TemporalWorker.create({
+    connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config),
+  });
+  running = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await running;
+  await env?.teardown();
+});
+
+async function startCase(app: CaseCreateRequest, script: AgencyScript = {}, settings: Partial<BirthCaseInput['settings']> = {}): Promise<{ caseId: string; handle: WorkflowHandle }> {
+  const caseId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+  agencies.script(caseId, script);
+  const input: BirthCaseInput = {
+    caseId, hospitalId: 'H0001', acceptedBy: clerk, application: app, trackingSecretHash: 'x', trackingCode: `${caseId}-SECRET`,
+    settings: { correctionDueSeconds: 600, agencyPollSeconds: 1, ...settings },
+  };
+  const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId: birthCaseWorkflowId(caseId), args: [input] });
+  return { caseId, handle };
+}
+
+const stateOf = (h: WorkflowHandle): Promise<BirthCaseState> => h.query(getCaseState);
+async function until(h: WorkflowHandle, predicate: (s: BirthCaseState) => boolean): Promise<BirthCaseState> {
+  return eventually(async () => {
+    const s = await stateOf(h);
+    if (!predicate(s)) throw new Error(`not yet: ${s.status} ${JSON.stringify(Object.fromEntries(Object.entries(s.services).map(([k, v]) => [k, v.status])))}`);
+    return s;
+  });
+}
+
+describe('birth case workflow', () => {
+  test('when every agency accepts, then all five services complete with their results', async () => {
+    const { handle } = await startCase(application());
+    await handle.result();
+    const s = await stateOf(handle);
+    expect(s.status).toBe('completed');
+    expect(Object.values(s.services).map((v) => v.status)).toEqual(Array(5).fill('completed'));
+    expect(s.services.birthCertificate.result).toEqual({ certificateNumber: 'Q370123456' });
+    expect(s.services.household.result).toEqual({ citizenId: '370103202611200025', regionCode: '370103' });
+    expect(s.services.medicalInsurance.result).toMatchObject({ enrolmentNumber: 'YB2026000001', premium: 400, waived: true });
+    expect(s.services.socialSecurityCard.result).toEqual({ applicationNumber: 'SB2026000001', cardNumber: 'J37010000001', trackingNumber: 'EA123456789CN' });
+    expect(s.events.map((e) => e.seq)).toEqual(s.events.map((_, i) => i + 1));
+    expect(s.events[0]).toMatchObject({ action: 'case.accepted', actor: clerk });
+  });
+
+  test('when only some services are requested, then the others are skipped and the case completes', async () => {
+    const { handle, caseId } = await startCase(application({ services: ['birthCertificate', 'vaccination'] }));
+    await handle.result();
+    const s = await stateOf(handle);
+    expect(s.status).toBe('completed');
+    expect(s.services.household).toMatchObject({ status: 'skipped', reason: '未申请此项' });
+    expect(agencies.callsFor(caseId, 'registerHousehold')).toHaveLength(0);
+  });
+
+  test('when the health commission sends a correction notice, then the case waits for the clerk and resubmits under a new key', async () => {
+    const { handle, caseId } = await startCase(application(), { certificateCorrections: 1 });
+    const waiting = await until(handle, (s) => s.services.birthCertificate.status === 'needs_correction');
+    expect(waiting.status).toBe('action_required');
+    expect(waiting.actionsRequired).toEqual([expect.objectContaining({ kind: 'correction', service: 'birthCertificate', items: expect.arrayContaining([expect.objectContaining({ path: 'newborn.name' }), expect.objectContaining({ path: 'mother.idNumber' })]) })]);
+
+    await handle.executeUpdate(correctCase, { args: [{ changes: { 'newborn.name': '李安' }, note: '改名', actor: clerk }] });
+    await handle.result();
+    const s = await stateOf(handle);
+    expect(s.status).toBe('completed');
+    expect(s.application.newborn.name).toBe('李安');
+    expect(agencies.callsFor(caseId, 'issueBirthCertificate').map((c) => c.idempotencyKey)).toEqual([
+      `${birthCaseWorkflowId(caseId)}:birthCertificate`, `${birthCaseWorkflowId(caseId)}:birthCertificate:r2`,
+    ]);
+  });
+
+  test('when a correction would change the printed name, then the update is rejected and nothing changes', async () => {
+    const { handle } = await startCase(application(), { householdReview: true });
+    await until(handle, (s) => s.services.household.status === 'under_review');
+    await expect(handle.executeUpdate(correctCase, { args: [{ changes: { 'newborn.name': '李改' }, actor: clerk }] })).rejects.toThrow(WorkflowUpdateFailedError);
+    const s = await stateOf(handle);
+    expect(s.application.newborn.name).toBe('李安然');
+    expect(s.events.some((e) => e.action === 'case.corrected')).toBe(false);
+    await handle.signal(cancelCase, { reason: '测试结束', actor: clerk });
+  });
+
+  test('when household registration goes to manual review, then an approval continues the case to the card', async () => {
+    const { handle, caseId } = await startCase(application({ married: false, father: null, householdOf: 'mother' }), { householdReview: true });
+    const reviewing = await until(handle, (s) => s.services.household.status === 'under_review');
+    expect(reviewing.services.household.review).toMatchObject({ agency: 'publicSecurity', reason: '非婚生育，需人工审核' });
+    agencies.decide(caseId, 'approve');
+    await handle.signal(agencyEvent, { type: 'review.decided', service: 'household', eventId: 'e1', actor: { role: 'agency', id: 'publicSecurity' } });
+    await handle.result();
+    expect((await stateOf(handle)).status).toBe('completed');
+  });
+
+  test('when public security refuses, then the services after it are skipped and the case is partially completed', async () => {
+    const { handle } = await startCase(application(), { refuseHousehold: true });
+    await handle.result();
+    const s = await stateOf(handle);
+    expect(s.status).toBe('partially_completed');
+    expect(s.services.household).toMatchObject({ status: 'refused', reason: '材料不符合出生登记条件' });
+    expect(s.services.medicalInsurance.status).toBe('skipped');
+    expect(s.services.socialSecurityCard.status).toBe('skipped');
+    expect(s.services.vaccination.status).toBe('completed');
+  });
+
+  test('when the newborn has no name yet, then the case asks the parents and continues once they supply it', async () => {
+    const app = application();
+    delete app.newborn.name;
+    const { handle } = await startCase(app);
+    const waiting = await until(handle, (s) => s.status === 'action_required');
+    expect(waiting.actionsRequired[0]).toMatchObject({ kind: 'newborn_name' });
+    await handle.executeUpdate(supplyNewbornName, { args: [{ name: '李安然', actor: { role: 'parent', id: null } }] });
+    await handle.result();
+    expect((await stateOf(handle)).status).toBe('completed');
+  });
+
+  test('when a clerk cancels during a review, then open services are cancelled and issued ones are recorded as such', async () => {
+    const { handle } = await startCase(application(), { householdReview: true });
+    await until(handle, (s) => s.services.household.status === 'under_review');
+    await handle.signal(cancelCase, { reason: '家长撤回申请', actor: clerk });
+    await handle.result();
+    const s = await stateOf(handle);
+    expect(s.status).toBe('cancelled');
+    expect(s.services.household.status).toBe('cancelled');
+    expect(s.services.birthCertificate.status).toBe('completed');
+    expect(s.events).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'service.compensation', service: 'birthCertificate' })]));
+  });
+
+  test('when a correction notice is not answered by its deadline, then the service is returned (退件)', async () => {
+    const { handle } = await startCase(application(), { certificateCorrections: 5 }, { correctionDueSeconds: 1 });
+    await handle.result();
+    const s = await stateOf(handle);
+    expect(s.services.birthCertificate).toMatchObject({ status: 'refused', reason: '补正期限已过，申请退件' });
+    expect(s.status).toBe('partially_completed');
+  });
+});
