@@ -4,7 +4,8 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
-import { CancelRequest, CaseCreateRequest, CorrectionRequest, toValidationIssues } from '../domain/case.schemas';
+import { CancelRequest, CaseCreateRequest, caseCreateRequestSchema, CorrectionRequest, toValidationIssues } from '../domain/case.schemas';
+import { toShanghaiIso } from '../domain/clock';
 import type { Actor } from '../domain/case-state';
 import type { Config } from '../infra/config';
 import {
@@ -58,7 +59,8 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
 
   router.post('/', clerkOnly, async (req, res) => {
     const staff = req.staff as Extract<StaffClaims, { role: 'clerk' }>;
-    const application = parseBody(CaseCreateRequest, req.body);
+    const schema = caseCreateRequestSchema({ now: toShanghaiIso(now().getTime()), maxAgeDays: config.MAX_CHILD_AGE_DAYS });
+    const application = parseBody(schema, req.body);
     const caseId = caseIdFor(application, config.CASE_ID_SECRET);
     const { trackingCode, secret } = newTrackingCode(caseId);
     const input: BirthCaseInput = {
@@ -162,7 +164,6 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     res.status(202).json({ caseId, status: 'cancelling' });
   });
 
-  void now;
   return router;
 }
 

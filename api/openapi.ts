@@ -21,13 +21,15 @@ export function openApiDocument(): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'staffJwt', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-  const err = (description: string) => ({ description, ...json(registry.register('Error', ErrorBody)) });
+  // Schemas are inlined: registering them as components needs zod extended before the domain loads.
+  const errorSchema = ErrorBody;
+  const err = (description: string) => ({ description, ...json(errorSchema) });
   const caseIdParam = z.object({ caseId: z.string() });
   const anyObject = z.object({}).passthrough();
 
   registry.registerPath({
     method: 'post', path: '/api/cases', summary: 'Start a case (clerk)', security: [{ staffJwt: [] }],
-    request: { body: json(registry.register('CaseCreateRequest', CaseCreateRequest)) },
+    request: { body: json(CaseCreateRequest) },
     responses: {
       201: { description: 'accepted', ...json(z.object({ caseId: z.string(), trackingCode: z.string(), status: z.string() })) },
       400: err('validation failed: every problem by path'), 401: err('no or bad token'), 403: err('wrong role'),
@@ -41,12 +43,12 @@ export function openApiDocument(): object {
   });
   registry.registerPath({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'CaseView', ...json(anyObject) }, 404: err('not found') } });
   registry.registerPath({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'entries', ...json(anyObject) } } });
-  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(registry.register('CorrectionRequest', CorrectionRequest)) }, responses: { 200: { description: 'CaseView', ...json(anyObject) }, 409: err('rejected by the case (e.g. a printed name)') } });
-  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(registry.register('CancelRequest', CancelRequest)) }, responses: { 202: { description: 'cancelling' } } });
+  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CorrectionRequest) }, responses: { 200: { description: 'CaseView', ...json(anyObject) }, 409: err('rejected by the case (e.g. a printed name)') } });
+  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CancelRequest) }, responses: { 202: { description: 'cancelling' } } });
   registry.registerPath({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security: [{ staffJwt: [] }], responses: { 200: { description: 'tasks', ...json(anyObject) } } });
-  registry.registerPath({ method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review', security: [{ staffJwt: [] }], request: { params: z.object({ caseId: z.string(), service: z.string() }), body: json(registry.register('ReviewDecisionRequest', ReviewDecisionRequest)) }, responses: { 200: { description: 'decided' } } });
-  registry.registerPath({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(registry.register('TrackRequest', TrackRequest)) }, responses: { 200: { description: 'ParentView', ...json(anyObject) }, 404: err('wrong code or digits'), 429: err('too many attempts') } });
-  registry.registerPath({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(registry.register('TrackInputRequest', TrackInputRequest)) }, responses: { 200: { description: 'ParentView', ...json(anyObject) } } });
+  registry.registerPath({ method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review', security: [{ staffJwt: [] }], request: { params: z.object({ caseId: z.string(), service: z.string() }), body: json(ReviewDecisionRequest) }, responses: { 200: { description: 'decided' } } });
+  registry.registerPath({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(TrackRequest) }, responses: { 200: { description: 'ParentView', ...json(anyObject) }, 404: err('wrong code or digits'), 429: err('too many attempts') } });
+  registry.registerPath({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(TrackInputRequest) }, responses: { 200: { description: 'ParentView', ...json(anyObject) } } });
   registry.registerPath({ method: 'post', path: '/api/agency-callbacks/{agency}', summary: 'Signed agency event (X-Signature: sha256=<hex HMAC of the body>)', request: { params: z.object({ agency: z.string() }) }, responses: { 200: { description: 'received' }, 401: err('bad signature') } });
 
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({

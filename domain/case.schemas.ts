@@ -1,76 +1,315 @@
 // Payload schemas for the case API: one zod schema per payload, the type inferred under the same name.
 // Pure module: used by the API (validation, OpenAPI), the workflow (types) and tests.
+//
+// Every failure reports ALL problems at once: field checks add one issue per problem, and the
+// cross-field rules run even when fields failed (`when: () => true`), reading the partial value
+// defensively. Our own issues are zod `custom` issues with `params.code` (a stable machine code) and a
+// Simplified-Chinese message; toValidationIssues gives zod's built-in issues a code and Chinese text too.
 import { z } from 'zod';
+import { SERVICE_LABELS, SERVICE_PREREQUISITES } from './services';
+import { ageInYears, daysBetween, instantMs, isIsoDateTime, shanghaiDate } from './dates';
+import { isPlausibleRegionCode, parseCitizenId } from './identity/citizen-id';
+import { checkMobile, checkPersonName, PERSON_NAME_MAX_LENGTH, PERSON_NAME_MIN_LENGTH, type ContactProblem } from './identity/contact';
 
 export const ServiceKey = z.enum(['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard']);
 export type ServiceKey = z.infer<typeof ServiceKey>;
 export const SERVICE_KEYS = ServiceKey.options;
 
-const isoDateTime = z.iso.datetime({ offset: true });
+export { SERVICE_LABELS, SERVICE_PREREQUISITES } from './services';
+
+/** A parent's age in completed years at the child's birth, by the birth date in the ID (a plausibility check, not law). */
+export const PARENT_AGE_LIMITS = {
+  mother: { min: 14, max: 60 },
+  father: { min: 14, max: 80 },
+} as const;
+
+/** Default for caseCreateRequestSchema: the bundle is for children under one year. */
+export const DEFAULT_MAX_AGE_DAYS = 365;
+/** A hospital system's clock may run slightly ahead of ours: births up to this far "in the future" pass. */
+export const DEFAULT_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+type Role = '新生儿' | '母亲' | '父亲';
+
+// zod reports a missing enum value as an invalid option, and a missing field's message is English
+// text; this marks both, at parse time, so toValidationIssues can say "缺少必填项" reliably.
+const MISSING = 'REQUIRED_FIELD_MISSING';
+const req = { error: (iss: { input?: unknown }) => (iss.input === undefined ? MISSING : undefined) };
+type Ctx = z.core.$RefinementCtx<unknown>;
+
+function addIssue(ctx: Ctx, code: string, message: string, path?: PropertyKey[]): void {
+  ctx.addIssue({ code: 'custom', message, params: { code }, ...(path ? { path } : {}) });
+}
+
+const addProblems = (ctx: Ctx, who: Role, problems: readonly ContactProblem[]): void => {
+  for (const p of problems) addIssue(ctx, p.code, `${who}${p.message}`);
+};
+
+// Field checks. Surrounding spaces are trimmed before checking and are not stored.
+const personName = (who: Role) =>
+  z.string(req).trim().check(
+    z.superRefine((value: string, ctx) => {
+      const r = checkPersonName(value);
+      if (!r.ok) addProblems(ctx, who, r.problems);
+    }),
+  ).meta({
+    minLength: PERSON_NAME_MIN_LENGTH,
+    maxLength: PERSON_NAME_MAX_LENGTH,
+    description: '汉字姓名，少数民族姓名各部分以间隔号“·”(U+00B7)分隔；2–15个字',
+    example: '王芳',
+  });
+
+const mobile = (who: Role) =>
+  z.string(req).trim().check(
+    z.superRefine((value: string, ctx) => {
+      const r = checkMobile(value);
+      if (!r.ok) addProblems(ctx, who, r.problems);
+    }),
+  ).meta({ pattern: '^1[3-9]\\d{9}$', minLength: 11, maxLength: 11, description: '11位手机号码', example: '13800138000' });
+
+/** Full GB 11643 check; a lower-case x is stored as X. The holder's sex must match the role. */
+const citizenId = (who: '母亲' | '父亲') =>
+  z.string(req).trim().toUpperCase().check(
+    z.superRefine((value: string, ctx) => {
+      const r = parseCitizenId(value);
+      if (!r.ok) {
+        addProblems(ctx, who, r.problems);
+        return;
+      }
+      const expected = who === '母亲' ? 'F' : 'M';
+      if (r.sex !== expected) {
+        addIssue(ctx, 'ID_SEX_MISMATCH', `${who}身份证号码第17位显示为${r.sex === 'M' ? '男性' : '女性'}，与${who}身份不符，请核对`);
+      }
+    }),
+  ).meta({
+    pattern: '^\\d{17}[\\dXx]$',
+    minLength: 18,
+    maxLength: 18,
+    description: '18位公民身份号码(GB 11643-1999)，校验码x按X存储',
+  });
+
+const regionCode = (who: Role) =>
+  z.string(req).check(
+    z.superRefine((value: string, ctx) => {
+      if (!isPlausibleRegionCode(value)) addIssue(ctx, 'REGION_INVALID', `${who}户籍地区码应为6位有效行政区划代码`);
+    }),
+  ).meta({ pattern: '^\\d{6}$', description: '6位行政区划代码(县级)', example: '370102' });
+
+const isoDateTime = z.iso.datetime({ offset: true, ...req }).max(40);
 
 export const Newborn = z.strictObject({
-  name: z.string().min(1).max(20).optional(),
-  sex: z.enum(['M', 'F']),
+  name: personName('新生儿').optional(),
+  sex: z.enum(['M', 'F'], req),
   birthAt: isoDateTime,
-  birthWeightGrams: z.number().int().min(300).max(7000),
-  birthOrder: z.number().int().min(1).max(20),
-});
+  birthWeightGrams: z.number(req).int().min(300).max(7000),
+  birthOrder: z.number(req).int().min(1).max(20),
+}, req);
 export type Newborn = z.infer<typeof Newborn>;
 
 export const Mother = z.strictObject({
-  name: z.string().min(1).max(20),
-  idNumber: z.string().length(18),
-  phone: z.string().regex(/^1\d{10}$/),
-  hukouRegionCode: z.string().regex(/^\d{6}$/),
-  insurance: z.enum(['resident', 'employee', 'flexible', 'none']),
+  name: personName('母亲'),
+  idNumber: citizenId('母亲'),
+  phone: mobile('母亲'),
+  hukouRegionCode: regionCode('母亲'),
+  insurance: z.enum(['resident', 'employee', 'flexible', 'none'], req),
   lowIncome: z.boolean().default(false),
-});
+}, req);
 export type Mother = z.infer<typeof Mother>;
 
 export const Father = z.strictObject({
-  name: z.string().min(1).max(20),
-  idNumber: z.string().length(18),
-  phone: z.string().regex(/^1\d{10}$/),
-  hukouRegionCode: z.string().regex(/^\d{6}$/),
-});
+  name: personName('父亲'),
+  idNumber: citizenId('父亲'),
+  phone: mobile('父亲'),
+  hukouRegionCode: regionCode('父亲'),
+}, req);
 export type Father = z.infer<typeof Father>;
 
 export const Delivery = z.strictObject({
-  method: z.enum(['ems', 'pickup']),
-  address: z.string().min(1).max(200).optional(),
-  recipient: z.enum(['mother', 'father']),
-});
+  method: z.enum(['ems', 'pickup'], req),
+  address: z.string().trim().min(1).max(200).optional(),
+  recipient: z.enum(['mother', 'father'], req),
+}, req);
 export type Delivery = z.infer<typeof Delivery>;
 
 export const Consent = z.strictObject({
-  signedBy: z.enum(['mother', 'father']),
+  signedBy: z.enum(['mother', 'father'], req),
   signedAt: isoDateTime,
-});
+}, req);
 
-export const CaseCreateRequest = z.strictObject({
-  newborn: Newborn,
-  mother: Mother,
-  father: Father.nullable().default(null),
-  married: z.boolean(),
-  householdOf: z.enum(['mother', 'father']),
-  services: z.array(ServiceKey).min(1).max(5).default([...SERVICE_KEYS]),
-  delivery: Delivery,
-  consent: Consent,
-});
+// Reading a value that may have failed its own checks: anything may be missing or of the wrong type.
+const at = (value: unknown, ...path: string[]): unknown =>
+  path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+function childBirthDate(value: unknown): string | undefined {
+  const birthAt = str(at(value, 'newborn', 'birthAt'));
+  return birthAt !== undefined && isIsoDateTime(birthAt) ? shanghaiDate(birthAt) : undefined;
+}
+
+/** Rules across fields that need no clock. */
+function crossFieldRules(value: unknown, ctx: Ctx): void {
+  const father = at(value, 'father');
+  const noFather = father === null || father === undefined;
+  if (noFather && at(value, 'householdOf') === 'father') {
+    addIssue(ctx, 'FATHER_REQUIRED', '选择随父亲落户时，必须填写父亲信息', ['father']);
+  }
+  if (noFather && at(value, 'married') === true) {
+    addIssue(ctx, 'MARRIED_WITHOUT_FATHER', '未填写父亲信息时，婚姻状况应为未婚；已婚请填写父亲信息', ['married']);
+  }
+  if (noFather && at(value, 'delivery', 'recipient') === 'father') {
+    addIssue(ctx, 'RECIPIENT_FATHER_MISSING', '收件人为父亲时，必须填写父亲信息', ['delivery', 'recipient']);
+  }
+  if (noFather && at(value, 'consent', 'signedBy') === 'father') {
+    addIssue(ctx, 'SIGNER_FATHER_MISSING', '由父亲签署授权时，必须填写父亲信息', ['consent', 'signedBy']);
+  }
+  if (at(value, 'delivery', 'method') === 'ems' && !str(at(value, 'delivery', 'address'))?.trim()) {
+    addIssue(ctx, 'ADDRESS_REQUIRED', '选择EMS邮寄时，必须填写邮寄地址', ['delivery', 'address']);
+  }
+  const services = at(value, 'services');
+  if (Array.isArray(services) && new Set(services).size !== services.length) {
+    addIssue(ctx, 'SERVICE_DUPLICATE', '申请事项不能重复', ['services']);
+  }
+  if (Array.isArray(services)) {
+    for (const service of services) {
+      const needs = SERVICE_PREREQUISITES[service as ServiceKey];
+      if (needs && !services.includes(needs)) {
+        addIssue(ctx, 'SERVICE_PREREQUISITE_MISSING', `申请「${SERVICE_LABELS[service as ServiceKey]}」须同时申请「${SERVICE_LABELS[needs]}」`, ['services']);
+      }
+    }
+  }
+
+  const birthDate = childBirthDate(value);
+  if (birthDate === undefined) return;
+  for (const [role, who] of [['mother', '母亲'], ['father', '父亲']] as const) {
+    const id = str(at(value, role, 'idNumber'));
+    const parsed = id === undefined ? undefined : parseCitizenId(id.trim());
+    if (!parsed?.ok) continue; // the ID's own problems are reported on the field
+    const age = ageInYears(parsed.birthDate, birthDate);
+    const { min, max } = PARENT_AGE_LIMITS[role];
+    if (age < min || age > max) {
+      addIssue(
+        ctx,
+        role === 'mother' ? 'MOTHER_AGE_IMPLAUSIBLE' : 'FATHER_AGE_IMPLAUSIBLE',
+        `按身份证号码，${who}在孩子出生时${age < 0 ? '尚未出生' : `为${age}周岁`}，不在合理范围（${min}–${max}周岁），请核对身份证号码和出生时间`,
+        [role, 'idNumber'],
+      );
+    }
+  }
+}
+
+/**
+ * The application as the hospital sends it, with every check that needs no clock. Use
+ * caseCreateRequestSchema({ now }) at the API, which adds the checks against the current time.
+ */
+export const CaseCreateRequest = z
+  .strictObject({
+    newborn: Newborn,
+    mother: Mother,
+    father: Father.nullable().default(null),
+    married: z.boolean(req),
+    householdOf: z.enum(['mother', 'father'], req),
+    services: z.array(ServiceKey).min(1).max(5).default([...SERVICE_KEYS]),
+    delivery: Delivery,
+    consent: Consent,
+  })
+  .check(z.superRefine((value, ctx) => crossFieldRules(value, ctx as Ctx), { when: () => true }));
 export type CaseCreateRequest = z.infer<typeof CaseCreateRequest>;
 
-export const CorrectionRequest = z.strictObject({
-  changes: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])),
-  note: z.string().max(500).optional(),
-});
+export interface CaseCreateClockOptions {
+  /** The current instant, ISO 8601 with offset (the API's clock; a workflow's deterministic clock). */
+  now: string;
+  /** Oldest child accepted, in days from the birth date to today (Asia/Shanghai). Default 365. */
+  maxAgeDays?: number;
+  /** Tolerance for clocks ahead of ours. Default 5 minutes. */
+  clockSkewMs?: number;
+}
+
+/**
+ * CaseCreateRequest plus the rules that read the clock: the birth and the consent not in the future,
+ * the child not older than `maxAgeDays`. Same type as CaseCreateRequest.
+ */
+export function caseCreateRequestSchema(opts: CaseCreateClockOptions): typeof CaseCreateRequest {
+  const nowMs = instantMs(opts.now);
+  const today = shanghaiDate(opts.now);
+  const maxAgeDays = opts.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
+  const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
+  return CaseCreateRequest.check(
+    z.superRefine(
+      (value, ctx) => {
+        const birthAt = str(at(value, 'newborn', 'birthAt'));
+        if (birthAt !== undefined && isIsoDateTime(birthAt)) {
+          if (instantMs(birthAt) > nowMs + skew) {
+            addIssue(ctx as Ctx, 'BIRTH_IN_FUTURE', `出生时间${birthAt}晚于当前时间，请核对`, ['newborn', 'birthAt']);
+          } else if (daysBetween(shanghaiDate(birthAt), today) > maxAgeDays) {
+            addIssue(
+              ctx as Ctx,
+              'BIRTH_TOO_OLD',
+              `孩子出生已超过${maxAgeDays}天，不能通过“出生一件事”联办，请到各部门分别办理`,
+              ['newborn', 'birthAt'],
+            );
+          }
+        }
+        const signedAt = str(at(value, 'consent', 'signedAt'));
+        if (signedAt !== undefined && isIsoDateTime(signedAt) && instantMs(signedAt) > nowMs + skew) {
+          addIssue(ctx as Ctx, 'CONSENT_IN_FUTURE', `授权签署时间${signedAt}晚于当前时间，请核对`, ['consent', 'signedAt']);
+        }
+      },
+      { when: () => true },
+    ),
+  );
+}
+
+/** Paths that a correction may name whose values have a format of their own. */
+const CORRECTION_VALUE_CHECKS: Record<string, z.ZodType> = {
+  'newborn.name': personName('新生儿'),
+  'newborn.birthAt': isoDateTime,
+  'mother.name': personName('母亲'),
+  'mother.idNumber': citizenId('母亲'),
+  'mother.phone': mobile('母亲'),
+  'mother.hukouRegionCode': regionCode('母亲'),
+  'father.name': personName('父亲'),
+  'father.idNumber': citizenId('父亲'),
+  'father.phone': mobile('父亲'),
+  'father.hukouRegionCode': regionCode('父亲'),
+  'delivery.address': z.string().trim().min(1).max(200),
+};
+const MAX_CHANGES = 20;
+
+export const CorrectionRequest = z
+  .strictObject({
+    changes: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])),
+    note: z.string().max(500).optional(),
+  })
+  // Store what the field schemas normalise (trimmed, upper-case X), as a new application would.
+  .overwrite((req) => ({
+    ...req,
+    changes: Object.fromEntries(
+      Object.entries(req.changes).map(([path, v]) => {
+        const check = CORRECTION_VALUE_CHECKS[path];
+        const parsed = check && typeof v === 'string' ? check.safeParse(v) : undefined;
+        return [path, parsed?.success && typeof parsed.data === 'string' ? parsed.data : v];
+      }),
+    ),
+  }))
+  .check(
+    z.superRefine((req, ctx) => {
+      const entries = Object.entries(req.changes);
+      if (entries.length > MAX_CHANGES) addIssue(ctx as Ctx, 'TOO_MANY_CHANGES', `一次最多更正${MAX_CHANGES}项`, ['changes']);
+      for (const [path, v] of entries) {
+        const check = CORRECTION_VALUE_CHECKS[path];
+        if (!check || v === null) continue;
+        const r = check.safeParse(v);
+        if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ['changes', path, ...issue.path] } as never);
+      }
+    }),
+  );
 export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
 
-export const CancelRequest = z.strictObject({ reason: z.string().min(1).max(500) });
+export const CancelRequest = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
 export const ReviewDecisionRequest = z.strictObject({
-  decision: z.enum(['approve', 'reject']),
-  reason: z.string().min(1).max(500),
+  decision: z.enum(['approve', 'reject'], req),
+  reason: z.string().trim().min(1).max(500),
 });
 export type ReviewDecisionRequest = z.infer<typeof ReviewDecisionRequest>;
 
@@ -81,17 +320,137 @@ export const TrackRequest = z.strictObject({
 export type TrackRequest = z.infer<typeof TrackRequest>;
 
 export const TrackInputRequest = TrackRequest.extend({
-  input: z.strictObject({ newbornName: z.string().min(1).max(20) }),
+  input: z.strictObject({ newbornName: personName('新生儿') }),
 });
 export type TrackInputRequest = z.infer<typeof TrackInputRequest>;
 
+// ---- Issues for people ----------------------------------------------------------------------------
+
 export interface ValidationIssue { path: string; code: string; message: string }
 
-/** Every problem at once, each with its path, a stable code and a message a clerk understands. */
+/** Chinese names of the fields a clerk fills in; indices in paths are ignored (`services.2` → `services`). */
+export const FIELD_LABELS: Readonly<Record<string, string>> = {
+  '': '请求内容',
+  newborn: '新生儿信息',
+  'newborn.name': '新生儿姓名',
+  'newborn.sex': '新生儿性别',
+  'newborn.birthAt': '出生时间',
+  'newborn.birthWeightGrams': '出生体重（克）',
+  'newborn.birthOrder': '孩次',
+  mother: '母亲信息',
+  'mother.name': '母亲姓名',
+  'mother.idNumber': '母亲身份证号码',
+  'mother.phone': '母亲手机号码',
+  'mother.hukouRegionCode': '母亲户籍地区码',
+  'mother.insurance': '母亲参保类型',
+  'mother.lowIncome': '母亲是否享受低保',
+  father: '父亲信息',
+  'father.name': '父亲姓名',
+  'father.idNumber': '父亲身份证号码',
+  'father.phone': '父亲手机号码',
+  'father.hukouRegionCode': '父亲户籍地区码',
+  married: '婚姻状况',
+  householdOf: '随父/随母落户',
+  services: '申请事项',
+  delivery: '证件领取方式',
+  'delivery.method': '领取方式',
+  'delivery.address': '邮寄地址',
+  'delivery.recipient': '收件人',
+  consent: '授权信息',
+  'consent.signedBy': '授权签署人',
+  'consent.signedAt': '授权签署时间',
+  changes: '更正内容',
+  note: '备注',
+  reason: '原因',
+  decision: '审核决定',
+  trackingCode: '查询码',
+  phoneLast4: '手机号后4位',
+  input: '补充信息',
+  'input.newbornName': '新生儿姓名',
+};
+
+function labelOf(path: readonly PropertyKey[]): string {
+  const keys = path.filter((p) => typeof p === 'string') as string[];
+  const joined = keys.join('.');
+  // A correction names a field of the application: `changes` → `mother.phone` reads as 母亲手机号码.
+  const field = keys[0] === 'changes' && keys.length > 1 ? keys.slice(1).join('.') : joined;
+  return FIELD_LABELS[field] ?? FIELD_LABELS[joined] ?? `字段“${joined}”`;
+}
+
+const TYPE_NAMES: Record<string, string> = {
+  string: '文本', number: '数字', int: '整数', boolean: '是/否（true/false）', object: '对象', array: '列表',
+  record: '对象', null: '空值（null）',
+};
+
+function describe(issue: z.core.$ZodIssue): { code: string; message: string } {
+  const label = labelOf(issue.path);
+  if (issue.message === MISSING) return { code: 'REQUIRED', message: `缺少必填项：${label}` };
+  switch (issue.code) {
+    case 'custom': {
+      const code = typeof issue.params?.code === 'string' ? issue.params.code : 'INVALID';
+      return { code, message: issue.message };
+    }
+    case 'invalid_type': {
+      const missing = 'input' in issue ? issue.input === undefined : /received undefined/.test(issue.message);
+      if (missing) return { code: 'REQUIRED', message: `缺少必填项：${label}` };
+      return { code: 'INVALID_TYPE', message: `${label}应为${TYPE_NAMES[issue.expected] ?? issue.expected}` };
+    }
+    case 'too_small': {
+      const min = Number(issue.minimum);
+      if (issue.origin === 'string') {
+        return min <= 1 ? { code: 'REQUIRED', message: `${label}不能为空` } : { code: 'TOO_SHORT', message: `${label}至少${min}个字符` };
+      }
+      if (issue.origin === 'array') return { code: 'TOO_FEW', message: `${label}至少选择${min}项` };
+      return { code: 'TOO_SMALL', message: `${label}不能小于${min}` };
+    }
+    case 'too_big': {
+      const max = Number(issue.maximum);
+      if (issue.origin === 'string') return { code: 'TOO_LONG', message: `${label}最多${max}个字符` };
+      if (issue.origin === 'array') return { code: 'TOO_MANY', message: `${label}最多${max}项` };
+      return { code: 'TOO_BIG', message: `${label}不能大于${max}` };
+    }
+    case 'invalid_format':
+      if (issue.format === 'datetime') {
+        return { code: 'INVALID_DATETIME', message: `${label}应为带时区的时间，例如 2026-11-20T08:30:00+08:00` };
+      }
+      if (issue.format === 'date') return { code: 'INVALID_DATE', message: `${label}应为日期，例如 2026-11-20` };
+      return { code: 'INVALID_FORMAT', message: `${label}格式不正确` };
+    case 'invalid_value':
+      return { code: 'INVALID_VALUE', message: `${label}的取值无效，可选：${issue.values.map(String).join('、')}` };
+    case 'unrecognized_keys':
+      return { code: 'UNKNOWN_FIELD', message: `不允许的字段：${issue.keys.join('、')}` };
+    case 'not_multiple_of':
+      return { code: 'INVALID_NUMBER', message: `${label}应为${issue.divisor}的整数倍` };
+    default:
+      return { code: 'INVALID', message: `${label}无效` };
+  }
+}
+
+/**
+ * Every problem at once, each with its path, a stable code and a message a clerk understands.
+ * An unknown field is reported at its own path (`mother.nickname`), one issue per field.
+ */
 export function toValidationIssues(error: z.ZodError): ValidationIssue[] {
-  return error.issues.map((issue) => ({
-    path: issue.path.map(String).join('.'),
-    code: issue.code,
-    message: issue.message,
-  }));
+  const issues: ValidationIssue[] = [];
+  for (const issue of error.issues as z.core.$ZodIssue[]) {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        issues.push({ path: path ? `${path}.${key}` : key, code: 'UNKNOWN_FIELD', message: `不允许的字段“${key}”，请删除` });
+      }
+      continue;
+    }
+    issues.push({ path, ...describe(issue) });
+  }
+  return issues;
+}
+
+/** Parses and, on failure, returns the issues ready for the API's VALIDATION_FAILED body. */
+export function validate<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+): { success: true; data: z.infer<S> } | { success: false; issues: ValidationIssue[] } {
+  // reportInput lets toValidationIssues tell a missing field from a wrong type without reading zod's English text.
+  const r = schema.safeParse(input, { reportInput: true });
+  return r.success ? { success: true, data: r.data } : { success: false, issues: toValidationIssues(r.error) };
 }

@@ -13,10 +13,12 @@ import {
 import type { AgencyActivities, CorrectionDetails, HouseholdOutcome, RefusalDetails, SmsTemplate } from '../activities/agency.types';
 import { AgencyFailureType } from '../activities/agency.types';
 import { agencyActivityOptions } from '../activities/agency-options';
+import { SERVICE_LABELS } from '../domain/services';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import { reduceCase, SYSTEM, isTerminal } from '../domain/case-state';
 import type { CaseEvent, DerivedCase } from '../domain/case-state';
 import { shanghaiDateOf, toShanghaiIso } from '../domain/clock';
+import { benefitsInputFor, decideBenefits } from '../domain/policy';
 import {
   agencyEvent,
   cancelCase,
@@ -34,14 +36,6 @@ const publicSecurity = proxyActivities<Pick<AgencyActivities, 'registerHousehold
 const medicalSecurity = proxyActivities<Pick<AgencyActivities, 'enrolMedicalInsurance'>>(agencyActivityOptions.medicalSecurity);
 const humanResources = proxyActivities<Pick<AgencyActivities, 'applySocialSecurityCard' | 'getSocialSecurityCardStatus'>>(agencyActivityOptions.humanResources);
 const smsGateway = proxyActivities<Pick<AgencyActivities, 'sendSms'>>(agencyActivityOptions.sms);
-
-const SERVICE_NAMES: Record<ServiceKey, string> = {
-  birthCertificate: '出生医学证明',
-  vaccination: '预防接种证',
-  household: '户口登记',
-  medicalInsurance: '居民医保参保登记',
-  socialSecurityCard: '社保卡申领',
-};
 
 /** What a submission to an agency came to, once any review or correction loop is over. */
 type Outcome<T> =
@@ -80,6 +74,11 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
     }
   };
   const cancelled = (): boolean => cancelRequest !== null;
+  // Facts the benefit decisions read, learnt as the services complete.
+  const benefitFacts: NonNullable<Parameters<typeof benefitsInputFor>[1]> = {};
+  const decide = (why: string): void => {
+    record({ action: 'benefits.decided', reason: why, data: { benefits: decideBenefits(benefitsInputFor(application, benefitFacts)) } });
+  };
   const requested = (key: ServiceKey): boolean => application.services.includes(key);
 
   setHandler(getCaseState, (): BirthCaseState => ({
@@ -155,7 +154,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
         const outcome = await submit(idempotencyKey, attempt);
         if (outcome.ok) {
           record({ action: 'service.completed', service: key, attempt, data: { result: outcome.result } });
-          await notify('service_completed', key, { service: SERVICE_NAMES[key] });
+          await notify('service_completed', key, { service: SERVICE_LABELS[key] });
           return outcome.value;
         }
         if ('reason' in outcome) record({ action: 'service.refused', service: key, attempt, outcome: 'rejected', reason: outcome.reason });
@@ -172,7 +171,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
         const dueMs = Date.now() + input.settings.correctionDueSeconds * 1000;
         const dueAt = details?.dueAt ?? toShanghaiIso(dueMs);
         record({ action: 'service.needs_correction', service: key, attempt, outcome: 'failed', reason: '补正告知', data: { items: details?.items ?? [], dueAt } });
-        await notify('action_required', `${key}:correction:${attempt}`, { service: SERVICE_NAMES[key] });
+        await notify('action_required', `${key}:correction:${attempt}`, { service: SERVICE_LABELS[key] });
         const seen = corrections;
         const corrected = await condition(() => corrections > seen || cancelled(), Math.max(0, Date.parse(dueAt) - Date.now()));
         if (!corrected) {
@@ -193,7 +192,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   function skipAfter(dependency: ServiceKey, ...dependents: ServiceKey[]): void {
     if (cancelled()) return;
     for (const key of dependents) {
-      if (requested(key)) record({ action: 'service.skipped', service: key, reason: `前置事项「${SERVICE_NAMES[dependency]}」未办结，无法办理` });
+      if (requested(key)) record({ action: 'service.skipped', service: key, reason: `前置事项「${SERVICE_LABELS[dependency]}」未办结，无法办理` });
     }
   }
 
@@ -245,7 +244,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
       });
       if (outcome.outcome === 'under_review') {
         record({ action: 'service.under_review', service: 'household', outcome: 'pending', reason: outcome.reason, data: { review: { agency: 'publicSecurity', reason: outcome.reason, reviewId: outcome.reviewId } } });
-        await notify('action_required', 'household-review', { service: SERVICE_NAMES.household });
+        await notify('action_required', 'household-review', { service: SERVICE_LABELS.household });
       }
       while (outcome.outcome === 'under_review' && !cancelled()) {
         await awaitAgency('household');
@@ -255,6 +254,8 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
       return outcome.outcome === 'refused' ? { ok: false, reason: outcome.reason } : { ok: false, cancelled: true };
     });
     if (!household) return skipAfter('household', 'medicalInsurance', 'socialSecurityCard');
+    benefitFacts.childHukouRegionCode = household.regionCode;
+    decide('household registered');
 
     const enrolment = await runService('medicalInsurance', async (idempotencyKey) => {
       const r = await medicalSecurity.enrolMedicalInsurance({
@@ -269,6 +270,8 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
       return { ok: true, value: r, result: { enrolmentNumber: r.enrolmentNumber, enrolledOn: r.enrolledOn, premium: r.premium, waived: r.waived } };
     });
     if (!enrolment) return skipAfter('medicalInsurance', 'socialSecurityCard');
+    benefitFacts.enrolment = { registeredOn: enrolment.enrolledOn, inJinan: true };
+    decide('medical insurance enrolled');
 
     await runService('socialSecurityCard', async (idempotencyKey) => {
       const { delivery } = application;
@@ -297,6 +300,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   upsertSearchAttributes([{ key: CaseSearchAttributes.status, value: 'accepted' }]);
   lastStatus = 'accepted';
   record({ action: 'case.accepted', actor: input.acceptedBy, data: { newbornNameMissing: !application.newborn.name } });
+  decide('case accepted');
   for (const key of ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'] as const) {
     if (!requested(key)) record({ action: 'service.skipped', service: key, reason: '未申请此项' });
   }
@@ -309,7 +313,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
     const state = derived();
     for (const [key, s] of Object.entries(state.services) as Array<[ServiceKey, DerivedCase['services'][ServiceKey]]>) {
       if (s.status === 'completed') {
-        record({ action: 'service.compensation', service: key, outcome: 'ok', reason: `「${SERVICE_NAMES[key]}」已办结，无法撤回，已记录在案并通知机构` });
+        record({ action: 'service.compensation', service: key, outcome: 'ok', reason: `「${SERVICE_LABELS[key]}」已办结，无法撤回，已记录在案并通知机构` });
       } else if (!isTerminal(s.status)) {
         record({ action: 'service.cancelled', service: key, actor: request.actor, reason: request.reason });
       }

@@ -73,6 +73,12 @@ describe('birth case workflow', () => {
     expect(s.services.household.result).toEqual({ citizenId: '370103202611200025', regionCode: '370103' });
     expect(s.services.medicalInsurance.result).toMatchObject({ enrolmentNumber: 'YB2026000001', premium: 400, waived: true });
     expect(s.services.socialSecurityCard.result).toEqual({ applicationNumber: 'SB2026000001', cardNumber: 'J37010000001', trackingNumber: 'EA123456789CN' });
+    // a second child born in Jinan, enrolled days after birth: waiver and subsidy granted, with reasons
+    expect(s.benefits).toMatchObject({
+      premiumWaiver: { eligible: true, amount: 400 },
+      childcareSubsidy: { eligible: true, monthly: 600 },
+      maternity: { eligible: true, rule: 'fixed', amount: 3000 },
+    });
     expect(s.events.map((e) => e.seq)).toEqual(s.events.map((_, i) => i + 1));
     expect(s.events[0]).toMatchObject({ action: 'case.accepted', actor: clerk });
   });

@@ -1,0 +1,145 @@
+// The numbers and conditions of the benefit rules, as date-effective data. A new year's premium, a
+// changed amount or a new rule version is a new entry here (or in a table passed to decideBenefits),
+// never new code. Source: Jinan implementation plan of 2022-12-31 (see /shared/policy/rules.md).
+import { compareIsoDates, isIsoDate, type IsoDate } from '../dates';
+
+export interface PolicyEntry<V> {
+  /** First day the entry applies, inclusive. */
+  effectiveFrom: IsoDate;
+  /** Last day the entry applies, inclusive; open-ended when absent. */
+  effectiveTo?: IsoDate;
+  value: V;
+  /** Where the figure comes from, for the people who maintain the table. */
+  source?: string;
+}
+
+export interface PremiumWaiverRule {
+  /** Birth orders covered: 二孩、三孩. A fourth child is not covered (the clause names only these). */
+  birthOrders: number[];
+  /** Enrolment must be registered within this many months from the birth date (Civil Code counting). */
+  windowMonths: number;
+}
+
+export interface ChildcareSubsidyRule {
+  birthOrders: number[];
+  /** The child's household must be registered under this region prefix (Jinan: 3701). */
+  hukouRegionPrefix: string;
+  monthlyYuan: number;
+  /** Added when the mother receives 低保, 特困供养 or unemployment-insurance benefits. */
+  supplementYuan: number;
+  /** Paid until this birthday (直至孩子3周岁). */
+  untilAgeYears: number;
+}
+
+export type MaternityScheme = 'resident' | 'employee' | 'flexible';
+export type MaternityPayment = { rule: 'fixed'; amountYuan: number } | { rule: 'percent'; percent: number };
+export type MaternityRule = Record<MaternityScheme, MaternityPayment>;
+
+/**
+ * Each key and the date it is looked up by:
+ * - `residentPremiumYuan`: the yearly individual resident medical-insurance contribution, by the date of
+ *   enrolment registration (one entry per calendar year);
+ * - `premiumWaiver`, `childcareSubsidy`: by the child's birth date. Chinese birth policies are announced
+ *   for "children born on or after X", so the first entry's `effectiveFrom` IS the first eligible birth
+ *   date, and a later version (other birth orders, another window) is a new entry;
+ * - `maternity`: by the child's birth date (the delivery).
+ */
+export interface PolicyValues {
+  residentPremiumYuan: number;
+  premiumWaiver: PremiumWaiverRule;
+  childcareSubsidy: ChildcareSubsidyRule;
+  maternity: MaternityRule;
+}
+export type PolicyKey = keyof PolicyValues;
+export type PolicyTable = { readonly [K in PolicyKey]: ReadonlyArray<PolicyEntry<PolicyValues[K]>> };
+
+const PLAN = '济南市优化生育政策促进人口长期均衡发展实施方案（2022-12-31）';
+
+/**
+ * "2023年1月1日以后出生" is read as INCLUSIVE of 2023-01-01 (a choice; rules.md). It is written once, here,
+ * as the `effectiveFrom` of the first waiver and subsidy entries: a ruling that it is exclusive changes
+ * this constant to '2023-01-02' and nothing else.
+ */
+export const FIRST_ELIGIBLE_BIRTH_DATE: IsoDate = '2023-01-01';
+
+export const DEFAULT_POLICY_TABLE: PolicyTable = {
+  // Configuration, not law: Jinan's published individual contribution for residents per calendar year.
+  residentPremiumYuan: [
+    { effectiveFrom: '2023-01-01', effectiveTo: '2023-12-31', value: 380, source: '济南市2023年度城乡居民医保个人缴费标准' },
+    { effectiveFrom: '2024-01-01', effectiveTo: '2024-12-31', value: 400, source: '济南市2024年度城乡居民医保个人缴费标准' },
+    { effectiveFrom: '2025-01-01', effectiveTo: '2025-12-31', value: 400, source: '济南市2025年度城乡居民医保个人缴费标准' },
+    { effectiveFrom: '2026-01-01', effectiveTo: '2026-12-31', value: 400, source: '济南市2026年度城乡居民医保个人缴费标准' },
+  ],
+  premiumWaiver: [
+    { effectiveFrom: FIRST_ELIGIBLE_BIRTH_DATE, value: { birthOrders: [2, 3], windowMonths: 6 }, source: `${PLAN} 第15条` },
+  ],
+  childcareSubsidy: [
+    {
+      effectiveFrom: FIRST_ELIGIBLE_BIRTH_DATE,
+      value: { birthOrders: [2, 3], hukouRegionPrefix: '3701', monthlyYuan: 600, supplementYuan: 200, untilAgeYears: 3 },
+      source: `${PLAN} 第12条`,
+    },
+  ],
+  maternity: [
+    {
+      effectiveFrom: '2023-01-01',
+      value: {
+        resident: { rule: 'fixed', amountYuan: 3000 },
+        employee: { rule: 'percent', percent: 100 },
+        flexible: { rule: 'percent', percent: 50 },
+      },
+      source: `${PLAN} 第15条`,
+    },
+  ],
+};
+
+function inForce<V>(entry: PolicyEntry<V>, date: IsoDate): boolean {
+  return compareIsoDates(entry.effectiveFrom, date) <= 0 && (entry.effectiveTo === undefined || compareIsoDates(date, entry.effectiveTo) <= 0);
+}
+
+/** The entry in force on `date` (both bounds inclusive), or undefined. */
+export function entryAt<K extends PolicyKey>(table: PolicyTable, key: K, date: IsoDate): PolicyEntry<PolicyValues[K]> | undefined {
+  const entries = table[key] as ReadonlyArray<PolicyEntry<PolicyValues[K]>>;
+  return entries.find((e) => inForce(e, date));
+}
+
+/** The value in force on `date`, or undefined when no entry covers it. */
+export function valueAt<K extends PolicyKey>(table: PolicyTable, key: K, date: IsoDate): PolicyValues[K] | undefined {
+  return entryAt(table, key, date)?.value;
+}
+
+/**
+ * The entry in force on `date`, else the nearest one (the last that started before `date`, or the first
+ * of all): used to explain a refusal with the conditions the applicant would have had to meet.
+ */
+export function nearestEntry<K extends PolicyKey>(table: PolicyTable, key: K, date: IsoDate): PolicyEntry<PolicyValues[K]> | undefined {
+  const entries = table[key] as ReadonlyArray<PolicyEntry<PolicyValues[K]>>;
+  const started = entries.filter((e) => compareIsoDates(e.effectiveFrom, date) <= 0);
+  return entryAt(table, key, date) ?? started[started.length - 1] ?? entries[0];
+}
+
+/** The earliest `effectiveFrom` of a key (for the waiver and the subsidy: the first eligible birth date). */
+export function firstEffectiveDate(table: PolicyTable, key: PolicyKey): IsoDate | undefined {
+  return table[key][0]?.effectiveFrom;
+}
+
+/** Problems in a table (empty when sound): bad dates, entries out of order or overlapping. */
+export function validatePolicyTable(table: PolicyTable): string[] {
+  const problems: string[] = [];
+  for (const key of Object.keys(table) as PolicyKey[]) {
+    const entries: ReadonlyArray<PolicyEntry<unknown>> = table[key];
+    if (entries.length === 0) problems.push(`${key}: no entries`);
+    entries.forEach((e, i) => {
+      if (!isIsoDate(e.effectiveFrom)) problems.push(`${key}[${i}]: effectiveFrom is not a date`);
+      if (e.effectiveTo !== undefined && !isIsoDate(e.effectiveTo)) problems.push(`${key}[${i}]: effectiveTo is not a date`);
+      if (!isIsoDate(e.effectiveFrom) || (e.effectiveTo !== undefined && !isIsoDate(e.effectiveTo))) return;
+      if (e.effectiveTo !== undefined && compareIsoDates(e.effectiveTo, e.effectiveFrom) < 0) problems.push(`${key}[${i}]: ends before it starts`);
+      const prev = entries[i - 1];
+      if (prev && isIsoDate(prev.effectiveFrom)) {
+        if (compareIsoDates(prev.effectiveFrom, e.effectiveFrom) >= 0) problems.push(`${key}[${i}]: not after the previous entry`);
+        else if (prev.effectiveTo === undefined || compareIsoDates(prev.effectiveTo, e.effectiveFrom) >= 0) problems.push(`${key}[${i}]: overlaps the previous entry`);
+      }
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,135 @@
+// End to end through the HTTP API: clerk → workflow on a real Temporal server → mock agencies over
+// HTTP → a completed case, as a clerk, a parent and an officer see it.
+import { parseCitizenId } from '../../domain/identity/citizen-id';
+import { eventually } from '../helpers/eventually';
+import { application } from '../helpers/fixtures';
+import { startStack } from '../helpers/stack';
+import type { Stack } from '../helpers/stack';
+
+let stack: Stack;
+let clerk: string;
+
+beforeAll(async () => {
+  stack = await startStack({ parentLimits: { windowMs: 60_000, perCode: 3, perAddress: 100 } });
+  clerk = await stack.token({ sub: 'clerk-1', role: 'clerk', hospitalId: 'H0001' });
+}, 180_000);
+afterAll(async () => { await stack?.stop(); });
+
+async function caseUntil(caseId: string, predicate: (c: any) => boolean, timeoutMs = 60_000): Promise<any> {
+  return eventually(async () => {
+    const { status, body } = await stack.call('GET', `/api/cases/${caseId}`, { token: clerk });
+    if (status !== 200 || !predicate(body)) throw new Error(`case ${caseId}: ${status} ${JSON.stringify(body?.services ?? body)}`);
+    return body;
+  }, { timeoutMs, intervalMs: 250 });
+}
+
+test('when a clerk posts a valid case, then all five services complete with checkable results', async () => {
+  const app = application();
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: app });
+  expect(created.status).toBe(201);
+  expect(created.body).toEqual({ caseId: expect.stringMatching(/^[0-9A-Z]{16}$/), trackingCode: expect.any(String), status: 'accepted' });
+  expect(created.headers.get('location')).toBe(`/api/cases/${created.body.caseId}`);
+
+  const done = await caseUntil(created.body.caseId, (c) => c.status === 'completed');
+  const s = done.services;
+  expect(s.birthCertificate.result.certificateNumber).toMatch(/^[A-Z]\d{9}$/);
+  expect(s.vaccination.result.certificateNumber).toEqual(expect.any(String));
+  const id = parseCitizenId(s.household.result.citizenId);
+  expect(id).toMatchObject({ ok: true, regionCode: '370103', birthDate: app.newborn.birthAt.slice(0, 10), sex: 'F' });
+  expect(s.household.result.regionCode).toBe('370103');
+  expect(s.medicalInsurance.result).toMatchObject({ enrolmentNumber: expect.any(String), premium: expect.any(Number), waived: true });
+  expect(s.socialSecurityCard.result).toEqual({ applicationNumber: expect.any(String), cardNumber: expect.any(String), trackingNumber: expect.stringMatching(/^[A-Z]{2}\d{9}CN$/) });
+
+  const audit = await stack.call('GET', `/api/cases/${created.body.caseId}/audit`, { token: clerk });
+  expect(audit.body.entries[0]).toMatchObject({ seq: 1, action: 'case.accepted', actor: { role: 'clerk', id: 'clerk-1' } });
+  expect(audit.body.entries.filter((e: any) => e.action === 'service.completed')).toHaveLength(5);
+
+  const again = await stack.call('POST', '/api/cases', { token: clerk, body: app });
+  expect(again.status).toBe(409);
+  expect(again.body.error).toMatchObject({ code: 'DUPLICATE_CASE', caseId: created.body.caseId });
+});
+
+test('when a case is malformed, then the answer lists every problem by path and no case starts', async () => {
+  const app: any = application();
+  app.mother.phone = '12345';
+  app.newborn.birthWeightGrams = -1;
+  app.unexpected = true;
+  const res = await stack.call('POST', '/api/cases', { token: clerk, body: app });
+  expect(res.status).toBe(400);
+  expect(res.body.error.code).toBe('VALIDATION_FAILED');
+  const paths = res.body.error.issues.map((i: any) => i.path);
+  expect(paths).toEqual(expect.arrayContaining(['mother.phone', 'newborn.birthWeightGrams']));
+  expect(res.body.error.issues.length).toBeGreaterThanOrEqual(3);
+  const valid = { ...app, unexpected: undefined, mother: { ...app.mother, phone: '13800138000' }, newborn: { ...app.newborn, birthWeightGrams: 3000 } };
+  delete valid.unexpected;
+  // the corrected application starts fine: the malformed one left nothing behind
+  expect((await stack.call('POST', '/api/cases', { token: clerk, body: valid })).status).toBe(201);
+});
+
+test('when staff are not who the route needs, then 401 or 403, and another hospital sees nothing', async () => {
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: application({ services: ['vaccination'] }) });
+  expect(created.status).toBe(201);
+  expect((await stack.call('POST', '/api/cases', { body: application() })).status).toBe(401);
+  expect((await stack.call('POST', '/api/cases', { token: 'not-a-jwt', body: application() })).status).toBe(401);
+  const officer = await stack.token({ sub: 'o-1', role: 'officer', agency: 'publicSecurity' });
+  expect((await stack.call('POST', '/api/cases', { token: officer, body: application() })).status).toBe(403);
+  const otherClerk = await stack.token({ sub: 'clerk-9', role: 'clerk', hospitalId: 'H0002' });
+  const other = await stack.call('GET', `/api/cases/${created.body.caseId}`, { token: otherClerk });
+  expect(other.status).toBe(404);
+  expect(other.body.error.code).toBe('NOT_FOUND');
+});
+
+test('when parents track with the code and phone digits, then they see the case masked; wrong digits look like a wrong code', async () => {
+  const app = application({ services: ['birthCertificate', 'vaccination'] });
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: app });
+  await caseUntil(created.body.caseId, (c) => c.status === 'completed');
+  const ok = await stack.call('POST', '/api/track', { body: { trackingCode: created.body.trackingCode, phoneLast4: '8000' } });
+  expect(ok.status).toBe(200);
+  const text = JSON.stringify(ok.body);
+  expect(text).not.toContain(app.mother.idNumber);
+  expect(text).not.toContain(app.mother.phone);
+  expect(text).not.toContain(app.mother.name);
+  expect(ok.body.mother.phone).toBe('138****8000');
+  expect(ok.body.services.birthCertificate.status).toBe('completed');
+
+  const wrongDigits = await stack.call('POST', '/api/track', { body: { trackingCode: created.body.trackingCode, phoneLast4: '0000' } });
+  const wrongCode = await stack.call('POST', '/api/track', { body: { trackingCode: `${created.body.caseId}-AAAAAAAAAAAA`, phoneLast4: '8000' } });
+  expect(wrongDigits.status).toBe(404);
+  expect(wrongCode.status).toBe(404);
+  expect(wrongDigits.body).toEqual(wrongCode.body);
+  const third = await stack.call('POST', '/api/track', { body: { trackingCode: created.body.trackingCode, phoneLast4: '1111' } });
+  expect(third.status).toBe(404);
+  const limited = await stack.call('POST', '/api/track', { body: { trackingCode: created.body.trackingCode, phoneLast4: '8000' } });
+  expect(limited.status).toBe(429);
+  expect(limited.body.error.code).toBe('RATE_LIMITED');
+});
+
+test('when the parents are unmarried, then household registration waits for an officer whose approval completes the case', async () => {
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: application({ married: false, father: null, householdOf: 'mother' }) });
+  expect(created.status).toBe(201);
+  const reviewing = await caseUntil(created.body.caseId, (c) => c.services.household.status === 'under_review');
+  expect(reviewing.services.household.review.agency).toBe('publicSecurity');
+
+  const officer = await stack.token({ sub: 'officer-7', role: 'officer', agency: 'publicSecurity' });
+  const tasks = await stack.call('GET', '/api/reviews', { token: officer });
+  expect(tasks.status).toBe(200);
+  const decided = await stack.call('POST', `/api/reviews/${created.body.caseId}/household`, { token: officer, body: { decision: 'approve', reason: '材料齐全' } });
+  expect(decided.status).toBe(200);
+  const done = await caseUntil(created.body.caseId, (c) => c.status === 'completed');
+  expect(parseCitizenId(done.services.household.result.citizenId)).toMatchObject({ ok: true, regionCode: '370102' });
+});
+
+test('when an agency callback carries a bad signature, then 401 and nothing changes', async () => {
+  const res = await stack.call('POST', '/api/agency-callbacks/publicSecurity', {
+    body: { eventId: 'e', type: 'review.decided', caseId: '0123456789ABCDEF', service: 'household' },
+    headers: { 'x-signature': 'sha256=00' },
+  });
+  expect(res.status).toBe(401);
+});
+
+test('when asked for the contract, then the OpenAPI document lists the case routes', async () => {
+  const res = await stack.call('GET', '/api/openapi.json');
+  expect(res.status).toBe(200);
+  expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/cases', '/api/cases/{caseId}', '/api/track']));
+  expect((await stack.call('GET', '/readyz')).status).toBe(200);
+});

@@ -1,0 +1,95 @@
+import {
+  decideBenefits,
+  DEFAULT_POLICY_TABLE,
+  firstEffectiveDate,
+  FIRST_ELIGIBLE_BIRTH_DATE,
+  validatePolicyTable,
+  valueAt,
+  BenefitsInput,
+  type PolicyTable,
+} from '../../domain/policy';
+
+const base: BenefitsInput = {
+  birthAt: '2027-03-01T08:00:00+08:00',
+  birthOrder: 1,
+  childHukouRegionCode: '370102',
+  enrolment: { registeredOn: '2027-03-10', inJinan: true },
+  motherInsurance: 'resident',
+  motherSupport: {},
+};
+
+describe('policy table', () => {
+  it('when the default table is checked, then it has no overlapping or malformed entries', () => {
+    expect(validatePolicyTable(DEFAULT_POLICY_TABLE)).toEqual([]);
+  });
+
+  it('when looking up the premium by date, then each calendar year has its figure, both ends inclusive', () => {
+    expect(valueAt(DEFAULT_POLICY_TABLE, 'residentPremiumYuan', '2023-01-01')).toBe(380);
+    expect(valueAt(DEFAULT_POLICY_TABLE, 'residentPremiumYuan', '2023-12-31')).toBe(380);
+    expect(valueAt(DEFAULT_POLICY_TABLE, 'residentPremiumYuan', '2024-01-01')).toBe(400);
+    expect(valueAt(DEFAULT_POLICY_TABLE, 'residentPremiumYuan', '2026-12-31')).toBe(400);
+    expect(valueAt(DEFAULT_POLICY_TABLE, 'residentPremiumYuan', '2027-01-01')).toBeUndefined();
+    expect(valueAt(DEFAULT_POLICY_TABLE, 'residentPremiumYuan', '2022-12-31')).toBeUndefined();
+  });
+
+  it('when looking up the waiver rule, then the first eligible birth date is 2023-01-01 with orders 2 and 3 and a 6-month window', () => {
+    expect(FIRST_ELIGIBLE_BIRTH_DATE).toBe('2023-01-01');
+    expect(firstEffectiveDate(DEFAULT_POLICY_TABLE, 'premiumWaiver')).toBe('2023-01-01');
+    expect(valueAt(DEFAULT_POLICY_TABLE, 'premiumWaiver', '2023-01-01')).toEqual({ birthOrders: [2, 3], windowMonths: 6 });
+    expect(valueAt(DEFAULT_POLICY_TABLE, 'premiumWaiver', '2022-12-31')).toBeUndefined();
+  });
+
+  it('when a new year’s premium and a new rule version are added as data, then decisions follow without code changes', () => {
+    const table: PolicyTable = {
+      ...DEFAULT_POLICY_TABLE,
+      residentPremiumYuan: [...DEFAULT_POLICY_TABLE.residentPremiumYuan, { effectiveFrom: '2027-01-01', effectiveTo: '2027-12-31', value: 420 }],
+      premiumWaiver: [
+        { effectiveFrom: '2023-01-01', effectiveTo: '2026-12-31', value: { birthOrders: [2, 3], windowMonths: 6 } },
+        { effectiveFrom: '2027-01-01', value: { birthOrders: [1, 2, 3], windowMonths: 12 } },
+      ],
+    };
+    expect(validatePolicyTable(table)).toEqual([]);
+    const w = decideBenefits(base, table).premiumWaiver;
+    expect(w).toMatchObject({ eligible: true, amount: 420, deadline: '2028-03-01' });
+    expect(decideBenefits(base).premiumWaiver.eligible).toBe(false);
+  });
+
+  it('when a rule version ends, then births after it get NO_RULE_FOR_BIRTH_DATE', () => {
+    const table: PolicyTable = {
+      ...DEFAULT_POLICY_TABLE,
+      childcareSubsidy: [{ ...DEFAULT_POLICY_TABLE.childcareSubsidy[0]!, effectiveTo: '2026-12-31' }],
+    };
+    const s = decideBenefits({ ...base, birthOrder: 2 }, table).childcareSubsidy;
+    expect(s.failed.map((f) => f.code)).toEqual(['NO_RULE_FOR_BIRTH_DATE']);
+  });
+
+  it('when entries overlap or run backwards, then the table is reported unsound', () => {
+    const table: PolicyTable = {
+      ...DEFAULT_POLICY_TABLE,
+      residentPremiumYuan: [
+        { effectiveFrom: '2024-01-01', effectiveTo: '2024-12-31', value: 400 },
+        { effectiveFrom: '2024-06-01', effectiveTo: '2024-05-01', value: 410 },
+      ],
+    };
+    expect(validatePolicyTable(table)).toEqual([
+      'residentPremiumYuan[1]: ends before it starts',
+      'residentPremiumYuan[1]: overlaps the previous entry',
+    ]);
+  });
+});
+
+describe('decideBenefits output', () => {
+  it('when decided, then the result is plain JSON and the same every time', () => {
+    const a = decideBenefits({ ...base, birthOrder: 2 });
+    expect(JSON.parse(JSON.stringify(a))).toEqual(a);
+    expect(decideBenefits({ ...base, birthOrder: 2 })).toEqual(a);
+  });
+});
+
+describe('BenefitsInput schema', () => {
+  it('when facts arrive as JSON, then the schema accepts them and refuses unknown keys or a malformed region', () => {
+    expect(BenefitsInput.safeParse(base).success).toBe(true);
+    expect(BenefitsInput.safeParse({ ...base, childHukouRegionCode: '3701' }).success).toBe(false);
+    expect(BenefitsInput.safeParse({ ...base, extra: true }).success).toBe(false);
+  });
+});
