@@ -121,8 +121,8 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
         caseId,
         status: decode(CaseSearchAttributes.status.name),
         hospitalId: decode(CaseSearchAttributes.hospitalId.name),
-        bornAt: decode(CaseSearchAttributes.bornOn.name),
-        createdAt: e.startTime ? new Date(Number(e.startTime.seconds ?? 0) * 1000).toISOString() : null,
+        bornAt: shanghaiIsoOrNull(decode(CaseSearchAttributes.bornOn.name)),
+        createdAt: e.startTime ? toShanghaiIso(Number(e.startTime.seconds ?? 0) * 1000) : null,
       }];
     });
     const token = page.nextPageToken && page.nextPageToken.length > 0 ? Buffer.from(page.nextPageToken).toString('base64url') : null;
@@ -165,6 +165,10 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
   });
 
   return router;
+}
+
+function shanghaiIsoOrNull(value: unknown): string | null {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? toShanghaiIso(Date.parse(value)) : null;
 }
 
 function nextDay(date: string): string {

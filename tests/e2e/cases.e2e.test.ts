@@ -133,3 +133,17 @@ test('when asked for the contract, then the OpenAPI document lists the case rout
   expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining(['/api/cases', '/api/cases/{caseId}', '/api/track']));
   expect((await stack.call('GET', '/readyz')).status).toBe(200);
 });
+
+test('when a clerk lists cases, then only her hospital\'s appear, filtered by status', async () => {
+  const otherClerk = await stack.token({ sub: 'clerk-2', role: 'clerk', hospitalId: 'H0777' });
+  const mine = await stack.call('POST', '/api/cases', { token: otherClerk, body: application({ services: ['vaccination'] }) });
+  expect(mine.status).toBe(201);
+  const listed = await eventually(async () => {
+    const res = await stack.call('GET', '/api/cases?status=completed&pageSize=50', { token: otherClerk });
+    if (!res.body.cases.some((c: any) => c.caseId === mine.body.caseId)) throw new Error('not listed yet');
+    return res.body;
+  }, { timeoutMs: 60_000, intervalMs: 250 });
+  expect(listed.cases.every((c: any) => c.hospitalId === 'H0777' && c.status === 'completed')).toBe(true);
+  const bad = await stack.call('GET', '/api/cases?status=bogus', { token: otherClerk });
+  expect(bad.status).toBe(400);
+});
