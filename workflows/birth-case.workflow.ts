@@ -168,11 +168,12 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
         }
         if (failure?.type !== AgencyFailureType.CorrectionRequired) throw err;
         const details = failure.details?.[0] as CorrectionDetails | undefined;
+        // Count corrections from the notice on: one that arrives while the SMS below is sent still counts.
+        const seen = corrections;
         const dueMs = Date.now() + input.settings.correctionDueSeconds * 1000;
         const dueAt = details?.dueAt ?? toShanghaiIso(dueMs);
         record({ action: 'service.needs_correction', service: key, attempt, outcome: 'failed', reason: '补正告知', data: { items: details?.items ?? [], dueAt } });
         await notify('action_required', `${key}:correction:${attempt}`, { service: SERVICE_LABELS[key] });
-        const seen = corrections;
         const corrected = await condition(() => corrections > seen || cancelled(), Math.max(0, Date.parse(dueAt) - Date.now()));
         if (!corrected) {
           record({ action: 'service.refused', service: key, attempt, outcome: 'rejected', reason: '补正期限已过，申请退件' });
@@ -182,9 +183,11 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
     }
   }
 
-  /** Waits for an agency's callback for `key`, or the poll interval, whichever comes first. */
-  async function awaitAgency(key: ServiceKey): Promise<void> {
-    const seen = agencySignals[key];
+  /**
+   * Waits for an agency's callback for `key` newer than `seen` (the count taken before the agency was last
+   * read, so a callback that arrives in between is not missed), or the poll interval, whichever is first.
+   */
+  async function awaitAgency(key: ServiceKey, seen: number): Promise<void> {
     await condition(() => agencySignals[key] > seen || cancelled(), input.settings.agencyPollSeconds * 1000);
   }
 
@@ -232,6 +235,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
 
     const household = await runService('household', async (idempotencyKey) => {
       const { newborn, mother, father } = application;
+      let seen = agencySignals.household;
       let outcome: HouseholdOutcome = await publicSecurity.registerHousehold({
         idempotencyKey,
         caseId: input.caseId,
@@ -247,7 +251,8 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
         await notify('action_required', 'household-review', { service: SERVICE_LABELS.household });
       }
       while (outcome.outcome === 'under_review' && !cancelled()) {
-        await awaitAgency('household');
+        await awaitAgency('household', seen);
+        seen = agencySignals.household;
         outcome = await publicSecurity.getHouseholdRegistration({ idempotencyKey });
       }
       if (outcome.outcome === 'registered') return { ok: true, value: outcome, result: { citizenId: outcome.citizenId, regionCode: outcome.regionCode } };
@@ -275,6 +280,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
 
     await runService('socialSecurityCard', async (idempotencyKey) => {
       const { delivery } = application;
+      let seen = agencySignals.socialSecurityCard;
       let status = await humanResources.applySocialSecurityCard({
         idempotencyKey,
         caseId: input.caseId,
@@ -286,7 +292,8 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
       // The card is made and posted days later; meanwhile the application number is already shown.
       record({ action: 'service.submitted', service: 'socialSecurityCard', outcome: 'pending', reason: '制卡中', data: { result: { applicationNumber: status.applicationNumber } } });
       while (status.state === 'in_production' && !cancelled()) {
-        await awaitAgency('socialSecurityCard');
+        await awaitAgency('socialSecurityCard', seen);
+        seen = agencySignals.socialSecurityCard;
         status = await humanResources.getSocialSecurityCardStatus({ idempotencyKey });
       }
       if (status.state === 'posted') {

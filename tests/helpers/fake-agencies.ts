@@ -1,7 +1,7 @@
 // Scripted agencies for workflow tests: each case id gets its own script (correction, refusal, review),
 // and every call is recorded with its idempotency key. The real HTTP mocks are in mock-agencies/.
 import { ApplicationFailure } from '@temporalio/common';
-import type { AgencyActivities, HouseholdOutcome, SocialSecurityCardStatus } from '../../activities/agency.types';
+import type { AgencyActivities, HouseholdOutcome, SmsTemplate, SocialSecurityCardStatus } from '../../activities/agency.types';
 import { AgencyFailureType } from '../../activities/agency.types';
 
 export interface AgencyScript {
@@ -12,6 +12,8 @@ export interface AgencyScript {
   refuseHousehold?: boolean;
   /** number of status reads before the card counts as posted */
   cardReadsUntilPosted?: number;
+  /** a slow SMS gateway for one kind of message */
+  smsDelay?: { template: SmsTemplate; ms: number };
 }
 
 export interface AgencyCall { activity: keyof AgencyActivities; idempotencyKey: string; caseId?: string }
@@ -83,7 +85,11 @@ export class FakeAgencies {
         this.cardReads.set(caseId, (this.cardReads.get(caseId) ?? 0) + 1);
         return card(req.idempotencyKey);
       },
-      sendSms: async (req) => { this.note('sendSms', req.idempotencyKey, req.caseId); return { messageId: `M-${req.idempotencyKey}` }; },
+      sendSms: async (req) => {
+        const s = this.note('sendSms', req.idempotencyKey, req.caseId);
+        if (s.smsDelay?.template === req.template) await new Promise((r) => setTimeout(r, s.smsDelay?.ms));
+        return { messageId: `M-${req.idempotencyKey}` };
+      },
     };
   }
 }

@@ -108,6 +108,14 @@ describe('birth case workflow', () => {
     ]);
   });
 
+  test('when the clerk corrects while the notice SMS is still being sent, then the correction still counts', async () => {
+    const { handle } = await startCase(application(), { certificateCorrections: 1, smsDelay: { template: 'action_required', ms: 1500 } });
+    await until(handle, (s) => s.services.birthCertificate.status === 'needs_correction');
+    await handle.executeUpdate(correctCase, { args: [{ changes: { 'newborn.name': '李安' }, actor: clerk }] });
+    await handle.result(); // before the fix, the case waited for the 10-minute deadline and then returned the application
+    expect((await stateOf(handle)).services.birthCertificate.status).toBe('completed');
+  });
+
   test('when a correction would change the printed name, then the update is rejected and nothing changes', async () => {
     const { handle } = await startCase(application(), { householdReview: true });
     await until(handle, (s) => s.services.household.status === 'under_review');

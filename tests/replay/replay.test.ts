@@ -1,0 +1,83 @@
+// Every recorded history (tests/replay/histories) replayed against the current workflow code, without a
+// Temporal server: a change to workflows/ that would break cases already running fails here, naming the
+// scenario. Re-recording is never the fix for a failure here: see tests/replay/README.md.
+import { Worker } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { bundleWorkflows } from '../helpers/temporal';
+import { historyFiles, readHistoryJson, readIndex, scenarioOf } from './history-files';
+import { historyFromJson } from './history-json';
+import { replayDataConverter } from './replay-key';
+
+const files = historyFiles();
+const index = readIndex();
+let bundle: WorkflowBundleWithSourceMap;
+
+beforeAll(async () => {
+  bundle = await bundleWorkflows();
+}, 120_000);
+
+/** Replays one history as the worker would; rejects with the SDK's error if the code no longer fits it. */
+async function replay(scenario: string, json: unknown): Promise<void> {
+  const workflowId = index.histories[scenario]?.workflowId ?? `replay-${scenario}`;
+  await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: replayDataConverter(), replayName: `replay-${scenario}` }, historyFromJson(json), workflowId);
+}
+
+/**
+ * Encodings of the payloads that carry our data: not search attributes (Temporal indexes them, so no codec
+ * touches them) nor patched() markers (the SDK writes `{"id":…,"deprecated":…}` there in plain JSON).
+ */
+function payloadEncodings(node: unknown, found: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) payloadEncodings(item, found);
+  } else if (node && typeof node === 'object') {
+    const { metadata, markerName } = node as { metadata?: Record<string, string>; markerName?: string };
+    if (markerName === 'core_patch') return found;
+    if (metadata && typeof metadata.encoding === 'string') {
+      found.push(Buffer.from(metadata.encoding, 'base64').toString('utf8'));
+      return found;
+    }
+    for (const [key, value] of Object.entries(node)) if (key !== 'searchAttributes') payloadEncodings(value, found);
+  }
+  return found;
+}
+
+describe('recorded histories', () => {
+  test('when the histories are listed, then there are some, each with its index entry, and no entry without its file', () => {
+    expect(files.length).toBeGreaterThan(0);
+    expect(files.map(scenarioOf).sort()).toEqual(Object.keys(index.histories).sort());
+  });
+
+  test.each(files)('when %s was recorded, then every payload in it is encrypted', (file) => {
+    const encodings = payloadEncodings(readHistoryJson(file));
+    expect(encodings.length).toBeGreaterThan(0);
+    expect(new Set(encodings)).toEqual(new Set(['binary/encrypted']));
+  });
+});
+
+describe('replay with the current workflow code', () => {
+  test.each(files)('when %s is replayed, then the code makes the same commands as recorded', async (file) => {
+    const scenario = scenarioOf(file);
+    try {
+      await replay(scenario, readHistoryJson(file));
+    } catch (err) {
+      const why = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+      throw new Error(`History "${scenario}" no longer replays. The change to workflows/ is incompatible with running cases: ` +
+        `guard it with patched() (tests/replay/README.md).\n${why}`, { cause: err });
+    }
+  });
+
+  test('when a history differs from what the code does, then the replay fails with a nondeterminism error', async () => {
+    // the harness must be able to fail: rename the first activity the workflow scheduled
+    const [file] = files;
+    if (!file) throw new Error('no recorded history');
+    const tampered = readHistoryJson(file) as { events: Array<{ activityTaskScheduledEventAttributes?: { activityType: { name: string } } }> };
+    const scheduled = tampered.events.find((e) => e.activityTaskScheduledEventAttributes)?.activityTaskScheduledEventAttributes;
+    if (!scheduled) throw new Error(`${file} schedules no activity`);
+    scheduled.activityType.name = 'anActivityTheCodeNeverCalls';
+
+    const replayed = replay(scenarioOf(file), tampered);
+    await expect(replayed).rejects.toBeInstanceOf(DeterminismViolationError);
+    await expect(replayed).rejects.toThrow(/nondeterminism/i);
+  });
+});
