@@ -1,0 +1,140 @@
+// The one HTTP helper all agency adapters share. Failures are classified here, where they arise:
+//   2xx → the result (checked against its schema)
+//   422 CORRECTION_REQUIRED → ApplicationFailure `AgencyCorrectionRequired`, non-retryable, details [{agency, items, dueAt}]
+//   403 REFUSED → ApplicationFailure `AgencyRefused`, non-retryable, details [{agency, reason}]
+//   408, 429, 5xx, timeouts, refused or dropped connections → AgencyUnavailableError (plain, retryable)
+//   anything else (400, 404, 409 idempotency conflict, a malformed answer) → `AgencyProtocolError`, non-retryable
+// Messages name the agency, the operation and the status only: never a name, ID number or phone.
+import { asyncLocalStorage } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
+import { z } from 'zod';
+import {
+  AgencyFailureType,
+  AgencyProtocolFailureType,
+  type AgencyName,
+  type CorrectionDetails,
+  type ProtocolFailureDetails,
+  type RefusalDetails,
+} from './agency.types';
+
+export interface AgencyClientConfig {
+  /** the mock agencies' (or a real gateway's) base URL, e.g. http://127.0.0.1:4100 */
+  baseUrl: string;
+  /** per request, including reading the answer (default 10 s) */
+  timeoutMs?: number;
+}
+
+export const DEFAULT_AGENCY_TIMEOUT_MS = 10_000;
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+
+/** Transport trouble: retryable. Temporal reports it with type `AgencyUnavailableError`. */
+export class AgencyUnavailableError extends Error {
+  override readonly name = 'AgencyUnavailableError';
+}
+
+export interface AgencyRequest {
+  operation: string;
+  method: 'GET' | 'POST';
+  path: string;
+  idempotencyKey?: string;
+  body?: unknown;
+}
+
+export interface AgencyResponse { status: number; payload: unknown }
+
+const ErrorBody = z.object({
+  error: z.object({
+    code: z.string(),
+    reason: z.string().optional(),
+    items: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    dueAt: z.string().nullable().optional(),
+  }),
+});
+
+/** Sends one request. Throws AgencyUnavailableError on transport trouble; answers any HTTP status. */
+export async function sendAgencyRequest(agency: AgencyName, config: AgencyClientConfig, req: AgencyRequest): Promise<AgencyResponse> {
+  const timeoutMs = config.timeoutMs ?? DEFAULT_AGENCY_TIMEOUT_MS;
+  // Inside an activity, a cancellation aborts the request too.
+  const cancellation = asyncLocalStorage.getStore()?.cancellationSignal;
+  const timeout = AbortSignal.timeout(timeoutMs);
+  const signal = cancellation ? AbortSignal.any([cancellation, timeout]) : timeout;
+  const label = `${agency} ${req.operation}`;
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (req.body !== undefined) headers['content-type'] = 'application/json';
+  if (req.idempotencyKey !== undefined) headers[IDEMPOTENCY_HEADER] = req.idempotencyKey;
+
+  try {
+    const res = await fetch(`${config.baseUrl.replace(/\/+$/, '')}/${req.path.replace(/^\/+/, '')}`, {
+      method: req.method,
+      headers,
+      body: req.body === undefined ? undefined : JSON.stringify(req.body),
+      signal,
+    });
+    const text = await res.text();
+    let payload: unknown = null;
+    try {
+      payload = text ? JSON.parse(text) : null;
+    } catch {
+      payload = null; // classified by status below: a 5xx stays retryable, a 2xx fails its schema
+    }
+    return { status: res.status, payload };
+  } catch (err) {
+    if (cancellation?.aborted) throw cancellation.reason;
+    if (timeout.aborted) throw new AgencyUnavailableError(`${label}: no answer within ${timeoutMs} ms`);
+    const cause = (err as { cause?: { code?: unknown } }).cause;
+    const code = typeof cause?.code === 'string' ? cause.code : 'connection failed';
+    throw new AgencyUnavailableError(`${label}: ${code}`);
+  }
+}
+
+export function protocolFailure(agency: AgencyName, operation: string, status: number | null, code: string | null, why: string): ApplicationFailure {
+  return ApplicationFailure.create({
+    type: AgencyProtocolFailureType,
+    nonRetryable: true,
+    message: `${agency} ${operation}: ${why}`,
+    details: [{ agency, operation, status, code } satisfies ProtocolFailureDetails],
+  });
+}
+
+/** Maps an answer to the result or to the classified failure (see the top of this file). */
+export function interpretAgencyResponse<T>(agency: AgencyName, operation: string, response: AgencyResponse, result: z.ZodType<T>): T {
+  const { status, payload } = response;
+  const label = `${agency} ${operation}`;
+  if (status >= 200 && status < 300) {
+    const parsed = result.safeParse(payload);
+    if (parsed.success) return parsed.data;
+    throw protocolFailure(agency, operation, status, null, `answer ${status} does not match the expected result`);
+  }
+  if (status === 408 || status === 429 || status >= 500) throw new AgencyUnavailableError(`${label}: HTTP ${status}`);
+
+  const error = ErrorBody.safeParse(payload);
+  const code = error.success ? error.data.error.code : null;
+  if (status === 422 && error.success && code === 'CORRECTION_REQUIRED' && error.data.error.items) {
+    const details: CorrectionDetails = { agency, items: error.data.error.items, dueAt: error.data.error.dueAt ?? null };
+    throw ApplicationFailure.create({
+      type: AgencyFailureType.CorrectionRequired,
+      nonRetryable: true,
+      message: `${label}: correction required (${details.items.length} item(s))`,
+      details: [details],
+    });
+  }
+  if (status === 403 && error.success && code === 'REFUSED') {
+    const details: RefusalDetails = { agency, reason: error.data.error.reason ?? 'refused' };
+    throw ApplicationFailure.create({ type: AgencyFailureType.Refused, nonRetryable: true, message: `${label}: refused`, details: [details] });
+  }
+  throw protocolFailure(agency, operation, status, code, `HTTP ${status}${code ? ` ${code}` : ''}`);
+}
+
+/** One agency's client: `call` sends and interprets. */
+export function agencyClient(agency: AgencyName, config: AgencyClientConfig) {
+  return {
+    async call<T>(req: AgencyRequest, result: z.ZodType<T>): Promise<T> {
+      return interpretAgencyResponse(agency, req.operation, await sendAgencyRequest(agency, config, req), result);
+    },
+  };
+}
+
+/** For GETs by idempotency key: the key as one path segment. */
+export function keyPath(prefix: string, idempotencyKey: string): string {
+  return `${prefix}/${encodeURIComponent(idempotencyKey)}`;
+}

@@ -1,0 +1,26 @@
+// What the worker registers (createAgencyActivities) and what the API uses (createReviewDesk).
+// Workflow code must not import this file by value: it pulls in fetch and the activity context.
+import type { AgencyClientConfig } from './agency-http';
+import type { AgencyActivities } from './agency.types';
+import { createHealthCommissionAdapter } from './health-commission.adapter';
+import { createHumanResourcesAdapter } from './human-resources.adapter';
+import { createMedicalSecurityAdapter } from './medical-security.adapter';
+import { createPublicSecurityAdapter } from './public-security.adapter';
+import { createSmsAdapter } from './sms.adapter';
+import { createVaccinationAdapter } from './vaccination.adapter';
+
+export function createAgencyActivities(config: AgencyClientConfig): AgencyActivities {
+  return {
+    ...createHealthCommissionAdapter(config),
+    ...createVaccinationAdapter(config),
+    ...createPublicSecurityAdapter(config),
+    ...createMedicalSecurityAdapter(config),
+    ...createHumanResourcesAdapter(config),
+    ...createSmsAdapter(config),
+  };
+}
+
+export { AgencyUnavailableError, DEFAULT_AGENCY_TIMEOUT_MS, type AgencyClientConfig } from './agency-http';
+export { agencyActivityOptions } from './agency-options';
+export { createReviewDesk, ReviewDeskError, type PendingReview, type ReviewDecisionResult, type ReviewDesk, type ReviewDeskErrorCode } from './review-desk';
+export * from './agency.types';

@@ -1,0 +1,56 @@
+// Environment of the mock-agencies process, parsed once at boot (fail fast on a bad value).
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { FaultsByAgency } from './faults';
+
+const PROJECT_ROOT = resolve(__dirname, '..');
+
+const emptyAsUnset = (value: unknown) => (value === '' ? undefined : value);
+
+const FaultsJson = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'MOCK_FAULTS must be JSON, e.g. {"publicSecurity":{"errorRate":0.3}}' });
+    return z.NEVER;
+  }
+}).pipe(FaultsByAgency);
+
+export const MockAgenciesEnv = z.object({
+  MOCK_AGENCIES_PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(65_535).default(4100)),
+  MOCK_AGENCIES_HOST: z.preprocess(emptyAsUnset, z.string().min(1).default('127.0.0.1')),
+  DATA_DIR: z.preprocess(emptyAsUnset, z.string().min(1).default(resolve(PROJECT_ROOT, '.data'))),
+  /** the API's port, only for the default callback URL */
+  PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(65_535).default(3000)),
+  AGENCY_CALLBACK_URL: z.preprocess(emptyAsUnset, z.url().optional()),
+  AGENCY_CALLBACK_SECRET: z.preprocess(emptyAsUnset, z.string().min(1).default('dev-callback-secret')),
+  MOCK_TIME_SCALE_SECONDS_PER_DAY: z.preprocess(emptyAsUnset, z.coerce.number().positive().default(2)),
+  MOCK_FAULTS: z.preprocess(emptyAsUnset, FaultsJson.optional()),
+  LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
+});
+export type MockAgenciesEnv = z.infer<typeof MockAgenciesEnv>;
+
+export interface MockAgenciesConfig {
+  port: number;
+  host: string;
+  dbFile: string;
+  callbackUrl: string;
+  callbackSecret: string;
+  secondsPerDay: number;
+  faults: FaultsByAgency;
+  logLevel: MockAgenciesEnv['LOG_LEVEL'];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv): MockAgenciesConfig {
+  const e = MockAgenciesEnv.parse(env);
+  return {
+    port: e.MOCK_AGENCIES_PORT,
+    host: e.MOCK_AGENCIES_HOST,
+    dbFile: resolve(e.DATA_DIR, 'mock-agencies.sqlite'),
+    callbackUrl: e.AGENCY_CALLBACK_URL ?? `http://127.0.0.1:${e.PORT}/api/agency-callbacks`,
+    callbackSecret: e.AGENCY_CALLBACK_SECRET,
+    secondsPerDay: e.MOCK_TIME_SCALE_SECONDS_PER_DAY,
+    faults: e.MOCK_FAULTS ?? {},
+    logLevel: e.LOG_LEVEL,
+  };
+}

@@ -1,0 +1,176 @@
+// The mock agencies as one HTTP server over one SQLite file. `startMockAgencies` is what main.ts and
+// the tests call; see README.md beside this file for the endpoints and the deterministic triggers.
+import express, { type ErrorRequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino, { type Logger } from 'pino';
+import type { z } from 'zod';
+import { adminRoutes } from './admin.routes';
+import { CallbackOutbox } from './callback-outbox';
+import type { MockContext } from './context';
+import { FaultInjector, FaultsByAgency } from './faults';
+import { healthCommissionRoutes } from './health-commission.routes';
+import { humanResourcesRoutes } from './human-resources.routes';
+import { errorBody } from './idempotency';
+import { DEFAULT_PREMIUM_TABLE } from './medical-security.rules';
+import { medicalSecurityRoutes } from './medical-security.routes';
+import { publicSecurityRoutes } from './public-security.routes';
+import { EventScheduler } from './scheduler';
+import { smsRoutes } from './sms.routes';
+import { MockStore, openDatabase } from './store';
+import { vaccinationRoutes } from './vaccination.routes';
+
+export interface MockAgenciesOptions {
+  /** 0 = a free port */
+  port?: number;
+  host?: string;
+  dbFile: string;
+  /** base URL of the orchestrator's callback endpoint; events go to `${callbackUrl}/${agency}`. Unset: stored, not sent. */
+  callbackUrl?: string;
+  callbackSecret?: string;
+  /** real seconds per agency day (default 2) */
+  secondsPerDay?: number;
+  faults?: z.input<typeof FaultsByAgency>;
+  logger?: Logger;
+  /** agency days from application to card posted (default 5) */
+  cardProductionDays?: number;
+  /** agency days an officer has for a review (shown as slaDueAt; default 3) */
+  reviewSlaDays?: number;
+  /** yuan per calendar year of enrolment (default DEFAULT_PREMIUM_TABLE) */
+  premiumTable?: Record<number, number>;
+  /** how often timed events and callbacks are looked at (default 250 ms) */
+  pollIntervalMs?: number;
+  callbackRetry?: { initialMs?: number; maxMs?: number };
+  callbackTimeoutMs?: number;
+  /** for fault decisions (default Math.random) */
+  random?: () => number;
+}
+
+export interface MockAgencies {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const SHUTDOWN_GRACE_MS = 1000;
+
+export async function startMockAgencies(options: MockAgenciesOptions): Promise<MockAgencies> {
+  const log = options.logger ?? pino({ level: 'silent' });
+  const faults = FaultsByAgency.parse(options.faults ?? {});
+  const secondsPerDay = options.secondsPerDay ?? 2;
+  const pollIntervalMs = options.pollIntervalMs ?? 250;
+  const shutdown = new AbortController();
+
+  const db = openDatabase(options.dbFile);
+  const ctx: MockContext = {
+    store: new MockStore(db),
+    faults: new FaultInjector(faults, { random: options.random ?? Math.random, shutdown: shutdown.signal }),
+    callbacks: new CallbackOutbox(
+      db,
+      {
+        url: options.callbackUrl?.replace(/\/+$/, ''),
+        secret: options.callbackSecret ?? 'dev-callback-secret',
+        pollIntervalMs,
+        retryInitialMs: options.callbackRetry?.initialMs ?? 500,
+        retryMaxMs: options.callbackRetry?.maxMs ?? 30_000,
+        timeoutMs: options.callbackTimeoutMs ?? 5000,
+      },
+      log,
+    ),
+    scheduler: new EventScheduler(db, pollIntervalMs, log),
+    log,
+    daysToMs: (days) => days * secondsPerDay * 1000,
+    premiumTable: options.premiumTable ?? DEFAULT_PREMIUM_TABLE,
+    cardProductionDays: options.cardProductionDays ?? 5,
+    reviewSlaDays: options.reviewSlaDays ?? 3,
+  };
+
+  const server = createServer(createApp(ctx));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  }).catch((err: unknown) => {
+    db.close();
+    throw err;
+  });
+  ctx.scheduler.start();
+  ctx.callbacks.start();
+
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? '127.0.0.1';
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+    port,
+    close() {
+      closing ??= (async () => {
+        shutdown.abort(); // ends injected waits; those requests answer 503 without effect
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeIdleConnections();
+        const force = setTimeout(() => server.closeAllConnections(), SHUTDOWN_GRACE_MS);
+        await closed;
+        clearTimeout(force);
+        await Promise.all([ctx.scheduler.stop(), ctx.callbacks.stop()]);
+        db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+function createApp(ctx: MockContext): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  // A request id on every log line; bodies are never logged (they carry names, IDs and phones).
+  app.use((req, res, next) => {
+    const requestId = req.get('X-Request-Id') ?? randomUUID();
+    const started = process.hrtime.bigint();
+    res.set('X-Request-Id', requestId);
+    res.on('finish', () => {
+      const caseId = (req.body as { caseId?: unknown } | undefined)?.caseId;
+      ctx.log.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.originalUrl,
+          status: res.statusCode,
+          caseId: typeof caseId === 'string' ? caseId : undefined,
+          replayed: res.get('Idempotent-Replayed') === 'true' || undefined,
+          ms: Number((process.hrtime.bigint() - started) / 1_000_000n),
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  app.use(express.json({ limit: '100kb' }));
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.use('/health-commission', healthCommissionRoutes(ctx));
+  app.use('/vaccination', vaccinationRoutes(ctx));
+  app.use('/public-security', publicSecurityRoutes(ctx));
+  app.use('/medical-security', medicalSecurityRoutes(ctx));
+  app.use('/human-resources', humanResourcesRoutes(ctx));
+  app.use('/sms', smsRoutes(ctx));
+  app.use('/admin', adminRoutes(ctx));
+
+  app.use((_req, res) => {
+    res.status(404).json(errorBody('NOT_FOUND', 'no such endpoint'));
+  });
+  const onError: ErrorRequestHandler = (err: { status?: number }, req, res, _next) => {
+    // body-parser's own errors (malformed JSON, too large) carry a 4xx status
+    if (typeof err.status === 'number' && err.status >= 400 && err.status < 500) {
+      res.status(err.status).json(errorBody('VALIDATION_FAILED', 'malformed or oversized JSON body'));
+      return;
+    }
+    ctx.log.error({ err, path: req.originalUrl }, 'unhandled error');
+    if (!res.headersSent) res.status(500).json(errorBody('INTERNAL', 'internal error'));
+  };
+  app.use(onError);
+  return app;
+}

@@ -1,0 +1,97 @@
+// The pure rules inside the mock agencies and the callback signature, checked against known answers.
+import { signBody, verifySignature } from '../../mock-agencies/signature';
+import { addMonthsClamped, checkCharacter, isStandardName, parseCitizenId, shanghaiDate, shanghaiIso } from '../../mock-agencies/identity.rules';
+import { lastDayOfWaiverWindow, premiumWaived } from '../../mock-agencies/medical-security.rules';
+import { emsTrackingNumber } from '../../mock-agencies/human-resources.routes';
+import { nextDoses } from '../../mock-agencies/vaccination.rules';
+
+describe('citizen IDs (GB 11643)', () => {
+  test('when the check character is computed for published examples, then it matches them', () => {
+    expect(checkCharacter('11010519491231002')).toBe('X');
+    expect(checkCharacter('44052418800101001')).toBe('4');
+  });
+
+  test('when an ID has a wrong check character, an impossible date or a bad length, then it does not parse', () => {
+    expect(parseCitizenId('11010519491231002X')).toEqual({ regionCode: '110105', birthDate: '1949-12-31', sequence: '002', sex: 'F' });
+    expect(parseCitizenId('110105194912310021')).toBeNull();
+    expect(parseCitizenId('11010519490230002X'.slice(0, 17) + checkCharacter('11010519490230002'))).toBeNull();
+    expect(parseCitizenId('1101051949123100')).toBeNull();
+  });
+});
+
+describe('names', () => {
+  test.each([
+    ['李安然', true],
+    ['买买提·艾力', true],
+    ['Li安然', false],
+    ['李𠮷', false],
+    ['李 然', false],
+    ['', false],
+  ])('when the name is %j, then standard is %s', (name, standard) => {
+    expect(isStandardName(name)).toBe(standard);
+  });
+});
+
+describe('dates', () => {
+  test('when an instant is late evening UTC, then its Shanghai date is the next day', () => {
+    expect(shanghaiDate('2022-12-31T16:30:00Z')).toBe('2023-01-01');
+    expect(shanghaiIso(new Date('2026-11-20T00:30:00Z'))).toBe('2026-11-20T08:30:00+08:00');
+  });
+
+  test.each([
+    ['2023-03-15', '2023-09-15'],
+    ['2023-08-31', '2024-02-29'],
+    ['2024-08-31', '2025-02-28'],
+    ['2024-12-31', '2025-06-30'],
+  ])('when born on %s, then the waiver window ends on %s (rules.md)', (born, last) => {
+    expect(lastDayOfWaiverWindow(born)).toBe(last);
+  });
+
+  test('when a month has no such day, then adding months clamps to its last day', () => {
+    expect(addMonthsClamped('2026-01-31', 1)).toBe('2026-02-28');
+    expect(addMonthsClamped('2026-11-20', 1)).toBe('2026-12-20');
+  });
+
+  test('when the waiver conditions are checked, then every one of them must hold', () => {
+    const ok = { birthOrder: 2, birthDate: '2023-01-01', enrolledOn: '2023-07-01' };
+    expect(premiumWaived(ok)).toBe(true);
+    expect(premiumWaived({ ...ok, birthOrder: 1 })).toBe(false);
+    expect(premiumWaived({ ...ok, birthOrder: 4 })).toBe(false);
+    expect(premiumWaived({ ...ok, birthDate: '2022-12-31' })).toBe(false);
+    expect(premiumWaived({ ...ok, enrolledOn: '2023-07-02' })).toBe(false);
+  });
+});
+
+describe('vaccination schedule', () => {
+  test('when a birth dose was not given, then it comes first, due at once, before the schedule', () => {
+    const doses = nextDoses('2026-01-31', ['HepB-1']);
+    expect(doses[0]).toEqual({ vaccine: 'BCG', dueOn: '2026-01-31' });
+    expect(doses).toContainEqual({ vaccine: 'HepB-2', dueOn: '2026-02-28' });
+  });
+});
+
+describe('EMS tracking numbers', () => {
+  test('when a serial is numbered, then the S10 check digit is the published one', () => {
+    expect(emsTrackingNumber(47312482)).toBe('EM473124829CN');
+  });
+});
+
+describe('callback signature', () => {
+  test('when a body is signed, then the header is sha256= and the HMAC-SHA256 of the body', () => {
+    expect(signBody('The quick brown fox jumps over the lazy dog', 'key')).toBe(
+      'sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
+    );
+  });
+
+  test('when the body, the secret or the header differ, then verification fails', () => {
+    const body = '{"eventId":"e1","type":"card.posted"}';
+    const header = signBody(body, 's3cret');
+    expect(verifySignature(body, header, 's3cret')).toBe(true);
+    expect(verifySignature(body, header.toUpperCase().replace('SHA256=', 'sha256='), 's3cret')).toBe(true);
+    expect(verifySignature(`${body} `, header, 's3cret')).toBe(false);
+    expect(verifySignature(body, header, 'other')).toBe(false);
+    expect(verifySignature(body, undefined, 's3cret')).toBe(false);
+    expect(verifySignature(body, header.slice(7), 's3cret')).toBe(false);
+    expect(verifySignature(body, `${header}00`, 's3cret')).toBe(false);
+  });
+});

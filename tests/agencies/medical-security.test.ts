@@ -1,0 +1,60 @@
+// Medical security: the premium of the enrolment year and the clause-15 waiver at its edges.
+import { AgencyFailureType } from '../../activities/agency.types';
+import type { CorrectionDetails } from '../../activities/agency.types';
+import { childId, expectApplicationFailure, failureOf, medicalInsuranceRequest, startTestMock, uniqueId, type TestMock } from './support';
+
+let mock: TestMock;
+beforeAll(async () => {
+  mock = await startTestMock();
+});
+afterAll(() => mock.close());
+
+async function enrol(birthAt: string, birthOrder: number, enrolledOn: string) {
+  const caseId = uniqueId('ms');
+  return mock.agencies.enrolMedicalInsurance(
+    medicalInsuranceRequest(caseId, { birthAt, birthOrder, enrolledOn, childCitizenId: childId(birthAt.slice(0, 10)) }),
+  );
+}
+
+test.each([
+  // [what, birthAt (+08:00), birth order, enrolled on, premium, waived]
+  ['the last day of the window (same day number six months on)', '2023-03-15T09:00:00+08:00', 2, '2023-09-15', 380, true],
+  ['the day after the window', '2023-03-15T09:00:00+08:00', 2, '2023-09-16', 380, false],
+  ['born on the 31st: the window ends on 29 February of a leap year', '2023-08-31T09:00:00+08:00', 3, '2024-02-29', 400, true],
+  ['born on the 31st, leap year: 1 March is too late', '2023-08-31T09:00:00+08:00', 3, '2024-03-01', 400, false],
+  ['born on the 31st: the window ends on 28 February', '2024-08-31T09:00:00+08:00', 2, '2025-02-28', 400, true],
+  ['born on the 31st: 1 March is too late', '2024-08-31T09:00:00+08:00', 2, '2025-03-01', 400, false],
+  ['enrolled on the birth day', '2026-11-20T08:30:00+08:00', 2, '2026-11-20', 400, true],
+  ['a first child', '2026-11-20T08:30:00+08:00', 1, '2026-11-25', 400, false],
+  ['a fourth child', '2026-11-20T08:30:00+08:00', 4, '2026-11-25', 400, false],
+  ['born on 31 December 2022 (Shanghai)', '2022-12-31T23:30:00+08:00', 2, '2023-01-05', 380, false],
+  ['born on 1 January 2023 in Shanghai (still 2022 in UTC)', '2023-01-01T00:30:00+08:00', 2, '2023-01-05', 380, true],
+])('when %s, then premium and waiver follow the rule', async (_what, birthAt, birthOrder, enrolledOn, premium, waived) => {
+  const result = await enrol(birthAt, birthOrder, enrolledOn);
+  expect(result).toEqual({ enrolmentNumber: expect.any(String), enrolledOn, premium, waived });
+});
+
+test('when no premium is set for the enrolment year, then a correction notice on enrolledOn', async () => {
+  const err = await failureOf(enrol('2029-12-20T08:00:00+08:00', 2, '2030-01-02'));
+  const details = expectApplicationFailure(err, AgencyFailureType.CorrectionRequired).details?.[0] as CorrectionDetails;
+  expect(details.items).toEqual([{ path: 'enrolledOn', message: expect.any(String) }]);
+});
+
+test('when the premium table is configured otherwise, then the mock answers the configured amount', async () => {
+  const custom = await startTestMock({ premiumTable: { 2026: 420 } });
+  try {
+    const result = await custom.agencies.enrolMedicalInsurance(medicalInsuranceRequest(uniqueId('ms'), { enrolledOn: '2026-12-01' }));
+    expect(result.premium).toBe(420);
+  } finally {
+    await custom.close();
+  }
+});
+
+test('when the same child is enrolled again under another key, then it is refused and no second enrolment is made', async () => {
+  const req = medicalInsuranceRequest(uniqueId('ms'));
+  await mock.agencies.enrolMedicalInsurance(req);
+  const caseId = uniqueId('ms');
+  const err = await failureOf(mock.agencies.enrolMedicalInsurance({ ...req, caseId, idempotencyKey: `${caseId}:medicalInsurance` }));
+  expectApplicationFailure(err, AgencyFailureType.Refused);
+  expect(await mock.admin.count(caseId)).toBe(0);
+});
