@@ -1,4 +1,4 @@
-// Payloads the agencies POST to `/api/agency-callbacks/{agency}` (signed: see mock-agencies/signature.ts).
+// Payloads the agencies POST to `/api/agency-callbacks/{agency}` (signed: see infra/agency-signature.ts).
 // Pure module: the API parses callbacks with these schemas; the mock agencies build them from the types.
 import { z } from 'zod';
 

@@ -3,6 +3,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ValidationIssue } from '../domain/case.schemas';
+import { ReviewDeskError } from '../activities/review-desk';
 
 export type ErrorCode =
   | 'VALIDATION_FAILED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'DUPLICATE_CASE' | 'CONFLICT'
@@ -36,6 +37,11 @@ export const route = (fn: RequestHandler): RequestHandler => fn;
 function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof WorkflowNotFoundError) return notFound();
+  if (err instanceof ReviewDeskError) {
+    // The agency's own answer to an officer's decision, in the API's vocabulary.
+    const byCode = { NOT_FOUND: notFound(), CONFLICT: new ApiError('CONFLICT', '该审核已有决定'), VALIDATION_FAILED: new ApiError('VALIDATION_FAILED', '审核意见有误', { issues: [] }), UNAVAILABLE: new ApiError('UNAVAILABLE', '审核机构暂时不可用，请稍后重试'), INTERNAL: new ApiError('INTERNAL', '系统内部错误') };
+    return byCode[err.code];
+  }
   if (err instanceof WorkflowUpdateFailedError) {
     return new ApiError('CONFLICT', err.cause?.message ?? '办件当前状态不允许此操作');
   }

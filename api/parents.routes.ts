@@ -3,6 +3,7 @@
 // address give 429.
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
+import type { Request } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { TrackInputRequest, TrackRequest } from '../domain/case.schemas';
 import type { Config } from '../infra/config';
@@ -30,7 +31,7 @@ function phoneMatches(state: BirthCaseState, last4: string): boolean {
 export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000, perCode: 5, perAddress: 30 } }: ParentRoutesDeps): Router {
   const router = Router();
   const tooMany = (): never => { throw new ApiError('RATE_LIMITED', '尝试次数过多，请稍后再试'); };
-  const limiter = (limit: number, keyGenerator?: (req: import('express').Request) => string) =>
+  const limiter = (limit: number, keyGenerator?: (req: Request) => string) =>
     rateLimit({
       windowMs: limits.windowMs,
       limit,

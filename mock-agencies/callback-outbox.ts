@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AgencyCallback } from '../activities/agency-callbacks.schemas';
 import { startPoller, type Poller } from './poller';
-import { SIGNATURE_HEADER, signBody } from './signature';
+import { SIGNATURE_HEADER, signBody } from '../infra/agency-signature';
 import type { Db } from './store';
 
 export interface CallbackOutboxOptions {

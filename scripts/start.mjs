@@ -75,6 +75,7 @@ async function stopAll(exitCode) {
       child.kill('SIGKILL');
     }
   }
+  log('stopped.');
   process.exit(exitCode);
 }
 
@@ -119,15 +120,16 @@ async function main() {
     return spawnSync(temporal, ['operator', 'namespace', 'describe', '--namespace', 'default', '--address', `${host}:${ports.temporal}`], { stdio: 'ignore' }).status === 0;
   });
 
-  const tsx = join(root, 'node_modules', '.bin', 'tsx');
+  // `node --import tsx` keeps each part one process, so a signal (or a kill) reaches the server itself.
+  const ts = (entry) => [process.execPath, ['--import', 'tsx', entry]];
   log('starting the mock agencies…');
-  launch('agencies', tsx, ['mock-agencies/main.ts']);
+  launch('agencies', ...ts('mock-agencies/main.ts'));
   await waitFor('the mock agencies', () => httpOk(`http://${host}:${ports.agencies}/healthz`));
 
   log('starting the worker and the API…');
-  const worker = launch('worker', tsx, ['workers/main.ts']);
+  const worker = launch('worker', ...ts('workers/main.ts'));
   const workerReady = new Promise((r) => worker.stdout.on('data', (d) => { if (String(d).includes('worker ready')) r(true); }));
-  launch('api', tsx, ['api/server.ts']);
+  launch('api', ...ts('api/server.ts'));
   await waitFor('the worker', () => Promise.race([workerReady, sleep(200).then(() => false)]));
   await waitFor('the API', () => httpOk(`http://${host}:${ports.api}/readyz`));
 

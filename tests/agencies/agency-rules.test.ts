@@ -1,5 +1,5 @@
 // The pure rules inside the mock agencies and the callback signature, checked against known answers.
-import { signBody, verifySignature } from '../../mock-agencies/signature';
+import { signBody, verifySignature } from '../../infra/agency-signature';
 import { addMonthsClamped, checkCharacter, isStandardName, parseCitizenId, shanghaiDate, shanghaiIso } from '../../mock-agencies/identity.rules';
 import { lastDayOfWaiverWindow, premiumWaived } from '../../mock-agencies/medical-security.rules';
 import { emsTrackingNumber } from '../../mock-agencies/human-resources.routes';

@@ -1,6 +1,6 @@
 // The callback outbox: delivered with a valid signature, and retried with backoff until the receiver
 // answers 2xx, also when it is down at first.
-import { verifySignature } from '../../mock-agencies/signature';
+import { verifySignature } from '../../infra/agency-signature';
 import { eventually } from '../helpers/eventually';
 import { freePort, householdRequest, startReceiver, startTestMock, uniqueId, type TestMock } from './support';
 

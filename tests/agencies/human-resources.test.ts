@@ -2,7 +2,7 @@
 // callback, and the timed event survives a restart of the mock.
 import { AgencyCallback } from '../../activities/agency-callbacks.schemas';
 import type { SocialSecurityCardStatus } from '../../activities/agency.types';
-import { verifySignature } from '../../mock-agencies/signature';
+import { verifySignature } from '../../infra/agency-signature';
 import { eventually } from '../helpers/eventually';
 import { cardRequest, startReceiver, startTestMock, uniqueId, type CallbackReceiver } from './support';
 

@@ -4,7 +4,7 @@ import { AgencyFailureType } from '../../activities/agency.types';
 import type { HouseholdOutcome } from '../../activities/agency.types';
 import { AgencyCallback } from '../../activities/agency-callbacks.schemas';
 import { ReviewDeskError } from '../../activities';
-import { verifySignature } from '../../mock-agencies/signature';
+import { verifySignature } from '../../infra/agency-signature';
 import { eventually } from '../helpers/eventually';
 import {
   expectApplicationFailure,

@@ -28,7 +28,8 @@ export interface Stack {
 }
 
 export async function startStack(opts: { parentLimits?: AppDeps['parentLimits']; secondsPerDay?: number } = {}): Promise<Stack> {
-  const base = testConfig();
+  // A long poll interval: cards posted and reviews decided must arrive through the signed callbacks.
+  const base = testConfig({ AGENCY_POLL_SECONDS: 3600 });
   const [env, bundle] = await Promise.all([startDevServer(base), bundleWorkflows()]);
 
   const http = createServer();
