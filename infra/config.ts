@@ -25,6 +25,8 @@ export const Env = z.object({
   /** salts the hashes of parents' tracking secrets and derives case ids from business keys */
   CASE_ID_SECRET: z.string().min(8).default('dev-case-id-secret'),
   CORRECTION_DUE_SECONDS: z.coerce.number().int().positive().default(5 * 24 * 3600),
+  /** per-request timeout of the agency adapters */
+  AGENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   AGENCY_POLL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** the bundle's age limit: a case must start before the child is this many days old */
   MAX_CHILD_AGE_DAYS: z.coerce.number().int().positive().default(365),

@@ -20,7 +20,7 @@ export async function createBirthCaseWorker({ connection, config, workflowBundle
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createAgencyActivities({ baseUrl: config.mockAgenciesUrl }),
+    activities: createAgencyActivities({ baseUrl: config.mockAgenciesUrl, timeoutMs: config.AGENCY_TIMEOUT_MS }),
     dataConverter: dataConverter(config),
   });
 }

@@ -27,9 +27,9 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { parentLimits?: AppDeps['parentLimits']; secondsPerDay?: number } = {}): Promise<Stack> {
+export async function startStack(opts: { parentLimits?: AppDeps['parentLimits']; secondsPerDay?: number; config?: Partial<Config> } = {}): Promise<Stack> {
   // A long poll interval: cards posted and reviews decided must arrive through the signed callbacks.
-  const base = testConfig({ AGENCY_POLL_SECONDS: 3600 });
+  const base = testConfig({ AGENCY_POLL_SECONDS: 3600, ...opts.config });
   const [env, bundle] = await Promise.all([startDevServer(base), bundleWorkflows()]);
 
   const http = createServer();

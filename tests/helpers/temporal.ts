@@ -14,9 +14,9 @@ import { CaseSearchAttributes } from '../../workflows/birth-case.contract';
 
 const projectRoot = resolve(__dirname, '../..');
 
-// Worker state changes are noise in test output; warnings and errors still show.
+// Worker state changes and retried activities (expected in these tests) are noise; errors still show.
 try {
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
 } catch {
   // already installed in this process by an earlier test file: keep it
 }
