@@ -31,13 +31,16 @@ test(`when every agency fails 30% of requests, then ${CASES} cases all complete 
   await eventually(async () => {
     const views = await Promise.all(caseIds.map((id) => stack.call('GET', `/api/cases/${id}`, { token: clerk })));
     const open = views.filter((v) => v.body.status !== 'completed');
-    if (open.length > 0) throw new Error(`${open.length} cases not completed yet`);
+    if (open.length > 0) {
+      const where = open.slice(0, 3).map((v) => `${v.body.caseId}: ${v.body.status} ${JSON.stringify(Object.fromEntries(Object.entries(v.body.services ?? {}).map(([k, x]: [string, any]) => [k, x.status])))}`);
+      throw new Error(`${open.length} cases not completed yet, e.g. ${where.join('; ')}`);
+    }
   }, { timeoutMs: 420_000, intervalMs: 2000 });
 
-  const faultsSeen = await (await fetch(`${stack.agenciesUrl}/admin/faults`)).json();
+  const faultsSeen = (await (await fetch(`${stack.agenciesUrl}/admin/faults`)).json()) as { faults: Record<string, unknown> };
   expect(Object.keys(faultsSeen.faults)).toEqual(expect.arrayContaining(AGENCIES));
   for (const caseId of caseIds) {
-    const { records } = await (await fetch(`${stack.agenciesUrl}/admin/records?caseId=${caseId}`)).json();
+    const { records } = (await (await fetch(`${stack.agenciesUrl}/admin/records?caseId=${caseId}`)).json()) as { records: Array<{ agency: string; service: string; count: number }> };
     const business = records.filter((r: { agency: string }) => r.agency !== 'sms');
     expect(business.map((r: { agency: string; service: string; count: number }) => `${r.agency}/${r.service}=${r.count}`).sort()).toEqual([
       'healthCommission/birthCertificate=1', 'humanResources/socialSecurityCard=1', 'medicalSecurity/medicalInsurance=1',

@@ -1,0 +1,81 @@
+// Service levels measured in days, on the time-skipping test server: the real defaults (a five-day
+// correction deadline, an hourly re-read of agencies) run in seconds.
+import { randomUUID } from 'node:crypto';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { loadConfig } from '../../infra/config';
+import { dataConverter } from '../../infra/temporal';
+import { ensureTimeSkippingServer } from '../../scripts/time-skipping';
+import { BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, CaseSearchAttributes, getCaseState } from '../../workflows/birth-case.contract';
+import { temporal } from '@temporalio/proto';
+import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
+import type { CaseAction } from '../../domain/case-state';
+import { FakeAgencies } from '../helpers/fake-agencies';
+import type { AgencyScript } from '../helpers/fake-agencies';
+import { application } from '../helpers/fixtures';
+import { bundleWorkflows, testConfig } from '../helpers/temporal';
+
+const DAY = 86_400_000;
+const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
+  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
+  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+};
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+const agencies = new FakeAgencies();
+const config = testConfig();
+const defaults = loadConfig({}); // the production service levels, not the test ones
+
+beforeAll(async () => {
+  const wrapper = ensureTimeSkippingServer();
+  [env, bundle] = await Promise.all([
+    TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: wrapper } }, client: { dataConverter: dataConverter(config) } }),
+    bundleWorkflows(),
+  ]);
+  // The test server knows no custom search attributes until they are registered.
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: Object.fromEntries(Object.values(CaseSearchAttributes).map((k) => [k.name, INDEXED_TYPE[k.type] as temporal.api.enums.v1.IndexedValueType])),
+  });
+}, 300_000);
+afterAll(async () => { await env?.teardown(); });
+
+async function runCase(script: AgencyScript) {
+  const caseId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
+  agencies.script(caseId, script);
+  const taskQueue = `deadlines-${caseId}`;
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  const input: BirthCaseInput = {
+    caseId, hospitalId: 'H0001', acceptedBy: { role: 'clerk', id: 'c' }, application: application(), trackingSecretHash: 'x', trackingCode: `${caseId}-X`,
+    settings: { correctionDueSeconds: defaults.CORRECTION_DUE_SECONDS, agencyPollSeconds: defaults.AGENCY_POLL_SECONDS },
+  };
+  return worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId: birthCaseWorkflowId(caseId), args: [input] });
+    await handle.result();
+    return handle.query(getCaseState);
+  });
+}
+
+/** Workflow time between the first entries with these actions, from the audit trail itself. */
+function between(state: BirthCaseState, from: CaseAction, to: CaseAction, service: string): number {
+  const at = (action: CaseAction) => Date.parse(state.events.find((e) => e.action === action && e.service === service)?.at ?? 'missing');
+  return at(to) - at(from);
+}
+
+test('when a correction notice goes unanswered, then the application is returned after the five-day deadline, not before', async () => {
+  const state = await runCase({ certificateCorrections: 99 });
+  expect(state.services.birthCertificate).toMatchObject({ status: 'refused', reason: '补正期限已过，申请退件' });
+  const waited = between(state, 'service.needs_correction', 'service.refused', 'birthCertificate');
+  expect(waited).toBeGreaterThanOrEqual(5 * DAY);
+  expect(waited).toBeLessThan(5 * DAY + 60_000);
+});
+
+test('when no card-posted callback arrives, then the hourly re-read finds the card and the case completes', async () => {
+  const state = await runCase({ cardReadsUntilPosted: 3 });
+  expect(state.status).toBe('completed');
+  expect(state.services.socialSecurityCard.result).toMatchObject({ trackingNumber: 'EA123456789CN' });
+  const waited = between(state, 'service.submitted', 'service.completed', 'socialSecurityCard');
+  expect(waited).toBeGreaterThanOrEqual(3 * 3600_000);
+  expect(waited).toBeLessThan(3 * 3600_000 + 60_000);
+});
