@@ -163,7 +163,13 @@ describe('case create request: cross-field rules', () => {
   });
 
   it('when a service is listed twice, then SERVICE_DUPLICATE', () => {
-    expect(pathsAndCodes(issuesOf(caseWith({ services: ['household', 'household'] })))).toEqual(['services:SERVICE_DUPLICATE']);
+    expect(pathsAndCodes(issuesOf(caseWith({ services: ['vaccination', 'vaccination'] })))).toEqual(['services:SERVICE_DUPLICATE']);
+  });
+
+  it('when a service is asked for without the one it needs first, then SERVICE_PREREQUISITE_MISSING for each', () => {
+    const issues = issuesOf(caseWith({ services: ['vaccination', 'medicalInsurance', 'socialSecurityCard'] }));
+    expect(pathsAndCodes(issues)).toEqual(['services:SERVICE_PREREQUISITE_MISSING']);
+    expect(issues[0]?.message).toBe('申请「居民医保参保登记」须同时申请「户口登记」');
   });
 });
 
