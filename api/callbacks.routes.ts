@@ -28,8 +28,12 @@ export function callbackRoutes({ client, config }: { client: Client; config: Con
         type: event.type, service: event.service, eventId: event.eventId, actor: { role: 'agency', id: agency },
       });
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) throw notFound();
-      throw err;
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      // A case that has already closed no longer waits for news (it re-read the agency itself): accept it.
+      const closed = await client.workflow.getHandle(birthCaseWorkflowId(event.caseId)).describe().then(() => true, () => false);
+      if (!closed) throw notFound();
+      res.json({ received: true, ignored: 'case closed' });
+      return;
     }
     res.json({ received: true });
   });

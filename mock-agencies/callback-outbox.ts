@@ -98,6 +98,10 @@ export class CallbackOutbox {
       if (error === null) {
         this.stmt.delivered.run(new Date().toISOString(), row.event_id);
         this.log.info({ eventId: row.event_id, agency: row.agency, attempt: row.attempts + 1 }, 'callback delivered');
+      } else if (isFinalRejection(error)) {
+        // The receiver understood and refused it (e.g. an unknown case): sending it again cannot help.
+        this.stmt.delivered.run(new Date().toISOString(), row.event_id);
+        this.log.warn({ eventId: row.event_id, agency: row.agency, attempt: row.attempts + 1, error }, 'callback rejected by the receiver; not retried');
       } else {
         const delay = Math.min(this.options.retryMaxMs, this.options.retryInitialMs * 2 ** row.attempts);
         this.stmt.failed.run(Date.now() + delay, error, row.event_id);
@@ -122,4 +126,10 @@ export class CallbackOutbox {
       return cause?.code ?? (err as Error).name ?? 'error';
     }
   }
+}
+
+/** A 4xx answer is final, except 408 (timeout) and 429 (slow down), which are worth retrying. */
+function isFinalRejection(error: string): boolean {
+  const status = /^HTTP (\d{3})$/.exec(error)?.[1];
+  return status !== undefined && status.startsWith('4') && status !== '408' && status !== '429';
 }

@@ -64,3 +64,21 @@ test('when the receiver answers 500 twice, then the third attempt delivers it, a
     await receiver.close();
   }
 });
+
+test('when the receiver answers 404 (no such case), then the callback is not sent again', async () => {
+  const receiver = await startReceiver();
+  receiver.failNext(1, 404);
+  const mock = await startTestMock({ callbackUrl: receiver.url, callbackSecret: SECRET });
+  try {
+    const { caseId } = await decidedReview(mock);
+    const settled = await eventually(async () => {
+      const [cb] = await mock.admin.callbacks(caseId);
+      expect(cb?.deliveredAt).not.toBeNull();
+      return cb!;
+    }, { timeoutMs: 5000, intervalMs: 25 });
+    expect(settled.attempts).toBe(1);
+  } finally {
+    await mock.close();
+    await receiver.close();
+  }
+});

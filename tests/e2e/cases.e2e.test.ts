@@ -40,6 +40,10 @@ test('when a clerk posts a valid case, then all five services complete with chec
   expect(s.medicalInsurance.result).toMatchObject({ enrolmentNumber: expect.any(String), premium: expect.any(Number), waived: true });
   expect(s.socialSecurityCard.result).toEqual({ applicationNumber: expect.any(String), cardNumber: expect.any(String), trackingNumber: expect.stringMatching(/^[A-Z]{2}\d{9}CN$/) });
 
+  expect(done.benefits.premiumWaiver).toMatchObject({ eligible: true, amount: s.medicalInsurance.result.premium, reason: expect.any(String) });
+  expect(done.benefits.childcareSubsidy).toMatchObject({ eligible: true, monthly: 600, from: app.newborn.birthAt.slice(0, 7) });
+  expect(done.benefits.maternity).toMatchObject({ eligible: true, amount: 3000 });
+
   const audit = await stack.call('GET', `/api/cases/${created.body.caseId}/audit`, { token: clerk });
   expect(audit.body.entries[0]).toMatchObject({ seq: 1, action: 'case.accepted', actor: { role: 'clerk', id: 'clerk-1' } });
   expect(audit.body.entries.filter((e: any) => e.action === 'service.completed')).toHaveLength(5);
@@ -146,4 +150,50 @@ test('when a clerk lists cases, then only her hospital\'s appear, filtered by st
   expect(listed.cases.every((c: any) => c.hospitalId === 'H0777' && c.status === 'completed')).toBe(true);
   const bad = await stack.call('GET', '/api/cases?status=bogus', { token: otherClerk });
   expect(bad.status).toBe(400);
+});
+
+test('when a body is larger than the limit, then 413 before any parsing', async () => {
+  const res = await stack.call('POST', '/api/cases', { token: clerk, body: JSON.stringify({ pad: 'x'.repeat(64 * 1024) }) });
+  expect(res.status).toBe(413);
+  expect(res.body.error.code).toBe('PAYLOAD_TOO_LARGE');
+});
+
+test('when a clerk corrects a case, then bad values are a 400, a printed name is a 409, and a valid change is applied', async () => {
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: application({ married: false, father: null, householdOf: 'mother' }) });
+  const caseId = created.body.caseId;
+  await caseUntil(caseId, (c) => c.services.household.status === 'under_review');
+
+  const badPhone = await stack.call('POST', `/api/cases/${caseId}/corrections`, { token: clerk, body: { changes: { 'mother.phone': '123' } } });
+  expect(badPhone.status).toBe(400);
+  expect(badPhone.body.error.issues.map((i: any) => i.path)).toContain('changes.mother.phone');
+
+  const printed = await stack.call('POST', `/api/cases/${caseId}/corrections`, { token: clerk, body: { changes: { 'newborn.name': '李新' } } });
+  expect(printed.status).toBe(409);
+  expect(printed.body.error.code).toBe('CONFLICT');
+  expect(printed.body.error.message).toContain('出生医学证明已签发');
+
+  const phone = await stack.call('POST', `/api/cases/${caseId}/corrections`, { token: clerk, body: { changes: { 'mother.phone': '13800138001' }, note: '家长换号' } });
+  expect(phone.status).toBe(200);
+  expect(phone.body.mother.phone).toBe('13800138001');
+
+  const cancelled = await stack.call('POST', `/api/cases/${caseId}/cancel`, { token: clerk, body: { reason: '家长撤回' } });
+  expect(cancelled.status).toBe(202);
+  const final = await caseUntil(caseId, (c) => c.status === 'cancelled');
+  expect(final.services.household.status).toBe('cancelled');
+  const audit = await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk });
+  expect(audit.body.entries.map((e: any) => e.action)).toEqual(expect.arrayContaining(['case.corrected', 'case.cancel_requested', 'service.compensation', 'case.cancelled']));
+  expect((await stack.call('POST', `/api/cases/${caseId}/cancel`, { token: clerk, body: { reason: '再次' } })).status).toBe(409);
+});
+
+test('when parents supply the newborn\'s name, then the case goes on to complete', async () => {
+  const app = application({ services: ['birthCertificate', 'vaccination'] });
+  delete app.newborn.name;
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: app });
+  expect(created.status).toBe(201);
+  const waiting = await caseUntil(created.body.caseId, (c) => c.status === 'action_required');
+  expect(waiting.actionsRequired[0].kind).toBe('newborn_name');
+  const input = await stack.call('POST', '/api/track/input', { body: { trackingCode: created.body.trackingCode, phoneLast4: '8000', input: { newbornName: '李安然' } } });
+  expect(input.status).toBe(200);
+  expect(input.body.newborn.name).toBe('李*然');
+  await caseUntil(created.body.caseId, (c) => c.status === 'completed');
 });
