@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { SERVICE_LABELS, SERVICE_PREREQUISITES } from './services';
 import { ageInYears, daysBetween, instantMs, isIsoDateTime, shanghaiDate } from './dates';
 import { isPlausibleRegionCode, parseCitizenId } from './identity/citizen-id';
+import { GrandparentRelation } from './policy/conditions';
 import { checkMobile, checkPersonName, PERSON_NAME_MAX_LENGTH, PERSON_NAME_MIN_LENGTH, type ContactProblem } from './identity/contact';
 
 export const ServiceKey = z.enum(['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard']);
@@ -210,6 +211,8 @@ export const CaseCreateRequest = z
     services: z.array(ServiceKey).min(1).max(5).default([...SERVICE_KEYS]),
     delivery: Delivery,
     consent: Consent,
+    /** grandparents insured in Jinan long-term-care insurance: their LTC contribution is waived too (clause 15) */
+    grandparentsInLtc: z.array(z.strictObject({ relation: GrandparentRelation })).max(4).optional(),
   })
   .check(z.superRefine((value, ctx) => crossFieldRules(value, ctx as Ctx), { when: () => true }));
 export type CaseCreateRequest = z.infer<typeof CaseCreateRequest>;

@@ -75,7 +75,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   };
   const cancelled = (): boolean => cancelRequest !== null;
   // Facts the benefit decisions read, learnt as the services complete.
-  const benefitFacts: NonNullable<Parameters<typeof benefitsInputFor>[1]> = {};
+  const benefitFacts: NonNullable<Parameters<typeof benefitsInputFor>[1]> = application.grandparentsInLtc ? { grandparentsInLtc: application.grandparentsInLtc } : {};
   const decide = (why: string): void => {
     record({ action: 'benefits.decided', reason: why, data: { benefits: decideBenefits(benefitsInputFor(application, benefitFacts)) } });
   };

@@ -64,7 +64,7 @@ async function until(h: WorkflowHandle, predicate: (s: BirthCaseState) => boolea
 
 describe('birth case workflow', () => {
   test('when every agency accepts, then all five services complete with their results', async () => {
-    const { handle } = await startCase(application());
+    const { handle } = await startCase(application({ grandparentsInLtc: [{ relation: '外祖母' }] }));
     await handle.result();
     const s = await stateOf(handle);
     expect(s.status).toBe('completed');
@@ -75,7 +75,7 @@ describe('birth case workflow', () => {
     expect(s.services.socialSecurityCard.result).toEqual({ applicationNumber: 'SB2026000001', cardNumber: 'J37010000001', trackingNumber: 'EA123456789CN' });
     // a second child born in Jinan, enrolled days after birth: waiver and subsidy granted, with reasons
     expect(s.benefits).toMatchObject({
-      premiumWaiver: { eligible: true, amount: 400 },
+      premiumWaiver: { eligible: true, amount: 400, grandparentsLtc: [{ relation: '外祖母', subsidised: true }] },
       childcareSubsidy: { eligible: true, monthly: 600 },
       maternity: { eligible: true, rule: 'fixed', amount: 3000 },
     });
