@@ -4,6 +4,7 @@ import { z } from 'zod';
 import {
   CancelRequest, CaseCreateRequest, CorrectionRequest, ReviewDecisionRequest, TrackInputRequest, TrackRequest,
 } from '../domain/case.schemas';
+import { AuditEntries, CaseCreated, CaseSummaryPage, CaseView, ParentView } from './views.schemas';
 
 const ErrorBody = z.object({
   error: z.object({
@@ -31,7 +32,7 @@ export function openApiDocument(): object {
     method: 'post', path: '/api/cases', summary: 'Start a case (clerk)', security: [{ staffJwt: [] }],
     request: { body: json(CaseCreateRequest) },
     responses: {
-      201: { description: 'accepted', ...json(z.object({ caseId: z.string(), trackingCode: z.string(), status: z.string() })) },
+      201: { description: 'accepted', ...json(CaseCreated) },
       400: err('validation failed: every problem by path'), 401: err('no or bad token'), 403: err('wrong role'),
       409: err('duplicate case (DUPLICATE_CASE, with the existing caseId)'), 503: err('Temporal unreachable'),
     },
@@ -39,16 +40,16 @@ export function openApiDocument(): object {
   registry.registerPath({
     method: 'get', path: '/api/cases', summary: 'List own hospital cases', security: [{ staffJwt: [] }],
     request: { query: z.object({ status: z.string().optional(), bornFrom: z.string().optional(), bornTo: z.string().optional(), pageSize: z.string().optional(), pageToken: z.string().optional() }) },
-    responses: { 200: { description: 'a page of CaseSummary', ...json(anyObject) } },
+    responses: { 200: { description: 'a page of CaseSummary', ...json(CaseSummaryPage) } },
   });
-  registry.registerPath({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'CaseView', ...json(anyObject) }, 404: err('not found') } });
-  registry.registerPath({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'entries', ...json(anyObject) } } });
-  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CorrectionRequest) }, responses: { 200: { description: 'CaseView', ...json(anyObject) }, 409: err('rejected by the case (e.g. a printed name)') } });
+  registry.registerPath({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 404: err('not found') } });
+  registry.registerPath({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'entries', ...json(AuditEntries) } } });
+  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CorrectionRequest) }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 409: err('rejected by the case (e.g. a printed name)') } });
   registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CancelRequest) }, responses: { 202: { description: 'cancelling' } } });
   registry.registerPath({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security: [{ staffJwt: [] }], responses: { 200: { description: 'tasks', ...json(anyObject) } } });
   registry.registerPath({ method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review', security: [{ staffJwt: [] }], request: { params: z.object({ caseId: z.string(), service: z.string() }), body: json(ReviewDecisionRequest) }, responses: { 200: { description: 'decided' } } });
-  registry.registerPath({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(TrackRequest) }, responses: { 200: { description: 'ParentView', ...json(anyObject) }, 404: err('wrong code or digits'), 429: err('too many attempts') } });
-  registry.registerPath({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(TrackInputRequest) }, responses: { 200: { description: 'ParentView', ...json(anyObject) } } });
+  registry.registerPath({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(TrackRequest) }, responses: { 200: { description: 'ParentView', ...json(ParentView) }, 404: err('wrong code or digits'), 429: err('too many attempts') } });
+  registry.registerPath({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(TrackInputRequest) }, responses: { 200: { description: 'ParentView', ...json(ParentView) } } });
   registry.registerPath({ method: 'post', path: '/api/agency-callbacks/{agency}', summary: 'Signed agency event (X-Signature: sha256=<hex HMAC of the body>)', request: { params: z.object({ agency: z.string() }) }, responses: { 200: { description: 'received' }, 401: err('bad signature') } });
 
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({

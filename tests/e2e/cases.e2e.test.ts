@@ -1,6 +1,7 @@
 // End to end through the HTTP API: clerk → workflow on a real Temporal server → mock agencies over
 // HTTP → a completed case, as a clerk, a parent and an officer see it.
 import { parseCitizenId } from '../../domain/identity/citizen-id';
+import { AuditEntries, CaseCreated, CaseSummaryPage, CaseView, ParentView } from '../../api/views.schemas';
 import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
 import { startStack } from '../helpers/stack';
@@ -31,6 +32,9 @@ test('when a clerk posts a valid case, then all five services complete with chec
   expect(created.headers.get('location')).toBe(`/api/cases/${created.body.caseId}`);
 
   const done = await caseUntil(created.body.caseId, (c) => c.status === 'completed');
+  // the answers have the documented shapes (the OpenAPI document is generated from the same schemas)
+  expect(() => CaseCreated.parse(created.body)).not.toThrow();
+  expect(() => CaseView.parse(done)).not.toThrow();
   const s = done.services;
   expect(s.birthCertificate.result.certificateNumber).toMatch(/^[A-Z]\d{9}$/);
   expect(s.vaccination.result.certificateNumber).toEqual(expect.any(String));
@@ -45,6 +49,7 @@ test('when a clerk posts a valid case, then all five services complete with chec
   expect(done.benefits.maternity).toMatchObject({ eligible: true, amount: 3000 });
 
   const audit = await stack.call('GET', `/api/cases/${created.body.caseId}/audit`, { token: clerk });
+  expect(() => AuditEntries.parse(audit.body)).not.toThrow();
   expect(audit.body.entries[0]).toMatchObject({ seq: 1, action: 'case.accepted', actor: { role: 'clerk', id: 'clerk-1' } });
   expect(audit.body.entries.filter((e: any) => e.action === 'service.completed')).toHaveLength(5);
 
@@ -89,6 +94,7 @@ test('when parents track with the code and phone digits, then they see the case 
   await caseUntil(created.body.caseId, (c) => c.status === 'completed');
   const ok = await stack.call('POST', '/api/track', { body: { trackingCode: created.body.trackingCode, phoneLast4: '8000' } });
   expect(ok.status).toBe(200);
+  expect(() => ParentView.parse(ok.body)).not.toThrow();
   const text = JSON.stringify(ok.body);
   expect(text).not.toContain(app.mother.idNumber);
   expect(text).not.toContain(app.mother.phone);
@@ -147,6 +153,7 @@ test('when a clerk lists cases, then only her hospital\'s appear, filtered by st
     if (!res.body.cases.some((c: any) => c.caseId === mine.body.caseId)) throw new Error('not listed yet');
     return res.body;
   }, { timeoutMs: 60_000, intervalMs: 250 });
+  expect(() => CaseSummaryPage.parse(listed)).not.toThrow();
   expect(listed.cases.every((c: any) => c.hospitalId === 'H0777' && c.status === 'completed')).toBe(true);
   const bad = await stack.call('GET', '/api/cases?status=bogus', { token: otherClerk });
   expect(bad.status).toBe(400);

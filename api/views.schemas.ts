@@ -1,0 +1,89 @@
+// Response shapes of the HTTP contract, as zod schemas: the OpenAPI document is generated from them and
+// the end-to-end tests parse real answers with them, so the documented contract and the served one agree.
+import { z } from 'zod';
+import { Benefits } from '../domain/policy';
+import { CaseCreateRequest } from '../domain/case.schemas';
+
+const CaseStatusEnum = z.enum(['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']);
+const ServiceStatusEnum = z.enum(['pending', 'submitted', 'under_review', 'needs_correction', 'completed', 'refused', 'skipped', 'cancelled']);
+
+export const ServiceView = z.object({
+  status: ServiceStatusEnum,
+  result: z.record(z.string(), z.unknown()).optional(),
+  review: z.object({ agency: z.string(), reason: z.string() }).optional(),
+  reason: z.string().optional(),
+});
+
+const Services = z.object({
+  birthCertificate: ServiceView,
+  vaccination: ServiceView,
+  household: ServiceView,
+  medicalInsurance: ServiceView,
+  socialSecurityCard: ServiceView,
+});
+
+export const ActionRequired = z.object({
+  kind: z.enum(['correction', 'newborn_name']),
+  service: z.string().nullable(),
+  items: z.array(z.object({ path: z.string(), message: z.string() })),
+  dueAt: z.string().nullable(),
+});
+
+export const CaseView = z.object({
+  caseId: z.string(),
+  status: CaseStatusEnum,
+  hospitalId: z.string(),
+  createdAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  newborn: CaseCreateRequest.shape.newborn,
+  mother: CaseCreateRequest.shape.mother,
+  father: CaseCreateRequest.shape.father,
+  married: z.boolean(),
+  householdOf: z.enum(['mother', 'father']),
+  delivery: CaseCreateRequest.shape.delivery,
+  requestedServices: z.array(z.string()),
+  services: Services,
+  benefits: Benefits.nullable(),
+  actionsRequired: z.array(ActionRequired),
+});
+export type CaseView = z.infer<typeof CaseView>;
+
+export const ParentView = z.object({
+  caseId: z.string(),
+  status: CaseStatusEnum,
+  createdAt: z.string().nullable(),
+  updatedAt: z.string().nullable(),
+  newborn: z.object({ name: z.string().nullable(), sex: z.enum(['M', 'F']), birthAt: z.string() }),
+  mother: z.object({ name: z.string(), phone: z.string() }),
+  delivery: z.object({ method: z.enum(['ems', 'pickup']), recipient: z.enum(['mother', 'father']) }),
+  services: Services,
+  benefits: Benefits.nullable(),
+  actionsRequired: z.array(ActionRequired),
+});
+export type ParentView = z.infer<typeof ParentView>;
+
+export const AuditEntries = z.object({
+  entries: z.array(z.object({
+    seq: z.number().int().positive(),
+    at: z.string(),
+    actor: z.object({ role: z.string(), id: z.string().nullable() }),
+    action: z.string(),
+    service: z.string().nullable(),
+    attempt: z.number().int().nullable(),
+    outcome: z.string(),
+    reason: z.string().nullable(),
+  })),
+});
+
+export const CaseSummaryPage = z.object({
+  cases: z.array(z.object({
+    caseId: z.string(),
+    status: CaseStatusEnum.nullable(),
+    hospitalId: z.string().nullable(),
+    bornAt: z.string().nullable(),
+    createdAt: z.string().nullable(),
+  })),
+  nextPageToken: z.string().nullable(),
+});
+
+export const CaseCreated = z.object({ caseId: z.string(), trackingCode: z.string(), status: z.literal('accepted') });
