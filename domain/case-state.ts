@@ -46,6 +46,7 @@ export type CaseAction =
   | 'benefits.decided'
   | 'notification.sent'
   | 'review.decided'
+  | 'card.posted'
   | 'service.skipped'
   | 'service.submitted'
   | 'service.under_review'

@@ -120,9 +120,12 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
       },
     },
   );
+  const agencyEventIds: string[] = [];
   setHandler(agencyEvent, ({ service, type, eventId, actor }) => {
+    if (agencyEventIds.includes(eventId)) return; // a redelivered callback: already counted
+    agencyEventIds.push(eventId);
     agencySignals[service] += 1;
-    record({ action: type === 'review.decided' ? 'review.decided' : 'notification.sent', service, actor, reason: `agency event ${eventId}` });
+    record({ action: type, service, actor, reason: `agency event ${eventId}` });
   });
   setHandler(cancelCase, (c: CancelInput) => {
     if (cancelRequest || isFinished(derived())) return;

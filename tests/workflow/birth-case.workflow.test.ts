@@ -131,9 +131,13 @@ describe('birth case workflow', () => {
     const reviewing = await until(handle, (s) => s.services.household.status === 'under_review');
     expect(reviewing.services.household.review).toMatchObject({ agency: 'publicSecurity', reason: '非婚生育，需人工审核' });
     agencies.decide(caseId, 'approve');
-    await handle.signal(agencyEvent, { type: 'review.decided', service: 'household', eventId: 'e1', actor: { role: 'agency', id: 'publicSecurity' } });
+    const decided = { type: 'review.decided' as const, service: 'household' as const, eventId: 'e1', actor: { role: 'agency' as const, id: 'publicSecurity' } };
+    await handle.signal(agencyEvent, decided);
+    await handle.signal(agencyEvent, decided); // the agency redelivers its callback
     await handle.result();
-    expect((await stateOf(handle)).status).toBe('completed');
+    const s = await stateOf(handle);
+    expect(s.status).toBe('completed');
+    expect(s.events.filter((e) => e.action === 'review.decided')).toHaveLength(1);
   });
 
   test('when public security refuses, then the services after it are skipped and the case is partially completed', async () => {
