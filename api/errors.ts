@@ -1,7 +1,7 @@
 // One error shape for every answer: {"error": {"code", "message", "issues"?}}. Internal errors never
 // leak their message; Temporal being unreachable is a 503, not a 500.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { isGrpcServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ValidationIssue } from '../domain/case.schemas';
 import { ReviewDeskError } from '../activities/review-desk';
 
@@ -45,16 +45,20 @@ function toApiError(err: unknown): ApiError {
   if (err instanceof WorkflowUpdateFailedError) {
     return new ApiError('CONFLICT', err.cause?.message ?? '办件当前状态不允许此操作');
   }
-  if (isGrpcServiceError(err) && (err.code === GRPC_UNAVAILABLE || err.code === GRPC_DEADLINE_EXCEEDED)) {
-    return new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
-  }
+  if (temporalUnreachable(err)) return new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
   const e = err as { type?: string; status?: number };
   if (e?.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', '请求内容过大');
   if (e?.type === 'entity.parse.failed') return new ApiError('VALIDATION_FAILED', '请求内容不是有效的 JSON', { issues: [] });
-  if (err instanceof Error && /UNAVAILABLE|ECONNREFUSED|Connection refused/i.test(err.message)) {
-    return new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
-  }
   return new ApiError('INTERNAL', '系统内部错误');
+}
+
+/** Temporal did not answer: a gRPC UNAVAILABLE/DEADLINE_EXCEEDED, or no connection, anywhere in the cause chain. */
+function temporalUnreachable(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return true;
+    if (e instanceof ServiceError && /Failed to connect/.test(e.message)) return true;
+  }
+  return false;
 }
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
