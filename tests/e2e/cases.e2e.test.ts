@@ -1,6 +1,7 @@
 // End to end through the HTTP API: clerk → workflow on a real Temporal server → mock agencies over
 // HTTP → a completed case, as a clerk, a parent and an officer see it.
 import { parseCitizenId } from '../../domain/identity/citizen-id';
+import { temporal } from '@temporalio/proto';
 import { AuditEntries, CaseCreated, CaseSummaryPage, CaseView, ParentView } from '../../api/views.schemas';
 import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
@@ -203,4 +204,16 @@ test('when parents supply the newborn\'s name, then the case goes on to complete
   expect(input.status).toBe(200);
   expect(input.body.newborn.name).toBe('李*然');
   await caseUntil(created.body.caseId, (c) => c.status === 'completed');
+});
+
+test('when a case has run, then its Temporal history holds no name, ID number or phone in the clear', async () => {
+  const app = application({ services: ['birthCertificate', 'vaccination'] });
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: app });
+  await caseUntil(created.body.caseId, (c) => c.status === 'completed');
+  const history = await stack.env.client.workflow.getHandle(`birth-case-${created.body.caseId}`).fetchHistory();
+  const raw = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+  expect(raw.length).toBeGreaterThan(1000);
+  for (const secret of [app.mother.idNumber, app.mother.phone, app.mother.name, app.father!.idNumber, app.newborn.name!, created.body.trackingCode]) {
+    expect(raw.includes(Buffer.from(secret, 'utf8'))).toBe(false);
+  }
 });
