@@ -70,7 +70,11 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
       application,
       trackingSecretHash: hashTrackingSecret(secret, config.CASE_ID_SECRET),
       trackingCode,
-      settings: { correctionDueSeconds: config.CORRECTION_DUE_SECONDS, agencyPollSeconds: config.AGENCY_POLL_SECONDS },
+      settings: {
+        correctionDueSeconds: config.CORRECTION_DUE_SECONDS,
+        agencyPollSeconds: config.AGENCY_POLL_SECONDS,
+        reminderLeadDays: config.REMINDER_LEAD_DAYS,
+      },
     };
     try {
       await client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, {

@@ -28,6 +28,8 @@ export const Env = z.object({
   /** per-request timeout of the agency adapters */
   AGENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   AGENCY_POLL_SECONDS: z.coerce.number().int().positive().default(3600),
+  /** days before a deadline (household registration, waiver window) that parents get a reminder SMS */
+  REMINDER_LEAD_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   /** the bundle's age limit: a case must start before the child is this many days old */
   MAX_CHILD_AGE_DAYS: z.coerce.number().int().positive().default(365),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

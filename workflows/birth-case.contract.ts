@@ -26,7 +26,13 @@ export interface CaseSettings {
   correctionDueSeconds: number;
   /** how often to ask an agency for a pending decision or card if no callback arrived */
   agencyPollSeconds: number;
+  /** days before a deadline (household registration due; premium-waiver window ending) to remind parents */
+  reminderLeadDays?: number;
 }
+
+/** Household registration is due within this many months of birth (national practice; see rules.md). */
+export const HOUSEHOLD_REGISTRATION_DUE_MONTHS = 1;
+export const DEFAULT_REMINDER_LEAD_DAYS = 7;
 
 export interface BirthCaseInput {
   caseId: string;

@@ -5,6 +5,7 @@ import {
   ActivityFailure,
   ApplicationFailure,
   condition,
+  patched,
   setHandler,
   upsertSearchAttributes,
   workflowInfo,
@@ -19,9 +20,13 @@ import { reduceCase, SYSTEM, isTerminal } from '../domain/case-state';
 import type { CaseEvent, DerivedCase } from '../domain/case-state';
 import { shanghaiDateOf, toShanghaiIso } from '../domain/clock';
 import { benefitsInputFor, decideBenefits } from '../domain/policy';
+import type { Benefits } from '../domain/policy';
+import { addMonthsCivil, shanghaiDate } from '../domain/dates';
 import {
   agencyEvent,
   cancelCase,
+  DEFAULT_REMINDER_LEAD_DAYS,
+  HOUSEHOLD_REGISTRATION_DUE_MONTHS,
   CaseSearchAttributes,
   correctCase,
   getCaseState,
@@ -202,6 +207,28 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
     }
   }
 
+  /**
+   * Reminds the parents `leadDays` before a deadline (09:00 Shanghai time) if the service is still open
+   * then. Ends as soon as the service closes, so it never keeps a finished case waiting.
+   */
+  async function remindBefore(key: ServiceKey, dueOn: string, params: Record<string, string>): Promise<void> {
+    const dueMs = Date.parse(`${dueOn}T23:59:59+08:00`);
+    const leadDays = input.settings.reminderLeadDays ?? DEFAULT_REMINDER_LEAD_DAYS;
+    const remindMs = Date.parse(`${dueOn}T09:00:00+08:00`) - leadDays * 86_400_000;
+    const open = (): boolean => !isTerminal(derived().services[key].status) && !cancelled();
+    if (!requested(key) || Date.now() >= dueMs) return;
+    const closed = await condition(() => !open(), Math.max(1, remindMs - Date.now()));
+    if (!closed && open()) await notify('deadline_approaching', `reminder:${key}`, { ...params, dueOn });
+  }
+
+  function deadlineReminders(): Array<Promise<void>> {
+    const birthDate = shanghaiDate(application.newborn.birthAt);
+    const reminders = [remindBefore('household', addMonthsCivil(birthDate, HOUSEHOLD_REGISTRATION_DUE_MONTHS), { item: SERVICE_LABELS.household })];
+    const waiver = (derived().benefits as Benefits | null)?.premiumWaiver;
+    if (waiver?.eligible) reminders.push(remindBefore('medicalInsurance', waiver.deadline, { item: '二孩三孩医保个人缴费补助（出生六个月内参保）' }));
+    return reminders;
+  }
+
   async function vaccinationTrack(): Promise<void> {
     await runService('vaccination', async (idempotencyKey) => {
       const r = await vaccinationAgency.createVaccinationRecord({
@@ -316,7 +343,12 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   }
   await notify('case_accepted', 'accepted', { caseId: input.caseId, trackingCode: input.trackingCode });
 
-  await Promise.all([requested('vaccination') ? vaccinationTrack() : Promise.resolve(), registrationTrack()]);
+  await Promise.all([
+    requested('vaccination') ? vaccinationTrack() : Promise.resolve(),
+    registrationTrack(),
+    // Added after cases were running: older histories have no reminder timers.
+    ...(patched('deadline-reminders') ? deadlineReminders() : []),
+  ]);
 
   if (cancelRequest) {
     const request: CancelInput = cancelRequest;

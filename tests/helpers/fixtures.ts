@@ -12,11 +12,11 @@ export interface ApplicationInput extends Omit<Partial<CaseCreateRequest>, 'newb
   father?: Partial<NonNullable<CaseCreateRequest['father']>> | null;
 }
 
-/** A complete, valid 出生一件事 application: born `ageDays` ago (default 2), second child. */
-export function application(input: ApplicationInput = {}, ageDays = 2): CaseCreateRequest {
+/** A complete, valid 出生一件事 application: born `ageDays` before `nowMs` (default 2 days ago), second child. */
+export function application(input: ApplicationInput = {}, ageDays = 2, nowMs = Date.now()): CaseCreateRequest {
   counter += 1;
   const unique = (process.pid * 1000 + counter) % 997;
-  const bornMs = Date.now() - ageDays * 86_400_000 - counter * 60_000;
+  const bornMs = nowMs - ageDays * 86_400_000 - counter * 60_000;
   const birthAt = toShanghaiIso(bornMs).replace(/\.\d{3}/, '');
   const { newborn, mother, father, ...rest } = input;
   return {

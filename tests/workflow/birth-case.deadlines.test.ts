@@ -7,7 +7,9 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig } from '../../infra/config';
 import { dataConverter } from '../../infra/temporal';
 import { ensureTimeSkippingServer } from '../../scripts/time-skipping';
-import { BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, CaseSearchAttributes, getCaseState } from '../../workflows/birth-case.contract';
+import { BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, cancelCase, CaseSearchAttributes, getCaseState } from '../../workflows/birth-case.contract';
+import { addMonthsCivil, shanghaiDate } from '../../domain/dates';
+import { eventually } from '../helpers/eventually';
 import { temporal } from '@temporalio/proto';
 import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
 import type { CaseAction } from '../../domain/case-state';
@@ -41,15 +43,21 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(async () => { await env?.teardown(); });
 
-async function runCase(script: AgencyScript) {
+async function newCase(script: AgencyScript, settings: Partial<BirthCaseInput['settings']> = {}) {
   const caseId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
   agencies.script(caseId, script);
   const taskQueue = `deadlines-${caseId}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  // born by the test server's clock, which earlier skipping has moved far ahead of the wall clock
   const input: BirthCaseInput = {
-    caseId, hospitalId: 'H0001', acceptedBy: { role: 'clerk', id: 'c' }, application: application(), trackingSecretHash: 'x', trackingCode: `${caseId}-X`,
-    settings: { correctionDueSeconds: defaults.CORRECTION_DUE_SECONDS, agencyPollSeconds: defaults.AGENCY_POLL_SECONDS },
+    caseId, hospitalId: 'H0001', acceptedBy: { role: 'clerk', id: 'c' }, application: application({}, 2, await env.currentTimeMs()), trackingSecretHash: 'x', trackingCode: `${caseId}-X`,
+    settings: { correctionDueSeconds: defaults.CORRECTION_DUE_SECONDS, agencyPollSeconds: defaults.AGENCY_POLL_SECONDS, ...settings },
   };
+  return { caseId, input, taskQueue };
+}
+
+async function runCase(script: AgencyScript): Promise<BirthCaseState> {
+  const { caseId, input, taskQueue } = await newCase(script);
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
   return worker.runUntil(async () => {
     const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId: birthCaseWorkflowId(caseId), args: [input] });
     await handle.result();
@@ -78,4 +86,36 @@ test('when no card-posted callback arrives, then the hourly re-read finds the ca
   const waited = between(state, 'service.submitted', 'service.completed', 'socialSecurityCard');
   expect(waited).toBeGreaterThanOrEqual(3 * 3600_000);
   expect(waited).toBeLessThan(3 * 3600_000 + 60_000);
+});
+
+test('when household registration is still open a week before it is due, then the parents get one reminder; likewise before the waiver window ends', async () => {
+  // an officer who never decides; the agency is re-read only every 100 days so skipped time stays cheap
+  const { caseId, input, taskQueue } = await newCase({ householdReview: true }, { agencyPollSeconds: 100 * 86_400 });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  const reminders = (key: string) => agencies.callsFor(caseId, 'sendSms').filter((c) => c.idempotencyKey.endsWith(`:sms:reminder:${key}`));
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId: birthCaseWorkflowId(caseId), args: [input] });
+    await eventually(async () => expect((await handle.query(getCaseState)).services.household.status).toBe('under_review'));
+    expect(reminders('household')).toHaveLength(0);
+
+    await env.sleep(40 * DAY); // past the household due date (one month after birth)
+    await eventually(() => expect(reminders('household')).toHaveLength(1));
+    const sent = (await handle.query(getCaseState)).events.find((e) => e.action === 'notification.sent' && e.reason === 'deadline_approaching');
+    const due = Date.parse(`${addMonthsCivil(shanghaiDate(input.application.newborn.birthAt), 1)}T23:59:59+08:00`);
+    expect(due - Date.parse(sent!.at)).toBeGreaterThan(6 * DAY); // sent a week ahead, not after the fact
+    expect(due - Date.parse(sent!.at)).toBeLessThan(8 * DAY);
+
+    await env.sleep(200 * DAY); // past the six-month waiver window, still not enrolled
+    await eventually(() => expect(reminders('medicalInsurance')).toHaveLength(1));
+    expect(reminders('household')).toHaveLength(1);
+
+    await handle.signal(cancelCase, { reason: '测试结束', actor: { role: 'clerk', id: 'c' } });
+    await handle.result();
+  });
+});
+
+test('when a case completes quickly, then no reminder is ever sent', async () => {
+  const state = await runCase({});
+  expect(state.status).toBe('completed');
+  expect(agencies.callsFor(state.caseId, 'sendSms').filter((c) => c.idempotencyKey.includes(':sms:reminder:'))).toHaveLength(0);
 });
