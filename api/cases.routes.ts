@@ -5,7 +5,7 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
 import { CancelRequest, CaseCreateRequest, caseCreateRequestSchema, CorrectionRequest, toValidationIssues } from '../domain/case.schemas';
-import { toShanghaiIso } from '../domain/clock';
+import { toShanghaiIso } from '../domain/dates';
 import type { Actor } from '../domain/case-state';
 import type { Config } from '../infra/config';
 import {

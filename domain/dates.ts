@@ -209,3 +209,8 @@ export function shanghaiDate(isoDateTime: string): IsoDate {
 export function msBetween(a: string, b: string): number {
   return instantMs(b) - instantMs(a);
 }
+
+/** `2026-11-20T08:30:00.000+08:00`: an epoch-millisecond instant as people read it (Asia/Shanghai). */
+export function toShanghaiIso(epochMs: number): string {
+  return new Date(epochMs + SHANGHAI_OFFSET_MINUTES * MS_PER_MINUTE).toISOString().replace('Z', '+08:00');
+}

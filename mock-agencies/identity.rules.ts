@@ -2,8 +2,7 @@
 // Jinan region codes and Asia/Shanghai calendar dates. Pure functions.
 
 import { citizenIdCheckChar, isJinanRegion as isJinanDistrict, makeCitizenId, parseCitizenId as parseId } from '../domain/identity/citizen-id';
-import { addMonthsCivil, shanghaiDate as shanghaiDateOf } from '../domain/dates';
-import { toShanghaiIso } from '../domain/clock';
+import { addMonthsCivil, shanghaiDate as shanghaiDateOf, toShanghaiIso } from '../domain/dates';
 
 // The arithmetic (GB 11643 check character, calendar dates, Civil Code months) is the domain's own;
 // what is the agency's is which answers it gives (the register's deterministic quirks below).

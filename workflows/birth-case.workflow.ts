@@ -18,10 +18,9 @@ import { SERVICE_LABELS } from '../domain/services';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import { reduceCase, SYSTEM, isTerminal } from '../domain/case-state';
 import type { CaseEvent, DerivedCase } from '../domain/case-state';
-import { shanghaiDateOf, toShanghaiIso } from '../domain/clock';
 import { benefitsInputFor, decideBenefits } from '../domain/policy';
 import type { Benefits } from '../domain/policy';
-import { addMonthsCivil, shanghaiDate } from '../domain/dates';
+import { addMonthsCivil, shanghaiDate, shanghaiDateOfMs, toShanghaiIso } from '../domain/dates';
 import {
   agencyEvent,
   cancelCase,
@@ -300,7 +299,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
         childName: application.newborn.name ?? '',
         birthAt: application.newborn.birthAt,
         birthOrder: application.newborn.birthOrder,
-        enrolledOn: shanghaiDateOf(Date.now()),
+        enrolledOn: shanghaiDateOfMs(Date.now()),
       });
       return { ok: true, value: r, result: { enrolmentNumber: r.enrolmentNumber, enrolledOn: r.enrolledOn, premium: r.premium, waived: r.waived } };
     });

@@ -2,7 +2,7 @@
 // tests never collide on a case id.
 import type { CaseCreateRequest } from '../../domain/case.schemas';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
-import { toShanghaiIso } from '../../domain/clock';
+import { toShanghaiIso } from '../../domain/dates';
 
 let counter = 0;
 
