@@ -6,6 +6,7 @@ import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/com
 import { z } from 'zod';
 import { CancelRequest, CaseCreateRequest, caseCreateRequestSchema, CorrectionRequest, toValidationIssues } from '../domain/case.schemas';
 import { toShanghaiIso } from '../domain/dates';
+import { isCaseClosed } from '../domain/case-state';
 import type { Actor } from '../domain/case-state';
 import type { Config } from '../infra/config';
 import {
@@ -161,7 +162,7 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     const body = parseBody(CancelRequest, req.body);
     const caseId = String(req.params.caseId);
     const state = await loadCase(client, caseId, req.staff);
-    if (['completed', 'partially_completed', 'cancelled'].includes(state.status)) {
+    if (isCaseClosed(state.status)) {
       throw new ApiError('CONFLICT', '办件已结束，无法撤销');
     }
     await client.workflow.getHandle(birthCaseWorkflowId(caseId)).signal(cancelCase, { reason: body.reason, actor: staffActor(req.staff as StaffClaims) });

@@ -25,6 +25,9 @@ export const ServiceStatus = {
 } as const;
 export type ServiceStatus = (typeof ServiceStatus)[keyof typeof ServiceStatus];
 
+/** A case in one of these statuses has ended: nothing more happens to it. */
+export const isCaseClosed = (s: CaseStatus): boolean => s === 'completed' || s === 'partially_completed' || s === 'cancelled' || s === 'rejected';
+
 const TERMINAL: ReadonlySet<ServiceStatus> = new Set(['completed', 'refused', 'skipped', 'cancelled']);
 export const isTerminal = (s: ServiceStatus): boolean => TERMINAL.has(s);
 

@@ -16,7 +16,7 @@ import { AgencyFailureType } from '../activities/agency.types';
 import { agencyActivityOptions } from '../activities/agency-options';
 import { SERVICE_LABELS } from '../domain/services';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
-import { reduceCase, SYSTEM, isTerminal } from '../domain/case-state';
+import { isCaseClosed, isTerminal, reduceCase, SYSTEM } from '../domain/case-state';
 import type { CaseEvent, DerivedCase } from '../domain/case-state';
 import { benefitsInputFor, decideBenefits } from '../domain/policy';
 import type { Benefits } from '../domain/policy';
@@ -132,7 +132,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
     record({ action: type, service, actor, reason: `agency event ${eventId}` });
   });
   setHandler(cancelCase, (c: CancelInput) => {
-    if (cancelRequest || isFinished(derived())) return;
+    if (cancelRequest || isCaseClosed(derived().status)) return;
     cancelRequest = c;
     record({ action: 'case.cancel_requested', actor: c.actor, reason: c.reason });
   });
@@ -366,8 +366,4 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
     await notify('case_completed', 'finished', { status: final.status });
   }
   return derived();
-}
-
-function isFinished(state: DerivedCase): boolean {
-  return state.status === 'completed' || state.status === 'partially_completed' || state.status === 'cancelled';
 }

@@ -2,6 +2,7 @@
 // on them (a printed certificate's name cannot change). Pure; used by the workflow's update validator and
 // by the API before it sends the update.
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
+import { isCaseClosed } from '../domain/case-state';
 import type { DerivedCase } from '../domain/case-state';
 
 export type CorrectionChanges = Record<string, string | number | boolean | null>;
@@ -46,8 +47,7 @@ const SERVICE_NAMES: Record<ServiceKey, string> = {
 
 /** Every reason the change cannot be applied now (empty: it can). Messages are for the clerk. */
 export function correctionProblems(changes: CorrectionChanges, state: DerivedCase, cancelled: boolean): string[] {
-  const finished = cancelled || state.status === 'cancelled' || state.status === 'completed' || state.status === 'partially_completed';
-  if (finished) return ['办件已结束或已撤销，不能更正'];
+  if (cancelled || isCaseClosed(state.status)) return ['办件已结束或已撤销，不能更正'];
   const paths = Object.keys(changes);
   if (paths.length === 0) return ['没有需要更正的内容'];
   const problems: string[] = [];
