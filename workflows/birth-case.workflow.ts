@@ -181,7 +181,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
         const dueAt = details?.dueAt ?? toShanghaiIso(dueMs);
         record({ action: 'service.needs_correction', service: key, attempt, outcome: 'failed', reason: '补正告知', data: { items: details?.items ?? [], dueAt } });
         await notify('action_required', `${key}:correction:${attempt}`, { service: SERVICE_LABELS[key] });
-        const corrected = await condition(() => corrections > seen || cancelled(), Math.max(0, Date.parse(dueAt) - Date.now()));
+        const corrected = await condition(() => corrections > seen || cancelled(), Math.max(1, Date.parse(dueAt) - Date.now()));
         if (!corrected) {
           record({ action: 'service.refused', service: key, attempt, outcome: 'rejected', reason: '补正期限已过，申请退件' });
           return null;

@@ -12,6 +12,8 @@ export interface AgencyScript {
   refuseHousehold?: boolean;
   /** number of status reads before the card counts as posted */
   cardReadsUntilPosted?: number;
+  /** the deadline the agency puts on its correction notices (default: none, the case's own applies) */
+  correctionDueAt?: string;
   /** a slow SMS gateway for one kind of message */
   smsDelay?: { template: SmsTemplate; ms: number };
 }
@@ -63,7 +65,7 @@ export class FakeAgencies {
         if (attempts <= (s.certificateCorrections ?? 0)) {
           throw ApplicationFailure.create({
             type: AgencyFailureType.CorrectionRequired, nonRetryable: true, message: 'correction',
-            details: [{ agency: 'healthCommission', items: [{ path: 'newborn.name', message: '姓名含非规范汉字' }, { path: 'mother.idNumber', message: '户籍系统无此身份证号' }], dueAt: null }],
+            details: [{ agency: 'healthCommission', items: [{ path: 'newborn.name', message: '姓名含非规范汉字' }, { path: 'mother.idNumber', message: '户籍系统无此身份证号' }], dueAt: s.correctionDueAt ?? null }],
           });
         }
         return { certificateNumber: 'Q370123456' };

@@ -174,6 +174,14 @@ describe('birth case workflow', () => {
     expect(s.events).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'service.compensation', service: 'birthCertificate' })]));
   });
 
+  test('when an agency\'s correction deadline has already passed, then the application is returned at once', async () => {
+    const { handle } = await startCase(application(), { certificateCorrections: 1, correctionDueAt: '2020-01-01T17:00:00+08:00' });
+    await handle.result();
+    const s = await stateOf(handle);
+    expect(s.services.birthCertificate).toMatchObject({ status: 'refused', reason: '补正期限已过，申请退件' });
+    expect(s.events.find((e) => e.action === 'service.needs_correction')?.data).toMatchObject({ dueAt: '2020-01-01T17:00:00+08:00' });
+  });
+
   test('when a correction notice is not answered by its deadline, then the service is returned (退件)', async () => {
     const { handle } = await startCase(application(), { certificateCorrections: 5 }, { correctionDueSeconds: 1 });
     await handle.result();
