@@ -27,3 +27,9 @@ export const agencyActivityOptions: Record<AgencyName, ActivityOptions> = {
   // A message is worth a few minutes of retries, not a stalled case: after that the case records it as failed.
   sms: agencyOptions('20 seconds', '1 second', '30 seconds', 10),
 };
+
+/**
+ * Compensation calls (withdraw, report a cancelled case): retried for about a quarter of an hour, then the
+ * case records that the agency did not answer (never that it was told).
+ */
+export const compensationActivityOptions: ActivityOptions = agencyOptions('30 seconds', '1 second', '2 minutes', 12);

@@ -47,7 +47,7 @@ export interface HouseholdRequest {
 /** Registered at once, or routed to an officer's manual review (decided later, see getHouseholdRegistration). */
 export type HouseholdOutcome =
   | { outcome: 'registered'; citizenId: string; regionCode: string }
-  | { outcome: 'under_review'; reviewId: string; reason: string }
+  | { outcome: 'under_review'; reviewId: string; reason: string; /** the agency's service-level due time for the decision */ slaDueAt?: string }
   | { outcome: 'refused'; reason: string };
 
 export interface MedicalInsuranceRequest {
@@ -78,7 +78,9 @@ export interface SocialSecurityCardRequest {
 }
 export type SocialSecurityCardStatus =
   | { state: 'in_production'; applicationNumber: string }
-  | { state: 'posted'; applicationNumber: string; cardNumber: string; trackingNumber: string };
+  | { state: 'posted'; applicationNumber: string; cardNumber: string; trackingNumber: string }
+  /** production stopped by a withdrawal before the card was posted */
+  | { state: 'stopped'; applicationNumber: string };
 
 export interface SmsRequest {
   idempotencyKey: string;
@@ -120,7 +122,29 @@ export interface AgencyActivities {
   applySocialSecurityCard(req: SocialSecurityCardRequest): Promise<SocialSecurityCardStatus>;
   getSocialSecurityCardStatus(req: { idempotencyKey: string }): Promise<SocialSecurityCardStatus>;
   sendSms(req: SmsRequest): Promise<{ messageId: string }>;
+  /** Compensation: withdraws what the request with this key started (a review, a card in production). */
+  withdrawApplication(req: CompensationRequest): Promise<WithdrawalAnswer>;
+  /** Compensation: tells the agency that a case whose document it issued was cancelled. */
+  notifyCaseCancelled(req: CompensationRequest): Promise<CancellationNoticeAnswer>;
 }
+
+/** The agencies that take compensation requests (every one but the SMS gateway). */
+export type CompensatingAgency = 'healthCommission' | 'vaccination' | 'publicSecurity' | 'medicalSecurity' | 'humanResources';
+export interface CompensationRequest {
+  agency: CompensatingAgency;
+  /** the idempotency key of the submission to withdraw or report on */
+  idempotencyKey: string;
+  caseId: string;
+  reason: string;
+}
+/**
+ * What the agency did with a withdrawal: `withdrawn` (the application stops: a review leaves the officer
+ * queue, a card not yet posted is stopped), `already_done` (issued or posted before the withdrawal:
+ * `document` names it), `not_received` (no application with this key; the key is closed so a late
+ * submission is refused).
+ */
+export interface WithdrawalAnswer { outcome: 'withdrawn' | 'already_done' | 'not_received'; document: string | null; message: string }
+export interface CancellationNoticeAnswer { acknowledged: true; reference: string; document: string | null }
 
 // --- Added for the adapters and the mock agencies (issue 4) ---
 

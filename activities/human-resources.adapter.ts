@@ -21,6 +21,7 @@ const SocialSecurityCardStatusSchema: z.ZodType<SocialSecurityCardStatus> = z.di
     cardNumber: z.string().min(1),
     trackingNumber: z.string().min(1),
   }),
+  z.object({ state: z.literal('stopped'), applicationNumber: z.string().min(1) }),
 ]);
 
 export function createHumanResourcesAdapter(config: AgencyClientConfig): HumanResourcesAdapter {

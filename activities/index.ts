@@ -2,6 +2,7 @@
 // Workflow code must not import this file by value: it pulls in fetch and the activity context.
 import type { AgencyClientConfig } from './agency-http';
 import type { AgencyActivities } from './agency.types';
+import { createCompensationAdapter } from './compensation.adapter';
 import { createHealthCommissionAdapter } from './health-commission.adapter';
 import { createHumanResourcesAdapter } from './human-resources.adapter';
 import { createMedicalSecurityAdapter } from './medical-security.adapter';
@@ -17,6 +18,7 @@ export function createAgencyActivities(config: AgencyClientConfig): AgencyActivi
     ...createMedicalSecurityAdapter(config),
     ...createHumanResourcesAdapter(config),
     ...createSmsAdapter(config),
+    ...createCompensationAdapter(config),
   };
 }
 

@@ -18,7 +18,7 @@ export interface PublicSecurityAdapter {
 
 export const HouseholdOutcomeSchema: z.ZodType<HouseholdOutcome> = z.discriminatedUnion('outcome', [
   z.object({ outcome: z.literal('registered'), citizenId: z.string().regex(/^\d{17}[\dX]$/), regionCode: z.string().regex(/^\d{6}$/) }),
-  z.object({ outcome: z.literal('under_review'), reviewId: z.string().min(1), reason: z.string() }),
+  z.object({ outcome: z.literal('under_review'), reviewId: z.string().min(1), reason: z.string(), slaDueAt: z.iso.datetime({ offset: true }).optional() }),
   z.object({ outcome: z.literal('refused'), reason: z.string() }),
 ]);
 

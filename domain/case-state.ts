@@ -18,6 +18,8 @@ export const ServiceStatus = {
   submitted: 'submitted',
   underReview: 'under_review',
   needsCorrection: 'needs_correction',
+  /** an agency answer nobody planned for: the case waits for a clerk or operator to retry or close it */
+  needsAttention: 'needs_attention',
   completed: 'completed',
   refused: 'refused',
   skipped: 'skipped',
@@ -57,7 +59,11 @@ export type CaseAction =
   | 'service.completed'
   | 'service.refused'
   | 'service.cancelled'
-  | 'service.compensation';
+  | 'service.compensation'
+  | 'service.needs_attention'
+  | 'service.resolved'
+  | 'service.agency_unreachable'
+  | 'case.escalated';
 
 export interface CaseEvent {
   seq: number;
@@ -72,8 +78,17 @@ export interface CaseEvent {
   data?: Record<string, unknown>;
 }
 
+/** Why a service needs a person: the unclassified failure, as the agency adapter reported it (no personal data). */
+export interface AttentionInfo { cause: string; failureType: string | null; since: string }
+/** The case is behind a due time: a review past its service level, a correction deadline near, an agency unreachable. */
+export interface EscalationInfo { kind: 'review_overdue' | 'correction_due' | 'agency_unreachable'; level: number; since: string; dueAt: string | null; message: string }
+
 export interface ServiceState {
   status: ServiceStatus;
+  attention?: AttentionInfo;
+  /** the agency has not answered for longer than the configured time; retries go on */
+  waitingOnAgency?: { agency: string; since: string };
+  escalation?: EscalationInfo;
   result?: Record<string, unknown>;
   review?: ReviewInfo;
   reason?: string;
@@ -82,7 +97,7 @@ export interface ServiceState {
 }
 
 export interface ActionRequired {
-  kind: 'correction' | 'newborn_name';
+  kind: 'correction' | 'newborn_name' | 'needs_attention';
   service: ServiceKey | null;
   items: CorrectionItem[];
   dueAt: string | null;
@@ -95,7 +110,14 @@ export interface DerivedCase {
   benefits: Record<string, unknown> | null;
   createdAt: string | null;
   updatedAt: string | null;
+  /** some service is escalated (review past due, correction deadline near, agency unreachable) */
+  overdue: boolean;
 }
+
+const STATUS_CHANGING: ReadonlySet<CaseAction> = new Set<CaseAction>([
+  'service.skipped', 'service.cancelled', 'service.submitted', 'service.under_review', 'service.needs_correction',
+  'service.completed', 'service.refused', 'service.needs_attention', 'service.resolved',
+]);
 
 const SERVICE_ORDER: readonly ServiceKey[] = ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'];
 
@@ -109,6 +131,12 @@ export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
 
   for (const e of events) {
     const svc = e.service ? services[e.service] : undefined;
+    // Any change of a service's status ends its agency wait, attention and escalation.
+    if (svc && STATUS_CHANGING.has(e.action)) {
+      delete svc.waitingOnAgency;
+      delete svc.attention;
+      delete svc.escalation;
+    }
     switch (e.action) {
       case 'case.accepted':
         nameMissing = e.data?.['newbornNameMissing'] === true;
@@ -172,6 +200,26 @@ export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
           delete svc.correction;
         }
         break;
+      case 'service.needs_attention':
+        if (svc) {
+          svc.status = 'needs_attention';
+          svc.attention = { cause: e.reason ?? '机构答复异常', failureType: (e.data?.['failureType'] as string | null) ?? null, since: e.at };
+        }
+        break;
+      case 'service.agency_unreachable':
+        if (svc) svc.waitingOnAgency = { agency: String(e.data?.['agency'] ?? ''), since: e.at };
+        break;
+      case 'case.escalated':
+        if (svc) {
+          svc.escalation = {
+            kind: (e.data?.['kind'] as EscalationInfo['kind']) ?? 'review_overdue',
+            level: Number(e.data?.['level'] ?? 1),
+            since: e.at,
+            dueAt: (e.data?.['dueAt'] as string | null) ?? null,
+            message: e.reason ?? '',
+          };
+        }
+        break;
       default:
         break;
     }
@@ -183,6 +231,13 @@ export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
     const s = services[key];
     if (s.status === 'needs_correction' && s.correction) {
       actionsRequired.push({ kind: 'correction', service: key, items: s.correction.items, dueAt: s.correction.dueAt });
+    }
+  }
+
+  for (const key of SERVICE_ORDER) {
+    const s = services[key];
+    if (s.status === 'needs_attention' && s.attention && !cancelled) {
+      actionsRequired.push({ kind: 'needs_attention', service: key, items: [{ path: '', message: s.attention.cause }], dueAt: null });
     }
   }
 
@@ -202,5 +257,6 @@ export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
     benefits,
     createdAt: events[0]?.at ?? null,
     updatedAt: events[events.length - 1]?.at ?? null,
+    overdue: !cancelled && status !== 'completed' && status !== 'partially_completed' && SERVICE_ORDER.some((k) => services[k].escalation !== undefined),
   };
 }

@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { CorrectionItem, SocialSecurityCardStatus } from '../activities/agency.types';
 import { citizenIdItems, nameItems, numbered, subjectKey } from './agency-checks';
+import type { CompensationHooks } from './compensation.routes';
 import type { MockContext } from './context';
 import { send } from './faults';
 import { correctionRequired, errorBody, idempotentCommand, refused } from './idempotency';
@@ -51,6 +52,7 @@ export function humanResourcesRoutes(ctx: MockContext): Router {
 
   ctx.scheduler.on(CARD_POSTED, (recordId) => {
     const record = store.recordById<SocialSecurityCardStatus, unknown>(recordId)!;
+    if (record.state.state !== 'in_production') return; // stopped by a withdrawal: never made, never posted
     const posted: SocialSecurityCardStatus = {
       state: 'posted',
       applicationNumber: record.state.applicationNumber,
@@ -113,3 +115,18 @@ export function humanResourcesRoutes(ctx: MockContext): Router {
   });
   return router;
 }
+
+/** Compensation (compensation.routes.ts): a card not yet posted is stopped; a posted card is a document. */
+export const humanResourcesCompensation = (ctx: MockContext): CompensationHooks => ({
+  submitOperation: 'applySocialSecurityCard',
+  documentOf: (record) => {
+    const state = record.state as SocialSecurityCardStatus;
+    return state.state === 'posted' ? `社会保障卡 ${state.cardNumber}（邮件号 ${state.trackingNumber}）` : null;
+  },
+  withdrawPending: (record) => {
+    const state = record.state as SocialSecurityCardStatus;
+    if (state.state !== 'in_production') return null;
+    ctx.store.updateState(record.id, { state: 'stopped', applicationNumber: state.applicationNumber } satisfies SocialSecurityCardStatus);
+    return { outcome: 'withdrawn', document: null, message: `card production stopped before posting (application ${state.applicationNumber})` };
+  },
+});

@@ -9,6 +9,9 @@ import { send } from './faults';
 import { shanghaiDate, shanghaiIso } from './identity.rules';
 import type { MockStore } from './store';
 
+/** Kept here (not imported from compensation.routes) to avoid a cycle; the same value is exported there. */
+const WITHDRAWN_KEY_HASH = '*withdrawn*';
+
 export interface Answer { status: number; body: unknown }
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -81,6 +84,8 @@ export function idempotentCommand<S extends z.ZodType>(store: MockStore, spec: C
   const run = store.db.transaction((input: z.output<S>, key: string, requestHash: string): Answer & { replayed: boolean } => {
     const prior = store.getAnswer(spec.agency, spec.operation, key);
     if (prior) {
+      // a key closed by a withdrawal (compensation.routes.ts) answers its tombstone to any payload
+      if (prior.requestHash === WITHDRAWN_KEY_HASH) return { status: prior.status, body: prior.body, replayed: false };
       if (prior.requestHash !== requestHash) {
         return {
           status: 409,

@@ -4,6 +4,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { HouseholdOutcome } from '../activities/agency.types';
 import { isoInstant, nameItems, numbered, PersonRef, personItems } from './agency-checks';
+import type { CompensationHooks } from './compensation.routes';
 import type { MockContext } from './context';
 import { send } from './faults';
 import { correctionRequired, errorBody, idempotentCommand, refused, validationFailed, zodIssues } from './idempotency';
@@ -26,7 +27,7 @@ export const ReviewDecisionBody = z.object({
   officerId: z.string().min(1).max(100),
 });
 
-export const ReviewStatus = z.enum(['pending', 'approved', 'rejected']);
+export const ReviewStatus = z.enum(['pending', 'approved', 'rejected', 'withdrawn']);
 export type ReviewStatus = z.infer<typeof ReviewStatus>;
 
 /** What the registration needs to issue an ID later (after a review): no names, no parents' IDs. */
@@ -165,8 +166,9 @@ export function publicSecurityRoutes(ctx: MockContext): Router {
 
         const now = new Date();
         const reviewId = numbered('PSR', recordId, 8);
-        const outcome: HouseholdOutcome = { outcome: 'under_review', reviewId, reason: reasons.join('; ') };
-        stmt.insertReview.run(reviewId, recordId, input.caseId, outcome.reason, shanghaiIso(now), shanghaiIso(new Date(now.getTime() + ctx.daysToMs(ctx.reviewSlaDays))));
+        const slaDueAt = shanghaiIso(new Date(now.getTime() + ctx.daysToMs(ctx.reviewSlaDays)));
+        const outcome: HouseholdOutcome = { outcome: 'under_review', reviewId, reason: reasons.join('; '), slaDueAt };
+        stmt.insertReview.run(reviewId, recordId, input.caseId, outcome.reason, shanghaiIso(now), slaDueAt);
         store.updateState(recordId, outcome);
         return { status: 202, body: outcome };
       },
@@ -194,6 +196,7 @@ export function publicSecurityRoutes(ctx: MockContext): Router {
     if (!review) return { status: 404, body: errorBody('NOT_FOUND', 'no such review') };
     const record = store.recordById<HouseholdOutcome, HouseholdData>(review.record_id)!;
     const wanted: ReviewStatus = body.decision === 'approve' ? 'approved' : 'rejected';
+    if (review.status === 'withdrawn') return { status: 409, body: errorBody('REVIEW_WITHDRAWN', 'the application was withdrawn; nothing to decide') };
     if (review.status !== 'pending') {
       if (review.status !== wanted) return { status: 409, body: errorBody('REVIEW_ALREADY_DECIDED', `the review was already ${review.status}`) };
       return { status: 200, body: toView({ ...review, idempotency_key: record.idempotencyKey }) };
@@ -226,3 +229,22 @@ export function publicSecurityRoutes(ctx: MockContext): Router {
 
   return router;
 }
+
+/** Compensation (compensation.routes.ts): a pending review is withdrawn and leaves the officer queue. */
+export const publicSecurityCompensation = (ctx: MockContext): CompensationHooks => {
+  const withdrawReview = ctx.store.db.prepare(`UPDATE reviews SET status = 'withdrawn', decided_at = ? WHERE record_id = ? AND status = 'pending'`);
+  return {
+    submitOperation: 'registerHousehold',
+    documentOf: (record) => {
+      const state = record.state as HouseholdOutcome;
+      return state.outcome === 'registered' ? `公民身份号码 ${state.citizenId}` : null;
+    },
+    withdrawPending: (record) => {
+      const state = record.state as HouseholdOutcome;
+      if (state.outcome !== 'under_review') return null;
+      withdrawReview.run(shanghaiIso(new Date()), record.id);
+      ctx.store.updateState(record.id, { outcome: 'refused', reason: 'withdrawn by the applicant' } satisfies HouseholdOutcome);
+      return { outcome: 'withdrawn', document: null, message: `review ${state.reviewId} withdrawn; removed from the officer queue` };
+    },
+  };
+};

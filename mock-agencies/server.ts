@@ -11,14 +11,15 @@ import { CallbackOutbox } from './callback-outbox';
 import type { MockContext } from './context';
 import { FaultInjector, FaultsByAgency } from './faults';
 import { healthCommissionRoutes } from './health-commission.routes';
-import { humanResourcesRoutes } from './human-resources.routes';
+import { humanResourcesCompensation, humanResourcesRoutes } from './human-resources.routes';
+import { compensationRoutes } from './compensation.routes';
 import { errorBody } from './idempotency';
 import { DEFAULT_PREMIUM_TABLE } from './medical-security.rules';
 import { medicalSecurityRoutes } from './medical-security.routes';
-import { publicSecurityRoutes } from './public-security.routes';
+import { publicSecurityCompensation, publicSecurityRoutes } from './public-security.routes';
 import { EventScheduler } from './scheduler';
 import { smsRoutes } from './sms.routes';
-import { MockStore, openDatabase } from './store';
+import { MockStore, openDatabase, type RecordRow } from './store';
 import { vaccinationRoutes } from './vaccination.routes';
 
 export interface MockAgenciesOptions {
@@ -156,6 +157,16 @@ function createApp(ctx: MockContext): express.Express {
   app.use('/public-security', publicSecurityRoutes(ctx));
   app.use('/medical-security', medicalSecurityRoutes(ctx));
   app.use('/human-resources', humanResourcesRoutes(ctx));
+  // Compensation (withdrawals, notices of a cancelled case) at every agency that issues something.
+  const documentField = (label: string, field: string) => (record: RecordRow): string | null => {
+    const value = (record.state as Record<string, unknown>)[field];
+    return typeof value === 'string' ? `${label} ${value}` : null;
+  };
+  app.use('/health-commission', compensationRoutes(ctx, 'healthCommission', { submitOperation: 'issueBirthCertificate', documentOf: documentField('出生医学证明', 'certificateNumber') }));
+  app.use('/vaccination', compensationRoutes(ctx, 'vaccination', { submitOperation: 'createVaccinationRecord', documentOf: documentField('预防接种证', 'certificateNumber') }));
+  app.use('/public-security', compensationRoutes(ctx, 'publicSecurity', publicSecurityCompensation(ctx)));
+  app.use('/medical-security', compensationRoutes(ctx, 'medicalSecurity', { submitOperation: 'enrolMedicalInsurance', documentOf: documentField('医保参保登记', 'enrolmentNumber') }));
+  app.use('/human-resources', compensationRoutes(ctx, 'humanResources', humanResourcesCompensation(ctx)));
   app.use('/sms', smsRoutes(ctx));
   app.use('/admin', adminRoutes(ctx));
 

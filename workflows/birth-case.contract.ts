@@ -18,6 +18,8 @@ export const CaseSearchAttributes = {
   hospitalId: defineSearchAttributeKey('BirthCaseHospitalId', SearchAttributeType.KEYWORD),
   status: defineSearchAttributeKey('BirthCaseStatus', SearchAttributeType.KEYWORD),
   bornOn: defineSearchAttributeKey('BirthCaseBornOn', SearchAttributeType.DATETIME),
+  /** true while some service is escalated: a review past its due time, a correction deadline a day away, an agency unreachable */
+  overdue: defineSearchAttributeKey('BirthCaseOverdue', SearchAttributeType.BOOL),
 } as const;
 
 /** Service-level settings fixed at the start of a case (scaled in dev and tests). */
@@ -28,6 +30,33 @@ export interface CaseSettings {
   agencyPollSeconds: number;
   /** days before a deadline (household registration due; premium-waiver window ending) to remind parents */
   reminderLeadDays?: number;
+  // --- issue 9; optional so that inputs of cases started before stay valid ---
+  /** the bundle's age limit, as at acceptance (corrections are checked by the same rules as a new case) */
+  maxChildAgeDays?: number;
+  /** an agency that has not answered for this long is shown as unreachable and escalated (retries go on); default 6 h */
+  agencyUnreachableSeconds?: number;
+  /** the re-read interval doubles from agencyPollSeconds up to this; default 24 × agencyPollSeconds */
+  agencyPollMaxSeconds?: number;
+  /** a review's due time when the agency gives none; default 3 days */
+  reviewDueSeconds?: number;
+  /** a second escalation this long after the first; default: the review's own due period again */
+  secondEscalationSeconds?: number;
+  /** a correction notice unanswered this long before its deadline is escalated; default 1 day */
+  correctionEscalationLeadSeconds?: number;
+  /** past this many history events the case continues as new (state, audit and pending work carried); default 2,000 */
+  maxHistoryEvents?: number;
+}
+
+/** What a case carries into its next run when it continues as new (see README, "Bounded history"). */
+export interface ResumeState {
+  events: CaseEvent[];
+  application: CaseCreateRequest;
+  /** agency event ids already counted (the latest ones), so a redelivered callback still counts once */
+  agencyEventIds: string[];
+  /** correction update ids already applied, with their outcome (the latest ones) */
+  appliedCorrections: Array<[string, CorrectionOutcome]>;
+  /** how many runs came before this one */
+  runs: number;
 }
 
 /** Household registration is due within this many months of birth (national practice; see rules.md). */
@@ -44,6 +73,8 @@ export interface BirthCaseInput {
   /** sent to the parents once, in the acceptance SMS (the history is encrypted) */
   trackingCode: string;
   settings: CaseSettings;
+  /** set when the case continues as new: it picks up where the last run stopped */
+  resume?: ResumeState;
 }
 
 /** The query result: the derived state plus what the case holds now (after corrections). */
@@ -56,14 +87,33 @@ export interface BirthCaseState extends DerivedCase {
 }
 
 export interface CorrectionInput { changes: Record<string, string | number | boolean | null>; note?: string; actor: Actor }
-export interface CorrectionOutcome { applied: string[] }
+export interface CorrectionOutcome {
+  applied: string[];
+  /** the services whose correction notice this answered: only these are resubmitted */
+  resubmits?: ServiceKey[];
+}
 /** An agency says something changed (review decided, card posted); the workflow re-reads the agency. */
 export interface AgencyEventInput { type: 'review.decided' | 'card.posted'; service: ServiceKey; eventId: string; actor: Actor }
 export interface CancelInput { reason: string; actor: Actor }
 export interface NewbornNameInput { name: string; actor: Actor }
+/** What a cancellation came to: each compensation step with the agency's answer (the audit says the same). */
+export interface CancelOutcome {
+  status: 'cancelled' | 'cancelling';
+  steps: Array<{ service: ServiceKey; action: 'withdrawn' | 'notified' | 'not_submitted' | 'failed'; agencyAnswer: string | null }>;
+}
+/**
+ * A clerk or operator acts on a service that needs attention: `retry` sends the same request again (same
+ * idempotency key), `resubmit` sends it as a new application (new key), `abandon` closes the service.
+ */
+export interface ResolveInput { service: ServiceKey; action: 'retry' | 'resubmit' | 'abandon'; note: string; actor: Actor }
+export interface ResolveOutcome { service: ServiceKey; action: ResolveInput['action'] }
 
 export const getCaseState = defineQuery<BirthCaseState>('getCaseState');
 export const correctCase = defineUpdate<CorrectionOutcome, [CorrectionInput]>('correctCase');
 export const supplyNewbornName = defineUpdate<void, [NewbornNameInput]>('supplyNewbornName');
 export const agencyEvent = defineSignal<[AgencyEventInput]>('agencyEvent');
+/** Kept for cases and callers from before `requestCancellation`; same effect, no answer. */
 export const cancelCase = defineSignal<[CancelInput]>('cancelCase');
+/** Cancels the case: refused with a reason when it cannot be; answers once compensation is done. */
+export const requestCancellation = defineUpdate<CancelOutcome, [CancelInput]>('requestCancellation');
+export const resolveService = defineUpdate<ResolveOutcome, [ResolveInput]>('resolveService');

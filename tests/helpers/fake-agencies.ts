@@ -2,7 +2,7 @@
 // and every call is recorded with its idempotency key. The real HTTP mocks are in mock-agencies/.
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgencyActivities, HouseholdOutcome, SmsTemplate, SocialSecurityCardStatus } from '../../activities/agency.types';
-import { AgencyFailureType } from '../../activities/agency.types';
+import { AgencyFailureType, AgencyProtocolFailureType } from '../../activities/agency.types';
 
 export interface AgencyScript {
   /** correction items for the first N birth-certificate submissions */
@@ -16,6 +16,12 @@ export interface AgencyScript {
   correctionDueAt?: string;
   /** a slow SMS gateway for one kind of message */
   smsDelay?: { template: SmsTemplate; ms: number };
+  /** the vaccination agency answers its first N requests with a protocol error (as a 409 IDEMPOTENCY_CONFLICT) */
+  vaccinationProtocolErrors?: number;
+  /** the health commission takes this long to answer (a certificate request in flight) */
+  certificateDelayMs?: number;
+  /** the health commission is unreachable (retryable error) for its first N attempts */
+  certificateUnavailableAttempts?: number;
 }
 
 export interface AgencyCall { activity: keyof AgencyActivities; idempotencyKey: string; caseId?: string }
@@ -26,6 +32,8 @@ export class FakeAgencies {
   private readonly reviews = new Map<string, 'pending' | 'approve' | 'reject'>();
   private readonly cardReads = new Map<string, number>();
   private readonly keyToCase = new Map<string, string>();
+  /** compensation requests received, in order */
+  readonly compensations: Array<{ caseId: string; kind: 'withdraw' | 'notify'; agency: string; idempotencyKey: string }> = [];
 
   script(caseId: string, script: AgencyScript): void { this.scripts.set(caseId, script); }
   decide(caseId: string, decision: 'approve' | 'reject'): void { this.reviews.set(caseId, decision); }
@@ -60,6 +68,8 @@ export class FakeAgencies {
     return {
       issueBirthCertificate: async (req) => {
         const s = this.note('issueBirthCertificate', req.idempotencyKey, req.caseId);
+        if ((s.certificateUnavailableAttempts ?? 0) >= this.callsFor(req.caseId, 'issueBirthCertificate').length) throw new Error('healthCommission issueBirthCertificate: ECONNREFUSED');
+        if (s.certificateDelayMs) await new Promise((r) => setTimeout(r, s.certificateDelayMs));
         const attempts = this.callsFor(req.caseId, 'issueBirthCertificate').length;
         if (s.refuseCertificate) throw ApplicationFailure.create({ type: AgencyFailureType.Refused, nonRetryable: true, message: 'refused', details: [{ agency: 'healthCommission', reason: '非本院出生，不予受理' }] });
         if (attempts <= (s.certificateCorrections ?? 0)) {
@@ -71,7 +81,13 @@ export class FakeAgencies {
         return { certificateNumber: 'Q370123456' };
       },
       createVaccinationRecord: async (req) => {
-        this.note('createVaccinationRecord', req.idempotencyKey, req.caseId);
+        const s = this.note('createVaccinationRecord', req.idempotencyKey, req.caseId);
+        if (this.callsFor(req.caseId, 'createVaccinationRecord').length <= (s.vaccinationProtocolErrors ?? 0)) {
+          throw ApplicationFailure.create({
+            type: AgencyProtocolFailureType, nonRetryable: true, message: 'vaccination createVaccinationRecord: HTTP 409 IDEMPOTENCY_CONFLICT',
+            details: [{ agency: 'vaccination', operation: 'createVaccinationRecord', status: 409, code: 'IDEMPOTENCY_CONFLICT' }],
+          });
+        }
         return { certificateNumber: 'YM2026000001', nextDoses: [{ vaccine: 'HepB-2', dueOn: '2026-12-20' }] };
       },
       registerHousehold: async (req) => { this.note('registerHousehold', req.idempotencyKey, req.caseId); return household(req.caseId); },
@@ -86,6 +102,22 @@ export class FakeAgencies {
         const caseId = this.keyToCase.get(req.idempotencyKey) ?? '';
         this.cardReads.set(caseId, (this.cardReads.get(caseId) ?? 0) + 1);
         return card(req.idempotencyKey);
+      },
+      withdrawApplication: async (req) => {
+        this.compensations.push({ caseId: req.caseId, kind: 'withdraw', agency: req.agency, idempotencyKey: req.idempotencyKey });
+        const calls = this.calls.filter((c) => c.idempotencyKey === req.idempotencyKey);
+        if (req.agency === 'publicSecurity' && this.reviews.get(req.caseId) !== 'approve') {
+          this.reviews.set(req.caseId, 'reject');
+          return { outcome: 'withdrawn', document: null, message: 'review withdrawn; removed from the officer queue' };
+        }
+        if (req.agency === 'humanResources') return { outcome: 'withdrawn', document: null, message: 'card production stopped before posting' };
+        return calls.length > 0
+          ? { outcome: 'already_done', document: 'document', message: 'already issued' }
+          : { outcome: 'not_received', document: null, message: 'no application with this key; key closed' };
+      },
+      notifyCaseCancelled: async (req) => {
+        this.compensations.push({ caseId: req.caseId, kind: 'notify', agency: req.agency, idempotencyKey: req.idempotencyKey });
+        return { acknowledged: true, reference: `CN-${req.agency}`, document: req.agency === 'healthCommission' ? '出生医学证明 Q370123456' : null };
       },
       sendSms: async (req) => {
         const s = this.note('sendSms', req.idempotencyKey, req.caseId);
