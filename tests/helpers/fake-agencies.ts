@@ -33,6 +33,8 @@ export class FakeAgencies {
   private readonly cardReads = new Map<string, number>();
   private readonly keyToCase = new Map<string, string>();
   /** compensation requests received, in order */
+  /** keys of submissions that issued something */
+  private readonly issued = new Set<string>();
   readonly compensations: Array<{ caseId: string; kind: 'withdraw' | 'notify'; agency: string; idempotencyKey: string }> = [];
 
   script(caseId: string, script: AgencyScript): void { this.scripts.set(caseId, script); }
@@ -78,6 +80,7 @@ export class FakeAgencies {
             details: [{ agency: 'healthCommission', items: [{ path: 'newborn.name', message: '姓名含非规范汉字' }, { path: 'mother.idNumber', message: '户籍系统无此身份证号' }], dueAt: s.correctionDueAt ?? null }],
           });
         }
+        this.issued.add(req.idempotencyKey);
         return { certificateNumber: 'Q370123456' };
       },
       createVaccinationRecord: async (req) => {
@@ -88,6 +91,7 @@ export class FakeAgencies {
             details: [{ agency: 'vaccination', operation: 'createVaccinationRecord', status: 409, code: 'IDEMPOTENCY_CONFLICT' }],
           });
         }
+        this.issued.add(req.idempotencyKey);
         return { certificateNumber: 'YM2026000001', nextDoses: [{ vaccine: 'HepB-2', dueOn: '2026-12-20' }] };
       },
       registerHousehold: async (req) => { this.note('registerHousehold', req.idempotencyKey, req.caseId); return household(req.caseId); },
@@ -105,13 +109,12 @@ export class FakeAgencies {
       },
       withdrawApplication: async (req) => {
         this.compensations.push({ caseId: req.caseId, kind: 'withdraw', agency: req.agency, idempotencyKey: req.idempotencyKey });
-        const calls = this.calls.filter((c) => c.idempotencyKey === req.idempotencyKey);
         if (req.agency === 'publicSecurity' && this.reviews.get(req.caseId) !== 'approve') {
           this.reviews.set(req.caseId, 'reject');
           return { outcome: 'withdrawn', document: null, message: 'review withdrawn; removed from the officer queue' };
         }
         if (req.agency === 'humanResources') return { outcome: 'withdrawn', document: null, message: 'card production stopped before posting' };
-        return calls.length > 0
+        return this.issued.has(req.idempotencyKey)
           ? { outcome: 'already_done', document: 'document', message: 'already issued' }
           : { outcome: 'not_received', document: null, message: 'no application with this key; key closed' };
       },
