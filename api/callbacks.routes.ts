@@ -6,7 +6,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { AgencyCallback } from '../activities/agency-callbacks.schemas';
 import { SIGNATURE_HEADER, verifySignature } from '../infra/agency-signature';
 import type { Config } from '../infra/config';
-import { agencyEvent, birthCaseWorkflowId } from '../workflows/birth-case.contract';
+import { agencyEvent, birthCaseWorkflowId, reviewDecidedEventId } from '../workflows/birth-case.contract';
 import { CASE_ID_PATTERN } from './case-identity';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
@@ -24,8 +24,10 @@ export function callbackRoutes({ client, config }: { client: Client; config: Con
     if (event.agency !== agency) throw new ApiError('VALIDATION_FAILED', 'agency in the path and the body differ', { issues: [] });
     if (!CASE_ID_PATTERN.test(event.caseId)) throw notFound();
     try {
+      // One decision, one event id, whichever path brings it (the officer route uses the same id).
+      const eventId = event.type === 'review.decided' ? reviewDecidedEventId(event.reviewId) : event.eventId;
       await client.workflow.getHandle(birthCaseWorkflowId(event.caseId)).signal(agencyEvent, {
-        type: event.type, service: event.service, eventId: event.eventId, actor: { role: 'agency', id: agency },
+        type: event.type, service: event.service, eventId, actor: { role: 'agency', id: agency },
       });
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;

@@ -5,10 +5,29 @@ import type { ServiceKey } from '../domain/case.schemas';
 import type { CaseEvent, ServiceState } from '../domain/case-state';
 import { maskIdNumber, maskName, maskNumber, maskPhone } from '../domain/masking';
 
-type ServiceView = { status: ServiceState['status']; result?: Record<string, unknown>; review?: { agency: string; reason: string }; reason?: string };
+type ServiceView = {
+  status: ServiceState['status'];
+  result?: Record<string, unknown>;
+  review?: { agency: string; reason: string };
+  reason?: string;
+  attention?: { cause: string; since: string };
+  waitingOnAgency?: { agency: string; since: string; message: string };
+  escalation?: ServiceState['escalation'];
+};
+
+const AGENCY_NAMES: Record<string, string> = {
+  healthCommission: '市卫生健康委', vaccination: '预防接种单位', publicSecurity: '市公安局', medicalSecurity: '市医保局', humanResources: '市人社局',
+};
 
 function serviceView(s: ServiceState, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): ServiceView {
   const view: ServiceView = { status: s.status };
+  // Staff see the cause of a fault; parents see only that the service waits on the staff (status).
+  if (s.attention && s.status === 'needs_attention' && !maskResult) view.attention = { cause: s.attention.cause, since: s.attention.since };
+  if (s.waitingOnAgency) {
+    const agency = Object.hasOwn(AGENCY_NAMES, s.waitingOnAgency.agency) ? AGENCY_NAMES[s.waitingOnAgency.agency] : '办理机构';
+    view.waitingOnAgency = { ...s.waitingOnAgency, message: `正在等待${agency}系统恢复，系统会自动重试，无需重复提交` };
+  }
+  if (s.escalation) view.escalation = s.escalation;
   // Contract: a result once completed; the card also while it waits (its application number).
   if (s.result && (s.status === 'completed' || s.status === 'submitted')) view.result = maskResult ? maskResult(s.result) : s.result;
   if (s.review && s.status === 'under_review') view.review = { agency: s.review.agency, reason: s.review.reason };
@@ -39,6 +58,7 @@ export function clerkCaseView(state: BirthCaseState) {
     services: mapServices(state),
     benefits: state.benefits,
     actionsRequired: state.actionsRequired,
+    overdue: state.overdue ?? false,
   };
 }
 
@@ -65,7 +85,9 @@ export function parentCaseView(state: BirthCaseState) {
     delivery: { method: a.delivery.method, recipient: a.delivery.recipient },
     services: mapServices(state, maskResultNumbers),
     benefits: state.benefits,
-    actionsRequired: state.actionsRequired,
+    // a fault for the staff to resolve asks nothing of the parents
+    actionsRequired: state.actionsRequired.filter((a) => a.kind !== 'needs_attention'),
+    overdue: state.overdue ?? false,
   };
 }
 

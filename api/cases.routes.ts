@@ -1,10 +1,12 @@
 // Clerk routes: start, list, read, audit, correct and cancel cases of the clerk's own hospital.
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import { z } from 'zod';
-import { CancelRequest, CaseCreateRequest, caseCreateRequestSchema, CorrectionRequest, toValidationIssues } from '../domain/case.schemas';
+import {
+  CancelRequest, CaseCreateRequest, caseCreateRequestSchema, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ServiceKey, toValidationIssues,
+} from '../domain/case.schemas';
 import { toShanghaiIso } from '../domain/dates';
 import { isCaseClosed } from '../domain/case-state';
 import type { Actor } from '../domain/case-state';
@@ -13,11 +15,12 @@ import {
   BIRTH_CASE_TASK_QUEUE,
   BIRTH_CASE_WORKFLOW_TYPE,
   birthCaseWorkflowId,
-  cancelCase,
   caseIdFromWorkflowId,
   CaseSearchAttributes,
   correctCase,
   getCaseState,
+  requestCancellation,
+  resolveService,
 } from '../workflows/birth-case.contract';
 import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
 import { applyCorrection } from '../workflows/corrections';
@@ -34,6 +37,9 @@ export interface CaseRoutesDeps {
   /** the clock the age and future-date rules read; tests may fix it */
   now: () => Date;
 }
+
+/** How long the cancel route waits for compensation to finish before it answers 202. */
+const CANCEL_ANSWER_WAIT_MS = 10_000;
 
 const staffActor = (s: StaffClaims): Actor => ({ role: s.role, id: s.sub });
 
@@ -75,6 +81,10 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
         correctionDueSeconds: config.CORRECTION_DUE_SECONDS,
         agencyPollSeconds: config.AGENCY_POLL_SECONDS,
         reminderLeadDays: config.REMINDER_LEAD_DAYS,
+        maxChildAgeDays: config.MAX_CHILD_AGE_DAYS,
+        agencyUnreachableSeconds: config.AGENCY_UNREACHABLE_SECONDS,
+        reviewDueSeconds: config.REVIEW_DUE_SECONDS,
+        maxHistoryEvents: config.MAX_HISTORY_EVENTS,
       },
     };
     try {
@@ -152,8 +162,32 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     if (!merged.success) {
       throw new ApiError('VALIDATION_FAILED', '更正后的信息有误', { issues: toValidationIssues(merged.error) });
     }
+    // A retried request (same Idempotency-Key) is the same update: the case applies it once.
+    const key = req.header('idempotency-key');
+    let updateId: string | undefined;
+    if (key !== undefined) {
+      const parsed = IdempotencyKeyHeader.safeParse(key);
+      if (!parsed.success) {
+        throw new ApiError('VALIDATION_FAILED', 'Idempotency-Key 格式有误', { issues: [{ path: 'Idempotency-Key', code: 'INVALID_FORMAT', message: '8–100 个字母、数字或 ._:-' }] });
+      }
+      updateId = `correction:${parsed.data}`;
+    }
     await client.workflow.getHandle(birthCaseWorkflowId(caseId)).executeUpdate(correctCase, {
+      ...(updateId ? { updateId } : {}),
       args: [{ changes: body.changes, note: body.note, actor: staffActor(req.staff as StaffClaims) }],
+    });
+    res.json(clerkCaseView(await loadCase(client, caseId, req.staff)));
+  });
+
+  // A service that needs attention (an agency answer nobody planned for): retry, resubmit or close it.
+  router.post('/:caseId/services/:service/resolve', clerkOnly, async (req, res) => {
+    const body = parseBody(ResolveRequest, req.body);
+    const caseId = String(req.params.caseId);
+    const service = ServiceKey.safeParse(req.params.service);
+    if (!service.success) throw notFound();
+    await loadCase(client, caseId, req.staff);
+    await client.workflow.getHandle(birthCaseWorkflowId(caseId)).executeUpdate(resolveService, {
+      args: [{ service: service.data, action: body.action, note: body.note, actor: staffActor(req.staff as StaffClaims) }],
     });
     res.json(clerkCaseView(await loadCase(client, caseId, req.staff)));
   });
@@ -165,8 +199,23 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     if (isCaseClosed(state.status)) {
       throw new ApiError('CONFLICT', '办件已结束，无法撤销');
     }
-    await client.workflow.getHandle(birthCaseWorkflowId(caseId)).signal(cancelCase, { reason: body.reason, actor: staffActor(req.staff as StaffClaims) });
-    res.status(202).json({ caseId, status: 'cancelling' });
+    // The case refuses (409 with its reason) or accepts; then each agency is asked to withdraw or told of
+    // the cancellation. Done within CANCEL_ANSWER_WAIT_MS: 200 with every step and answer; else 202
+    // (an agency is slow; the audit will show each answer as it comes).
+    const update = await client.workflow.getHandle(birthCaseWorkflowId(caseId)).startUpdate(requestCancellation, {
+      args: [{ reason: body.reason, actor: staffActor(req.staff as StaffClaims) }],
+      waitForStage: WorkflowUpdateStage.ACCEPTED,
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      update.result(),
+      new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), CANCEL_ANSWER_WAIT_MS); }),
+    ]).finally(() => clearTimeout(timer));
+    if (!outcome) {
+      res.status(202).json({ caseId, status: 'cancelling', steps: [] });
+      return;
+    }
+    res.json({ caseId, status: outcome.status, steps: outcome.steps });
   });
 
   return router;

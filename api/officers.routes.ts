@@ -4,7 +4,7 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { ReviewDecisionRequest, ServiceKey } from '../domain/case.schemas';
 import type { Config } from '../infra/config';
-import { agencyEvent, birthCaseWorkflowId } from '../workflows/birth-case.contract';
+import { agencyEvent, birthCaseWorkflowId, reviewDecidedEventId } from '../workflows/birth-case.contract';
 import type { ReviewDesk } from '../activities';
 import { requireStaff } from './auth';
 import type { StaffClaims } from './auth';
@@ -37,7 +37,7 @@ export function officerRoutes({ client, config, reviewDesk }: { client: Client; 
     if (state.services[service.data].status !== 'under_review' || !review) throw new ApiError('CONFLICT', '该事项当前没有待审核的申请');
     await reviewDesk.decideReview(review.reviewId, body.decision, body.reason, officer.sub);
     await client.workflow.getHandle(birthCaseWorkflowId(caseId)).signal(agencyEvent, {
-      type: 'review.decided', service: service.data, eventId: `review:${review.reviewId}`, actor: { role: 'officer', id: officer.sub },
+      type: 'review.decided', service: service.data, eventId: reviewDecidedEventId(review.reviewId), actor: { role: 'officer', id: officer.sub },
     });
     res.json({ caseId, service: service.data, decision: body.decision });
   });

@@ -2,9 +2,9 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
 import {
-  CancelRequest, CaseCreateRequest, CorrectionRequest, ReviewDecisionRequest, TrackInputRequest, TrackRequest,
+  CancelRequest, CaseCreateRequest, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ReviewDecisionRequest, TrackInputRequest, TrackRequest,
 } from '../domain/case.schemas';
-import { AuditEntries, CaseCreated, CaseSummaryPage, CaseView, ParentView } from './views.schemas';
+import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView } from './views.schemas';
 
 const ErrorBody = z.object({
   error: z.object({
@@ -44,8 +44,9 @@ export function openApiDocument(): object {
   });
   registry.registerPath({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 404: err('not found') } });
   registry.registerPath({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'entries', ...json(AuditEntries) } } });
-  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CorrectionRequest) }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 409: err('rejected by the case (e.g. a printed name)') } });
-  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CancelRequest) }, responses: { 202: { description: 'cancelling' } } });
+  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, headers: z.object({ 'idempotency-key': IdempotencyKeyHeader.optional() }), body: json(CorrectionRequest) }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 409: err('rejected by the case: a field held by a submitted service, a key field, a rule of a new case') } });
+  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case: each agency asked to withdraw, or told of the cancellation; every step with its answer', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CancelRequest) }, responses: { 200: { description: 'cancelled', ...json(CancelAnswer) }, 202: { description: 'accepted, an agency has not answered yet', ...json(CancelAnswer) }, 409: err('the case cannot be cancelled (closed, or already cancelling)') } });
+  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/services/{service}/resolve', summary: 'Retry, resubmit or close a service that needs attention', security: [{ staffJwt: [] }], request: { params: caseIdParam.extend({ service: z.string() }), body: json(ResolveRequest) }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 409: err('the service does not need attention') } });
   registry.registerPath({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security: [{ staffJwt: [] }], responses: { 200: { description: 'tasks', ...json(anyObject) } } });
   registry.registerPath({ method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review', security: [{ staffJwt: [] }], request: { params: z.object({ caseId: z.string(), service: z.string() }), body: json(ReviewDecisionRequest) }, responses: { 200: { description: 'decided' } } });
   registry.registerPath({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(TrackRequest) }, responses: { 200: { description: 'ParentView', ...json(ParentView) }, 404: err('wrong code or digits'), 429: err('too many attempts') } });

@@ -5,13 +5,19 @@ import { Benefits } from '../domain/policy';
 import { CaseCreateRequest } from '../domain/case.schemas';
 
 const CaseStatusEnum = z.enum(['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']);
-const ServiceStatusEnum = z.enum(['pending', 'submitted', 'under_review', 'needs_correction', 'completed', 'refused', 'skipped', 'cancelled']);
+const ServiceStatusEnum = z.enum(['pending', 'submitted', 'under_review', 'needs_correction', 'needs_attention', 'completed', 'refused', 'skipped', 'cancelled']);
 
 export const ServiceView = z.object({
   status: ServiceStatusEnum,
   result: z.record(z.string(), z.unknown()).optional(),
   review: z.object({ agency: z.string(), reason: z.string() }).optional(),
   reason: z.string().optional(),
+  /** needs_attention: what went wrong (staff only) */
+  attention: z.object({ cause: z.string(), since: z.string() }).optional(),
+  /** the agency has not answered for longer than the configured time; retries go on */
+  waitingOnAgency: z.object({ agency: z.string(), since: z.string(), message: z.string() }).optional(),
+  /** past a due time: a review, a correction deadline a day away, an unreachable agency (level 1, then 2) */
+  escalation: z.object({ kind: z.enum(['review_overdue', 'correction_due', 'agency_unreachable']), level: z.number().int(), since: z.string(), dueAt: z.string().nullable(), message: z.string() }).optional(),
 });
 
 const Services = z.object({
@@ -23,7 +29,7 @@ const Services = z.object({
 });
 
 export const ActionRequired = z.object({
-  kind: z.enum(['correction', 'newborn_name']),
+  kind: z.enum(['correction', 'newborn_name', 'needs_attention']),
   service: z.string().nullable(),
   items: z.array(z.object({ path: z.string(), message: z.string() })),
   dueAt: z.string().nullable(),
@@ -45,6 +51,8 @@ export const CaseView = z.object({
   services: Services,
   benefits: Benefits.nullable(),
   actionsRequired: z.array(ActionRequired),
+  /** some service is escalated */
+  overdue: z.boolean().optional(),
 });
 export type CaseView = z.infer<typeof CaseView>;
 
@@ -59,6 +67,7 @@ export const ParentView = z.object({
   services: Services,
   benefits: Benefits.nullable(),
   actionsRequired: z.array(ActionRequired),
+  overdue: z.boolean().optional(),
 });
 export type ParentView = z.infer<typeof ParentView>;
 
@@ -84,6 +93,17 @@ export const CaseSummaryPage = z.object({
     createdAt: z.string().nullable(),
   })),
   nextPageToken: z.string().nullable(),
+});
+
+export const CancelAnswer = z.object({
+  caseId: z.string(),
+  status: z.enum(['cancelled', 'cancelling']),
+  /** each compensation step with the agency's answer (empty while still cancelling) */
+  steps: z.array(z.object({
+    service: z.string(),
+    action: z.enum(['withdrawn', 'notified', 'not_submitted', 'failed']),
+    agencyAnswer: z.string().nullable(),
+  })),
 });
 
 export const CaseCreated = z.object({ caseId: z.string(), trackingCode: z.string(), status: z.literal('accepted') });

@@ -310,6 +310,16 @@ export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
 export const CancelRequest = z.strictObject({ reason: z.string().trim().min(1).max(500) });
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
+/** A clerk's or operator's answer to a service that needs attention (see the workflow's resolveService). */
+export const ResolveRequest = z.strictObject({
+  action: z.enum(['retry', 'resubmit', 'abandon']),
+  note: z.string().trim().min(1).max(500),
+});
+export type ResolveRequest = z.infer<typeof ResolveRequest>;
+
+/** The `Idempotency-Key` request header of a correction: a retry with the same key is applied once. */
+export const IdempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{8,100}$/);
+
 export const ReviewDecisionRequest = z.strictObject({
   decision: z.enum(['approve', 'reject'], req),
   reason: z.string().trim().min(1).max(500),

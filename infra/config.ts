@@ -32,6 +32,12 @@ export const Env = z.object({
   REMINDER_LEAD_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   /** the bundle's age limit: a case must start before the child is this many days old */
   MAX_CHILD_AGE_DAYS: z.coerce.number().int().positive().default(365),
+  /** an agency that has not answered a case for this long is shown as unreachable and escalated (retries go on) */
+  AGENCY_UNREACHABLE_SECONDS: z.coerce.number().int().positive().default(6 * 3600),
+  /** a review's due time when the agency gives none */
+  REVIEW_DUE_SECONDS: z.coerce.number().int().positive().default(3 * 24 * 3600),
+  /** past this many history events a case continues as new (its state, audit and pending work carried) */
+  MAX_HISTORY_EVENTS: z.coerce.number().int().min(200).max(40_000).default(2000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

@@ -108,6 +108,9 @@ export interface CancelOutcome {
 export interface ResolveInput { service: ServiceKey; action: 'retry' | 'resubmit' | 'abandon'; note: string; actor: Actor }
 export interface ResolveOutcome { service: ServiceKey; action: ResolveInput['action'] }
 
+/** The one event id of a review decision, from the agency's review id: the officer route and the agency's callback both use it. */
+export const reviewDecidedEventId = (reviewId: string): string => `review:${reviewId}`;
+
 export const getCaseState = defineQuery<BirthCaseState>('getCaseState');
 export const correctCase = defineUpdate<CorrectionOutcome, [CorrectionInput]>('correctCase');
 export const supplyNewbornName = defineUpdate<void, [NewbornNameInput]>('supplyNewbornName');

@@ -185,7 +185,8 @@ test('when a clerk corrects a case, then bad values are a 400, a printed name is
   expect(phone.body.mother.phone).toBe('13800138001');
 
   const cancelled = await stack.call('POST', `/api/cases/${caseId}/cancel`, { token: clerk, body: { reason: '家长撤回' } });
-  expect(cancelled.status).toBe(202);
+  expect(cancelled.status).toBe(200);
+  expect(cancelled.body).toMatchObject({ caseId, status: 'cancelled' });
   const final = await caseUntil(caseId, (c) => c.status === 'cancelled');
   expect(final.services.household.status).toBe('cancelled');
   const audit = await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk });
