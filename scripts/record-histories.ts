@@ -20,7 +20,7 @@ import { Worker } from '@temporalio/worker';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import type { CaseAction } from '../domain/case-state';
 import {
-  agencyEvent, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, cancelCase, correctCase, getCaseState, supplyNewbornName,
+  agencyEvent, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, cancelCase, correctCase, getCaseState, requestCancellation, resolveService, supplyNewbornName,
 } from '../workflows/birth-case.contract';
 import type { BirthCaseInput, BirthCaseState, CaseSettings } from '../workflows/birth-case.contract';
 import { eventually } from '../tests/helpers/eventually';
@@ -54,6 +54,8 @@ interface Scenario {
   settings?: Partial<CaseSettings>;
   /** what clerks, parents and agencies do from outside until the case can close on its own */
   drive?: (run: Run) => Promise<void>;
+  /** record the first run (ends in continue-as-new) instead of the last one */
+  firstRun?: boolean;
 }
 
 /**
@@ -151,6 +153,125 @@ const scenarios: Scenario[] = [
       await handle.signal(agencyEvent, { type: 'card.posted', service: 'socialSecurityCard', eventId: 'e2', actor: { role: 'agency', id: 'humanResources' } });
     },
   },
+  // --- issue 9 (patch case-v2): the new paths ---
+  {
+    name: 'needs-attention-resubmitted',
+    description: 'when an agency answers 409 IDEMPOTENCY_CONFLICT, then the service needs attention until a clerk resubmits it',
+    application: () => application(),
+    script: { vaccinationProtocolErrors: 1 },
+    drive: async ({ handle, until }) => {
+      await until((s) => s.services.vaccination.status === 'needs_attention');
+      await handle.executeUpdate(resolveService, { args: [{ service: 'vaccination', action: 'resubmit', note: '已核对', actor: clerk }] });
+    },
+  },
+  {
+    name: 'needs-attention-abandoned',
+    description: 'when a service that needs attention is abandoned, then it is closed with the reason',
+    application: () => application({ services: ['birthCertificate', 'vaccination'] }),
+    script: { vaccinationProtocolErrors: 5 },
+    drive: async ({ handle, until }) => {
+      await until((s) => s.services.vaccination.status === 'needs_attention');
+      await handle.executeUpdate(resolveService, { args: [{ service: 'vaccination', action: 'abandon', note: '线下办理', actor: clerk }] });
+    },
+  },
+  {
+    name: 'agency-unreachable-escalated',
+    description: 'when the health commission is unreachable past the configured time, then the case shows it and escalates while retrying',
+    application: () => application({ services: ['birthCertificate'] }),
+    script: { certificateUnavailableAttempts: 2 },
+    settings: { agencyUnreachableSeconds: 1 },
+  },
+  {
+    name: 'cancel-update-during-review',
+    description: 'when a clerk cancels by update during a review, then the review is withdrawn and issued documents reported',
+    application: () => application(),
+    script: { householdReview: true },
+    drive: async ({ handle, until }) => {
+      await until(waitingAfter('service.under_review', 'household'));
+      await handle.executeUpdate(requestCancellation, { args: [{ reason: '家长撤回申请', actor: clerk }] });
+    },
+  },
+  {
+    name: 'temporal-cancel-during-review',
+    description: 'when the run is cancelled in Temporal during a review, then the case compensates as for a clerk',
+    application: () => application(),
+    script: { householdReview: true },
+    drive: async ({ handle, until }) => {
+      await until(waitingAfter('service.under_review', 'household'));
+      await handle.cancel();
+    },
+  },
+  {
+    name: 'cancel-during-card-production',
+    description: 'when a clerk cancels while the card is in production, then the card is stopped',
+    application: () => application(),
+    script: { cardReadsUntilPosted: 1000 },
+    settings: { agencyPollSeconds: 3600 },
+    drive: async ({ handle, until }) => {
+      await until((s) => s.events.some((e) => e.service === 'socialSecurityCard' && e.reason === '制卡中'));
+      await handle.executeUpdate(requestCancellation, { args: [{ reason: '家长撤回申请', actor: clerk }] });
+    },
+  },
+  {
+    name: 'correction-answering-no-notice',
+    description: 'when an address is corrected during the certificate\'s correction wait, then nothing is resubmitted until the name is corrected',
+    application: () => application(),
+    script: { certificateCorrections: 1 },
+    drive: async ({ handle, until }) => {
+      await until(waitingAfter('service.needs_correction', 'birthCertificate'));
+      await handle.executeUpdate(correctCase, { args: [{ changes: { 'delivery.address': '济南市历下区泉城路2号' }, actor: clerk }] });
+      await handle.executeUpdate(correctCase, { updateId: 'correction:retried-key', args: [{ changes: { 'newborn.name': '李安' }, actor: clerk }] });
+      await handle.executeUpdate(correctCase, { updateId: 'correction:retried-key', args: [{ changes: { 'newborn.name': '李安' }, actor: clerk }] });
+    },
+  },
+  {
+    name: 'review-escalated-then-approved',
+    description: 'when a review passes its due time, then the case escalates twice; the approval then completes it',
+    application: () => application(),
+    script: { householdReview: true },
+    settings: { reviewDueSeconds: 1, secondEscalationSeconds: 1, agencyPollSeconds: 1, agencyPollMaxSeconds: 2 },
+    drive: async ({ caseId, handle, agencies, until }) => {
+      await until((s) => s.services.household.escalation?.level === 2);
+      agencies.decide(caseId, 'approve');
+      await handle.signal(agencyEvent, { type: 'review.decided', service: 'household', eventId: 'review:R1', actor: { role: 'agency', id: 'publicSecurity' } });
+    },
+  },
+  {
+    name: 'correction-escalated-then-returned',
+    description: 'when a correction notice stays unanswered, then the case escalates before the deadline and returns the application at it',
+    application: () => application({ services: ['birthCertificate'] }),
+    script: { certificateCorrections: 1 },
+    settings: { correctionDueSeconds: 3, correctionEscalationLeadSeconds: 2 },
+  },
+  {
+    name: 'continued-as-new-during-review',
+    description: 'when a review waits past the history bound, then the case continues as new carrying its state (the first run)',
+    application: () => application(),
+    script: { householdReview: true },
+    settings: { agencyPollSeconds: 1, agencyPollMaxSeconds: 1, maxHistoryEvents: 100 },
+    firstRun: true,
+    drive: async ({ caseId, handle, agencies }) => {
+      const first = (await handle.describe()).runId;
+      await eventually(async () => {
+        if ((await handle.describe()).runId === first) throw new Error('not continued as new yet');
+      }, { timeoutMs: 50_000 });
+      agencies.decide(caseId, 'approve');
+    },
+  },
+  {
+    name: 'continued-as-new-resumed',
+    description: 'when a case continued as new during a review, then the next run resumes the wait and completes on the decision (the last run)',
+    application: () => application(),
+    script: { householdReview: true },
+    settings: { agencyPollSeconds: 1, agencyPollMaxSeconds: 1, maxHistoryEvents: 100 },
+    drive: async ({ caseId, handle, agencies }) => {
+      const first = (await handle.describe()).runId;
+      await eventually(async () => {
+        if ((await handle.describe()).runId === first) throw new Error('not continued as new yet');
+      }, { timeoutMs: 50_000 });
+      agencies.decide(caseId, 'approve');
+    },
+  },
 ];
 
 function git(...args: string[]): string | null {
@@ -227,9 +348,12 @@ async function main(): Promise<void> {
       await handle.terminate('recording failed').catch(() => undefined);
       throw new Error(`${s.name} (${workflowId}): ${(err as Error).message}; case ${st?.status ?? '?'}: ${services}`, { cause: err });
     }
-    const history = await handle.fetchHistory();
+    const history = s.firstRun
+      ? await env.client.workflow.getHandle(workflowId, handle.firstExecutionRunId).fetchHistory()
+      : await env.client.workflow.getHandle(workflowId).fetchHistory();
     const last = history.events?.at(-1)?.eventType;
-    if (last !== temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED) {
+    const closed = s.firstRun ? temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW : temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED;
+    if (last !== closed) {
       throw new Error(`${s.name}: the workflow did not complete (last event ${last})`);
     }
     return { scenario: s, workflowId, history };

@@ -21,7 +21,7 @@ const ports = {
 };
 const dataDir = resolve(env.DATA_DIR ?? join(root, '.data'));
 // Search attributes the birth-case workflow keeps current (see workflows/birth-case.contract.ts).
-const SEARCH_ATTRIBUTES = ['BirthCaseHospitalId=Keyword', 'BirthCaseStatus=Keyword', 'BirthCaseBornOn=Datetime'];
+const SEARCH_ATTRIBUTES = ['BirthCaseHospitalId=Keyword', 'BirthCaseStatus=Keyword', 'BirthCaseBornOn=Datetime', 'BirthCaseOverdue=Bool'];
 
 const childEnv = {
   ...env,
