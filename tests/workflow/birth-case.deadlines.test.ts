@@ -22,6 +22,7 @@ const DAY = 86_400_000;
 const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
   KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
   DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
+  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
 };
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
@@ -79,14 +80,80 @@ test('when a correction notice goes unanswered, then the application is returned
   expect(waited).toBeLessThan(5 * DAY + 60_000);
 });
 
-test('when no card-posted callback arrives, then the hourly re-read finds the card and the case completes', async () => {
+test('when no card-posted callback arrives, then the re-reads (after 1 h, then 2 h, then 4 h: a doubling interval) find the card and the case completes', async () => {
   const state = await runCase({ cardReadsUntilPosted: 3 });
   expect(state.status).toBe('completed');
   expect(state.services.socialSecurityCard.result).toMatchObject({ trackingNumber: 'EA123456789CN' });
   const waited = between(state, 'service.submitted', 'service.completed', 'socialSecurityCard');
-  expect(waited).toBeGreaterThanOrEqual(3 * 3600_000);
-  expect(waited).toBeLessThan(3 * 3600_000 + 60_000);
+  expect(waited).toBeGreaterThanOrEqual(7 * 3600_000);
+  expect(waited).toBeLessThan(7 * 3600_000 + 60_000);
 });
+
+/** Every run of the case, newest first, with its number of history events. */
+async function runLengths(workflowId: string): Promise<number[]> {
+  const lengths: number[] = [];
+  let runId: string | undefined;
+  for (;;) {
+    const history = await env.client.workflow.getHandle(workflowId, runId).fetchHistory();
+    lengths.push(history.events?.length ?? 0);
+    const previous = history.events?.[0]?.workflowExecutionStartedEventAttributes?.continuedExecutionRunId;
+    if (!previous) return lengths;
+    runId = previous;
+  }
+}
+
+// The bound stated in the README ("Bounded history"): every run ends below MAX_HISTORY_EVENTS + 100.
+const HISTORY_BOUND_SLACK = 100;
+
+test('when a review stays undecided for 60 days at production settings, then it escalates at its due time and every run stays under the history bound', async () => {
+  const maxHistoryEvents = 300; // small, so that 60 days need several runs
+  const { caseId, input, taskQueue } = await newCase({ householdReview: true }, { maxHistoryEvents });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  const workflowId = birthCaseWorkflowId(caseId);
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
+    await eventually(async () => expect((await handle.query(getCaseState)).services.household.status).toBe('under_review'));
+    await env.sleep(60 * DAY);
+    const latest = env.client.workflow.getHandle(workflowId);
+    const state = await latest.query(getCaseState);
+    expect(state.services.household.status).toBe('under_review');
+    const reviewAt = Date.parse(state.events.find((e) => e.action === 'service.under_review')!.at);
+    const escalations = state.events.filter((e) => e.action === 'case.escalated' && e.service === 'household');
+    expect(escalations.map((e) => e.data?.['level'])).toEqual([1, 2]);
+    // the configured default: three days, then a second level three days later
+    expect(Date.parse(escalations[0]!.at) - reviewAt).toBeGreaterThanOrEqual(3 * DAY);
+    expect(Date.parse(escalations[0]!.at) - reviewAt).toBeLessThan(3 * DAY + 60_000);
+    expect(state.overdue).toBe(true);
+    expect(state.events.filter((e) => e.action === 'case.accepted')).toHaveLength(1);
+
+    const lengths = await runLengths(workflowId);
+    expect(lengths.length).toBeGreaterThan(1);
+    for (const n of lengths) expect(n).toBeLessThan(maxHistoryEvents + HISTORY_BOUND_SLACK);
+    // the agency was re-read ever less often: about 64 reads in 60 days, not 1,440
+    expect(agencies.callsFor(caseId, 'getHouseholdRegistration').length).toBeLessThan(80);
+
+    await latest.signal(cancelCase, { reason: '测试结束', actor: { role: 'clerk', id: 'c' } });
+    await latest.result();
+  });
+}, 300_000);
+
+test('when a card stays in production for 10 days at production settings, then the case waits with few events and under the default bound', async () => {
+  const { caseId, input, taskQueue } = await newCase({ cardReadsUntilPosted: 100_000 });
+  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  const workflowId = birthCaseWorkflowId(caseId);
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
+    await eventually(async () => expect((await handle.query(getCaseState)).services.socialSecurityCard.result).toBeDefined());
+    await env.sleep(10 * DAY);
+    const latest = env.client.workflow.getHandle(workflowId);
+    expect((await latest.query(getCaseState)).services.socialSecurityCard.status).toBe('submitted');
+    const lengths = await runLengths(workflowId);
+    for (const n of lengths) expect(n).toBeLessThan(defaults.MAX_HISTORY_EVENTS + HISTORY_BOUND_SLACK);
+    expect(lengths.reduce((a, b) => a + b, 0)).toBeLessThan(600);
+    await latest.signal(cancelCase, { reason: '测试结束', actor: { role: 'clerk', id: 'c' } });
+    await latest.result();
+  });
+}, 300_000);
 
 test('when household registration is still open a week before it is due, then the parents get one reminder; likewise before the waiver window ends', async () => {
   // an officer who never decides; the agency is re-read only every 100 days so skipped time stays cheap
