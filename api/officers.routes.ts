@@ -22,7 +22,14 @@ export function officerRoutes({ client, config, reviewDesk }: { client: Client; 
   router.get('/', officerOnly, async (req, res) => {
     const officer = req.staff as Extract<StaffClaims, { role: 'officer' }>;
     const reviews = officer.agency === 'publicSecurity' ? await reviewDesk.listPendingReviews() : [];
-    res.json({ reviews });
+    // Past the agency's service-level due time: said in plain words on the officer's desk.
+    const now = Date.now();
+    res.json({
+      reviews: reviews.map((r) => {
+        const overdue = Date.parse(r.slaDueAt) < now;
+        return { ...r, overdue, ...(overdue ? { escalation: `已超过办理时限（${r.slaDueAt}），请优先审核` } : {}) };
+      }),
+    });
   });
 
   router.post('/:caseId/:service', officerOnly, async (req, res) => {

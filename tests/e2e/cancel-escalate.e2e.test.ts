@@ -1,5 +1,6 @@
 // Issue 9 end to end: cancellation and its compensation at the real mock agencies over HTTP, one
-// announcement per review decision, and a correction retried with its Idempotency-Key.
+// announcement per review decision, a correction retried with its Idempotency-Key, and a review escalated
+// at the agency's due time as the clerk, the officer desk and the parents see it.
 import { CancelAnswer } from '../../api/views.schemas';
 import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
@@ -109,3 +110,21 @@ test('when a correction is retried with the same Idempotency-Key, then it is app
   expect(bad.status).toBe(400);
   await stack.call('POST', `/api/cases/${caseId}/cancel`, { token: clerk, body: { reason: '测试结束' } });
 });
+
+test('when a review passes the agency\'s due time, then the clerk, the officer desk and the parents see it escalated, and the case is marked overdue', async () => {
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: application({ married: false, father: null, householdOf: 'mother' }) });
+  const caseId = created.body.caseId;
+  // the agency's due time is 3 agency days = 6 s here
+  const escalated = await caseUntil(caseId, (c) => c.services.household.escalation?.level >= 1, 60_000);
+  expect(escalated.overdue).toBe(true);
+  expect(escalated.services.household.escalation).toMatchObject({ kind: 'review_overdue', message: expect.stringContaining('超过办理时限') });
+  const desk = (await stack.call('GET', '/api/reviews', { token: officer })).body.reviews.find((r: any) => r.caseId === caseId);
+  expect(desk).toMatchObject({ overdue: true, escalation: expect.stringContaining('已超过办理时限') });
+  const parent = await stack.call('POST', '/api/track', { body: { trackingCode: created.body.trackingCode, phoneLast4: '8000' } });
+  expect(parent.body.services.household.escalation.message).toContain('超过办理时限');
+  const audit = await auditOf(caseId);
+  expect(audit.filter((e) => e.action === 'case.escalated')[0]).toMatchObject({ service: 'household', reason: expect.stringContaining('超过办理时限') });
+  const sa = (await stack.env.client.workflow.getHandle(`birth-case-${caseId}`).describe()).searchAttributes;
+  expect(sa['BirthCaseOverdue']).toEqual([true]);
+  await stack.call('POST', `/api/cases/${caseId}/cancel`, { token: clerk, body: { reason: '测试结束' } });
+}, 90_000);
