@@ -333,9 +333,20 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
     return running;
   }
 
+  /** The highest level of `kind` escalated for `key` since its status last changed. */
+  function escalationLevel(key: ServiceKey, kind: string): number {
+    let level = 0;
+    for (const e of events) {
+      if (e.service !== key) continue;
+      if (e.action === 'case.escalated' && e.data?.['kind'] === kind) level = Math.max(level, Number(e.data['level'] ?? 1));
+      else if (e.action.startsWith('service.') && e.action !== 'service.agency_unreachable' && e.action !== 'service.compensation') level = 0;
+    }
+    return level;
+  }
+
   /** Escalates `key` (level 1, then 2) when `dueAt` passes; returns the next time to look again. */
   function escalateIfDue(key: ServiceKey, kind: 'review_overdue' | 'correction_due', dueAtMs: number, secondAfterMs: number, message: (level: number) => string): number {
-    const level = serviceState(key).escalation?.kind === kind ? serviceState(key).escalation!.level : 0;
+    const level = escalationLevel(key, kind);
     const due = [dueAtMs, dueAtMs + secondAfterMs];
     if (level < 2 && Date.now() >= due[level]!) {
       record({
@@ -358,11 +369,11 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
 
   /**
    * Waits on an agency that owes an answer (a review, a card): a callback wakes the case at once; else it
-   * re-reads the agency at a growing interval (poll, 2×, 4× … up to the maximum). Escalates when `dueAtMs`
-   * passes. Returns when it is time to read the agency.
+   * re-reads the agency at a growing interval (poll, 2×, 4× … up to the maximum). `seen` is the count of
+   * callbacks taken before the agency was last read, so one that arrived since is not missed. Escalates
+   * when `dueAtMs` passes. Returns when it is time to read the agency.
    */
-  async function awaitAgency(key: ServiceKey, round: number, escalation?: { dueAtMs: number; secondAfterMs: number; message: (level: number) => string }): Promise<void> {
-    const seen = agencySignals[key];
+  async function awaitAgency(key: ServiceKey, round: number, seen: number, escalation?: { dueAtMs: number; secondAfterMs: number; message: (level: number) => string }): Promise<void> {
     const baseMs = settings.agencyPollSeconds * 1000;
     const maxMs = (settings.agencyPollMaxSeconds ?? settings.agencyPollSeconds * 24) * 1000;
     const readAt = Date.now() + Math.min(maxMs, baseMs * 2 ** Math.min(round, 30));
@@ -557,11 +568,12 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
         married: application.married,
         householdOf: application.householdOf,
       }));
-      let outcome: HouseholdOutcome;
-      if (resumed?.status === 'under_review' && resumed.review) {
-        outcome = { outcome: 'under_review', reviewId: resumed.review.reviewId, reason: resumed.review.reason };
-      } else {
-        outcome = await register();
+      let seen = agencySignals.household;
+      // After a continue-as-new the agency is read first: a decision may have come while the runs changed.
+      let outcome: HouseholdOutcome = resumed?.status === 'under_review'
+        ? await watched('household', () => publicSecurity.getHouseholdRegistration({ idempotencyKey }))
+        : await register();
+      if (serviceState('household').status !== 'under_review') {
         if (outcome.outcome === 'under_review') {
           record({
             action: 'service.under_review', service: 'household', outcome: 'pending', reason: outcome.reason,
@@ -576,11 +588,12 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
       const dueAtMs = typeof agencyDue === 'string' ? Date.parse(agencyDue) : Date.parse(reviewEvent?.at ?? toShanghaiIso(Date.now())) + (settings.reviewDueSeconds ?? 3 * DAY_S) * 1000;
       const secondAfterMs = settings.secondEscalationSeconds !== undefined ? settings.secondEscalationSeconds * 1000 : Math.max(1000, dueAtMs - Date.parse(reviewEvent?.at ?? toShanghaiIso(Date.now())));
       for (let round = 0; outcome.outcome === 'under_review' && !stopping(); round++) {
-        await awaitAgency('household', round, {
+        await awaitAgency('household', round, seen, {
           dueAtMs, secondAfterMs,
           message: (level) => level === 1 ? '户口登记人工审核已超过办理时限，已提醒审核部门' : '户口登记人工审核严重超时，已上报上级督办',
         });
         if (stopping()) break;
+        seen = agencySignals.household;
         outcome = await watched('household', () => publicSecurity.getHouseholdRegistration({ idempotencyKey }));
       }
       if (outcome.outcome === 'registered') return { ok: true, value: outcome, result: { citizenId: outcome.citizenId, regionCode: outcome.regionCode } };
@@ -608,9 +621,10 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
     await runService('socialSecurityCard', async ({ idempotencyKey, resumed }) => {
       const { delivery } = application;
       let status: SocialSecurityCardStatus;
-      const applicationNumber = resumed?.result?.['applicationNumber'];
-      if (typeof applicationNumber === 'string') {
-        status = { state: 'in_production', applicationNumber };
+      let seen = agencySignals.socialSecurityCard;
+      if (typeof resumed?.result?.['applicationNumber'] === 'string') {
+        // after a continue-as-new: read the card's state first (it may have been posted meanwhile)
+        status = await watched('socialSecurityCard', () => humanResources.getSocialSecurityCardStatus({ idempotencyKey }));
       } else {
         status = await watched('socialSecurityCard', () => humanResources.applySocialSecurityCard({
           idempotencyKey,
@@ -624,8 +638,9 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
         record({ action: 'service.submitted', service: 'socialSecurityCard', outcome: 'pending', reason: '制卡中', data: { result: { applicationNumber: status.applicationNumber } } });
       }
       for (let round = 0; status.state === 'in_production' && !stopping(); round++) {
-        await awaitAgency('socialSecurityCard', round);
+        await awaitAgency('socialSecurityCard', round, seen);
         if (stopping()) break;
+        seen = agencySignals.socialSecurityCard;
         status = await watched('socialSecurityCard', () => humanResources.getSocialSecurityCardStatus({ idempotencyKey }));
       }
       if (status.state === 'posted') {

@@ -20,6 +20,8 @@ export interface AgencyScript {
   vaccinationProtocolErrors?: number;
   /** the health commission takes this long to answer (a certificate request in flight) */
   certificateDelayMs?: number;
+  /** the card application takes this long to answer (a callback may arrive meanwhile) */
+  cardApplyDelayMs?: number;
   /** the health commission is unreachable (retryable error) for its first N attempts */
   certificateUnavailableAttempts?: number;
 }
@@ -100,7 +102,11 @@ export class FakeAgencies {
         this.note('enrolMedicalInsurance', req.idempotencyKey, req.caseId);
         return { enrolmentNumber: 'YB2026000001', enrolledOn: req.enrolledOn, premium: 400, waived: req.birthOrder === 2 || req.birthOrder === 3 };
       },
-      applySocialSecurityCard: async (req) => { this.note('applySocialSecurityCard', req.idempotencyKey, req.caseId); return { state: 'in_production', applicationNumber: 'SB2026000001' }; },
+      applySocialSecurityCard: async (req) => {
+        const s = this.note('applySocialSecurityCard', req.idempotencyKey, req.caseId);
+        if (s.cardApplyDelayMs) await new Promise((r) => setTimeout(r, s.cardApplyDelayMs));
+        return { state: 'in_production', applicationNumber: 'SB2026000001' };
+      },
       getSocialSecurityCardStatus: async (req) => {
         this.note('getSocialSecurityCardStatus', req.idempotencyKey);
         const caseId = this.keyToCase.get(req.idempotencyKey) ?? '';

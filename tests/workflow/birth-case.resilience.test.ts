@@ -251,6 +251,15 @@ describe('corrections', () => {
   });
 });
 
+describe('agency callbacks', () => {
+  test('when the card-posted callback arrives while the card application is still being answered, then the case reads the card at once instead of waiting for the hourly re-read', async () => {
+    const { caseId, handle } = await startCase(application(), { cardApplyDelayMs: 2500 }, { agencyPollSeconds: 3600 });
+    await eventually(() => { if (agencies.callsFor(caseId, 'applySocialSecurityCard').length === 0) throw new Error('not applied yet'); });
+    await handle.signal('agencyEvent', { type: 'card.posted', service: 'socialSecurityCard', eventId: 'posted-early', actor: { role: 'agency', id: 'humanResources' } });
+    await until(handle, (s) => s.status === 'completed', 30_000);
+  });
+});
+
 describe('escalation and bounded history', () => {
   test('when a review passes its due time, then the case escalates (and again at the second level) and is marked overdue', async () => {
     const { handle } = await startCase(application(), { householdReview: true }, { reviewDueSeconds: 2, secondEscalationSeconds: 2, agencyPollSeconds: 60 });
