@@ -304,7 +304,8 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
       return { ok: true, value: r, result: { enrolmentNumber: r.enrolmentNumber, enrolledOn: r.enrolledOn, premium: r.premium, waived: r.waived } };
     });
     if (!enrolment) return skipAfter('medicalInsurance', 'socialSecurityCard');
-    benefitFacts.enrolment = { registeredOn: enrolment.enrolledOn, inJinan: true };
+    // Once enrolled, the agency's premium figure is the one shown (one premium source).
+    benefitFacts.enrolment = { registeredOn: enrolment.enrolledOn, inJinan: true, agencyPremiumYuan: enrolment.premium };
     decide('medical insurance enrolled');
 
     await runService('socialSecurityCard', async (idempotencyKey) => {
