@@ -7,6 +7,18 @@ import { DEFAULT_POLICY_TABLE, premiumWaiverApplies, premiumWaiverDeadline, publ
 /** Yuan per calendar year of enrolment: the policy table's published figures. */
 export const DEFAULT_PREMIUM_TABLE: Readonly<Record<number, number>> = Object.freeze(publishedPremiumsByYear(DEFAULT_POLICY_TABLE));
 
+/**
+ * The agency's premium for an enrolment year. The agency always knows its current figure: for a year
+ * after the table's last published one it answers that last figure (the engine, meanwhile, says plainly
+ * that the year is not yet published until the table has it, and shows this figure once enrolled).
+ * Undefined for a year before every published figure.
+ */
+export function agencyPremiumFor(table: Readonly<Record<number, number>>, year: number): number | undefined {
+  if (table[year] !== undefined) return table[year];
+  const earlier = Object.keys(table).map(Number).filter((y) => y < year);
+  return earlier.length > 0 ? table[Math.max(...earlier)] : undefined;
+}
+
 /** Last day of "six months from the birth date": the engine's deadline. */
 export function lastDayOfWaiverWindow(birthDate: string): string {
   return premiumWaiverDeadline(DEFAULT_POLICY_TABLE, birthDate);
