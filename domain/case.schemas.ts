@@ -298,6 +298,7 @@ const CORRECTION_VALUE_CHECKS: Record<string, z.ZodType> = {
   'father.phone': mobile('父亲'),
   'father.hukouRegionCode': regionCode('父亲'),
   'delivery.address': z.string().trim().min(1).max(200),
+  'mother.supplementGround': SupplementGround,
 };
 const MAX_CHANGES = 20;
 

@@ -40,7 +40,10 @@ export function decideBenefits(input: BenefitsInput, table: PolicyTable = DEFAUL
  * have only `mother.lowIncome` (低保 yes/no): they read as 低保 or none.
  */
 export function supplementGroundOf(mother: { lowIncome?: boolean; supplementGround?: SupplementGround }): SupplementGround {
-  if (mother.supplementGround && mother.supplementGround !== 'none') return mother.supplementGround;
+  const ground = mother.supplementGround ?? 'none';
+  // `lowIncome` is the older word for 低保 and may be corrected on its own: it decides that ground.
+  if (ground === 'minimumLivingAllowance') return mother.lowIncome === false ? 'none' : ground;
+  if (ground !== 'none') return ground;
   return mother.lowIncome ? 'minimumLivingAllowance' : 'none';
 }
 

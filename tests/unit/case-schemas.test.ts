@@ -279,3 +279,11 @@ describe('policy fields of the application (issue 11): the supplement’s ground
     expect(single.success).toBe(false);
   });
 });
+
+describe('correcting the supplement’s ground', () => {
+  it('when a clerk corrects mother.supplementGround, then only the four grounds are accepted', () => {
+    expect(validate(CorrectionRequest, { changes: { 'mother.supplementGround': 'destituteSupport' } }).success).toBe(true);
+    const bad = validate(CorrectionRequest, { changes: { 'mother.supplementGround': 'pension' } });
+    expect(bad.success || bad.issues).toEqual([expect.objectContaining({ path: 'changes.mother.supplementGround', code: 'INVALID_VALUE' })]);
+  });
+});

@@ -118,7 +118,8 @@ describe('childcare subsidy: the supplement’s ground recorded on the case', ()
     ['unemploymentBenefit', '失业保险金'],
     ['minimumLivingAllowance', '最低生活保障'],
   ] as const)('when the case records the ground %s, then 800 a month and the ground is named', (ground, words) => {
-    const s = fromCase({ supplementGround: ground });
+    // as the schema stores it: lowIncome agrees with the ground
+    const s = fromCase({ supplementGround: ground, lowIncome: ground === 'minimumLivingAllowance' });
     expect(s).toMatchObject({ monthly: 800, supplement: 200, supplementGrounds: [ground] });
     expect(s.reason).toContain(words);
   });
@@ -160,5 +161,15 @@ describe('childcare subsidy: the child’s hukou follows the householdOf parent'
     expect(s).toMatchObject({ eligible: false, pending: false, hukouBasis: 'registered' });
     const jinan = decideBenefits(benefitsInputFor(application(), { childHukouRegionCode: '370103' })).childcareSubsidy;
     expect(jinan).toMatchObject({ eligible: true, pending: false, hukouBasis: 'registered' });
+  });
+});
+
+describe('childcare subsidy: a corrected ground', () => {
+  it('when lowIncome is corrected to false on a 低保 case, then no supplement; a corrected ground names the new one', async () => {
+    const { applyCorrection } = await import('../../workflows/corrections');
+    const app = application({ mother: { lowIncome: true, supplementGround: 'minimumLivingAllowance' } });
+    const decide = (a: typeof app) => decideBenefits(benefitsInputFor(a, { childHukouRegionCode: '370103' })).childcareSubsidy;
+    expect(decide(applyCorrection(app, { 'mother.lowIncome': false }))).toMatchObject({ monthly: 600, supplementGrounds: [] });
+    expect(decide(applyCorrection(app, { 'mother.lowIncome': false, 'mother.supplementGround': 'destituteSupport' }))).toMatchObject({ monthly: 800, supplementGrounds: ['destituteSupport'] });
   });
 });
