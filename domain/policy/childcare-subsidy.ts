@@ -92,10 +92,9 @@ export function decideChildcareSubsidy(input: BenefitsInput, table: PolicyTable)
   const parent = input.householdOfParent ?? null;
   const hukou = input.childHukouRegionCode ?? parent?.hukouRegionCode ?? null;
   const hukouBasis = input.childHukouRegionCode ? 'registered' : parent ? 'householdOfParent' : 'unknown';
+  const parentName = parent ? PARENT_NAMES[parent.parent] : '';
   if (hukou !== null && !hukou.startsWith(hukouRegionPrefix)) {
-    const where = hukouBasis === 'registered'
-      ? `孩子户籍地（${hukou}）不在济南市`
-      : `孩子随${PARENT_NAMES[parent?.parent ?? 'mother']}落户，${PARENT_NAMES[parent?.parent ?? 'mother']}户籍地（${hukou}）不在济南市`;
+    const where = hukouBasis === 'registered' ? `孩子户籍地（${hukou}）不在济南市` : `孩子随${parentName}落户，${parentName}户籍地（${hukou}）不在济南市`;
     push({ code: 'HUKOU_NOT_JINAN', message: `${where}，育儿补贴仅发放给本市户籍家庭（${clause}）`, clause });
   }
   push(birthDateCondition(birthDate, entryAt(table, 'childcareSubsidy', birthDate), firstEffectiveDate(table, 'childcareSubsidy'), BENEFIT, clause));
@@ -120,7 +119,7 @@ export function decideChildcareSubsidy(input: BenefitsInput, table: PolicyTable)
     const when = `${period.from}至${period.to}，共${period.months}个月（至孩子${untilAgeYears}周岁）`;
     reason = `符合${BENEFIT}条件（${clause}；${birthOrderName(input.birthOrder)}，${birthDate}出生）：每月${base}元${plus}，${when}`;
     if (pending && hukouBasis === 'householdOfParent') {
-      reason += `；孩子随${PARENT_NAMES[parent?.parent ?? 'mother']}在济南市落户，户口登记办结后确认发放`;
+      reason += `；孩子随${parentName}在济南市落户，户口登记办结后确认发放`;
     } else if (pending) {
       reason += '；须孩子在济南市落户后发放';
     }

@@ -92,3 +92,15 @@ describe('family entitlement summary: the numbers live in the table', () => {
     expect(item(s, 'childcareTaxDeduction').text).toContain('每孩每月3000元');
   });
 });
+
+describe('family entitlement summary: sentences', () => {
+  it('when read, then every text is one plain passage ending with its clause once, with no placeholder left', () => {
+    for (const order of [1, 2, 3, 4]) {
+      for (const i of summary('2026-11-20T08:30:00+08:00', order).items) {
+        expect(i.text.endsWith(`（${i.citation.clause}）。`)).toBe(true);
+        expect(i.text.split(i.citation.clause)).toHaveLength(2);
+        expect(i.text).not.toMatch(/undefined|null|NaN|\$\{/);
+      }
+    }
+  });
+});
