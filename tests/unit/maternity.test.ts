@@ -50,9 +50,9 @@ describe('maternity: one payment per delivery, not per child', () => {
   it('when twins are the 2nd and the 3rd child, then both are eligible for the premium subsidy and the childcare subsidy', () => {
     const a = twin(1, 'resident', 2);
     const b = twin(2, 'resident', 3);
-    for (const b_ of [a, b]) {
-      expect(b_.premiumWaiver.eligible).toBe(true);
-      expect(b_.childcareSubsidy.eligible).toBe(true);
+    for (const child of [a, b]) {
+      expect(child.premiumWaiver.eligible).toBe(true);
+      expect(child.childcareSubsidy.eligible).toBe(true);
     }
   });
 

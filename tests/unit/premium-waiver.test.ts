@@ -149,8 +149,9 @@ describe('premium waiver: amount = the whole individual contribution of the enro
     const w = waiver({ birthAt: '2026-12-20T08:00:00+08:00', enrolment: { registeredOn: '2027-01-05', inJinan: true, agencyPremiumYuan: 420 } });
     expect(w).toMatchObject({ eligible: true, premium: 420, amount: 420, premiumSource: 'agency' });
     expect(w.reason).toContain('2027年度个人缴费420元由财政予以全额补助（医保经办机构核定金额）');
-    const table = waiver({ enrolment: { registeredOn: '2026-12-01', inJinan: true, agencyPremiumYuan: 410 }, birthAt: '2026-11-20T08:00:00+08:00' });
-    expect(table).toMatchObject({ premium: 410, premiumSource: 'agency' });
+    // the agency's figure wins over the table's 400 for 2026 too
+    const overTable = waiver({ enrolment: { registeredOn: '2026-12-01', inJinan: true, agencyPremiumYuan: 410 }, birthAt: '2026-11-20T08:00:00+08:00' });
+    expect(overTable).toMatchObject({ premium: 410, premiumSource: 'agency' });
   });
 
   it('before enrolment, then the table’s estimate, marked as such', () => {
