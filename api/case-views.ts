@@ -4,6 +4,7 @@ import type { BirthCaseState } from '../workflows/birth-case.contract';
 import type { ServiceKey } from '../domain/case.schemas';
 import type { CaseEvent, ServiceState } from '../domain/case-state';
 import { maskIdNumber, maskName, maskNumber, maskPhone } from '../domain/masking';
+import { DEFAULT_POLICY_TABLE, familyEntitlements, supplementGroundOf } from '../domain/policy';
 
 type ServiceView = {
   status: ServiceState['status'];
@@ -49,7 +50,8 @@ export function clerkCaseView(state: BirthCaseState) {
     createdAt: state.createdAt,
     updatedAt: state.updatedAt,
     newborn: a.newborn,
-    mother: a.mother,
+    // Applications recorded before the supplement's ground was asked read as 低保 or none.
+    mother: { ...a.mother, supplementGround: supplementGroundOf(a.mother) },
     father: a.father,
     married: a.married,
     householdOf: a.householdOf,
@@ -57,9 +59,15 @@ export function clerkCaseView(state: BirthCaseState) {
     requestedServices: a.services,
     services: mapServices(state),
     benefits: state.benefits,
+    entitlements: entitlementsOf(state),
     actionsRequired: state.actionsRequired,
     overdue: state.overdue ?? false,
   };
+}
+
+/** The family's entitlement summary (information with clauses and dates), from the case as it is now. */
+function entitlementsOf(state: BirthCaseState) {
+  return familyEntitlements(state.application.newborn, DEFAULT_POLICY_TABLE);
 }
 
 const maskResultNumbers = (r: Record<string, unknown>): Record<string, unknown> =>
@@ -85,6 +93,7 @@ export function parentCaseView(state: BirthCaseState) {
     delivery: { method: a.delivery.method, recipient: a.delivery.recipient },
     services: mapServices(state, maskResultNumbers),
     benefits: state.benefits,
+    entitlements: entitlementsOf(state),
     // a fault for the staff to resolve asks nothing of the parents
     actionsRequired: state.actionsRequired.filter((a) => a.kind !== 'needs_attention'),
     overdue: state.overdue ?? false,

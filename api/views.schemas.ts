@@ -1,7 +1,7 @@
 // Response shapes of the HTTP contract, as zod schemas: the OpenAPI document is generated from them and
 // the end-to-end tests parse real answers with them, so the documented contract and the served one agree.
 import { z } from 'zod';
-import { Benefits } from '../domain/policy';
+import { Benefits, FamilyEntitlements } from '../domain/policy';
 import { CaseCreateRequest } from '../domain/case.schemas';
 
 const CaseStatusEnum = z.enum(['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']);
@@ -50,6 +50,8 @@ export const CaseView = z.object({
   requestedServices: z.array(z.string()),
   services: Services,
   benefits: Benefits.nullable(),
+  /** The family's whole entitlement beyond the decisions (leave, tax, housing, school, …), each with its clause and dates. */
+  entitlements: FamilyEntitlements,
   actionsRequired: z.array(ActionRequired),
   /** some service is escalated */
   overdue: z.boolean().optional(),
@@ -66,6 +68,7 @@ export const ParentView = z.object({
   delivery: z.object({ method: z.enum(['ems', 'pickup']), recipient: z.enum(['mother', 'father']) }),
   services: Services,
   benefits: Benefits.nullable(),
+  entitlements: FamilyEntitlements,
   actionsRequired: z.array(ActionRequired),
   overdue: z.boolean().optional(),
 });

@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { SERVICE_LABELS, SERVICE_PREREQUISITES } from './services';
 import { ageInYears, daysBetween, instantMs, isIsoDateTime, shanghaiDate } from './dates';
 import { isPlausibleRegionCode, parseCitizenId } from './identity/citizen-id';
-import { GrandparentRelation } from './policy/conditions';
+import { GrandparentRelation, SupplementGround } from './policy/conditions';
 import { checkMobile, checkPersonName, PERSON_NAME_MAX_LENGTH, PERSON_NAME_MIN_LENGTH, type ContactProblem } from './identity/contact';
 
 export const ServiceKey = z.enum(['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard']);
@@ -97,12 +97,22 @@ const regionCode = (who: Role) =>
 
 const isoDateTime = z.iso.datetime({ offset: true, ...req }).max(40);
 
+// Policy (issue 11): a multiple birth — how many children the delivery brought, which of them this is.
+// Birth order stays per child (twins may be the 2nd and the 3rd child).
+const MultipleBirth = z.strictObject({
+  children: z.number(req).int().min(2).max(9),
+  position: z.number(req).int().min(1).max(9),
+}).check(z.superRefine((v, ctx) => {
+  if (v.position > v.children) addIssue(ctx as Ctx, 'MULTIPLE_BIRTH_POSITION', `多胞胎中的第${v.position}个孩子超出本次分娩的孩子数（${v.children}）`, ['position']);
+})).meta({ description: '多胞胎：本次分娩的孩子数和本孩子是第几个（1为第一个出生）' });
+
 export const Newborn = z.strictObject({
   name: personName('新生儿').optional(),
   sex: z.enum(['M', 'F'], req),
   birthAt: isoDateTime,
   birthWeightGrams: z.number(req).int().min(300).max(7000),
   birthOrder: z.number(req).int().min(1).max(20),
+  multipleBirth: MultipleBirth.optional(),
 }, req);
 export type Newborn = z.infer<typeof Newborn>;
 
@@ -113,7 +123,21 @@ export const Mother = z.strictObject({
   hukouRegionCode: regionCode('母亲'),
   insurance: z.enum(['resident', 'employee', 'flexible', 'none'], req),
   lowIncome: z.boolean().default(false),
-}, req);
+  // Policy (issue 11): the ground of the +200 childcare-living supplement (clause 12). `lowIncome: true`
+  // (the older form) means minimumLivingAllowance; the two are kept in agreement below.
+  supplementGround: SupplementGround.default('none').meta({
+    description: '育儿生活补贴加发情形：none 无；minimumLivingAllowance 最低生活保障；destituteSupport 特困供养；unemploymentBenefit 领取失业保险金期间',
+  }),
+}, req)
+  .check(z.superRefine((m, ctx) => {
+    if (m.lowIncome && m.supplementGround !== 'none' && m.supplementGround !== 'minimumLivingAllowance') {
+      addIssue(ctx as Ctx, 'SUPPLEMENT_GROUND_CONFLICT', '母亲“享受低保”与所选育儿生活补贴加发情形不一致，请只选择一种情形', ['supplementGround']);
+    }
+  }))
+  .overwrite((m) => {
+    const ground = m.supplementGround === 'none' && m.lowIncome ? 'minimumLivingAllowance' : m.supplementGround;
+    return { ...m, supplementGround: ground, lowIncome: ground === 'minimumLivingAllowance' };
+  });
 export type Mother = z.infer<typeof Mother>;
 
 export const Father = z.strictObject({
@@ -274,6 +298,7 @@ const CORRECTION_VALUE_CHECKS: Record<string, z.ZodType> = {
   'father.phone': mobile('父亲'),
   'father.hukouRegionCode': regionCode('父亲'),
   'delivery.address': z.string().trim().min(1).max(200),
+  'mother.supplementGround': SupplementGround,
 };
 const MAX_CHANGES = 20;
 
@@ -357,6 +382,10 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   'mother.hukouRegionCode': '母亲户籍地区码',
   'mother.insurance': '母亲参保类型',
   'mother.lowIncome': '母亲是否享受低保',
+  'mother.supplementGround': '育儿生活补贴加发情形',
+  'newborn.multipleBirth': '多胞胎信息',
+  'newborn.multipleBirth.children': '本次分娩孩子数',
+  'newborn.multipleBirth.position': '本孩子是第几个出生',
   father: '父亲信息',
   'father.name': '父亲姓名',
   'father.idNumber': '父亲身份证号码',

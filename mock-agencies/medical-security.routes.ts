@@ -7,7 +7,7 @@ import { citizenIdItems, isoDate, isoInstant, nameItems, numbered, subjectKey } 
 import type { MockContext } from './context';
 import { correctionRequired, idempotentCommand, refused } from './idempotency';
 import { isJinanRegion, parseCitizenId, shanghaiDate } from './identity.rules';
-import { premiumWaived } from './medical-security.rules';
+import { agencyPremiumFor, premiumWaived } from './medical-security.rules';
 
 export const EnrolmentBody = z.object({
   idempotencyKey: z.string().optional(),
@@ -36,7 +36,7 @@ export function medicalSecurityRoutes(ctx: MockContext): Router {
       execute(input, key) {
         const birthDate = shanghaiDate(input.birthAt);
         const child = parseCitizenId(input.childCitizenId);
-        const premium = ctx.premiumTable[Number(input.enrolledOn.slice(0, 4))];
+        const premium = agencyPremiumFor(ctx.premiumTable, Number(input.enrolledOn.slice(0, 4)));
         const items: CorrectionItem[] = [
           ...nameItems('childName', input.childName),
           ...citizenIdItems('childCitizenId', input.childCitizenId, false),

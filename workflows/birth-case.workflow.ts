@@ -177,8 +177,11 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
     const facts: NonNullable<Parameters<typeof benefitsInputFor>[1]> = application.grandparentsInLtc ? { grandparentsInLtc: application.grandparentsInLtc } : {};
     const regionCode = services.household.status === 'completed' ? services.household.result?.['regionCode'] : undefined;
     if (typeof regionCode === 'string') facts.childHukouRegionCode = regionCode;
-    const enrolledOn = services.medicalInsurance.status === 'completed' ? services.medicalInsurance.result?.['enrolledOn'] : undefined;
-    if (typeof enrolledOn === 'string') facts.enrolment = { registeredOn: enrolledOn, inJinan: true };
+    const enrolled = services.medicalInsurance.status === 'completed' ? services.medicalInsurance.result : undefined;
+    // Once enrolled, the agency's premium figure is the one shown (one premium source).
+    if (typeof enrolled?.['enrolledOn'] === 'string') {
+      facts.enrolment = { registeredOn: enrolled['enrolledOn'], inJinan: true, ...(typeof enrolled['premium'] === 'number' ? { agencyPremiumYuan: enrolled['premium'] } : {}) };
+    }
     return facts;
   };
   /** Records a decision when it differs from the last one (always, with `force`). */

@@ -295,7 +295,8 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
       return { ok: true, value: r, result: { enrolmentNumber: r.enrolmentNumber, enrolledOn: r.enrolledOn, premium: r.premium, waived: r.waived } };
     });
     if (!enrolment) return skipAfter('medicalInsurance', 'socialSecurityCard');
-    benefitFacts.enrolment = { registeredOn: enrolment.enrolledOn, inJinan: true };
+    // Once enrolled, the agency's premium figure is the one shown (one premium source).
+    benefitFacts.enrolment = { registeredOn: enrolment.enrolledOn, inJinan: true, agencyPremiumYuan: enrolment.premium };
     decide('medical insurance enrolled');
 
     await runService('socialSecurityCard', async (idempotencyKey) => {

@@ -4,15 +4,19 @@
 import { z } from 'zod';
 import type { CaseCreateRequest } from '../case.schemas';
 import { ChildcareSubsidyDecision, decideChildcareSubsidy } from './childcare-subsidy';
-import type { BenefitsInput } from './conditions';
+import type { BenefitsInput, SupplementGround } from './conditions';
 import { decideMaternity, MaternityDecision } from './maternity';
 import { DEFAULT_POLICY_TABLE, type PolicyTable } from './policy-table';
 import { decidePremiumWaiver, PremiumWaiverDecision } from './premium-waiver';
 
-export { BenefitsInput, FailedCondition, GrandparentRelation, birthOrderName } from './conditions';
+export { BenefitsInput, FailedCondition, GrandparentRelation, SupplementGround, birthOrderName } from './conditions';
 export { ChildcareSubsidyDecision, decideChildcareSubsidy, subsidyPeriod } from './childcare-subsidy';
 export { MaternityDecision, decideMaternity } from './maternity';
-export { GrandparentLtcSubsidy, PremiumWaiverDecision, decidePremiumWaiver } from './premium-waiver';
+export {
+  GrandparentLtcSubsidy, PremiumWaiverDecision, decidePremiumWaiver, premiumWaiverApplies, premiumWaiverDeadline, publishedPremiumsByYear, unpublishedPremiumSentence,
+} from './premium-waiver';
+export { EntitlementItem, EntitlementKey, FamilyEntitlements, familyEntitlements } from './entitlements';
+export { CLAUSE_TEXT, Citation, ClauseNumber, PLAN_TITLE, cite, clauseLabel } from './clauses';
 export * from './policy-table';
 
 export const Benefits = z.object({
@@ -32,24 +36,47 @@ export function decideBenefits(input: BenefitsInput, table: PolicyTable = DEFAUL
 }
 
 /**
+ * The supplement's ground of a recorded application. Applications recorded before the case held a ground
+ * have only `mother.lowIncome` (低保 yes/no): they read as 低保 or none.
+ */
+export function supplementGroundOf(mother: { lowIncome?: boolean; supplementGround?: SupplementGround }): SupplementGround {
+  const ground = mother.supplementGround ?? 'none';
+  // `lowIncome` is the older word for 低保 and may be corrected on its own: it decides that ground.
+  if (ground === 'minimumLivingAllowance') return mother.lowIncome === false ? 'none' : ground;
+  if (ground !== 'none') return ground;
+  return mother.lowIncome ? 'minimumLivingAllowance' : 'none';
+}
+
+/**
  * The input from a case application plus the facts learnt later: the child's household region (from
- * household registration) and the insurance enrolment. The case records 低保 only (`mother.lowIncome`).
+ * household registration) and the insurance enrolment (with the agency's premium figure). From the
+ * application: the supplement's ground, the parent the child is registered with (`householdOf`) and that
+ * parent's region, and a multiple birth. Fields absent from applications recorded earlier read as none.
  */
 export function benefitsInputFor(
-  application: Pick<CaseCreateRequest, 'newborn' | 'mother'>,
+  application: Pick<CaseCreateRequest, 'newborn' | 'mother'> & Partial<Pick<CaseCreateRequest, 'father' | 'householdOf'>>,
   facts: {
     childHukouRegionCode?: string | null;
-    enrolment?: { registeredOn: string; inJinan: boolean } | null;
+    enrolment?: { registeredOn: string; inJinan: boolean; agencyPremiumYuan?: number } | null;
     grandparentsInLtc?: BenefitsInput['grandparentsInLtc'];
   } = {},
 ): BenefitsInput {
+  const ground = supplementGroundOf(application.mother);
+  const parent = application.householdOf === 'father' ? application.father : application.householdOf === 'mother' ? application.mother : null;
+  const multiple = application.newborn.multipleBirth;
   return {
     birthAt: application.newborn.birthAt,
     birthOrder: application.newborn.birthOrder,
     childHukouRegionCode: facts.childHukouRegionCode ?? null,
+    householdOfParent: parent && application.householdOf ? { parent: application.householdOf, hukouRegionCode: parent.hukouRegionCode } : null,
     enrolment: facts.enrolment ?? null,
+    multipleBirth: multiple ? { children: multiple.children, position: multiple.position } : null,
     motherInsurance: application.mother.insurance,
-    motherSupport: { lowIncome: application.mother.lowIncome },
+    motherSupport: {
+      lowIncome: ground === 'minimumLivingAllowance',
+      destitute: ground === 'destituteSupport',
+      unemploymentBenefit: ground === 'unemploymentBenefit',
+    },
     ...(facts.grandparentsInLtc ? { grandparentsInLtc: facts.grandparentsInLtc } : {}),
   };
 }

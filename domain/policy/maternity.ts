@@ -1,49 +1,69 @@
 // Maternity medical costs (clause 15): what insurance pays for the hospital delivery, by the mother's scheme.
+// Decided per delivery, not per child: twins share one delivery, so the payment is shown once, on the
+// case of the first-born child of that delivery; the others refer to it (rules.md).
 import { z } from 'zod';
 import { shanghaiDate } from '../dates';
+import { Citation, cite, clauseLabel } from './clauses';
 import { FailedCondition, type BenefitsInput } from './conditions';
-import { entryAt, type MaternityPayment, type PolicyTable } from './policy-table';
+import { entryAt, nearestEntry, type MaternityPayment, type PolicyTable } from './policy-table';
 
+const CLAUSE = 15;
 const SCHEME_NAMES = {
   resident: '城乡居民基本医疗保险',
   employee: '职工生育保险',
   flexible: '职工基本医疗保险（灵活就业人员）',
 } as const;
+const MULTIPLE_NAMES: Readonly<Record<number, string>> = { 2: '双胞胎', 3: '三胞胎', 4: '四胞胎' };
 
 export const MaternityDecision = z.object({
   eligible: z.boolean(),
   scheme: z.enum(['resident', 'employee', 'flexible', 'none']),
   /** `fixed`: `amount` yuan for the delivery; `percent`: `percent` % of in-policy costs; null when not eligible. */
   rule: z.enum(['fixed', 'percent']).nullable(),
+  /** Absent on the cases of the other children of a multiple birth (`delivery.countedHere` false). */
   amount: z.number().optional(),
   percent: z.number().optional(),
   reason: z.string(),
   failed: z.array(FailedCondition),
+  /**
+   * The delivery this payment is for: how many children it brought, which of them this case is, and
+   * whether the payment is counted on this case (the first-born's) or on the first-born's case.
+   */
+  delivery: z.object({ children: z.number().int(), position: z.number().int(), countedHere: z.boolean() }),
+  citation: Citation,
 });
 export type MaternityDecision = z.infer<typeof MaternityDecision>;
 
 export function decideMaternity(input: BenefitsInput, table: PolicyTable): MaternityDecision {
   const scheme = input.motherInsurance;
-  if (scheme === 'none') {
-    const message = '母亲未参加基本医疗保险或生育保险，不享受生育医疗费待遇';
-    return { eligible: false, scheme, rule: null, reason: message, failed: [{ code: 'MOTHER_NOT_INSURED', message }] };
-  }
   const birthDate = shanghaiDate(input.birthAt);
+  const clauseNumber = nearestEntry(table, 'maternity', birthDate)?.clause ?? CLAUSE;
+  const clause = clauseLabel(clauseNumber);
+  const citation = cite(clauseNumber);
+  const multiple = input.multipleBirth ?? null;
+  const delivery = { children: multiple?.children ?? 1, position: multiple?.position ?? 1, countedHere: (multiple?.position ?? 1) === 1 };
+  if (scheme === 'none') {
+    const message = `母亲未参加基本医疗保险或生育保险，不享受生育医疗费待遇（${clause}）`;
+    return { eligible: false, scheme, rule: null, reason: message, failed: [{ code: 'MOTHER_NOT_INSURED', message, clause }], delivery, citation };
+  }
   const rules = entryAt(table, 'maternity', birthDate)?.value;
   if (!rules) {
     const message = `${birthDate}分娩没有已配置的生育医疗费待遇标准`;
-    return { eligible: false, scheme, rule: null, reason: message, failed: [{ code: 'NO_RULE_FOR_BIRTH_DATE', message }] };
+    return { eligible: false, scheme, rule: null, reason: message, failed: [{ code: 'NO_RULE_FOR_BIRTH_DATE', message, clause }], delivery, citation };
   }
   const payment: MaternityPayment = rules[scheme];
   const name = SCHEME_NAMES[scheme];
-  if (payment.rule === 'fixed') {
-    return {
-      eligible: true, scheme, rule: 'fixed', amount: payment.amountYuan, failed: [],
-      reason: `母亲参加${name}，住院分娩医疗费定额支付${payment.amountYuan}元`,
-    };
+  const what = payment.rule === 'fixed' ? `住院分娩医疗费定额支付${payment.amountYuan}元` : `住院分娩医疗费政策范围内报销${payment.percent}%`;
+  let reason = `母亲参加${name}，${what}（${clause}）`;
+  if (multiple) {
+    const kind = MULTIPLE_NAMES[multiple.children] ?? `${multiple.children}胞胎`;
+    reason += delivery.countedHere
+      ? `；${kind}为同一次分娩，按一次分娩计算，在第1个孩子（本办件）中显示`
+      : `；${kind}为同一次分娩，按一次分娩计算，已在第1个孩子的办件中显示，本办件（第${multiple.position}个孩子）不重复计算`;
   }
-  return {
-    eligible: true, scheme, rule: 'percent', percent: payment.percent, failed: [],
-    reason: `母亲参加${name}，住院分娩医疗费政策范围内报销${payment.percent}%`,
-  };
+  const base = { eligible: true, scheme, failed: [], reason, delivery, citation };
+  if (payment.rule === 'fixed') {
+    return { ...base, rule: 'fixed', ...(delivery.countedHere ? { amount: payment.amountYuan } : {}) };
+  }
+  return { ...base, rule: 'percent', percent: payment.percent };
 }

@@ -2,6 +2,7 @@
 // changed amount or a new rule version is a new entry here (or in a table passed to decideBenefits),
 // never new code. Source: Jinan implementation plan of 2022-12-31 (see /shared/policy/rules.md).
 import { compareIsoDates, isIsoDate, type IsoDate } from '../dates';
+import type { ClauseNumber } from './clauses';
 
 export interface PolicyEntry<V> {
   /** First day the entry applies, inclusive. */
@@ -11,6 +12,8 @@ export interface PolicyEntry<V> {
   value: V;
   /** Where the figure comes from, for the people who maintain the table. */
   source?: string;
+  /** The clause of the plan the entry applies (decisions and summary items cite it). */
+  clause?: ClauseNumber;
 }
 
 export interface PremiumWaiverRule {
@@ -29,6 +32,36 @@ export interface ChildcareSubsidyRule {
   supplementYuan: number;
   /** Paid until this birthday (直至孩子3周岁). */
   untilAgeYears: number;
+  /**
+   * The last month paid: `monthBeforeBirthday` — the month before the month of that birthday (born
+   * 2023-01-01 → 2023-01 … 2025-12, 36 payments; rules.md); `birthdayMonth` — the birthday's month too.
+   */
+  lastPaidMonth: 'monthBeforeBirthday' | 'birthdayMonth';
+}
+
+/** What the family is told beyond the decisions (rules.md "What the family is told"); information, not paid by us. */
+export interface FamilyEntitlementRule {
+  /** Clause 11. Maternity leave in days, counted from the birth date when taken from it (a choice, said so). */
+  maternityLeaveDays: number;
+  paternityLeaveMinDays: number;
+  /** Each parent, each year, while the child is under `parentalLeaveUntilAgeYears`. */
+  parentalLeaveMinDaysPerYear: number;
+  parentalLeaveUntilAgeYears: number;
+  /**
+   * Clause 12 (national rule it implements): the income-tax special deduction for care of a child under 3,
+   * from the birth month through the month before the third-birthday month; yuan per child per month.
+   */
+  taxDeductionMonthlyYuan: number;
+  taxDeductionUntilAgeYears: number;
+  /** Clause 14: housing-fund loan ceilings (yuan) by birth order, for one / two or more contributors. */
+  housingFundLoanCeilings: Record<string, { oneContributor: number; twoOrMore: number }>;
+  /** Clause 14: public rental priority and the extra subsidised area per added child (m²), from this birth order. */
+  publicRentalFromBirthOrder: number;
+  rentalSubsidyExtraAreaPerChildM2: number;
+  /** Clause 13: siblings in one school district, for these birth orders. */
+  schoolDistrictBirthOrders: number[];
+  /** Clause 15: children's inpatient reimbursement rate raised by this many percentage points. */
+  inpatientExtraPercentagePoints: number;
 }
 
 export type MaternityScheme = 'resident' | 'employee' | 'flexible';
@@ -42,13 +75,15 @@ export type MaternityRule = Record<MaternityScheme, MaternityPayment>;
  * - `premiumWaiver`, `childcareSubsidy`: by the child's birth date. Chinese birth policies are announced
  *   for "children born on or after X", so the first entry's `effectiveFrom` IS the first eligible birth
  *   date, and a later version (other birth orders, another window) is a new entry;
- * - `maternity`: by the child's birth date (the delivery).
+ * - `maternity`: by the child's birth date (the delivery);
+ * - `familyEntitlements`: by the child's birth date.
  */
 export interface PolicyValues {
   residentPremiumYuan: number;
   premiumWaiver: PremiumWaiverRule;
   childcareSubsidy: ChildcareSubsidyRule;
   maternity: MaternityRule;
+  familyEntitlements: FamilyEntitlementRule;
 }
 export type PolicyKey = keyof PolicyValues;
 export type PolicyTable = { readonly [K in PolicyKey]: ReadonlyArray<PolicyEntry<PolicyValues[K]>> };
@@ -71,13 +106,16 @@ export const DEFAULT_POLICY_TABLE: PolicyTable = {
     { effectiveFrom: '2026-01-01', effectiveTo: '2026-12-31', value: 400, source: '济南市2026年度城乡居民医保个人缴费标准' },
   ],
   premiumWaiver: [
-    { effectiveFrom: FIRST_ELIGIBLE_BIRTH_DATE, value: { birthOrders: [2, 3], windowMonths: 6 }, source: `${PLAN} 第15条` },
+    { effectiveFrom: FIRST_ELIGIBLE_BIRTH_DATE, value: { birthOrders: [2, 3], windowMonths: 6 }, source: `${PLAN} 第15条`, clause: 15 },
   ],
   childcareSubsidy: [
     {
       effectiveFrom: FIRST_ELIGIBLE_BIRTH_DATE,
-      value: { birthOrders: [2, 3], hukouRegionPrefix: '3701', monthlyYuan: 600, supplementYuan: 200, untilAgeYears: 3 },
+      value: {
+        birthOrders: [2, 3], hukouRegionPrefix: '3701', monthlyYuan: 600, supplementYuan: 200, untilAgeYears: 3, lastPaidMonth: 'monthBeforeBirthday',
+      },
       source: `${PLAN} 第12条`,
+      clause: 12,
     },
   ],
   maternity: [
@@ -89,6 +127,30 @@ export const DEFAULT_POLICY_TABLE: PolicyTable = {
         flexible: { rule: 'percent', percent: 50 },
       },
       source: `${PLAN} 第15条`,
+      clause: 15,
+    },
+  ],
+  familyEntitlements: [
+    {
+      effectiveFrom: '2023-01-01',
+      value: {
+        maternityLeaveDays: 158,
+        paternityLeaveMinDays: 15,
+        parentalLeaveMinDaysPerYear: 10,
+        parentalLeaveUntilAgeYears: 3,
+        // The national standard since 2023-01-01 (国发〔2023〕13号); the plan's clause 12 implements it.
+        taxDeductionMonthlyYuan: 2000,
+        taxDeductionUntilAgeYears: 3,
+        housingFundLoanCeilings: {
+          2: { oneContributor: 600_000, twoOrMore: 900_000 },
+          3: { oneContributor: 600_000, twoOrMore: 1_000_000 },
+        },
+        publicRentalFromBirthOrder: 2,
+        rentalSubsidyExtraAreaPerChildM2: 15,
+        schoolDistrictBirthOrders: [2, 3],
+        inpatientExtraPercentagePoints: 5,
+      },
+      source: `${PLAN} 第8、11–15条`,
     },
   ],
 };

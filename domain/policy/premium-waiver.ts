@@ -12,9 +12,17 @@ import {
   refusalReason,
   type BenefitsInput,
 } from './conditions';
+import { Citation, cite, clauseLabel } from './clauses';
 import { entryAt, firstEffectiveDate, nearestEntry, valueAt, type PolicyTable } from './policy-table';
 
-const BENEFIT = '参保缴费减免';
+/** The law's words: the individual contribution "由财政予以全额补助" (paid in full by public finance). */
+const BENEFIT = '居民医保个人缴费财政全额补助';
+const CLAUSE = 15;
+
+/** The sentence for a year whose individual contribution is not yet published (rules.md "Premium figures: one source"). */
+export function unpublishedPremiumSentence(year: number): string {
+  return `${year}年度个人缴费标准尚未公布，参保后按公布标准由财政全额补助`;
+}
 
 export const GrandparentLtcSubsidy = z.object({
   relation: GrandparentRelation,
@@ -38,11 +46,18 @@ export const PremiumWaiverDecision = z.object({
   /** Year of enrolment registration; while unknown, the birth year (`enrolmentYearEstimated`). */
   enrolmentYear: z.number().int(),
   enrolmentYearEstimated: z.boolean(),
-  /** The individual contribution of `enrolmentYear` in yuan, whole year; null when that year is not configured. */
+  /** The individual contribution of `enrolmentYear` in yuan, whole year; null when that year's figure is not published. */
   premium: z.number().nullable(),
-  /** Waived yuan: `premium` when eligible, 0 when not; null when eligible but the premium is not configured. */
+  /** Paid by public finance, yuan: `premium` when eligible, 0 when not; null when eligible but the figure is not published. */
   amount: z.number().nullable(),
+  /**
+   * Where `premium` comes from: `agency` — the medical-security agency's figure on enrolment (the one
+   * used once enrolled); `table` — the estimate from the policy table; `unpublished` — no figure yet for
+   * that year (`premium` null, the reason says so plainly).
+   */
+  premiumSource: z.enum(['agency', 'table', 'unpublished']),
   grandparentsLtc: z.array(GrandparentLtcSubsidy),
+  citation: Citation,
 });
 export type PremiumWaiverDecision = z.infer<typeof PremiumWaiverDecision>;
 
@@ -53,26 +68,29 @@ export function decidePremiumWaiver(input: BenefitsInput, table: PolicyTable): P
   const rule = nearestEntry(table, 'premiumWaiver', birthDate);
   if (!rule) throw new Error('policy table has no premiumWaiver entry');
   const { birthOrders, windowMonths } = rule.value;
-  const deadline = addMonthsCivil(birthDate, windowMonths);
+  const deadline = premiumWaiverDeadline(table, birthDate);
+  const clauseNumber = rule.clause ?? CLAUSE;
+  const clause = clauseLabel(clauseNumber);
 
   const failed: FailedCondition[] = [];
   const push = (f: FailedCondition | null): void => {
     if (f) failed.push(f);
   };
-  push(birthDateCondition(birthDate, entryAt(table, 'premiumWaiver', birthDate), first, BENEFIT));
-  push(birthOrderCondition(input.birthOrder, birthOrders, BENEFIT));
+  push(birthDateCondition(birthDate, entryAt(table, 'premiumWaiver', birthDate), first, BENEFIT, clause));
+  push(birthOrderCondition(input.birthOrder, birthOrders, BENEFIT, clause));
 
   const enrolment = input.enrolment ?? null;
   if (enrolment) {
     if (!enrolment.inJinan) {
-      push({ code: 'ENROLMENT_NOT_IN_JINAN', message: '未在济南市参加城乡居民基本医疗保险，不在减免范围' });
+      push({ code: 'ENROLMENT_NOT_IN_JINAN', message: `未在济南市参加城乡居民基本医疗保险，不在补助范围（${clause}）`, clause });
     }
     if (compareIsoDates(enrolment.registeredOn, birthDate) < 0) {
-      push({ code: 'ENROLMENT_BEFORE_BIRTH', message: `参保登记日期${enrolment.registeredOn}早于出生日期${birthDate}，请核对` });
+      push({ code: 'ENROLMENT_BEFORE_BIRTH', message: `参保登记日期${enrolment.registeredOn}早于出生日期${birthDate}，请核对`, clause });
     } else if (compareIsoDates(enrolment.registeredOn, deadline) > 0) {
       push({
         code: 'ENROLMENT_AFTER_DEADLINE',
-        message: `参保登记日期${enrolment.registeredOn}晚于截止日${deadline}（须自出生之日起${windowMonths}个月内参保）`,
+        message: `参保登记日期${enrolment.registeredOn}晚于截止日${deadline}（${clause}：须自出生之日起${windowMonths}个月内参保）`,
+        clause,
       });
     }
   }
@@ -80,18 +98,27 @@ export function decidePremiumWaiver(input: BenefitsInput, table: PolicyTable): P
   const eligible = failed.length === 0;
   const pending = eligible && enrolment === null;
   const enrolmentYear = yearOf(enrolment ? enrolment.registeredOn : birthDate);
-  const premium = valueAt(table, 'residentPremiumYuan', enrolment ? enrolment.registeredOn : birthDate) ?? null;
+  // One source: once enrolled, the agency's figure; before, the table's estimate; else "not yet published".
+  const agencyPremium = enrolment?.agencyPremiumYuan;
+  const tablePremium = valueAt(table, 'residentPremiumYuan', enrolment ? enrolment.registeredOn : birthDate) ?? null;
+  const premium = agencyPremium ?? tablePremium;
+  const premiumSource = agencyPremium !== undefined ? 'agency' : tablePremium !== null ? 'table' : 'unpublished';
   const amount = eligible ? premium : 0;
 
   let reason: string;
   if (!eligible) {
     reason = refusalReason(BENEFIT, failed);
   } else {
-    const who = `${birthOrderName(input.birthOrder)}，${birthDate}出生`;
-    const money = premium === null ? `${enrolmentYear}年度个人缴费标准尚未配置` : `${enrolmentYear}年度个人缴费${premium}元`;
-    reason = pending
-      ? `符合${BENEFIT}条件（${who}）；须于${deadline}前（含当日）在济南参加城乡居民医保，参保登记当年度个人缴费由财政全额补助（按出生年度预计：${money}）`
-      : `符合${BENEFIT}条件（${who}，${enrolment?.registeredOn ?? ''}在济南参保，截止日${deadline}）：${money}由财政全额补助`;
+    const who = `${clause}；${birthOrderName(input.birthOrder)}，${birthDate}出生`;
+    if (pending) {
+      const estimate = premium === null ? unpublishedPremiumSentence(enrolmentYear) : `按出生年度预计${enrolmentYear}年度个人缴费${premium}元`;
+      reason = `符合${BENEFIT}条件（${who}）：须于${deadline}前（含当日）在济南参加城乡居民医保，参保登记当年度个人缴费由财政予以全额补助（${estimate}）`;
+    } else {
+      const money = premium === null
+        ? unpublishedPremiumSentence(enrolmentYear)
+        : `${enrolmentYear}年度个人缴费${premium}元由财政予以全额补助${premiumSource === 'agency' ? '（医保经办机构核定金额）' : ''}`;
+      reason = `符合${BENEFIT}条件（${who}，${enrolment?.registeredOn ?? ''}在济南参保，截止日${deadline}）：${money}`;
+    }
   }
 
   return {
@@ -105,7 +132,9 @@ export function decidePremiumWaiver(input: BenefitsInput, table: PolicyTable): P
     enrolmentYearEstimated: enrolment === null,
     premium,
     amount,
+    premiumSource,
     grandparentsLtc: grandparentsLtc(input, { eligible, pending, deadline, enrolmentYear }),
+    citation: cite(clauseNumber),
   };
 }
 
@@ -117,9 +146,46 @@ function grandparentsLtc(
   const relations = [...new Set((input.grandparentsInLtc ?? []).map((g) => g.relation))];
   return relations.map((relation) => {
     let reason: string;
-    if (!child.eligible) reason = `孙辈不符合${BENEFIT}条件，${relation}的长期护理保险个人缴费不予补助`;
-    else if (child.pending) reason = `${relation}参加济南市长期护理保险：孙辈于${child.deadline}前（含当日）参保后，参保当年度个人缴费由财政全额补助`;
-    else reason = `${relation}参加济南市长期护理保险，${child.enrolmentYear}年度个人缴费由财政全额补助`;
+    if (!child.eligible) reason = `孙辈不符合${BENEFIT}条件，${relation}的长期护理保险个人缴费不予补助（第十五条）`;
+    else if (child.pending) reason = `${relation}参加济南市长期护理保险：孙辈于${child.deadline}前（含当日）参保后，参保当年度个人缴费部分由财政予以全额补助（第十五条）`;
+    else reason = `${relation}参加济南市长期护理保险，${child.enrolmentYear}年度个人缴费部分由财政予以全额补助（第十五条）`;
     return { relation, subsidised: child.eligible, year: child.enrolmentYear, reason };
   });
+}
+
+/** The last day enrolment still qualifies: `windowMonths` from the birth date by the Civil Code (rules.md). */
+export function premiumWaiverDeadline(table: PolicyTable, birthDate: IsoDate): IsoDate {
+  const rule = nearestEntry(table, 'premiumWaiver', birthDate);
+  if (!rule) throw new Error('policy table has no premiumWaiver entry');
+  return addMonthsCivil(birthDate, rule.value.windowMonths);
+}
+
+/**
+ * Whether the clause-15 subsidy applies to an enrolment, by the same table and rule as the decision: the
+ * one definition the mock medical-security agency answers `waived` from.
+ */
+export function premiumWaiverApplies(
+  table: PolicyTable,
+  enrolment: { birthOrder: number; birthDate: IsoDate; enrolledOn: IsoDate },
+): boolean {
+  return decidePremiumWaiver(
+    {
+      birthAt: `${enrolment.birthDate}T12:00:00+08:00`,
+      birthOrder: enrolment.birthOrder,
+      childHukouRegionCode: null,
+      enrolment: { registeredOn: enrolment.enrolledOn, inJinan: true },
+      motherInsurance: 'none',
+      motherSupport: {},
+    },
+    table,
+  ).eligible;
+}
+
+/** The published yearly individual premiums of the table, by calendar year (for the mock agency). */
+export function publishedPremiumsByYear(table: PolicyTable): Record<number, number> {
+  const byYear: Record<number, number> = {};
+  for (const e of table.residentPremiumYuan) {
+    for (let y = yearOf(e.effectiveFrom); y <= yearOf(e.effectiveTo ?? e.effectiveFrom); y++) byYear[y] = e.value;
+  }
+  return byYear;
 }

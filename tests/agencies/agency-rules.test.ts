@@ -1,7 +1,10 @@
 // The pure rules inside the mock agencies and the callback signature, checked against known answers.
+import fc from 'fast-check';
 import { signBody, verifySignature } from '../../infra/agency-signature';
 import { addMonthsClamped, checkCharacter, isStandardName, parseCitizenId, shanghaiDate, shanghaiIso } from '../../mock-agencies/identity.rules';
-import { lastDayOfWaiverWindow, premiumWaived } from '../../mock-agencies/medical-security.rules';
+import { DEFAULT_PREMIUM_TABLE, lastDayOfWaiverWindow, premiumWaived } from '../../mock-agencies/medical-security.rules';
+import { decideBenefits, DEFAULT_POLICY_TABLE } from '../../domain/policy';
+import { fromEpochDay, toEpochDay, yearOf } from '../../domain/dates';
 import { emsTrackingNumber } from '../../mock-agencies/human-resources.routes';
 import { nextDoses } from '../../mock-agencies/vaccination.rules';
 
@@ -59,6 +62,26 @@ describe('dates', () => {
     expect(premiumWaived({ ...ok, birthOrder: 4 })).toBe(false);
     expect(premiumWaived({ ...ok, birthDate: '2022-12-31' })).toBe(false);
     expect(premiumWaived({ ...ok, enrolledOn: '2023-07-02' })).toBe(false);
+  });
+
+  test('when the mock answers premium and waiver, then they are the engine’s: one table, one window rule', () => {
+    for (const e of DEFAULT_POLICY_TABLE.residentPremiumYuan) expect(DEFAULT_PREMIUM_TABLE[yearOf(e.effectiveFrom)]).toBe(e.value);
+    expect(Object.keys(DEFAULT_PREMIUM_TABLE)).toHaveLength(DEFAULT_POLICY_TABLE.residentPremiumYuan.length);
+    fc.assert(fc.property(
+      fc.integer({ min: toEpochDay('2022-06-01'), max: toEpochDay('2030-12-31') }),
+      fc.integer({ min: 0, max: 260 }),
+      fc.integer({ min: 1, max: 5 }),
+      (born, after, birthOrder) => {
+        const birthDate = fromEpochDay(born);
+        const enrolledOn = fromEpochDay(born + after);
+        const engine = decideBenefits({
+          birthAt: `${birthDate}T12:00:00+08:00`, birthOrder, childHukouRegionCode: '370102', motherInsurance: 'resident', motherSupport: {},
+          enrolment: { registeredOn: enrolledOn, inJinan: true },
+        }).premiumWaiver;
+        expect(premiumWaived({ birthOrder, birthDate, enrolledOn })).toBe(engine.eligible);
+        expect(lastDayOfWaiverWindow(birthDate)).toBe(engine.deadline);
+      },
+    ), { numRuns: 500 });
   });
 });
 

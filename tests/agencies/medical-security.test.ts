@@ -34,8 +34,13 @@ test.each([
   expect(result).toEqual({ enrolmentNumber: expect.any(String), enrolledOn, premium, waived });
 });
 
-test('when no premium is set for the enrolment year, then a correction notice on enrolledOn', async () => {
-  const err = await failureOf(enrol('2029-12-20T08:00:00+08:00', 2, '2030-01-02'));
+test('when the enrolment year comes after the last published figure (2027), then the agency answers its current figure and the engine’s waiver', async () => {
+  const result = await enrol('2026-12-20T08:00:00+08:00', 2, '2027-01-02');
+  expect(result).toEqual({ enrolmentNumber: expect.any(String), enrolledOn: '2027-01-02', premium: 400, waived: true });
+});
+
+test('when no premium is set for the enrolment year or any before it, then a correction notice on enrolledOn', async () => {
+  const err = await failureOf(enrol('2022-12-20T08:00:00+08:00', 2, '2022-12-28'));
   const details = expectApplicationFailure(err, AgencyFailureType.CorrectionRequired).details?.[0] as CorrectionDetails;
   expect(details.items).toEqual([{ path: 'enrolledOn', message: expect.any(String) }]);
 });

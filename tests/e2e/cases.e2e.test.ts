@@ -45,9 +45,13 @@ test('when a clerk posts a valid case, then all five services complete with chec
   expect(s.medicalInsurance.result).toMatchObject({ enrolmentNumber: expect.any(String), premium: expect.any(Number), waived: true });
   expect(s.socialSecurityCard.result).toEqual({ applicationNumber: expect.any(String), cardNumber: expect.any(String), trackingNumber: expect.stringMatching(/^[A-Z]{2}\d{9}CN$/) });
 
-  expect(done.benefits.premiumWaiver).toMatchObject({ eligible: true, amount: s.medicalInsurance.result.premium, reason: expect.any(String) });
-  expect(done.benefits.childcareSubsidy).toMatchObject({ eligible: true, monthly: 600, from: app.newborn.birthAt.slice(0, 7) });
-  expect(done.benefits.maternity).toMatchObject({ eligible: true, amount: 3000 });
+  // once enrolled, the agency's premium figure is the one shown, whatever year the clock is in
+  expect(done.benefits.premiumWaiver).toMatchObject({ eligible: true, amount: s.medicalInsurance.result.premium, premiumSource: 'agency', reason: expect.stringContaining('由财政予以全额补助') });
+  expect(done.benefits.childcareSubsidy).toMatchObject({ eligible: true, pending: false, monthly: 600, from: app.newborn.birthAt.slice(0, 7), months: 36, citation: { clause: '第十二条' } });
+  expect(done.benefits.maternity).toMatchObject({ eligible: true, amount: 3000, citation: { clause: '第十五条' } });
+  // the family's whole entitlement, with clauses and the dates from this birth
+  expect(done.entitlements).toMatchObject({ birthDate: app.newborn.birthAt.slice(0, 10), birthOrder: 2 });
+  expect(done.entitlements.items.map((i: any) => i.citation.clause)).toEqual(['第十一条', '第十一条', '第十一条', '第十二条', '第十四条', '第十四条', '第十三条', '第十五条', '第八条']);
 
   const audit = await stack.call('GET', `/api/cases/${created.body.caseId}/audit`, { token: clerk });
   expect(() => AuditEntries.parse(audit.body)).not.toThrow();
@@ -102,6 +106,9 @@ test('when parents track with the code and phone digits, then they see the case 
   expect(text).not.toContain(app.mother.name);
   expect(ok.body.mother.phone).toBe('138****8000');
   expect(ok.body.services.birthCertificate.status).toBe('completed');
+  expect(ok.body.entitlements.items.find((i: any) => i.key === 'maternityLeave')).toMatchObject({
+    period: { unit: 'day', from: app.newborn.birthAt.slice(0, 10) }, figures: { days: 158 }, citation: { clause: '第十一条' },
+  });
 
   const wrongDigits = await stack.call('POST', '/api/track', { body: { trackingCode: created.body.trackingCode, phoneLast4: '0000' } });
   const wrongCode = await stack.call('POST', '/api/track', { body: { trackingCode: `${created.body.caseId}-AAAAAAAAAAAA`, phoneLast4: '8000' } });
@@ -217,4 +224,26 @@ test('when a case has run, then its Temporal history holds no name, ID number or
   for (const secret of [app.mother.idNumber, app.mother.phone, app.mother.name, app.father!.idNumber, app.newborn.name!, created.body.trackingCode]) {
     expect(raw.includes(Buffer.from(secret, 'utf8'))).toBe(false);
   }
+});
+
+test('when both parents have Qingdao hukou, the mother draws unemployment benefit and the child is the second twin, then the case says so at acceptance', async () => {
+  const app = application({
+    newborn: { multipleBirth: { children: 2, position: 2 } },
+    mother: { hukouRegionCode: '370202', supplementGround: 'unemploymentBenefit' },
+    father: { hukouRegionCode: '370211' },
+    householdOf: 'father',
+    services: ['birthCertificate', 'vaccination'],
+  });
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: app });
+  expect(created.status).toBe(201);
+  const accepted = await caseUntil(created.body.caseId, (c) => c.benefits !== null);
+  expect(() => CaseView.parse(accepted)).not.toThrow();
+  expect(accepted.mother).toMatchObject({ supplementGround: 'unemploymentBenefit', lowIncome: false });
+  expect(accepted.newborn.multipleBirth).toEqual({ children: 2, position: 2 });
+  // decided from the householdOf parent's region, not promised "pending"
+  expect(accepted.benefits.childcareSubsidy).toMatchObject({ eligible: false, pending: false, hukouBasis: 'householdOfParent', hukouRegionCode: '370211' });
+  expect(accepted.benefits.childcareSubsidy.failed).toEqual([expect.objectContaining({ code: 'HUKOU_NOT_JINAN', clause: '第十二条' })]);
+  // the delivery's 3,000 yuan is shown on the first twin's case only
+  expect(accepted.benefits.maternity).toMatchObject({ eligible: true, rule: 'fixed', delivery: { children: 2, position: 2, countedHere: false } });
+  expect(accepted.benefits.maternity.amount).toBeUndefined();
 });

@@ -28,6 +28,7 @@ export function application(input: ApplicationInput = {}, ageDays = 2, nowMs = D
       hukouRegionCode: '370102',
       insurance: 'resident',
       lowIncome: false,
+      supplementGround: 'none',
       ...mother,
     },
     father:

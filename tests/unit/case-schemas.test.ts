@@ -244,3 +244,46 @@ describe('other requests', () => {
     expect(r).toEqual({ success: false, issues: [{ path: 'phoneLast4', code: 'REQUIRED', message: '缺少必填项：手机号后4位' }] });
   });
 });
+
+describe('policy fields of the application (issue 11): the supplement’s ground and a multiple birth', () => {
+  const parse = (patch: Record<string, unknown>) => validate(caseCreateRequestSchema({ now: NOW }), caseWith(patch));
+
+  it('when neither lowIncome nor the ground is given, then the ground defaults to none and lowIncome to false', () => {
+    const r = parse({ mother: { lowIncome: undefined } });
+    expect(r.success && r.data.mother).toMatchObject({ lowIncome: false, supplementGround: 'none' });
+  });
+
+  it('when only the older lowIncome: true is sent, then it is still accepted and reads as minimumLivingAllowance', () => {
+    const r = parse({ mother: { lowIncome: true } });
+    expect(r.success && r.data.mother).toMatchObject({ lowIncome: true, supplementGround: 'minimumLivingAllowance' });
+  });
+
+  it.each(['destituteSupport', 'unemploymentBenefit'])('when the ground is %s, then it is recorded and lowIncome stays false', (ground) => {
+    const r = parse({ mother: { supplementGround: ground } });
+    expect(r.success && r.data.mother).toMatchObject({ lowIncome: false, supplementGround: ground });
+  });
+
+  it('when lowIncome: true contradicts another ground, or the ground is unknown, then a 400 issue on the field', () => {
+    const conflict = parse({ mother: { lowIncome: true, supplementGround: 'unemploymentBenefit' } });
+    expect(conflict.success || conflict.issues).toEqual([expect.objectContaining({ path: 'mother.supplementGround', code: 'SUPPLEMENT_GROUND_CONFLICT' })]);
+    const unknown = parse({ mother: { supplementGround: 'pension' } });
+    expect(unknown.success || unknown.issues).toEqual([expect.objectContaining({ path: 'mother.supplementGround', code: 'INVALID_VALUE' })]);
+  });
+
+  it('when a twin is recorded, then how many and which child are kept; a position beyond the count is refused', () => {
+    const ok = parse({ newborn: { multipleBirth: { children: 2, position: 2 } } });
+    expect(ok.success && ok.data.newborn.multipleBirth).toEqual({ children: 2, position: 2 });
+    const bad = parse({ newborn: { multipleBirth: { children: 2, position: 3 } } });
+    expect(bad.success || bad.issues).toEqual([expect.objectContaining({ path: 'newborn.multipleBirth.position', code: 'MULTIPLE_BIRTH_POSITION' })]);
+    const single = parse({ newborn: { multipleBirth: { children: 1, position: 1 } } });
+    expect(single.success).toBe(false);
+  });
+});
+
+describe('correcting the supplement’s ground', () => {
+  it('when a clerk corrects mother.supplementGround, then only the four grounds are accepted', () => {
+    expect(validate(CorrectionRequest, { changes: { 'mother.supplementGround': 'destituteSupport' } }).success).toBe(true);
+    const bad = validate(CorrectionRequest, { changes: { 'mother.supplementGround': 'pension' } });
+    expect(bad.success || bad.issues).toEqual([expect.objectContaining({ path: 'changes.mother.supplementGround', code: 'INVALID_VALUE' })]);
+  });
+});

@@ -1,4 +1,7 @@
-import { decideBenefits, subsidyPeriod, type BenefitsInput } from '../../domain/policy';
+import { benefitsInputFor, DEFAULT_POLICY_TABLE, decideBenefits, subsidyPeriod, type BenefitsInput } from '../../domain/policy';
+import { application } from '../helpers/fixtures';
+
+const RULE = DEFAULT_POLICY_TABLE.childcareSubsidy[0]!.value;
 
 function input(overrides: Partial<BenefitsInput> = {}): BenefitsInput {
   return {
@@ -14,17 +17,26 @@ function input(overrides: Partial<BenefitsInput> = {}): BenefitsInput {
 const subsidy = (overrides: Partial<BenefitsInput> = {}) => decideBenefits(input(overrides)).childcareSubsidy;
 
 describe('childcare subsidy: who qualifies', () => {
-  it('when a 二孩 is registered in a Jinan household, then 600 a month from the birth month to the month of the 3rd birthday', () => {
-    expect(subsidy()).toMatchObject({
+  it('when a 二孩 is registered in a Jinan household, then 600 a month for 36 months, the birth month to the month before the 3rd-birthday month', () => {
+    const s = subsidy();
+    expect(s).toMatchObject({
       eligible: true, pending: false, failed: [], monthly: 600, base: 600, supplement: 0,
-      from: '2026-11', to: '2029-11', months: 37, endsOn: '2029-11-20',
+      from: '2026-11', to: '2029-10', months: 36, endsOn: '2029-11-20', hukouBasis: 'registered',
+      citation: { clause: '第十二条' },
     });
+    expect(s.reason).toContain('共36个月');
+    expect(s.reason).toContain('第十二条');
+    expect(s.citation.text).toContain('直至孩子3周岁');
+  });
+
+  it('when born on 2023-01-01, then paid 2023-01 … 2025-12: 36 payments, never 37', () => {
+    expect(subsidy({ birthAt: '2023-01-01T00:10:00+08:00' })).toMatchObject({ from: '2023-01', to: '2025-12', months: 36 });
   });
 
   it('when the child’s household is outside Jinan (Qingdao 370202), then HUKOU_NOT_JINAN and nothing is paid', () => {
     const s = subsidy({ childHukouRegionCode: '370202' });
     expect(s).toMatchObject({ eligible: false, monthly: 0, from: null, to: null, months: 0 });
-    expect(s.failed.map((f) => f.code)).toEqual(['HUKOU_NOT_JINAN']);
+    expect(s.failed).toEqual([expect.objectContaining({ code: 'HUKOU_NOT_JINAN', clause: '第十二条' })]);
     expect(s.reason).toContain('370202');
   });
 
@@ -45,7 +57,7 @@ describe('childcare subsidy: who qualifies', () => {
 
   it('when born on 2022-12-31 in Shanghai time, then not eligible; at 16:30Z that day (2023-01-01 in Shanghai), eligible', () => {
     expect(subsidy({ birthAt: '2022-12-31T23:30:00+08:00' }).failed.map((f) => f.code)).toEqual(['BORN_BEFORE_ELIGIBLE_DATE']);
-    expect(subsidy({ birthAt: '2022-12-31T16:30:00Z' })).toMatchObject({ eligible: true, from: '2023-01', to: '2026-01' });
+    expect(subsidy({ birthAt: '2022-12-31T16:30:00Z' })).toMatchObject({ eligible: true, from: '2023-01', to: '2025-12', months: 36 });
   });
 
   it('when a first child of a non-Jinan household is born in 2022, then all three reasons are listed', () => {
@@ -80,11 +92,84 @@ describe('childcare subsidy: the 200-yuan supplement', () => {
 });
 
 describe('childcare subsidy: first and last month', () => {
-  it('when born on the last day of a month, then from that month to the same month three years on', () => {
-    expect(subsidyPeriod('2023-01-31', 3)).toEqual({ from: '2023-01', to: '2026-01', endsOn: '2026-01-31' });
+  it('when born on the last day of a month, then from that month to the month before the same month three years on', () => {
+    expect(subsidyPeriod('2023-01-31', RULE)).toEqual({ from: '2023-01', to: '2025-12', months: 36, endsOn: '2026-01-31' });
   });
 
-  it('when born on 29 February, then the 3rd birthday is 28 February of a common year', () => {
-    expect(subsidyPeriod('2024-02-29', 3)).toEqual({ from: '2024-02', to: '2027-02', endsOn: '2027-02-28' });
+  it('when born on 29 February, then the 3rd birthday is 28 February of a common year and January is the last month', () => {
+    expect(subsidyPeriod('2024-02-29', RULE)).toEqual({ from: '2024-02', to: '2027-01', months: 36, endsOn: '2027-02-28' });
+  });
+
+  it('when born on 31 December, then the period crosses the years and still counts 36', () => {
+    expect(subsidyPeriod('2026-12-31', RULE)).toEqual({ from: '2026-12', to: '2029-11', months: 36, endsOn: '2029-12-31' });
+  });
+
+  it('when the table says the birthday month is paid too, then 37 months (the rule lives in the table)', () => {
+    expect(subsidyPeriod('2026-11-20', { ...RULE, lastPaidMonth: 'birthdayMonth' })).toMatchObject({ to: '2029-11', months: 37 });
+  });
+});
+
+describe('childcare subsidy: the supplement’s ground recorded on the case', () => {
+  const fromCase = (mother: Record<string, unknown>) =>
+    decideBenefits(benefitsInputFor(application({ mother }), { childHukouRegionCode: '370103' })).childcareSubsidy;
+
+  it.each([
+    ['destituteSupport', '特困供养'],
+    ['unemploymentBenefit', '失业保险金'],
+    ['minimumLivingAllowance', '最低生活保障'],
+  ] as const)('when the case records the ground %s, then 800 a month and the ground is named', (ground, words) => {
+    // as the schema stores it: lowIncome agrees with the ground
+    const s = fromCase({ supplementGround: ground, lowIncome: ground === 'minimumLivingAllowance' });
+    expect(s).toMatchObject({ monthly: 800, supplement: 200, supplementGrounds: [ground] });
+    expect(s.reason).toContain(words);
+  });
+
+  it('when the mother draws unemployment benefit, then the decision says the supplement lasts only while it is drawn', () => {
+    const s = fromCase({ supplementGround: 'unemploymentBenefit' });
+    expect(s.supplementOnlyWhileBenefitDrawn).toBe(true);
+    expect(s.reason).toContain('仅在领取失业保险金期间加发');
+    expect(fromCase({ supplementGround: 'destituteSupport' }).supplementOnlyWhileBenefitDrawn).toBe(false);
+  });
+
+  it('when an application recorded before the ground existed has only lowIncome, then it reads as 低保 or none', () => {
+    const { supplementGround: _g, ...old } = application().mother;
+    expect(fromCase({ ...old, lowIncome: true, supplementGround: undefined })).toMatchObject({ monthly: 800, supplementGrounds: ['minimumLivingAllowance'] });
+    expect(fromCase({ ...old, lowIncome: false, supplementGround: undefined })).toMatchObject({ monthly: 600, supplementGrounds: [] });
+  });
+});
+
+describe('childcare subsidy: the child’s hukou follows the householdOf parent', () => {
+  const qingdao = application({ mother: { hukouRegionCode: '370202' }, father: { hukouRegionCode: '370211' }, householdOf: 'father' });
+
+  it('when both parents have Qingdao hukou and the child is registered with the father, then not eligible at acceptance, with the reason', () => {
+    const s = decideBenefits(benefitsInputFor(qingdao)).childcareSubsidy;
+    expect(s).toMatchObject({ eligible: false, pending: false, monthly: 0, hukouRegionCode: '370211', hukouBasis: 'householdOfParent' });
+    expect(s.failed).toEqual([expect.objectContaining({ code: 'HUKOU_NOT_JINAN', clause: '第十二条' })]);
+    expect(s.reason).toContain('随父亲落户');
+    expect(s.reason).not.toContain('须孩子在济南市落户后发放');
+  });
+
+  it('when the child is registered with the Jinan mother, then eligible and pending on the registration only', () => {
+    const app = application({ mother: { hukouRegionCode: '370102' }, father: { hukouRegionCode: '370211' }, householdOf: 'mother' });
+    const s = decideBenefits(benefitsInputFor(app)).childcareSubsidy;
+    expect(s).toMatchObject({ eligible: true, pending: true, hukouRegionCode: '370102', hukouBasis: 'householdOfParent' });
+    expect(s.reason).toContain('随母亲在济南市落户');
+  });
+
+  it('when the child’s ID is issued, then the registered region confirms the decision', () => {
+    const s = decideBenefits(benefitsInputFor(qingdao, { childHukouRegionCode: '370211' })).childcareSubsidy;
+    expect(s).toMatchObject({ eligible: false, pending: false, hukouBasis: 'registered' });
+    const jinan = decideBenefits(benefitsInputFor(application(), { childHukouRegionCode: '370103' })).childcareSubsidy;
+    expect(jinan).toMatchObject({ eligible: true, pending: false, hukouBasis: 'registered' });
+  });
+});
+
+describe('childcare subsidy: a corrected ground', () => {
+  it('when lowIncome is corrected to false on a 低保 case, then no supplement; a corrected ground names the new one', async () => {
+    const { applyCorrection } = await import('../../workflows/corrections');
+    const app = application({ mother: { lowIncome: true, supplementGround: 'minimumLivingAllowance' } });
+    const decide = (a: typeof app) => decideBenefits(benefitsInputFor(a, { childHukouRegionCode: '370103' })).childcareSubsidy;
+    expect(decide(applyCorrection(app, { 'mother.lowIncome': false }))).toMatchObject({ monthly: 600, supplementGrounds: [] });
+    expect(decide(applyCorrection(app, { 'mother.lowIncome': false, 'mother.supplementGround': 'destituteSupport' }))).toMatchObject({ monthly: 800, supplementGrounds: ['destituteSupport'] });
   });
 });

@@ -28,3 +28,38 @@ describe('maternity medical costs by the mother’s scheme', () => {
     expect(maternity('employee').eligible).toBe(true);
   });
 });
+
+describe('maternity: one payment per delivery, not per child', () => {
+  const twin = (position: number, motherInsurance: BenefitsInput['motherInsurance'] = 'resident', birthOrder = 2) =>
+    decideBenefits({
+      birthAt: '2026-11-20T08:30:00+08:00', birthOrder, childHukouRegionCode: null, motherInsurance, motherSupport: {},
+      multipleBirth: { children: 2, position },
+    });
+
+  it('when twins share one hospital delivery, then the fixed 3000 yuan is shown once, on the first-born’s case', () => {
+    const first = twin(1).maternity;
+    const second = twin(2).maternity;
+    expect(first).toMatchObject({ eligible: true, rule: 'fixed', amount: 3000, delivery: { children: 2, position: 1, countedHere: true } });
+    expect(second).toMatchObject({ eligible: true, rule: 'fixed', delivery: { children: 2, position: 2, countedHere: false } });
+    expect(second).not.toHaveProperty('amount');
+    expect(second.reason).toContain('已在第1个孩子的办件中显示');
+    // summed over the delivery's cases, the payment counts once
+    expect([first, second].reduce((sum, m) => sum + (m.amount ?? 0), 0)).toBe(3000);
+  });
+
+  it('when twins are the 2nd and the 3rd child, then both are eligible for the premium subsidy and the childcare subsidy', () => {
+    const a = twin(1, 'resident', 2);
+    const b = twin(2, 'resident', 3);
+    for (const child of [a, b]) {
+      expect(child.premiumWaiver.eligible).toBe(true);
+      expect(child.childcareSubsidy.eligible).toBe(true);
+    }
+  });
+
+  it('when a single birth, then the delivery is that child’s own and the decision cites 第十五条', () => {
+    const m = maternity('resident');
+    expect(m).toMatchObject({ delivery: { children: 1, position: 1, countedHere: true }, citation: { clause: '第十五条' } });
+    expect(m.reason).toContain('第十五条');
+    expect(maternity('none').failed).toEqual([expect.objectContaining({ code: 'MOTHER_NOT_INSURED', clause: '第十五条' })]);
+  });
+});

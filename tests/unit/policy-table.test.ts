@@ -54,6 +54,23 @@ describe('policy table', () => {
     expect(decideBenefits(base).premiumWaiver.eligible).toBe(false);
   });
 
+  it('when the subsidy’s amounts and period rule are edited in the table, then the decision changes without a code change', () => {
+    const input = { ...base, birthOrder: 2, birthAt: '2026-11-20T08:30:00+08:00', motherSupport: { unemploymentBenefit: true } };
+    const before = decideBenefits(input).childcareSubsidy;
+    expect(before).toMatchObject({ monthly: 800, base: 600, supplement: 200, to: '2029-10', months: 36 });
+    const entry = DEFAULT_POLICY_TABLE.childcareSubsidy[0]!;
+    const table: PolicyTable = {
+      ...DEFAULT_POLICY_TABLE,
+      childcareSubsidy: [{ ...entry, value: { ...entry.value, monthlyYuan: 700, supplementYuan: 300, lastPaidMonth: 'birthdayMonth' } }],
+      maternity: [{ ...DEFAULT_POLICY_TABLE.maternity[0]!, value: { ...DEFAULT_POLICY_TABLE.maternity[0]!.value, resident: { rule: 'fixed', amountYuan: 3500 } } }],
+    };
+    expect(validatePolicyTable(table)).toEqual([]);
+    const after = decideBenefits(input, table);
+    expect(after.childcareSubsidy).toMatchObject({ monthly: 1000, base: 700, supplement: 300, to: '2029-11', months: 37 });
+    expect(after.childcareSubsidy.reason).toContain('每月700元');
+    expect(after.maternity).toMatchObject({ amount: 3500 });
+  });
+
   it('when a rule version ends, then births after it get NO_RULE_FOR_BIRTH_DATE', () => {
     const table: PolicyTable = {
       ...DEFAULT_POLICY_TABLE,

@@ -35,7 +35,7 @@ describe('premium waiver: the six-month deadline (Civil Code)', () => {
     const w = waiver({ enrolment: { registeredOn: '2023-09-16', inJinan: true } });
     expect(w.eligible).toBe(false);
     expect(w.amount).toBe(0);
-    expect(w.failed).toEqual([{ code: 'ENROLMENT_AFTER_DEADLINE', message: expect.stringContaining('2023-09-15') }]);
+    expect(w.failed).toEqual([{ code: 'ENROLMENT_AFTER_DEADLINE', message: expect.stringContaining('2023-09-15'), clause: '第十五条' }]);
     expect(w.reason).toContain('2023-09-16');
   });
 
@@ -53,7 +53,7 @@ describe('premium waiver: birth date from 2023-01-01 (inclusive), in Asia/Shangh
     const w = waiver({ birthAt: '2022-12-31T23:30:00+08:00' });
     expect(w.birthDate).toBe('2022-12-31');
     expect(w.eligible).toBe(false);
-    expect(w.failed).toEqual([{ code: 'BORN_BEFORE_ELIGIBLE_DATE', message: expect.stringContaining('2023-01-01') }]);
+    expect(w.failed).toEqual([{ code: 'BORN_BEFORE_ELIGIBLE_DATE', message: expect.stringContaining('2023-01-01'), clause: '第十五条' }]);
   });
 
   it('when born at 16:30 UTC on 2022-12-31, then the Shanghai birth date is 2023-01-01 and the child is eligible', () => {
@@ -81,7 +81,7 @@ describe('premium waiver: birth order', () => {
   });
 
   it('when the child is the first, then the reason says 一孩 and that only 二孩、三孩 are covered', () => {
-    expect(waiver({ birthOrder: 1 }).reason).toContain('一孩不在参保缴费减免范围，政策仅适用于二孩、三孩');
+    expect(waiver({ birthOrder: 1 }).reason).toContain('一孩不在居民医保个人缴费财政全额补助范围，政策仅适用于二孩、三孩（第十五条）');
   });
 
   it('when the child is the fourth, then the reason names 第4孩', () => {
@@ -132,10 +132,38 @@ describe('premium waiver: amount = the whole individual contribution of the enro
     expect(waiver({ birthAt: '2023-12-20T08:00:00+08:00' })).toMatchObject({ enrolmentYear: 2023, enrolmentYearEstimated: true, amount: 380 });
   });
 
-  it('when the enrolment year has no configured premium, then eligible with amount null and the reason says so', () => {
+  it('when the enrolment year’s figure is not published, then eligible with amount null and the reason says so plainly', () => {
     const w = waiver({ birthAt: '2026-12-20T08:00:00+08:00', enrolment: { registeredOn: '2027-01-05', inJinan: true } });
-    expect(w).toMatchObject({ eligible: true, premium: null, amount: null, enrolmentYear: 2027 });
-    expect(w.reason).toContain('2027年度个人缴费标准尚未配置');
+    expect(w).toMatchObject({ eligible: true, premium: null, amount: null, enrolmentYear: 2027, premiumSource: 'unpublished' });
+    expect(w.reason).toContain('2027年度个人缴费标准尚未公布，参保后按公布标准由财政全额补助');
+    expect(w.reason).not.toMatch(/null|undefined|尚未配置/);
+  });
+
+  it('when a child born at the end of 2027 waits to enrol, then the estimate says the year is not published, in one sentence', () => {
+    const w = waiver({ birthAt: '2027-12-30T08:00:00+08:00', enrolment: null });
+    expect(w).toMatchObject({ eligible: true, pending: true, premium: null, amount: null, premiumSource: 'unpublished' });
+    expect(w.reason).toContain('（2027年度个人缴费标准尚未公布，参保后按公布标准由财政全额补助）');
+  });
+
+  it('when the agency has enrolled the child, then its premium figure is the one shown, even for a year the table lacks', () => {
+    const w = waiver({ birthAt: '2026-12-20T08:00:00+08:00', enrolment: { registeredOn: '2027-01-05', inJinan: true, agencyPremiumYuan: 420 } });
+    expect(w).toMatchObject({ eligible: true, premium: 420, amount: 420, premiumSource: 'agency' });
+    expect(w.reason).toContain('2027年度个人缴费420元由财政予以全额补助（医保经办机构核定金额）');
+    // the agency's figure wins over the table's 400 for 2026 too
+    const overTable = waiver({ enrolment: { registeredOn: '2026-12-01', inJinan: true, agencyPremiumYuan: 410 }, birthAt: '2026-11-20T08:00:00+08:00' });
+    expect(overTable).toMatchObject({ premium: 410, premiumSource: 'agency' });
+  });
+
+  it('before enrolment, then the table’s estimate, marked as such', () => {
+    expect(waiver({ birthAt: '2026-11-20T08:00:00+08:00', enrolment: null })).toMatchObject({ premium: 400, amount: 400, premiumSource: 'table' });
+  });
+
+  it('when the decision speaks of the contribution, then it uses the law’s words 由财政予以全额补助 and never 减免', () => {
+    for (const w of [waiver({ enrolment: null }), waiver({ enrolment: { registeredOn: '2023-05-01', inJinan: true } }), waiver({ birthOrder: 1 })]) {
+      expect(w.reason).not.toContain('减免');
+      expect(w.citation).toMatchObject({ clause: '第十五条', text: expect.stringContaining('由财政予以全额补助') });
+    }
+    expect(waiver({ enrolment: null }).reason).toContain('由财政予以全额补助');
   });
 
   it('when not eligible, then the waived amount is 0 while the year’s premium is still shown', () => {
@@ -150,7 +178,7 @@ describe('premium waiver: grandparents in long-term-care insurance', () => {
       grandparentsInLtc: [{ relation: '祖父' }, { relation: '外祖母' }],
     });
     expect(w.grandparentsLtc).toEqual([
-      { relation: '祖父', subsidised: true, year: 2023, reason: expect.stringContaining('2023年度个人缴费由财政全额补助') },
+      { relation: '祖父', subsidised: true, year: 2023, reason: expect.stringContaining('2023年度个人缴费部分由财政予以全额补助') },
       { relation: '外祖母', subsidised: true, year: 2023, reason: expect.any(String) },
     ]);
   });

@@ -75,7 +75,8 @@ describe('birth case workflow', () => {
     expect(s.services.socialSecurityCard.result).toEqual({ applicationNumber: 'SB2026000001', cardNumber: 'J37010000001', trackingNumber: 'EA123456789CN' });
     // a second child born in Jinan, enrolled days after birth: waiver and subsidy granted, with reasons
     expect(s.benefits).toMatchObject({
-      premiumWaiver: { eligible: true, amount: 400, grandparentsLtc: [{ relation: '外祖母', subsidised: true }] },
+      // the agency's figure once enrolled (the fake agency answers 400), so the year on the clock does not matter
+      premiumWaiver: { eligible: true, amount: 400, premiumSource: 'agency', grandparentsLtc: [{ relation: '外祖母', subsidised: true }] },
       childcareSubsidy: { eligible: true, monthly: 600 },
       maternity: { eligible: true, rule: 'fixed', amount: 3000 },
     });
