@@ -85,6 +85,8 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
         agencyUnreachableSeconds: config.AGENCY_UNREACHABLE_SECONDS,
         reviewDueSeconds: config.REVIEW_DUE_SECONDS,
         maxHistoryEvents: config.MAX_HISTORY_EVENTS,
+        ...(config.ESCALATION_SECOND_LEVEL_SECONDS ? { secondEscalationSeconds: config.ESCALATION_SECOND_LEVEL_SECONDS } : {}),
+        ...(config.AGENCY_POLL_MAX_SECONDS ? { agencyPollMaxSeconds: config.AGENCY_POLL_MAX_SECONDS } : {}),
       },
     };
     try {

@@ -36,6 +36,10 @@ export const Env = z.object({
   AGENCY_UNREACHABLE_SECONDS: z.coerce.number().int().positive().default(6 * 3600),
   /** a review's due time when the agency gives none */
   REVIEW_DUE_SECONDS: z.coerce.number().int().positive().default(3 * 24 * 3600),
+  /** the second escalation level this long after the first (unset: the review's own due period again) */
+  ESCALATION_SECOND_LEVEL_SECONDS: z.coerce.number().int().positive().optional(),
+  /** the longest interval between re-reads of a waiting agency (unset: 24 × AGENCY_POLL_SECONDS) */
+  AGENCY_POLL_MAX_SECONDS: z.coerce.number().int().positive().optional(),
   /** past this many history events a case continues as new (its state, audit and pending work carried) */
   MAX_HISTORY_EVENTS: z.coerce.number().int().min(200).max(40_000).default(2000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
