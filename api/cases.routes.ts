@@ -3,10 +3,11 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { SearchAttributePair } from '@temporalio/common';
 import { z } from 'zod';
 import { CancelRequest, CaseCreateRequest, caseCreateRequestSchema, CorrectionRequest, toValidationIssues } from '../domain/case.schemas';
 import { toShanghaiIso } from '../domain/dates';
-import { isCaseClosed } from '../domain/case-state';
+import { isCaseClosed, reduceCase } from '../domain/case-state';
 import type { Actor } from '../domain/case-state';
 import type { Config } from '../infra/config';
 import {
@@ -17,10 +18,11 @@ import {
   caseIdFromWorkflowId,
   CaseSearchAttributes,
   correctCase,
-  getCaseState,
 } from '../workflows/birth-case.contract';
 import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
 import { applyCorrection } from '../workflows/corrections';
+import { caseSearchAttributes, initialCaseMemo } from '../workflows/case-publication';
+import { createCaseReader } from './case-reader';
 import { requireStaff } from './auth';
 import type { StaffClaims } from './auth';
 import { auditView, clerkCaseView } from './case-views';
@@ -40,7 +42,7 @@ const staffActor = (s: StaffClaims): Actor => ({ role: s.role, id: s.sub });
 /** Reads a case the caller may see: clerks only their hospital's (others get 404: existence must not leak). */
 export async function loadCase(client: Client, caseId: string, staff?: StaffClaims): Promise<BirthCaseState> {
   if (!CASE_ID_PATTERN.test(caseId)) throw notFound();
-  const state = await client.workflow.getHandle(birthCaseWorkflowId(caseId)).query(getCaseState);
+  const state = await createCaseReader(client).read(caseId);
   if (staff?.role === 'clerk' && state.hospitalId !== staff.hospitalId) throw notFound();
   return state;
 }
@@ -84,11 +86,9 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        typedSearchAttributes: [
-          { key: CaseSearchAttributes.hospitalId, value: staff.hospitalId },
-          { key: CaseSearchAttributes.status, value: 'accepted' },
-          { key: CaseSearchAttributes.bornOn, value: new Date(application.newborn.birthAt) },
-        ],
+        // Readable and listable before any worker has run the case.
+        memo: initialCaseMemo(input),
+        typedSearchAttributes: caseSearchAttributes(staff.hospitalId, application, reduceCase([])).filter((a): a is SearchAttributePair => a.value !== null),
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

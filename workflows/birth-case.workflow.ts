@@ -33,6 +33,7 @@ import {
 } from './birth-case.contract';
 import type { BirthCaseInput, BirthCaseState, CancelInput, CorrectionInput } from './birth-case.contract';
 import { applyCorrection, correctionProblems } from './corrections';
+import { CasePublisher } from './case-publication';
 
 const healthCommission = proxyActivities<Pick<AgencyActivities, 'issueBirthCertificate'>>(agencyActivityOptions.healthCommission);
 const vaccinationAgency = proxyActivities<Pick<AgencyActivities, 'createVaccinationRecord'>>(agencyActivityOptions.vaccination);
@@ -59,6 +60,8 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   let lastStatus = '';
 
   const derived = (): DerivedCase => reduceCase(events);
+  // Added after cases were running: the memo and search attributes that serve reads without a worker.
+  const publisher = patched('case-publication') ? new CasePublisher(input) : null;
   const record = (e: EventInput): void => {
     events.push({
       seq: events.length + 1,
@@ -71,6 +74,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
       reason: e.reason ?? null,
       ...(e.data ? { data: e.data } : {}),
     });
+    if (publisher) return publisher.publish(events, derived(), application);
     const status = derived().status;
     if (status !== lastStatus) {
       lastStatus = status;

@@ -1,0 +1,30 @@
+// Reading a case: from the memo the workflow keeps current (one describe call; no worker, no replay), and
+// only for cases whose memo cannot serve (started before the memo existed, or a journal longer than the
+// memo keeps) from the workflow's query. Writes stay on the workflow.
+import type { Client } from '@temporalio/client';
+import { birthCaseWorkflowId, getCaseState } from '../workflows/birth-case.contract';
+import type { BirthCaseState } from '../workflows/birth-case.contract';
+import { caseStateFromMemo } from '../workflows/case-publication';
+
+export type CaseSource = 'memo' | 'query';
+
+export interface CaseReader {
+  /** The case as the workflow last published it. Throws WorkflowNotFoundError for an unknown case. */
+  read(caseId: string): Promise<BirthCaseState>;
+}
+
+export function createCaseReader(client: Client, onRead?: (source: CaseSource) => void): CaseReader {
+  return {
+    async read(caseId) {
+      const handle = client.workflow.getHandle(birthCaseWorkflowId(caseId));
+      const description = await handle.describe();
+      const fromMemo = caseStateFromMemo(description.memo);
+      if (fromMemo) {
+        onRead?.('memo');
+        return fromMemo;
+      }
+      onRead?.('query');
+      return handle.query(getCaseState);
+    },
+  };
+}
