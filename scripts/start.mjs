@@ -20,8 +20,12 @@ const ports = {
   agencies: Number(env.MOCK_AGENCIES_PORT ?? 4100),
 };
 const dataDir = resolve(env.DATA_DIR ?? join(root, '.data'));
-// Search attributes the birth-case workflow keeps current (see workflows/birth-case.contract.ts).
-const SEARCH_ATTRIBUTES = ['BirthCaseHospitalId=Keyword', 'BirthCaseStatus=Keyword', 'BirthCaseBornOn=Datetime'];
+// Search attributes the birth-case workflow keeps current, from their one definition (workflows/birth-case.contract.ts).
+const searchAttributes = () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/search-attributes.ts')], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`could not read the search attributes: ${r.stderr}`);
+  return r.stdout.split('\n').filter(Boolean);
+};
 
 const childEnv = {
   ...env,
@@ -113,7 +117,7 @@ async function main() {
     '--db-filename', join(dataDir, 'temporal.sqlite'),
     '--ip', host, '--port', String(ports.temporal), '--ui-port', String(ports.temporalUi),
     '--log-level', 'warn',
-    ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', sa]),
+    ...searchAttributes().flatMap((sa) => ['--search-attribute', sa]),
   ]);
   await waitFor('Temporal', async () => {
     if (!(await portOpen(ports.temporal))) return false;
