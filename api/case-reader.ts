@@ -13,7 +13,13 @@ export interface CaseReader {
   read(caseId: string): Promise<BirthCaseState>;
 }
 
-export function createCaseReader(client: Client, onRead?: (source: CaseSource) => void): CaseReader {
+const readObservers = new WeakMap<Client, (source: CaseSource) => void>();
+/** Tells `fn` the source of every case read through this client (the API's metrics). */
+export function observeCaseReads(client: Client, fn: (source: CaseSource) => void): void {
+  readObservers.set(client, fn);
+}
+
+export function createCaseReader(client: Client, onRead = readObservers.get(client)): CaseReader {
   return {
     async read(caseId) {
       const handle = client.workflow.getHandle(birthCaseWorkflowId(caseId));

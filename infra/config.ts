@@ -32,6 +32,11 @@ export const Env = z.object({
   REMINDER_LEAD_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   /** the bundle's age limit: a case must start before the child is this many days old */
   MAX_CHILD_AGE_DAYS: z.coerce.number().int().positive().default(365),
+  /** the worker's Prometheus endpoint (/metrics: the SDK's metrics and the per-agency figures); 0 turns it off */
+  WORKER_METRICS_PORT: port.default(9464),
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** browser origins of the Temporal UI allowed to call the codec endpoint (comma-separated) */
+  TEMPORAL_UI_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;
