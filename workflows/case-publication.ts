@@ -6,7 +6,8 @@
 //
 // Memo layout (version 1), one memo field per key, each merged on its own by upsertMemo:
 //   case       {v, caseId, hospitalId, application, trackingSecretHash}  changes on correction / naming
-//   state      {v, status, services, actionsRequired, benefits, timing, events, auditInMemo}  changes with the status
+//   state      {v, status, services, actionsRequired, timing, events, auditInMemo}  changes with a service's status
+//   benefits   the benefit decisions (as in CaseView.benefits)                      changes when benefits are decided
 //   audit.<n>  the journal entries n*AUDIT_CHUNK_EVENTS+1 … (n+1)*AUDIT_CHUNK_EVENTS, without their machine data
 // A journal entry rewrites only the last audit chunk (and `state`/`case` when they changed), so the history
 // grows by a bounded amount per entry, not by the whole journal. Size bound: see MEMO_SIZE_BOUND_BYTES.
@@ -21,7 +22,7 @@ import { CaseSearchAttributes } from './birth-case.contract';
 import type { BirthCaseInput, BirthCaseState, SubsidyDecision, WaiverOutcome, WaitingOn } from './birth-case.contract';
 
 export const CASE_MEMO_VERSION = 1;
-export const AUDIT_CHUNK_EVENTS = 16;
+export const AUDIT_CHUNK_EVENTS = 8;
 /**
  * The memo keeps at most this many journal entries; a longer journal (far beyond any case the rules allow:
  * the longest recorded cases have under 80) is read from the workflow by query instead.
@@ -36,7 +37,7 @@ export const MAX_MEMO_AUDIT_EVENTS = 480;
  */
 export const MEMO_SIZE_BOUND_BYTES = 1024 * 1024;
 
-export const MemoKeys = { case: 'case', state: 'state', auditPrefix: 'audit.' } as const;
+export const MemoKeys = { case: 'case', state: 'state', benefits: 'benefits', auditPrefix: 'audit.' } as const;
 const auditKey = (chunk: number): string => `${MemoKeys.auditPrefix}${chunk}`;
 
 /** Which agency carries each service (the per-agency figures of the dashboard). */
@@ -58,7 +59,7 @@ export interface CaseMemoCase {
 }
 /** When a service was first submitted and when it ended (completed/refused), Shanghai ISO instants. */
 export interface ServiceTiming { submittedAt: string | null; endedAt: string | null }
-export interface CaseMemoState extends Omit<DerivedCase, 'createdAt' | 'updatedAt'> {
+export interface CaseMemoState extends Omit<DerivedCase, 'createdAt' | 'updatedAt' | 'benefits'> {
   v: typeof CASE_MEMO_VERSION;
   timing: Partial<Record<ServiceKey, ServiceTiming>>;
   /** journal entries in all */
@@ -85,18 +86,18 @@ export function memoCase(input: Pick<BirthCaseInput, 'caseId' | 'hospitalId' | '
 }
 
 export function memoState(events: readonly CaseEvent[], derived: DerivedCase = reduceCase(events)): CaseMemoState {
-  const { createdAt: _c, updatedAt: _u, ...rest } = derived;
+  const { createdAt: _c, updatedAt: _u, benefits: _b, ...rest } = derived;
   return { v: CASE_MEMO_VERSION, ...rest, timing: caseTiming(events), events: events.length, auditInMemo: Math.min(events.length, MAX_MEMO_AUDIT_EVENTS) };
 }
 
 /** The memo a case starts with (set by the API at start), so that it reads before a worker has run it. */
 export function initialCaseMemo(input: BirthCaseInput): Record<string, unknown> {
-  return { [MemoKeys.case]: memoCase(input, input.application), [MemoKeys.state]: memoState([]) };
+  return { [MemoKeys.case]: memoCase(input, input.application), [MemoKeys.state]: memoState([]), [MemoKeys.benefits]: null };
 }
 
 /** Every memo field for a journal, in full (tests and size checks; the workflow sends only what changed). */
 export function fullCaseMemo(input: BirthCaseInput, application: CaseCreateRequest, events: readonly CaseEvent[]): Record<string, unknown> {
-  const memo: Record<string, unknown> = { [MemoKeys.case]: memoCase(input, application), [MemoKeys.state]: memoState(events) };
+  const memo: Record<string, unknown> = { [MemoKeys.case]: memoCase(input, application), [MemoKeys.state]: memoState(events), [MemoKeys.benefits]: reduceCase(events).benefits };
   const kept = events.slice(0, MAX_MEMO_AUDIT_EVENTS);
   for (let n = 0; n * AUDIT_CHUNK_EVENTS < kept.length; n++) memo[auditKey(n)] = kept.slice(n * AUDIT_CHUNK_EVENTS, (n + 1) * AUDIT_CHUNK_EVENTS).map(stripData);
   return memo;
@@ -118,6 +119,7 @@ export function caseStateFromMemo(memo: Record<string, unknown> | undefined): Bi
   const { v: _v, timing: _t, events: _e, auditInMemo: _a, ...derived } = s;
   return {
     ...derived,
+    benefits: (memo?.[MemoKeys.benefits] as DerivedCase['benefits'] | undefined) ?? null,
     createdAt: events[0]?.at ?? null,
     updatedAt: events.at(-1)?.at ?? null,
     caseId: c.caseId,
@@ -187,7 +189,9 @@ export class CasePublisher {
   constructor(private readonly input: BirthCaseInput) {}
 
   publish(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): void {
-    const fields: Record<string, unknown> = { [MemoKeys.case]: memoCase(this.input, application), [MemoKeys.state]: memoState(events, derived) };
+    const fields: Record<string, unknown> = {
+      [MemoKeys.case]: memoCase(this.input, application), [MemoKeys.state]: memoState(events, derived), [MemoKeys.benefits]: derived.benefits,
+    };
     const n = events.length;
     if (n > 0 && n <= MAX_MEMO_AUDIT_EVENTS) {
       const chunk = Math.floor((n - 1) / AUDIT_CHUNK_EVENTS);
