@@ -1,5 +1,11 @@
 // Reads without a worker, the operations dashboard, and the metrics — with the worker as its own process
 // (the `npm start` entry), so that SIGSTOP truly stops it while the API, Temporal and the agencies run on.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { msToTs } from '@temporalio/common/lib/time';
+import pino from 'pino';
+import { createReviewDesk } from '../../activities';
+import { createApp } from '../../api/app';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { Dashboard } from '../../api/ops.routes';
 import { AuditEntries, CaseView, ParentView } from '../../api/views.schemas';
@@ -174,4 +180,71 @@ test('when cases have run, then /metrics on the worker shows per-agency calls an
   expect(api).toMatch(/birth_case_api_case_reads_total\{source="memo"\} [1-9]/);
   expect(api).toMatch(/birth_case_api_request_duration_seconds_bucket\{[^}]*route="\/api\/cases\/:caseId"[^}]*\} \d+ # \{requestId="[^"]+",caseId="[0-9A-Z]{16}"\}/);
   expect(api).not.toMatch(/route="\/api\/cases\/[0-9A-Z]{16}/);
+});
+
+test('when an admin asks the codec endpoint, then a case\'s encrypted memo comes back readable; others get 401/403, and only the Temporal UI\'s origin passes CORS', async () => {
+  const caseId = (await stack.call('POST', '/api/cases', { token: clerk, body: application() })).body.caseId;
+  // What the Temporal UI gets from the server: the memo as stored, encrypted.
+  const raw = await stack.env.client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: `birth-case-${caseId}` } });
+  const stored = raw.workflowExecutionInfo?.memo?.fields?.['case'];
+  expect(Buffer.from(stored!.metadata!['encoding']!).toString()).toBe('binary/encrypted');
+  const b64 = (u: Uint8Array): string => Buffer.from(u).toString('base64');
+  const payloads = [{ metadata: Object.fromEntries(Object.entries(stored!.metadata!).map(([k, v]) => [k, b64(v)])), data: b64(stored!.data!) }];
+  const ui = { origin: 'http://127.0.0.1:8233', 'x-namespace': 'default' };
+
+  const decoded = await stack.call('POST', '/api/ops/codec/decode', { token: admin, body: { payloads }, headers: ui });
+  expect(decoded.status).toBe(200);
+  expect(decoded.headers.get('access-control-allow-origin')).toBe('http://127.0.0.1:8233');
+  const plain = decoded.body.payloads[0];
+  expect(Buffer.from(plain.metadata.encoding, 'base64').toString()).toBe('json/plain');
+  expect(JSON.parse(Buffer.from(plain.data, 'base64').toString())).toMatchObject({ caseId, hospitalId: 'H0001' });
+
+  // encode → decode is the identity
+  const encoded = await stack.call('POST', '/api/ops/codec/encode', { token: admin, body: { payloads: [plain] } });
+  const again = await stack.call('POST', '/api/ops/codec/decode', { token: admin, body: encoded.body });
+  expect(again.body.payloads[0].data).toBe(plain.data);
+
+  expect((await stack.call('POST', '/api/ops/codec/decode', { body: { payloads } })).status).toBe(401);
+  expect((await stack.call('POST', '/api/ops/codec/decode', { token: clerk, body: { payloads } })).status).toBe(403);
+  expect((await stack.call('POST', '/api/ops/codec/decode', { token: admin, body: { payloads: 'x' } })).status).toBe(400);
+  const preflight = await fetch(`${stack.apiUrl}/api/ops/codec/decode`, { method: 'OPTIONS', headers: { ...ui, 'access-control-request-method': 'POST' } });
+  expect(preflight.status).toBe(204);
+  expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+  const foreign = await fetch(`${stack.apiUrl}/api/ops/codec/decode`, { method: 'OPTIONS', headers: { origin: 'http://evil.example' } });
+  expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+
+  // The sign-in form sets an HttpOnly cookie that stands in for the header (the UI sends cookies, not tokens).
+  const signIn = await fetch(`${stack.apiUrl}/api/ops/codec/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${encodeURIComponent(admin)}` });
+  expect(signIn.status).toBe(200);
+  const cookie = signIn.headers.get('set-cookie') ?? '';
+  expect(cookie).toMatch(/HttpOnly/);
+  const viaCookie = await stack.call('POST', '/api/ops/codec/decode', { body: { payloads }, headers: { cookie: cookie.split(';')[0]! } });
+  expect(viaCookie.status).toBe(200);
+  const clerkSignIn = await fetch(`${stack.apiUrl}/api/ops/codec/session`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `token=${encodeURIComponent(clerk)}` });
+  expect(clerkSignIn.status).toBe(403);
+  expect(clerkSignIn.headers.get('set-cookie')).toBeNull();
+});
+
+test('when no worker polls the task queue, then /readyz answers 503 and says so; with one polling, 200', async () => {
+  expect((await stack.call('GET', '/readyz')).body).toMatchObject({ status: 'ready', temporal: 'reachable', worker: 'polling', pollers: expect.any(Number) });
+  // A namespace where no worker ever polled: the same server, the same API code.
+  const namespace = `empty-${Date.now()}`;
+  await stack.env.client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+  const app = createApp({ client: stack.env.client, config: { ...stack.config, TEMPORAL_NAMESPACE: namespace }, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: stack.agenciesUrl }) });
+  const server = createServer(app);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/readyz`;
+    const body = await eventually(async () => {
+      const res = await fetch(url);
+      const b: any = await res.json();
+      expect(res.status).toBe(503);
+      expect(b).toMatchObject({ error: { code: 'UNAVAILABLE' }, temporal: 'reachable', worker: 'absent' });
+      return b;
+    });
+    expect(body.error.message).toMatch(/worker/);
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((r) => server.close(() => r()));
+  }
 });
