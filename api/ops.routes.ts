@@ -4,7 +4,6 @@
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { z } from 'zod';
 import type { Config } from '../infra/config';
 import { toShanghaiIso } from '../domain/dates';
 import type { ServiceKey } from '../domain/case.schemas';
@@ -13,47 +12,19 @@ import {
   BIRTH_CASE_TASK_QUEUE, BIRTH_CASE_WORKFLOW_TYPE, caseIdFromWorkflowId, CaseSearchAttributes, SUBSIDY_DECISIONS, WAITING_ON, WAIVER_OUTCOMES,
 } from '../workflows/birth-case.contract';
 import { MemoKeys, SERVICE_AGENCY } from '../workflows/case-publication';
+import { DASHBOARD_MAX_TIMED_CASES, DashboardQuery } from './ops.schemas';
 import type { CaseMemoState } from '../workflows/case-publication';
 import { requireStaff } from './auth';
 import { ApiError } from './errors';
+import type { Dashboard } from './ops.schemas';
 import { parseBody } from './validation';
 
 /** A poller seen this recently counts as a worker (an idle worker re-polls at least every minute). */
 export const WORKER_SEEN_WITHIN_MS = 90_000;
-/** The dashboard reads at most this many finished cases for its timings; more are counted, not timed. */
-export const DASHBOARD_MAX_TIMED_CASES = 5000;
 const MAX_PERIOD_DAYS = 366;
 const DAY_MS = 86_400_000;
 
-const DashboardQuery = z.strictObject({
-  from: z.iso.date().optional(),
-  to: z.iso.date().optional(),
-  hospitalId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
-});
 
-export const Dashboard = z.object({
-  period: z.object({ from: z.iso.date(), to: z.iso.date(), hospitalId: z.string().nullable() }).describe('cases accepted on these Shanghai days, both included (of one hospital, if given)'),
-  cases: z.object({
-    total: z.number().int(),
-    byStatus: z.record(z.string(), z.number().int()),
-    byWaitingOn: z.record(z.string(), z.number().int()).describe('open cases waiting on parent / clerk / officer / agency (a case may wait on two)'),
-  }),
-  overdue: z.object({ reviews: z.number().int(), corrections: z.number().int() }),
-  completion: z.object({
-    cases: z.array(z.object({ caseId: z.string(), status: z.string(), acceptedAt: z.string(), closedAt: z.string(), seconds: z.number() })),
-    medianSeconds: z.number().nullable(),
-    p90Seconds: z.number().nullable(),
-    truncated: z.boolean().describe(`true when more than ${DASHBOARD_MAX_TIMED_CASES} finished cases fell in the period (the first listed are timed)`),
-  }),
-  agencies: z.record(z.string(), z.object({ services: z.number().int(), medianSeconds: z.number().nullable(), p90Seconds: z.number().nullable() }))
-    .describe('from first submission to the agency\'s answer (completed or refused), per agency'),
-  premiumWaiver: z.object({
-    granted: z.number().int(), pending: z.number().int(), lost: z.number().int(), not_applicable: z.number().int(),
-    lostByReason: z.record(z.string(), z.number().int()).describe('failed condition code, or NOT_ENROLLED'),
-  }),
-  childcareSubsidy: z.object({ granted: z.number().int(), pending: z.number().int(), refused: z.number().int() }),
-});
-export type Dashboard = z.infer<typeof Dashboard>;
 
 /** Nearest-rank percentile of sorted values (p in 0..100); null for none. */
 export function percentile(sorted: readonly number[], p: number): number | null {

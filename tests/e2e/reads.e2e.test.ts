@@ -7,7 +7,7 @@ import pino from 'pino';
 import { createReviewDesk } from '../../activities';
 import { createApp } from '../../api/app';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
-import { Dashboard } from '../../api/ops.routes';
+import { Dashboard } from '../../api/ops.schemas';
 import { AuditEntries, CaseView, ParentView } from '../../api/views.schemas';
 import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
