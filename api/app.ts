@@ -8,7 +8,7 @@ import type { ReviewDesk } from '../activities';
 import { callbackRoutes } from './callbacks.routes';
 import { observeCaseReads } from './case-reader';
 import { CODEC_PATH, codecRoutes } from './codec.routes';
-import { createApiMetrics } from './metrics';
+import { caseIdInPath, createApiMetrics } from './metrics';
 import { opsRoutes } from './ops.routes';
 import { caseRoutes } from './cases.routes';
 import { errorHandler, notFound } from './errors';
@@ -47,7 +47,8 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     req.log = logger.child({ requestId });
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      req.log?.info({ method: req.method, path: req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      const caseId = caseIdInPath(req.originalUrl);
+      req.log?.info({ method: req.method, path: req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, ...(caseId ? { caseId } : {}) }, 'request');
     });
     next();
   });

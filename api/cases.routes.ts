@@ -18,6 +18,7 @@ import {
   caseIdFromWorkflowId,
   CaseSearchAttributes,
   correctCase,
+  WAITING_ON,
 } from '../workflows/birth-case.contract';
 import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
 import { applyCorrection } from '../workflows/corrections';
@@ -51,6 +52,8 @@ const ListQuery = z.strictObject({
   status: z.enum(['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']).optional(),
   bornFrom: z.iso.date().optional(),
   bornTo: z.iso.date().optional(),
+  waitingOn: z.enum(WAITING_ON).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   pageToken: z.string().max(2000).optional(),
 });
@@ -107,6 +110,8 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     if (req.staff?.role === 'clerk') clauses.push(`${CaseSearchAttributes.hospitalId.name} = '${req.staff.hospitalId.replace(/'/g, '')}'`);
     if (q.status) clauses.push(`${CaseSearchAttributes.status.name} = '${q.status}'`);
     if (q.bornFrom) clauses.push(`${CaseSearchAttributes.bornOn.name} >= '${q.bornFrom}T00:00:00+08:00'`);
+    if (q.waitingOn) clauses.push(`${CaseSearchAttributes.waitingOn.name} = '${q.waitingOn}'`);
+    if (q.overdue) clauses.push(`${CaseSearchAttributes.overdue.name} = ${q.overdue}`);
     if (q.bornTo) clauses.push(`${CaseSearchAttributes.bornOn.name} < '${nextDay(q.bornTo)}T00:00:00+08:00'`);
     const page = await client.workflowService.listWorkflowExecutions({
       namespace: config.TEMPORAL_NAMESPACE,

@@ -23,6 +23,8 @@ export interface ApiMetrics {
 }
 
 const CASE_ID_IN_PATH = /\/([0-9A-HJKMNP-TV-Z]{16})(?:\/|$)/;
+/** The case id a request's path names (/api/cases/:caseId…, /api/reviews/:caseId…), for logs and exemplars. */
+export const caseIdInPath = (url: string): string | undefined => CASE_ID_IN_PATH.exec(url.split('?')[0] ?? '')?.[1];
 
 export function createApiMetrics(): ApiMetrics {
   const registry = new Registry<OpenMetricsContentType>();
@@ -47,7 +49,7 @@ export function createApiMetrics(): ApiMetrics {
       requests.inc(labels);
       if (res.statusCode >= 400) errors.inc(labels);
       const requestId = String(res.getHeader('x-request-id') ?? '').slice(0, 64);
-      const caseId = CASE_ID_IN_PATH.exec(req.originalUrl.split('?')[0] ?? '')?.[1];
+      const caseId = caseIdInPath(req.originalUrl);
       // prom-client types exemplar labels like metric labels; they are free-form in OpenMetrics.
       const exemplarLabels = { requestId, ...(caseId ? { caseId } : {}) } as unknown as LabelValues<(typeof labelNames)[number]>;
       latency.observe({ labels, value: Number(process.hrtime.bigint() - started) / 1e9, exemplarLabels });

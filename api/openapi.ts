@@ -40,7 +40,7 @@ export function openApiDocument(): object {
   });
   registry.registerPath({
     method: 'get', path: '/api/cases', summary: 'List own hospital cases', security: [{ staffJwt: [] }],
-    request: { query: z.object({ status: z.string().optional(), bornFrom: z.string().optional(), bornTo: z.string().optional(), pageSize: z.string().optional(), pageToken: z.string().optional() }) },
+    request: { query: z.object({ status: z.string().optional(), bornFrom: z.string().optional(), bornTo: z.string().optional(), waitingOn: z.enum(['parent', 'clerk', 'officer', 'agency']).optional(), overdue: z.enum(['true', 'false']).optional(), pageSize: z.string().optional(), pageToken: z.string().optional() }) },
     responses: { 200: { description: 'a page of CaseSummary', ...json(CaseSummaryPage) } },
   });
   registry.registerPath({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 404: err('not found') } });

@@ -153,6 +153,15 @@ test('when cases with known outcomes have run, then the dashboard counts them by
     expect(agency.p90Seconds).toBeGreaterThanOrEqual(agency.medianSeconds!);
   }
 
+  // The clerk's list filters on the same search attributes.
+  const waiting = await eventually(async () => {
+    const r = await stack.call('GET', '/api/cases?waitingOn=parent', { token: staff });
+    expect(r.body.cases.map((x: any) => x.caseId)).toEqual([d]);
+    return r;
+  });
+  expect(waiting.status).toBe(200);
+  expect((await stack.call('GET', '/api/cases?waitingOn=nobody', { token: staff })).status).toBe(400);
+
   // Only admins see it; a bad period is a 400.
   expect((await stack.call('GET', '/api/ops/dashboard', { token: clerk })).status).toBe(403);
   expect((await stack.call('GET', '/api/ops/dashboard?from=2026-01-10&to=2026-01-01', { token: admin })).status).toBe(400);
