@@ -8,6 +8,9 @@ import { caseStateFromMemo } from '../workflows/case-publication';
 
 export type CaseSource = 'memo' | 'query';
 
+/** Started, task scheduled, started, completed: a history longer than this has had its first workflow task. */
+const FIRST_TASK_DONE_EVENTS = 3;
+
 export interface CaseReader {
   /** The case as the workflow last published it. Throws WorkflowNotFoundError for an unknown case. */
   read(caseId: string): Promise<BirthCaseState>;
@@ -25,7 +28,10 @@ export function createCaseReader(client: Client, onRead = readObservers.get(clie
       const handle = client.workflow.getHandle(birthCaseWorkflowId(caseId));
       const description = await handle.describe();
       const fromMemo = caseStateFromMemo(description.memo);
-      if (fromMemo) {
+      // Only the API's initial memo, yet the first workflow task is done: a worker without the publication
+      // (a rolling deploy) runs this case, so its memo will not move — ask the workflow instead.
+      const stale = fromMemo !== null && fromMemo.events.length === 0 && description.historyLength > FIRST_TASK_DONE_EVENTS;
+      if (fromMemo && !stale) {
         onRead?.('memo');
         return fromMemo;
       }
