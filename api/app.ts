@@ -6,6 +6,10 @@ import type pino from 'pino';
 import type { Config } from '../infra/config';
 import type { ReviewDesk } from '../activities';
 import { callbackRoutes } from './callbacks.routes';
+import { observeCaseReads } from './case-reader';
+import { CODEC_PATH, codecRoutes } from './codec.routes';
+import { caseIdInPath, createApiMetrics } from './metrics';
+import { opsRoutes } from './ops.routes';
 import { caseRoutes } from './cases.routes';
 import { errorHandler, notFound } from './errors';
 import { officerRoutes } from './officers.routes';
@@ -43,23 +47,23 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     req.log = logger.child({ requestId });
     const started = process.hrtime.bigint();
     res.on('finish', () => {
-      req.log?.info({ method: req.method, path: req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'request');
+      const caseId = caseIdInPath(req.originalUrl);
+      req.log?.info({ method: req.method, path: req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, ...(caseId ? { caseId } : {}) }, 'request');
     });
     next();
   });
+  const metrics = createApiMetrics();
+  observeCaseReads(client, metrics.caseRead);
+  app.use(metrics.middleware);
+  app.get('/metrics', metrics.handler);
+  // before the JSON parser: the codec takes larger bodies, and answers the Temporal UI's CORS preflight
+  app.use(CODEC_PATH, codecRoutes(config));
   app.use(express.json({ limit: MAX_BODY_BYTES, verify: (req, _res, buf) => { (req as express.Request).rawBody = buf; } }));
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await client.workflowService.getSystemInfo({});
-      res.json({ status: 'ready', temporal: 'reachable' });
-    } catch {
-      res.status(503).json({ error: { code: 'UNAVAILABLE', message: 'Temporal 不可达' } });
-    }
-  });
   app.get('/api/openapi.json', (_req, res) => { res.json(openApiDocument()); });
 
+  app.use(opsRoutes({ client, config, now }));
   app.use('/api/cases', caseRoutes({ client, config, now }));
   app.use('/api/track', parentRoutes({ client, config, limits: parentLimits }));
   app.use('/api/reviews', officerRoutes({ client, config, reviewDesk }));

@@ -3,12 +3,13 @@ import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { SearchAttributePair } from '@temporalio/common';
 import { z } from 'zod';
 import {
   CancelRequest, CaseCreateRequest, caseCreateRequestSchema, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ServiceKey, toValidationIssues,
 } from '../domain/case.schemas';
 import { toShanghaiIso } from '../domain/dates';
-import { isCaseClosed } from '../domain/case-state';
+import { isCaseClosed, reduceCase } from '../domain/case-state';
 import type { Actor } from '../domain/case-state';
 import type { Config } from '../infra/config';
 import {
@@ -18,12 +19,14 @@ import {
   caseIdFromWorkflowId,
   CaseSearchAttributes,
   correctCase,
-  getCaseState,
   requestCancellation,
   resolveService,
+  WAITING_ON,
 } from '../workflows/birth-case.contract';
 import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
 import { applyCorrection } from '../workflows/corrections';
+import { caseSearchAttributes, initialCaseMemo } from '../workflows/case-publication';
+import { createCaseReader } from './case-reader';
 import { requireStaff } from './auth';
 import type { StaffClaims } from './auth';
 import { auditView, clerkCaseView } from './case-views';
@@ -46,7 +49,7 @@ const staffActor = (s: StaffClaims): Actor => ({ role: s.role, id: s.sub });
 /** Reads a case the caller may see: clerks only their hospital's (others get 404: existence must not leak). */
 export async function loadCase(client: Client, caseId: string, staff?: StaffClaims): Promise<BirthCaseState> {
   if (!CASE_ID_PATTERN.test(caseId)) throw notFound();
-  const state = await client.workflow.getHandle(birthCaseWorkflowId(caseId)).query(getCaseState);
+  const state = await createCaseReader(client).read(caseId);
   if (staff?.role === 'clerk' && state.hospitalId !== staff.hospitalId) throw notFound();
   return state;
 }
@@ -55,6 +58,8 @@ const ListQuery = z.strictObject({
   status: z.enum(['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']).optional(),
   bornFrom: z.iso.date().optional(),
   bornTo: z.iso.date().optional(),
+  waitingOn: z.enum(WAITING_ON).optional(),
+  overdue: z.enum(['true', 'false']).optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
   pageToken: z.string().max(2000).optional(),
 });
@@ -96,11 +101,9 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        typedSearchAttributes: [
-          { key: CaseSearchAttributes.hospitalId, value: staff.hospitalId },
-          { key: CaseSearchAttributes.status, value: 'accepted' },
-          { key: CaseSearchAttributes.bornOn, value: new Date(application.newborn.birthAt) },
-        ],
+        // Readable and listable before any worker has run the case.
+        memo: initialCaseMemo(input),
+        typedSearchAttributes: caseSearchAttributes(staff.hospitalId, application, reduceCase([])).filter((a): a is SearchAttributePair => a.value !== null),
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {
@@ -119,6 +122,8 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     if (req.staff?.role === 'clerk') clauses.push(`${CaseSearchAttributes.hospitalId.name} = '${req.staff.hospitalId.replace(/'/g, '')}'`);
     if (q.status) clauses.push(`${CaseSearchAttributes.status.name} = '${q.status}'`);
     if (q.bornFrom) clauses.push(`${CaseSearchAttributes.bornOn.name} >= '${q.bornFrom}T00:00:00+08:00'`);
+    if (q.waitingOn) clauses.push(`${CaseSearchAttributes.waitingOn.name} = '${q.waitingOn}'`);
+    if (q.overdue) clauses.push(`${CaseSearchAttributes.overdue.name} = ${q.overdue}`);
     if (q.bornTo) clauses.push(`${CaseSearchAttributes.bornOn.name} < '${nextDay(q.bornTo)}T00:00:00+08:00'`);
     const page = await client.workflowService.listWorkflowExecutions({
       namespace: config.TEMPORAL_NAMESPACE,

@@ -5,6 +5,7 @@ import {
   CancelRequest, CaseCreateRequest, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ReviewDecisionRequest, TrackInputRequest, TrackRequest,
 } from '../domain/case.schemas';
 import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView } from './views.schemas';
+import { Dashboard, DashboardQuery } from './ops.schemas';
 
 const ErrorBody = z.object({
   error: z.object({
@@ -39,7 +40,7 @@ export function openApiDocument(): object {
   });
   registry.registerPath({
     method: 'get', path: '/api/cases', summary: 'List own hospital cases', security: [{ staffJwt: [] }],
-    request: { query: z.object({ status: z.string().optional(), bornFrom: z.string().optional(), bornTo: z.string().optional(), pageSize: z.string().optional(), pageToken: z.string().optional() }) },
+    request: { query: z.object({ status: z.string().optional(), bornFrom: z.string().optional(), bornTo: z.string().optional(), waitingOn: z.enum(['parent', 'clerk', 'officer', 'agency']).optional(), overdue: z.enum(['true', 'false']).optional(), pageSize: z.string().optional(), pageToken: z.string().optional() }) },
     responses: { 200: { description: 'a page of CaseSummary', ...json(CaseSummaryPage) } },
   });
   registry.registerPath({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 404: err('not found') } });
@@ -52,6 +53,37 @@ export function openApiDocument(): object {
   registry.registerPath({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(TrackRequest) }, responses: { 200: { description: 'ParentView', ...json(ParentView) }, 404: err('wrong code or digits'), 429: err('too many attempts') } });
   registry.registerPath({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(TrackInputRequest) }, responses: { 200: { description: 'ParentView', ...json(ParentView) } } });
   registry.registerPath({ method: 'post', path: '/api/agency-callbacks/{agency}', summary: 'Signed agency event (X-Signature: sha256=<hex HMAC of the body>)', request: { params: z.object({ agency: z.string() }) }, responses: { 200: { description: 'received' }, 401: err('bad signature') } });
+
+  // Operators (issue 10): readiness, metrics, the dashboard's figures, the Temporal UI's codec.
+  registry.registerPath({
+    method: 'get', path: '/readyz', summary: 'Ready when Temporal answers and a worker polls the birth-case task queue (DescribeTaskQueue)',
+    responses: {
+      200: { description: 'ready', ...json(z.object({ status: z.literal('ready'), temporal: z.literal('reachable'), worker: z.literal('polling'), taskQueue: z.string(), pollers: z.number().int(), lastPollAt: z.string().nullable() })) },
+      503: { description: 'Temporal unreachable, or no worker polled within 90 s', ...json(z.object({ error: z.object({ code: z.literal('UNAVAILABLE'), message: z.string() }), temporal: z.enum(['reachable', 'unreachable']), worker: z.enum(['absent', 'unknown']) })) },
+    },
+  });
+  registry.registerPath({
+    method: 'get', path: '/metrics', summary: 'Prometheus metrics (OpenMetrics text): requests, latency (with requestId/caseId exemplars) and errors by route; case reads by source',
+    responses: { 200: { description: 'OpenMetrics text', content: { 'application/openmetrics-text': { schema: z.string() } } } },
+  });
+  registry.registerPath({
+    method: 'get', path: '/api/ops/dashboard', summary: 'Operations dashboard figures (admin), from Temporal visibility', security: [{ staffJwt: [] }],
+    request: { query: DashboardQuery },
+    responses: { 200: { description: 'the figures of the period (default: the last 30 days)', ...json(Dashboard) }, 400: err('bad period (1–366 days) or hospital id'), 401: err('no or bad token'), 403: err('not an admin') },
+  });
+  const CodecPayloads = z.object({ payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })) }).describe('Temporal codec-server protocol: payloads in proto JSON, bytes as base64');
+  for (const op of ['decode', 'encode'] as const) {
+    registry.registerPath({
+      method: 'post', path: `/api/ops/codec/${op}`, summary: `Codec server for the Temporal UI and CLI: ${op} payloads (admin: bearer token or the codec_admin cookie)`, security: [{ staffJwt: [] }],
+      request: { body: json(CodecPayloads) },
+      responses: { 200: { description: `${op}d payloads`, ...json(CodecPayloads) }, 400: err('not codec JSON, or not decryptable with this key'), 401: err('no or bad token'), 403: err('not an admin') },
+    });
+  }
+  registry.registerPath({
+    method: 'post', path: '/api/ops/codec/session', summary: 'Sign-in for the codec (form field `token`: an admin token); sets the HttpOnly codec_admin cookie that the Temporal UI sends with credentials',
+    request: { body: { content: { 'application/x-www-form-urlencoded': { schema: z.object({ token: z.string() }) } } } },
+    responses: { 200: { description: 'signed in (HTML)' }, 401: err('bad token'), 403: err('not an admin') },
+  });
 
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',

@@ -42,6 +42,11 @@ export const Env = z.object({
   AGENCY_POLL_MAX_SECONDS: z.coerce.number().int().positive().optional(),
   /** past this many history events a case continues as new (its state, audit and pending work carried) */
   MAX_HISTORY_EVENTS: z.coerce.number().int().min(200).max(40_000).default(2000),
+  /** the worker's Prometheus endpoint (/metrics: the SDK's metrics and the per-agency figures); 0 turns it off */
+  WORKER_METRICS_PORT: port.default(9464),
+  WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
+  /** browser origins of the Temporal UI allowed to call the codec endpoint (comma-separated) */
+  TEMPORAL_UI_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

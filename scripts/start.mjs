@@ -18,10 +18,15 @@ const ports = {
   temporal: Number(env.TEMPORAL_PORT ?? 7233),
   temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
   agencies: Number(env.MOCK_AGENCIES_PORT ?? 4100),
+  workerMetrics: Number(env.WORKER_METRICS_PORT ?? 9464),
 };
 const dataDir = resolve(env.DATA_DIR ?? join(root, '.data'));
-// Search attributes the birth-case workflow keeps current (see workflows/birth-case.contract.ts).
-const SEARCH_ATTRIBUTES = ['BirthCaseHospitalId=Keyword', 'BirthCaseStatus=Keyword', 'BirthCaseBornOn=Datetime', 'BirthCaseOverdue=Bool'];
+// Search attributes the birth-case workflow keeps current, from their one definition (workflows/birth-case.contract.ts).
+const searchAttributes = () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/search-attributes.ts')], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`could not read the search attributes: ${r.stderr}`);
+  return r.stdout.split('\n').filter(Boolean);
+};
 
 const childEnv = {
   ...env,
@@ -29,6 +34,7 @@ const childEnv = {
   DATA_DIR: dataDir,
   TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? `${host}:${ports.temporal}`,
   MOCK_AGENCIES_PORT: String(ports.agencies),
+  WORKER_METRICS_PORT: String(ports.workerMetrics),
   MOCK_AGENCIES_URL: env.MOCK_AGENCIES_URL ?? `http://${host}:${ports.agencies}`,
   AGENCY_CALLBACK_URL: env.AGENCY_CALLBACK_URL ?? `http://${host}:${ports.api}/api/agency-callbacks`,
   // Scaled time on the embedded default: a day at an agency takes 2 s; a pending decision is re-read every 10 s.
@@ -113,7 +119,7 @@ async function main() {
     '--db-filename', join(dataDir, 'temporal.sqlite'),
     '--ip', host, '--port', String(ports.temporal), '--ui-port', String(ports.temporalUi),
     '--log-level', 'warn',
-    ...SEARCH_ATTRIBUTES.flatMap((sa) => ['--search-attribute', sa]),
+    ...searchAttributes().flatMap((sa) => ['--search-attribute', sa]),
   ]);
   await waitFor('Temporal', async () => {
     if (!(await portOpen(ports.temporal))) return false;
@@ -139,6 +145,9 @@ async function main() {
     Temporal UI  http://${host}:${ports.temporalUi}
     Temporal     ${host}:${ports.temporal}         (SQLite: ${join(dataDir, 'temporal.sqlite')})
     Agencies     http://${host}:${ports.agencies}   (mocks; admin: /admin/faults, /admin/records)
+    Metrics      http://${host}:${ports.api}/metrics (API) · http://${host}:${ports.workerMetrics}/metrics (worker)
+    Dashboard    http://${host}:${ports.api}/api/ops/dashboard (admin token) · codec for the Temporal UI: /api/ops/codec
+  An admin's token:   npm run --silent token -- --role admin
   A clerk's token:    npm run --silent token -- --role clerk --hospital H0001
   An officer's token: npm run --silent token -- --role officer --agency publicSecurity
   Ctrl-C stops everything.

@@ -1,10 +1,12 @@
 // The worker for birth cases: the workflow bundle plus the agency adapters.
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import pino from 'pino';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createAgencyActivities } from '../activities';
 import type { Config } from '../infra/config';
 import { dataConverter } from '../infra/temporal';
 import { BIRTH_CASE_TASK_QUEUE } from '../workflows/birth-case.contract';
+import { agencyTelemetry } from './agency-telemetry';
 
 export interface BirthCaseWorkerOptions {
   connection: NativeConnection;
@@ -12,9 +14,11 @@ export interface BirthCaseWorkerOptions {
   /** a prebuilt bundle (tests bundle once per file); else the workflows are bundled at start */
   workflowBundle?: WorkerOptions['workflowBundle'];
   taskQueue?: string;
+  /** where each agency call is logged (with its case id); silent when not given */
+  logger?: pino.Logger;
 }
 
-export async function createBirthCaseWorker({ connection, config, workflowBundle, taskQueue = BIRTH_CASE_TASK_QUEUE }: BirthCaseWorkerOptions): Promise<Worker> {
+export async function createBirthCaseWorker({ connection, config, workflowBundle, taskQueue = BIRTH_CASE_TASK_QUEUE, logger = pino({ level: 'silent' }) }: BirthCaseWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -22,6 +26,8 @@ export async function createBirthCaseWorker({ connection, config, workflowBundle
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createAgencyActivities({ baseUrl: config.mockAgenciesUrl, timeoutMs: config.AGENCY_TIMEOUT_MS }),
     dataConverter: dataConverter(config),
+    // Per-agency latency, failures and retries on the SDK's meter (exported with the SDK's own metrics).
+    interceptors: { activity: [agencyTelemetry(Runtime.instance().metricMeter, logger)] },
   });
 }
 

@@ -13,14 +13,33 @@ export const birthCaseWorkflowId = (caseId: string): string => `${WORKFLOW_ID_PR
 export const caseIdFromWorkflowId = (workflowId: string): string | null =>
   workflowId.startsWith(WORKFLOW_ID_PREFIX) ? workflowId.slice(WORKFLOW_ID_PREFIX.length) : null;
 
-/** Search attributes the workflow keeps current; the dev server is started with these registered. */
+/**
+ * Search attributes the workflow keeps current (workflows/case-publication.ts); `npm start` and the tests
+ * register every one of these. Listing and counting read them through Temporal's visibility.
+ */
 export const CaseSearchAttributes = {
   hospitalId: defineSearchAttributeKey('BirthCaseHospitalId', SearchAttributeType.KEYWORD),
   status: defineSearchAttributeKey('BirthCaseStatus', SearchAttributeType.KEYWORD),
   bornOn: defineSearchAttributeKey('BirthCaseBornOn', SearchAttributeType.DATETIME),
-  /** true while some service is escalated: a review past its due time, a correction deadline a day away, an agency unreachable */
+  /** whom the case waits on now, any of WAITING_ON (a case may wait on an officer and an agency at once); empty once closed */
+  waitingOn: defineSearchAttributeKey('BirthCaseWaitingOn', SearchAttributeType.KEYWORD_LIST),
+  /** true while some service is escalated: a review past its due time, a correction deadline a day away, an agency unreachable (set by record() from the reducer's `overdue`) */
   overdue: defineSearchAttributeKey('BirthCaseOverdue', SearchAttributeType.BOOL),
+  /** one of WAIVER_OUTCOMES: the medical-insurance premium waiver (二孩三孩医保个人缴费补助) */
+  waiverOutcome: defineSearchAttributeKey('BirthCaseWaiverOutcome', SearchAttributeType.KEYWORD),
+  /** the failed condition's code (or NOT_ENROLLED) when the waiver was lost; unset otherwise */
+  waiverLostReason: defineSearchAttributeKey('BirthCaseWaiverLostReason', SearchAttributeType.KEYWORD),
+  /** one of SUBSIDY_DECISIONS: the childcare subsidy (育儿补贴) */
+  childcareSubsidy: defineSearchAttributeKey('BirthCaseChildcareSubsidy', SearchAttributeType.KEYWORD),
 } as const;
+
+export const WAITING_ON = ['parent', 'clerk', 'officer', 'agency'] as const;
+export type WaitingOn = (typeof WAITING_ON)[number];
+/** granted: waived; pending: eligible so far, enrolment to come; lost: could have had it, did not; not_applicable: never could (e.g. a first child) */
+export const WAIVER_OUTCOMES = ['granted', 'pending', 'lost', 'not_applicable'] as const;
+export type WaiverOutcome = (typeof WAIVER_OUTCOMES)[number];
+export const SUBSIDY_DECISIONS = ['granted', 'pending', 'refused'] as const;
+export type SubsidyDecision = (typeof SUBSIDY_DECISIONS)[number];
 
 /** Service-level settings fixed at the start of a case (scaled in dev and tests). */
 export interface CaseSettings {

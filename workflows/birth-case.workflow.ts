@@ -66,6 +66,7 @@ import type {
   ResolveInput,
 } from './birth-case.contract';
 import { applyCorrection, correctionRefusals, servicesAnswered } from './corrections';
+import { CasePublisher } from './case-publication';
 import { legacyBirthCase } from './legacy-v1';
 
 /** The patch every case started since issue 9 carries; see README, "Versioning". */
@@ -81,14 +82,17 @@ export interface Journal {
   derived(): DerivedCase;
   /** the status search attribute was set outside record() (the legacy start) */
   markPublished(status: string): void;
+  /** where record() reads the application as it is now (for the publication) */
+  bindApplication(current: () => CaseCreateRequest): void;
 }
 
-function createJournal(initial: CaseEvent[]): Journal {
+function createJournal(initial: CaseEvent[], publisher: CasePublisher | null): Journal {
   const events: CaseEvent[] = [...initial];
   const derived = (): DerivedCase => reduceCase(events);
   const start = initial.length > 0 ? derived() : null;
   let lastStatus = start?.status ?? '';
   let lastOverdue = start?.overdue ?? false;
+  let application = (): CaseCreateRequest | null => null;
   const record = (e: EventInput): void => {
     events.push({
       seq: events.length + 1,
@@ -102,22 +106,34 @@ function createJournal(initial: CaseEvent[]): Journal {
       ...(e.data ? { data: e.data } : {}),
     });
     const now = derived();
-    if (now.status !== lastStatus) {
+    const current = application();
+    // The memo and search attributes that serve reads without a worker (workflows/case-publication.ts).
+    if (publisher && current) publisher.publish(events, now, current);
+    else if (now.status !== lastStatus) {
       lastStatus = now.status;
       upsertSearchAttributes([{ key: CaseSearchAttributes.status, value: now.status }]);
     }
+    // The escalation's mark (the publication leaves it to the case); never set on the legacy path.
     if (now.overdue !== lastOverdue) {
       lastOverdue = now.overdue;
       upsertSearchAttributes([{ key: CaseSearchAttributes.overdue, value: now.overdue }]);
     }
   };
-  return { events, record, derived, markPublished: (status) => { lastStatus = status; } };
+  return {
+    events, record, derived,
+    markPublished: (status) => { lastStatus = status; },
+    bindApplication: (current) => { application = current; },
+  };
 }
 
 export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedCase> {
-  const journal = createJournal(input.resume?.events ?? []);
-  if (!input.resume && !patched(CASE_V2_PATCH)) return legacyBirthCase(input, journal);
-  return runCase(input, journal);
+  if (!input.resume && !patched(CASE_V2_PATCH)) {
+    // Added after cases were running: the memo and search attributes that serve reads without a worker.
+    const publisher = patched('case-publication') ? new CasePublisher(input) : null;
+    return legacyBirthCase(input, createJournal([], publisher));
+  }
+  // Every case-v2 run publishes (the memo carries over a continue-as-new; the new run rewrites what changed).
+  return runCase(input, createJournal(input.resume?.events ?? [], new CasePublisher(input)));
 }
 
 /** What a submission to an agency came to, once any review or correction loop is over. */
@@ -155,6 +171,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
   const settings = input.settings;
   const resume = input.resume;
   let application: CaseCreateRequest = resume?.application ?? input.application;
+  journal.bindApplication(() => application);
   let cancelRequest: CancelInput | null = null;
   let cancelOutcome: CancelOutcome | null = null;
   let finished = false;

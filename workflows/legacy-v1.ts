@@ -58,6 +58,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
   const agencySignals: Record<ServiceKey, number> = { birthCertificate: 0, vaccination: 0, household: 0, medicalInsurance: 0, socialSecurityCard: 0 };
 
   const { events, record, derived } = journal;
+  journal.bindApplication(() => application);
   const cancelled = (): boolean => cancelRequest !== null;
   // Facts the benefit decisions read, learnt as the services complete.
   const benefitFacts: NonNullable<Parameters<typeof benefitsInputFor>[1]> = application.grandparentsInLtc ? { grandparentsInLtc: application.grandparentsInLtc } : {};

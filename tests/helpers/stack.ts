@@ -1,8 +1,10 @@
 // The whole system in one test process, with real parts: a Temporal dev server, the mock agencies over
 // HTTP (their own SQLite file), the worker with the real adapters, and the API on a real port.
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import pino from 'pino';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
@@ -21,13 +23,15 @@ export interface Stack {
   agenciesUrl: string;
   config: Config;
   env: TestWorkflowEnvironment;
+  /** the worker as its own process (with `workerProcess`): its pid, for SIGSTOP/SIGCONT, and its metrics URL */
+  workerProcess?: { pid: number; metricsUrl: string; output(): string };
   token(claims: StaffClaims): Promise<string>;
   /** fetch against the API with JSON in and out */
   call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { parentLimits?: AppDeps['parentLimits']; secondsPerDay?: number; config?: Partial<Config> } = {}): Promise<Stack> {
+export async function startStack(opts: { parentLimits?: AppDeps['parentLimits']; secondsPerDay?: number; config?: Partial<Config>; workerProcess?: boolean } = {}): Promise<Stack> {
   // A long poll interval: cards posted and reviews decided must arrive through the signed callbacks.
   const base = testConfig({ AGENCY_POLL_SECONDS: 3600, ...opts.config });
   const [env, bundle] = await Promise.all([startDevServer(base), bundleWorkflows()]);
@@ -45,8 +49,15 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
   });
   const config: Config = { ...base, mockAgenciesUrl: agencies.url };
 
-  const worker: Worker = await createBirthCaseWorker({ connection: env.nativeConnection, config, workflowBundle: bundle });
-  const running = worker.run();
+  let worker: Worker | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let child: { process: ChildProcess; pid: number; metricsUrl: string; output(): string } | null = null;
+  if (opts.workerProcess) {
+    child = await spawnWorker(env.address, config);
+  } else {
+    worker = await createBirthCaseWorker({ connection: env.nativeConnection, config, workflowBundle: bundle });
+    running = worker.run();
+  }
   const app = createApp({
     client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url }), parentLimits: opts.parentLimits,
   });
@@ -57,6 +68,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     agenciesUrl: agencies.url,
     config,
     env,
+    ...(child ? { workerProcess: { pid: child.pid, metricsUrl: child.metricsUrl, output: child.output } } : {}),
     token: (claims) => signStaffToken(claims, config.JWT_SECRET),
     async call(method, path, { token, body, headers = {} } = {}) {
       const res = await fetch(`${apiUrl}${path}`, {
@@ -70,10 +82,59 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     async stop() {
       await new Promise<void>((r) => http.close(() => r()));
       http.closeAllConnections();
-      worker.shutdown();
+      worker?.shutdown();
       await running;
+      if (child) await stopWorkerProcess(child.process);
       await agencies.close();
       await env.teardown();
     },
   };
+}
+
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((r) => probe.close(() => r()));
+  return port;
+}
+
+/** `npm start`'s worker entry as its own process, on the test's server, key and agencies; resolves once it polls. */
+async function spawnWorker(temporalAddress: string, config: Config): Promise<{ process: ChildProcess; pid: number; metricsUrl: string; output(): string }> {
+  const metricsPort = await freePort();
+  const root = resolve(__dirname, '../..');
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'workers/main.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE, DATA_DIR: config.DATA_DIR,
+      MOCK_AGENCIES_URL: config.mockAgenciesUrl, AGENCY_POLL_SECONDS: String(config.AGENCY_POLL_SECONDS),
+      WORKER_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info',
+      ...(config.PAYLOAD_ENCRYPTION_KEY ? { PAYLOAD_ENCRYPTION_KEY: config.PAYLOAD_ENCRYPTION_KEY } : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout?.on('data', (d) => { output = (output + String(d)).slice(-200_000); });
+  child.stderr?.on('data', (d) => { output = (output + String(d)).slice(-200_000); });
+  const deadline = Date.now() + 120_000;
+  while (!output.includes('"worker ready"')) {
+    if (child.exitCode !== null) throw new Error(`worker exited (${child.exitCode}):\n${output}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`worker not ready in 120 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return { process: child, pid: child.pid as number, metricsUrl: `http://127.0.0.1:${metricsPort}/metrics`, output: () => output };
+}
+
+async function stopWorkerProcess(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  child.kill('SIGCONT'); // a stopped worker cannot drain
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+  await exited;
+  clearTimeout(timer);
 }

@@ -7,23 +7,17 @@ import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { loadConfig } from '../../infra/config';
 import { dataConverter } from '../../infra/temporal';
 import { ensureTimeSkippingServer } from '../../scripts/time-skipping';
-import { BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, cancelCase, CaseSearchAttributes, getCaseState } from '../../workflows/birth-case.contract';
+import { BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, cancelCase, getCaseState } from '../../workflows/birth-case.contract';
 import { addMonthsCivil, shanghaiDate } from '../../domain/dates';
 import { eventually } from '../helpers/eventually';
-import { temporal } from '@temporalio/proto';
 import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
 import type { CaseAction } from '../../domain/case-state';
 import { FakeAgencies } from '../helpers/fake-agencies';
 import type { AgencyScript } from '../helpers/fake-agencies';
 import { application } from '../helpers/fixtures';
-import { bundleWorkflows, testConfig } from '../helpers/temporal';
+import { bundleWorkflows, registerSearchAttributes, testConfig } from '../helpers/temporal';
 
 const DAY = 86_400_000;
-const INDEXED_TYPE: Record<string, temporal.api.enums.v1.IndexedValueType> = {
-  KEYWORD: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD,
-  DATETIME: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_DATETIME,
-  BOOL: temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_BOOL,
-};
 let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 const agencies = new FakeAgencies();
@@ -37,10 +31,7 @@ beforeAll(async () => {
     bundleWorkflows(),
   ]);
   // The test server knows no custom search attributes until they are registered.
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: env.namespace ?? 'default',
-    searchAttributes: Object.fromEntries(Object.values(CaseSearchAttributes).map((k) => [k.name, INDEXED_TYPE[k.type] as temporal.api.enums.v1.IndexedValueType])),
-  });
+  await registerSearchAttributes(env.connection, env.namespace ?? 'default');
 }, 300_000);
 afterAll(async () => { await env?.teardown(); });
 

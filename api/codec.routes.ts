@@ -1,0 +1,112 @@
+// A codec endpoint for the Temporal UI (and the CLI's --codec-endpoint), for the admin role only: the UI
+// sends the payloads it shows, and gets them back decrypted with the service's payload key (or encrypted,
+// for what an operator types in). See docs/operations.md for pointing the UI at it.
+//
+// The Temporal UI calls it from the browser, across origins: CORS for the configured UI origins only, with
+// credentials. An admin proves the role with a bearer token (CLI, or a UI that passes its access token) or
+// with the HttpOnly cookie that the small sign-in form on GET /api/ops/codec sets from an admin token.
+import express, { Router } from 'express';
+import type { RequestHandler } from 'express';
+import type { Payload } from '@temporalio/common';
+import { z } from 'zod';
+import type { Config } from '../infra/config';
+import { EncryptionCodec, loadPayloadKey } from '../infra/payload-codec';
+import { requireStaff } from './auth';
+import { ApiError } from './errors';
+import { parseBody } from './validation';
+
+export const CODEC_PATH = '/api/ops/codec';
+const COOKIE = 'codec_admin';
+/** The UI batches a workflow's payloads; a history's worth of memo and inputs fits well within this. */
+const MAX_CODEC_BODY = '4mb';
+
+// The codec-server protocol: payloads in proto JSON (bytes as base64).
+const JsonPayload = z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() });
+const CodecBody = z.object({ payloads: z.array(JsonPayload).max(10_000) });
+
+const fromJson = (p: z.infer<typeof JsonPayload>): Payload => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64')])),
+  data: Buffer.from(p.data ?? '', 'base64'),
+});
+const toJson = (p: Payload): z.infer<typeof JsonPayload> => ({
+  metadata: Object.fromEntries(Object.entries(p.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+  data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
+});
+
+function cookieToken(header: string | undefined): string | null {
+  for (const part of (header ?? '').split(';')) {
+    const [name, ...rest] = part.trim().split('=');
+    if (name === COOKIE) return decodeURIComponent(rest.join('='));
+  }
+  return null;
+}
+
+export function codecRoutes(config: Config): Router {
+  const router = Router();
+  const codec = new EncryptionCodec(loadPayloadKey({ base64: config.PAYLOAD_ENCRYPTION_KEY, dataDir: config.DATA_DIR }));
+  const origins = new Set(config.TEMPORAL_UI_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean));
+  const adminOnly = requireStaff(config.JWT_SECRET, 'admin');
+
+  const cors: RequestHandler = (req, res, next) => {
+    const origin = req.header('origin');
+    if (origin && origins.has(origin)) {
+      res.setHeader('access-control-allow-origin', origin);
+      res.setHeader('access-control-allow-credentials', 'true');
+      res.setHeader('access-control-allow-methods', 'POST, OPTIONS');
+      res.setHeader('access-control-allow-headers', 'content-type, x-namespace, authorization');
+      res.setHeader('vary', 'origin');
+    }
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+  // The cookie stands in for the header when the UI cannot send one.
+  const admin: RequestHandler = (req, res, next) => {
+    if (!req.headers.authorization) {
+      const token = cookieToken(req.headers.cookie);
+      if (token) req.headers.authorization = `Bearer ${token}`;
+    }
+    return adminOnly(req, res, next);
+  };
+
+  router.use(cors);
+  router.get('/', (_req, res) => {
+    res.type('html').send(`<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>Temporal UI 解码服务</title><main><h1>Temporal UI 解码服务（管理员）</h1>
+<form method="post" action="${CODEC_PATH}/session"><label for="token">管理员令牌</label>
+<input id="token" name="token" type="password" autocomplete="off" required><button type="submit">登录</button></form></main></html>`);
+  });
+  router.post(
+    '/session',
+    express.urlencoded({ extended: false, limit: '8kb' }),
+    (req, _res, next) => {
+      const token = typeof req.body?.token === 'string' ? req.body.token.trim() : '';
+      req.headers.authorization = `Bearer ${token}`;
+      next();
+    },
+    adminOnly,
+    (req, res) => {
+      const token = String(req.body.token).trim();
+      res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=${CODEC_PATH}; Max-Age=43200`);
+      res.type('html').send('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>已登录</title><p>已登录。Temporal UI 现在可以解码本服务的数据。</p></html>');
+    },
+  );
+  const json = express.json({ limit: MAX_CODEC_BODY });
+  for (const op of ['decode', 'encode'] as const) {
+    router.post(`/${op}`, admin, json, async (req, res) => {
+      const body = parseBody(CodecBody, req.body);
+      const payloads = body.payloads.map(fromJson);
+      let out: Payload[];
+      try {
+        out = op === 'decode' ? await codec.decode(payloads) : await codec.encode(payloads);
+      } catch {
+        throw new ApiError('VALIDATION_FAILED', '载荷无法解码（密钥不符或数据损坏）', { issues: [] });
+      }
+      req.log?.info({ op, payloads: out.length, namespace: req.header('x-namespace')?.slice(0, 64) }, 'codec');
+      res.json({ payloads: out.map(toJson) });
+    });
+  }
+  return router;
+}

@@ -1,0 +1,36 @@
+// The operations dashboard's answer (GET /api/ops/dashboard): one schema, the OpenAPI contract generated from it.
+import { z } from 'zod';
+
+/** The dashboard reads at most this many finished cases for its timings; more are counted, not timed. */
+export const DASHBOARD_MAX_TIMED_CASES = 5000;
+
+/** Cases accepted from `from` to `to` (Shanghai days, both included; default the last 30 days), optionally of one hospital. */
+export const DashboardQuery = z.strictObject({
+  from: z.iso.date().optional(),
+  to: z.iso.date().optional(),
+  hospitalId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+});
+
+export const Dashboard = z.object({
+  period: z.object({ from: z.iso.date(), to: z.iso.date(), hospitalId: z.string().nullable() }).describe('cases accepted on these Shanghai days, both included (of one hospital, if given)'),
+  cases: z.object({
+    total: z.number().int(),
+    byStatus: z.record(z.string(), z.number().int()),
+    byWaitingOn: z.record(z.string(), z.number().int()).describe('open cases waiting on parent / clerk / officer / agency (a case may wait on two)'),
+  }),
+  overdue: z.object({ reviews: z.number().int(), corrections: z.number().int() }),
+  completion: z.object({
+    cases: z.array(z.object({ caseId: z.string(), status: z.string(), acceptedAt: z.string(), closedAt: z.string(), seconds: z.number() })),
+    medianSeconds: z.number().nullable(),
+    p90Seconds: z.number().nullable(),
+    truncated: z.boolean().describe(`true when more than ${DASHBOARD_MAX_TIMED_CASES} finished cases fell in the period (the first listed are timed)`),
+  }),
+  agencies: z.record(z.string(), z.object({ services: z.number().int(), medianSeconds: z.number().nullable(), p90Seconds: z.number().nullable() }))
+    .describe('from first submission to the agency\'s answer (completed or refused), per agency'),
+  premiumWaiver: z.object({
+    granted: z.number().int(), pending: z.number().int(), lost: z.number().int(), not_applicable: z.number().int(),
+    lostByReason: z.record(z.string(), z.number().int()).describe('failed condition code, or NOT_ENROLLED'),
+  }),
+  childcareSubsidy: z.object({ granted: z.number().int(), pending: z.number().int(), refused: z.number().int() }),
+});
+export type Dashboard = z.infer<typeof Dashboard>;

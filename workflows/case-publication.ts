@@ -1,0 +1,217 @@
+// What a case publishes about itself so that it can be read without a worker: its memo (read with a
+// describe call; every field is a payload, so the payload codec encrypts it like any other) and its
+// search attributes (read through visibility, for listing and counting). The workflow publishes at every
+// journal entry (record()); the API starts a case with the initial memo and reads it back with
+// caseStateFromMemo(). Pure except CasePublisher, which only calls upsertMemo/upsertSearchAttributes.
+//
+// Memo layout (version 1), one memo field per key, each merged on its own by upsertMemo:
+//   case       {v, caseId, hospitalId, application, trackingSecretHash}  changes on correction / naming
+//   state      {v, status, services, actionsRequired, timing, events, auditInMemo}  changes with a service's status
+//   benefits   the benefit decisions (as in CaseView.benefits)                      changes when benefits are decided
+//   audit.<n>  the journal entries n*AUDIT_CHUNK_EVENTS+1 … (n+1)*AUDIT_CHUNK_EVENTS, without their machine data
+// A journal entry rewrites only the last audit chunk (and `state`/`case` when they changed), so the history
+// grows by a bounded amount per entry, not by the whole journal. Size bound: see MEMO_SIZE_BOUND_BYTES.
+import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import type { SearchAttributeUpdatePair } from '@temporalio/common';
+import type { AgencyName } from '../activities/agency.types';
+import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
+import { isCaseClosed, reduceCase } from '../domain/case-state';
+import type { CaseEvent, DerivedCase } from '../domain/case-state';
+import type { Benefits } from '../domain/policy';
+import { CaseSearchAttributes } from './birth-case.contract';
+import type { BirthCaseInput, BirthCaseState, SubsidyDecision, WaiverOutcome, WaitingOn } from './birth-case.contract';
+
+export const CASE_MEMO_VERSION = 1;
+export const AUDIT_CHUNK_EVENTS = 8;
+/**
+ * The memo keeps at most this many journal entries; a longer journal (far beyond any case the rules allow:
+ * the longest recorded cases have under 80) is read from the workflow by query instead.
+ */
+export const MAX_MEMO_AUDIT_EVENTS = 480;
+/**
+ * The bound on the whole memo, encrypted: the largest application the API accepts (its 32 KiB body limit),
+ * the derived state, and MAX_MEMO_AUDIT_EVENTS entries with the longest reasons the API accepts (500
+ * characters). Temporal refuses memos above 2 MiB (limit.memoSize.error) and warns above 128 KiB per
+ * field; tests/unit/case-publication.test.ts checks the worst case against this bound and every field
+ * against the 128 KiB warning.
+ */
+export const MEMO_SIZE_BOUND_BYTES = 1024 * 1024;
+
+export const MemoKeys = { case: 'case', state: 'state', benefits: 'benefits', auditPrefix: 'audit.' } as const;
+const auditKey = (chunk: number): string => `${MemoKeys.auditPrefix}${chunk}`;
+
+/** Which agency carries each service (the per-agency figures of the dashboard). */
+export const SERVICE_AGENCY: Readonly<Record<ServiceKey, AgencyName>> = {
+  birthCertificate: 'healthCommission',
+  vaccination: 'vaccination',
+  household: 'publicSecurity',
+  medicalInsurance: 'medicalSecurity',
+  socialSecurityCard: 'humanResources',
+};
+
+export type AuditEntry = Omit<CaseEvent, 'data'>;
+export interface CaseMemoCase {
+  v: typeof CASE_MEMO_VERSION;
+  caseId: string;
+  hospitalId: string;
+  application: CaseCreateRequest;
+  trackingSecretHash: string;
+}
+/** When a service was first submitted and when it ended (completed/refused), Shanghai ISO instants. */
+export interface ServiceTiming { submittedAt: string | null; endedAt: string | null }
+export interface CaseMemoState extends Omit<DerivedCase, 'createdAt' | 'updatedAt' | 'benefits'> {
+  v: typeof CASE_MEMO_VERSION;
+  timing: Partial<Record<ServiceKey, ServiceTiming>>;
+  /** journal entries in all */
+  events: number;
+  /** journal entries held in the audit.<n> fields (all of them unless the journal passed MAX_MEMO_AUDIT_EVENTS) */
+  auditInMemo: number;
+}
+
+const stripData = ({ data: _data, ...entry }: CaseEvent): AuditEntry => entry;
+
+export function caseTiming(events: readonly CaseEvent[]): CaseMemoState['timing'] {
+  const timing: CaseMemoState['timing'] = {};
+  for (const e of events) {
+    if (!e.service) continue;
+    const t = (timing[e.service] ??= { submittedAt: null, endedAt: null });
+    if (e.action === 'service.submitted' && t.submittedAt === null) t.submittedAt = e.at;
+    if (e.action === 'service.completed' || e.action === 'service.refused') t.endedAt = e.at;
+  }
+  return timing;
+}
+
+export function memoCase(input: Pick<BirthCaseInput, 'caseId' | 'hospitalId' | 'trackingSecretHash'>, application: CaseCreateRequest): CaseMemoCase {
+  return { v: CASE_MEMO_VERSION, caseId: input.caseId, hospitalId: input.hospitalId, application, trackingSecretHash: input.trackingSecretHash };
+}
+
+export function memoState(events: readonly CaseEvent[], derived: DerivedCase = reduceCase(events)): CaseMemoState {
+  const { createdAt: _c, updatedAt: _u, benefits: _b, ...rest } = derived;
+  return { v: CASE_MEMO_VERSION, ...rest, timing: caseTiming(events), events: events.length, auditInMemo: Math.min(events.length, MAX_MEMO_AUDIT_EVENTS) };
+}
+
+/** The memo a case starts with (set by the API at start), so that it reads before a worker has run it. */
+export function initialCaseMemo(input: BirthCaseInput): Record<string, unknown> {
+  return { [MemoKeys.case]: memoCase(input, input.application), [MemoKeys.state]: memoState([]), [MemoKeys.benefits]: null };
+}
+
+/** Every memo field for a journal, in full (tests and size checks; the workflow sends only what changed). */
+export function fullCaseMemo(input: BirthCaseInput, application: CaseCreateRequest, events: readonly CaseEvent[]): Record<string, unknown> {
+  const memo: Record<string, unknown> = { [MemoKeys.case]: memoCase(input, application), [MemoKeys.state]: memoState(events), [MemoKeys.benefits]: reduceCase(events).benefits };
+  const kept = events.slice(0, MAX_MEMO_AUDIT_EVENTS);
+  for (let n = 0; n * AUDIT_CHUNK_EVENTS < kept.length; n++) memo[auditKey(n)] = kept.slice(n * AUDIT_CHUNK_EVENTS, (n + 1) * AUDIT_CHUNK_EVENTS).map(stripData);
+  return memo;
+}
+
+/** What the case's memo says, as the query would answer it (events without machine data); null when the memo cannot serve. */
+export function caseStateFromMemo(memo: Record<string, unknown> | undefined): BirthCaseState | null {
+  const c = memo?.[MemoKeys.case] as CaseMemoCase | undefined;
+  const s = memo?.[MemoKeys.state] as CaseMemoState | undefined;
+  if (!c || !s || c.v !== CASE_MEMO_VERSION || s.v !== CASE_MEMO_VERSION) return null;
+  if (s.auditInMemo < s.events) return null; // a journal longer than the memo keeps: the query has it all
+  const events: CaseEvent[] = [];
+  for (let n = 0; n * AUDIT_CHUNK_EVENTS < s.auditInMemo; n++) {
+    const chunk = memo?.[auditKey(n)];
+    if (!Array.isArray(chunk)) return null;
+    events.push(...(chunk as CaseEvent[]));
+  }
+  if (events.length !== s.events) return null;
+  const { v: _v, timing: _t, events: _e, auditInMemo: _a, ...derived } = s;
+  return {
+    ...derived,
+    benefits: (memo?.[MemoKeys.benefits] as DerivedCase['benefits'] | undefined) ?? null,
+    createdAt: events[0]?.at ?? null,
+    updatedAt: events.at(-1)?.at ?? null,
+    caseId: c.caseId,
+    hospitalId: c.hospitalId,
+    application: c.application,
+    trackingSecretHash: c.trackingSecretHash,
+    events,
+  };
+}
+
+// --- search attributes ---
+
+/** Whom a case waits on now: the parents (a name), the clerk (a correction), an officer (a review), an agency (a submission). */
+export function waitingOn(derived: Pick<DerivedCase, 'status' | 'services' | 'actionsRequired'>): WaitingOn[] {
+  if (isCaseClosed(derived.status)) return [];
+  const who = new Set<WaitingOn>();
+  for (const a of derived.actionsRequired) who.add(a.kind === 'newborn_name' ? 'parent' : 'clerk');
+  for (const s of Object.values(derived.services)) {
+    if (s.status === 'under_review') who.add('officer');
+    if (s.status === 'submitted') who.add('agency');
+  }
+  return (['parent', 'clerk', 'officer', 'agency'] as const).filter((w) => who.has(w));
+}
+
+/** The premium waiver's outcome and, when lost, why (a failed condition's code, or NOT_ENROLLED). */
+export function waiverOutcome(derived: Pick<DerivedCase, 'status' | 'benefits' | 'services'>): { outcome: WaiverOutcome; lostReason: string | null } {
+  const waiver = (derived.benefits as Benefits | null)?.premiumWaiver;
+  if (!waiver) return { outcome: 'pending', lostReason: null };
+  const never = waiver.failed.find((f) => ['BIRTH_ORDER_NOT_ELIGIBLE', 'BORN_BEFORE_ELIGIBLE_DATE', 'NO_RULE_FOR_BIRTH_DATE'].includes(f.code));
+  if (never) return { outcome: 'not_applicable', lostReason: null };
+  if (!waiver.eligible) return { outcome: 'lost', lostReason: waiver.failed[0]?.code ?? 'NOT_ELIGIBLE' };
+  if (!waiver.pending) return { outcome: 'granted', lostReason: null };
+  // Eligible so far, but the case ended (or insurance ended) without an enrolment: the window is missed.
+  const insurance = derived.services.medicalInsurance.status;
+  if (isCaseClosed(derived.status) || ['refused', 'skipped', 'cancelled'].includes(insurance)) return { outcome: 'lost', lostReason: 'NOT_ENROLLED' };
+  return { outcome: 'pending', lostReason: null };
+}
+
+export function childcareSubsidyDecision(derived: Pick<DerivedCase, 'benefits'>): SubsidyDecision {
+  const subsidy = (derived.benefits as Benefits | null)?.childcareSubsidy;
+  if (!subsidy || subsidy.pending) return 'pending';
+  return subsidy.eligible ? 'granted' : 'refused';
+}
+
+/** The search attributes this module keeps (not `overdue`, which the overdue escalation sets). */
+export function caseSearchAttributes(hospitalId: string, application: CaseCreateRequest, derived: DerivedCase): SearchAttributeUpdatePair[] {
+  const waiver = waiverOutcome(derived);
+  return [
+    { key: CaseSearchAttributes.hospitalId, value: hospitalId },
+    { key: CaseSearchAttributes.status, value: derived.status },
+    { key: CaseSearchAttributes.bornOn, value: new Date(application.newborn.birthAt) },
+    { key: CaseSearchAttributes.waitingOn, value: waitingOn(derived) },
+    { key: CaseSearchAttributes.waiverOutcome, value: waiver.outcome },
+    { key: CaseSearchAttributes.waiverLostReason, value: waiver.lostReason },
+    { key: CaseSearchAttributes.childcareSubsidy, value: childcareSubsidyDecision(derived) },
+  ];
+}
+
+/**
+ * Publishes a case from inside its workflow: at each journal entry, the memo fields and search attributes
+ * that changed since the last publication (one upsert of each at most).
+ */
+export class CasePublisher {
+  private last: Record<string, string> = {};
+  private lastAttributes = '';
+
+  constructor(private readonly input: BirthCaseInput) {}
+
+  publish(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): void {
+    const fields: Record<string, unknown> = {
+      [MemoKeys.case]: memoCase(this.input, application), [MemoKeys.state]: memoState(events, derived), [MemoKeys.benefits]: derived.benefits,
+    };
+    const n = events.length;
+    if (n > 0 && n <= MAX_MEMO_AUDIT_EVENTS) {
+      const chunk = Math.floor((n - 1) / AUDIT_CHUNK_EVENTS);
+      fields[auditKey(chunk)] = events.slice(chunk * AUDIT_CHUNK_EVENTS, n).map(stripData);
+    }
+    const changed: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(fields)) {
+      const json = JSON.stringify(value);
+      if (this.last[key] !== json) {
+        this.last[key] = json;
+        changed[key] = value;
+      }
+    }
+    if (Object.keys(changed).length > 0) upsertMemo(changed);
+
+    const attributes = caseSearchAttributes(this.input.hospitalId, application, derived);
+    const json = JSON.stringify(attributes.map((a) => [a.key.name, a.value]));
+    if (json !== this.lastAttributes) {
+      this.lastAttributes = json;
+      upsertSearchAttributes(attributes);
+    }
+  }
+}
