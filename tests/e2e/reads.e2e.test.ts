@@ -110,7 +110,8 @@ test('when cases with known outcomes have run, then the dashboard counts them by
   };
   expect(views.c.services.household.status).toBe('refused');
   await caseUntil(staff, e, (v) => v.status === 'action_required');
-  expect((await stack.call('POST', `/api/cases/${e}/cancel`, { token: staff, body: { reason: '家长撤回申请' } })).status).toBe(202);
+  // the cancel answers with each agency's answer once compensation is done (200), or 202 while an agency is slow
+  expect([200, 202]).toContain((await stack.call('POST', `/api/cases/${e}/cancel`, { token: staff, body: { reason: '家长撤回申请' } })).status);
   await caseUntil(staff, e, (v) => v.status === 'cancelled');
 
   const expected = {
