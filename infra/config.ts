@@ -13,6 +13,19 @@ export const Env = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   TEMPORAL_ADDRESS: z.string().default('127.0.0.1:7233'),
   TEMPORAL_NAMESPACE: z.string().default('default'),
+  // An external Temporal cluster (README, "Scale-out"): TLS, mTLS client certificate, or an API key.
+  /** 'true' for TLS with the system's trusted roots; implied by any of the TLS files or an API key */
+  TEMPORAL_TLS: z.enum(['true', 'false']).optional(),
+  TEMPORAL_TLS_CA_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_CERT_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
+  TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
+  TEMPORAL_API_KEY: z.string().min(1).optional(),
+  // Worker tuning (bench/RESULTS.md); unset = the SDK's defaults.
+  /** workflows kept in the worker's sticky cache; bounds the worker's memory while many cases wait */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   TEMPORAL_UI_PORT: port.default(8233),
   MOCK_AGENCIES_PORT: port.default(4100),
   MOCK_AGENCIES_URL: z.string().url().optional(),

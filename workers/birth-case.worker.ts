@@ -4,7 +4,7 @@ import pino from 'pino';
 import type { WorkerOptions } from '@temporalio/worker';
 import { createAgencyActivities } from '../activities';
 import type { Config } from '../infra/config';
-import { dataConverter } from '../infra/temporal';
+import { dataConverter, temporalConnectionOptions } from '../infra/temporal';
 import { BIRTH_CASE_TASK_QUEUE } from '../workflows/birth-case.contract';
 import { agencyTelemetry } from './agency-telemetry';
 
@@ -28,9 +28,19 @@ export async function createBirthCaseWorker({ connection, config, workflowBundle
     dataConverter: dataConverter(config),
     // Per-agency latency, failures and retries on the SDK's meter (exported with the SDK's own metrics).
     interceptors: { activity: [agencyTelemetry(Runtime.instance().metricMeter, logger)] },
+    ...workerTuning(config),
   });
 }
 
+/** The tuning knobs set in the environment (bench/RESULTS.md says which values the figures justify). */
+export function workerTuning(config: Config): Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'> {
+  return {
+    ...(config.WORKER_MAX_CACHED_WORKFLOWS !== undefined ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS } : {}),
+    ...(config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS !== undefined ? { maxConcurrentWorkflowTaskExecutions: config.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS } : {}),
+    ...(config.WORKER_MAX_CONCURRENT_ACTIVITIES !== undefined ? { maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES } : {}),
+  };
+}
+
 export async function connectWorker(config: Config): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
+  return NativeConnection.connect(temporalConnectionOptions(config));
 }
