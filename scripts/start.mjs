@@ -2,6 +2,9 @@
 // `npm start`: the whole system on the embedded default — the Temporal dev server (SQLite file under the
 // data folder, so cases survive a restart), the mock agencies, the worker and the API. Waits until each
 // is ready, prints where everything is, and stops everything on Ctrl-C.
+// `npm start -- --workers 3` (or WORKERS=3) runs three worker processes on the task queue (metrics on
+// WORKER_METRICS_PORT, +1, +2). With TEMPORAL_ADDRESS set, no dev server is started: the parts connect to
+// that cluster (README, "Scale-out").
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -21,6 +24,15 @@ const ports = {
   workerMetrics: Number(env.WORKER_METRICS_PORT ?? 9464),
 };
 const dataDir = resolve(env.DATA_DIR ?? join(root, '.data'));
+const externalTemporal = Boolean(env.TEMPORAL_ADDRESS);
+
+function workerCount(argv) {
+  const i = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
+  const raw = i < 0 ? (env.WORKERS ?? '1') : argv[i].includes('=') ? argv[i].split('=')[1] : argv[i + 1];
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > 64) throw new Error(`--workers (or WORKERS) must be a whole number from 1 to 64, not ${JSON.stringify(raw)}`);
+  return n;
+}
 // Search attributes the birth-case workflow keeps current, from their one definition (workflows/birth-case.contract.ts).
 const searchAttributes = () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/search-attributes.ts')], { cwd: root, encoding: 'utf8' });
@@ -46,8 +58,8 @@ const children = [];
 let stopping = false;
 const log = (m) => process.stdout.write(`[start] ${m}\n`);
 
-function launch(name, command, args) {
-  const child = spawn(command, args, { cwd: root, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+function launch(name, command, args, extraEnv = {}) {
+  const child = spawn(command, args, { cwd: root, env: { ...childEnv, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] });
   const prefix = (stream, out) => {
     let buf = '';
     stream.on('data', (chunk) => {
@@ -107,12 +119,54 @@ const httpOk = async (url) => (await fetch(url)).ok;
 
 async function main() {
   ensureNodeModules(root, log);
-  const temporal = ensureTemporalCli({ log });
   mkdirSync(dataDir, { recursive: true });
+  const workers = workerCount(process.argv.slice(2));
   for (const [name, port] of Object.entries(ports)) {
+    if (externalTemporal && name.startsWith('temporal')) continue;
     if (await portOpen(port)) throw new Error(`port ${port} (${name}) is in use; set another with its environment variable (see README).`);
   }
 
+  if (externalTemporal) {
+    log(`using the Temporal cluster at ${env.TEMPORAL_ADDRESS} (namespace ${env.TEMPORAL_NAMESPACE ?? 'default'}); no dev server.`);
+  } else {
+    await startDevServer(ensureTemporalCli({ log }));
+  }
+
+  // `node --import tsx` keeps each part one process, so a signal (or a kill) reaches the server itself.
+  const ts = (entry) => [process.execPath, ['--import', 'tsx', entry]];
+  log('starting the mock agencies…');
+  launch('agencies', ...ts('mock-agencies/main.ts'));
+  await waitFor('the mock agencies', () => httpOk(`http://${host}:${ports.agencies}/healthz`));
+
+  log(`starting ${workers === 1 ? 'the worker' : `${workers} workers`} and the API…`);
+  const metricsPort = (i) => (ports.workerMetrics > 0 ? ports.workerMetrics + i : 0);
+  const ready = Array.from({ length: workers }, (_, i) => {
+    const worker = launch(workers === 1 ? 'worker' : `worker-${i + 1}`, ...ts('workers/main.ts'), { WORKER_METRICS_PORT: String(metricsPort(i)) });
+    return new Promise((r) => worker.stdout.on('data', (d) => { if (String(d).includes('worker ready')) r(true); }));
+  });
+  const workersReady = Promise.all(ready);
+  launch('api', ...ts('api/server.ts'));
+  await waitFor('the workers', () => Promise.race([workersReady, sleep(200).then(() => false)]));
+  await waitFor('the API', () => httpOk(`http://${host}:${ports.api}/readyz`));
+
+  const workerMetrics = Array.from({ length: workers }, (_, i) => `http://${host}:${metricsPort(i)}/metrics`).join(' · ');
+  process.stdout.write(`
+  birth-one-thing is up.
+    API          http://${host}:${ports.api}        (OpenAPI: /api/openapi.json)
+    Workers      ${workers}
+${externalTemporal ? `    Temporal     ${env.TEMPORAL_ADDRESS}   (external cluster)` : `    Temporal UI  http://${host}:${ports.temporalUi}
+    Temporal     ${host}:${ports.temporal}         (SQLite: ${join(dataDir, 'temporal.sqlite')})`}
+    Agencies     http://${host}:${ports.agencies}   (mocks; admin: /admin/faults, /admin/records)
+    Metrics      http://${host}:${ports.api}/metrics (API) · ${workerMetrics} (worker${workers === 1 ? '' : 's'})
+    Dashboard    http://${host}:${ports.api}/api/ops/dashboard (admin token) · codec for the Temporal UI: /api/ops/codec
+  An admin's token:   npm run --silent token -- --role admin
+  A clerk's token:    npm run --silent token -- --role clerk --hospital H0001
+  An officer's token: npm run --silent token -- --role officer --agency publicSecurity
+  Ctrl-C stops everything.
+`);
+}
+
+async function startDevServer(temporal) {
   log('starting the Temporal dev server…');
   launch('temporal', temporal, [
     'server', 'start-dev',
@@ -125,33 +179,6 @@ async function main() {
     if (!(await portOpen(ports.temporal))) return false;
     return spawnSync(temporal, ['operator', 'namespace', 'describe', '--namespace', 'default', '--address', `${host}:${ports.temporal}`], { stdio: 'ignore' }).status === 0;
   });
-
-  // `node --import tsx` keeps each part one process, so a signal (or a kill) reaches the server itself.
-  const ts = (entry) => [process.execPath, ['--import', 'tsx', entry]];
-  log('starting the mock agencies…');
-  launch('agencies', ...ts('mock-agencies/main.ts'));
-  await waitFor('the mock agencies', () => httpOk(`http://${host}:${ports.agencies}/healthz`));
-
-  log('starting the worker and the API…');
-  const worker = launch('worker', ...ts('workers/main.ts'));
-  const workerReady = new Promise((r) => worker.stdout.on('data', (d) => { if (String(d).includes('worker ready')) r(true); }));
-  launch('api', ...ts('api/server.ts'));
-  await waitFor('the worker', () => Promise.race([workerReady, sleep(200).then(() => false)]));
-  await waitFor('the API', () => httpOk(`http://${host}:${ports.api}/readyz`));
-
-  process.stdout.write(`
-  birth-one-thing is up.
-    API          http://${host}:${ports.api}        (OpenAPI: /api/openapi.json)
-    Temporal UI  http://${host}:${ports.temporalUi}
-    Temporal     ${host}:${ports.temporal}         (SQLite: ${join(dataDir, 'temporal.sqlite')})
-    Agencies     http://${host}:${ports.agencies}   (mocks; admin: /admin/faults, /admin/records)
-    Metrics      http://${host}:${ports.api}/metrics (API) · http://${host}:${ports.workerMetrics}/metrics (worker)
-    Dashboard    http://${host}:${ports.api}/api/ops/dashboard (admin token) · codec for the Temporal UI: /api/ops/codec
-  An admin's token:   npm run --silent token -- --role admin
-  A clerk's token:    npm run --silent token -- --role clerk --hospital H0001
-  An officer's token: npm run --silent token -- --role officer --agency publicSecurity
-  Ctrl-C stops everything.
-`);
 }
 
 process.on('SIGINT', () => void stopAll(0));
