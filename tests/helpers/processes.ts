@@ -45,7 +45,7 @@ async function freePort(): Promise<number> {
 const portOpen = (port: number): Promise<boolean> =>
   new Promise((r) => {
     const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => { socket.end(); r(true); });
+    socket.once('connect', () => { socket.destroy(); r(true); });
     socket.once('error', () => r(false));
   });
 
@@ -103,7 +103,17 @@ export class ProcessStack {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
-    const exited = new Promise<void>((r) => child.once('exit', () => { if (this.parts.get(name)?.child === child) this.parts.delete(name); r(); }));
+    // The caller's awaits keep it alive while it needs a part; a part never keeps the caller from exiting.
+    child.unref();
+    (child.stdout as unknown as { unref?: () => void } | null)?.unref?.();
+    (child.stderr as unknown as { unref?: () => void } | null)?.unref?.();
+    const exited = new Promise<void>((r) => child.once('exit', () => {
+      if (this.parts.get(name)?.child === child) this.parts.delete(name);
+      // Its pipes may outlive it (a grandchild holding them): nothing more is read from a dead process.
+      child.stdout?.destroy();
+      child.stderr?.destroy();
+      r();
+    }));
     const part = { name, child, tail, exited };
     this.parts.set(name, part);
     return part;
@@ -160,7 +170,9 @@ export class ProcessStack {
     const part = this.parts.get(name);
     if (!part) throw new Error(`${name} is not running`);
     part.child.kill(signal);
-    const gone = await Promise.race([part.exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 20_000))]);
+    let timer: NodeJS.Timeout | undefined;
+    const gone = await Promise.race([part.exited.then(() => true), new Promise<boolean>((r) => { timer = setTimeout(() => r(false), 20_000); })]);
+    clearTimeout(timer);
     if (!gone) {
       part.child.kill('SIGKILL');
       await part.exited;
