@@ -1,0 +1,248 @@
+// `npm run bench`: the orchestrator against its floor, side by side in one run on the real stack (Temporal
+// dev server on SQLite, mock agencies over HTTP, worker and API as separate processes). Prints ratios, the
+// machine and the settings; writes the figures to bench/results/<time>.json. Sizes (defaults = the issue's):
+//   BENCH_CASES=500  BENCH_READ_SECONDS=10  BENCH_READ_CONNECTIONS=50  BENCH_WAITING=1000,10000
+//   BENCH_BACKLOG=1000  BENCH_OUTAGE_SECONDS=30  BENCH_PARTS=orchestration,reads,waiting,backlog
+// Worker tuning passes through: WORKER_MAX_CACHED_WORKFLOWS, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
+// WORKER_MAX_CONCURRENT_ACTIVITIES (see bench/RESULTS.md).
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import type { Client } from '@temporalio/client';
+import { loadConfig } from '../infra/config';
+import { createClient } from '../infra/temporal';
+import { application } from '../tests/helpers/fixtures';
+import { ProcessStack } from '../tests/helpers/processes';
+import { birthCaseWorkflowId } from '../workflows/birth-case.contract';
+import { FLOOR_TASK_QUEUE } from './floor/worker';
+
+const env = process.env;
+const num = (name: string, fallback: number): number => (env[name] ? Number(env[name]) : fallback);
+const SIZES = {
+  cases: num('BENCH_CASES', 500),
+  readSeconds: num('BENCH_READ_SECONDS', 10),
+  readConnections: num('BENCH_READ_CONNECTIONS', 50),
+  waiting: (env.BENCH_WAITING ?? '1000,10000').split(',').map(Number),
+  backlog: num('BENCH_BACKLOG', 1000),
+  outageSeconds: num('BENCH_OUTAGE_SECONDS', 30),
+};
+const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,waiting,backlog').split(','));
+const TUNING = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('WORKER_') && v !== undefined)) as Record<string, string>;
+const AGENCIES = ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms'];
+
+const log = (m: string): void => { process.stdout.write(`[bench] ${m}\n`); };
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
+
+/** Distinct, valid applications: births 3 min apart, alternating sex (the mock issues ≤ 499 IDs per region, day and sex). */
+let born = 0;
+function benchApplication(opts: { named: boolean }): ReturnType<typeof application> {
+  born += 1;
+  const birthAt = new Date(Date.now() - 2 * 86_400_000 - born * 180_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const base = application({ newborn: { birthAt, sex: born % 2 ? 'F' : 'M' } });
+  return { ...base, newborn: { ...base.newborn, ...(opts.named ? {} : { name: undefined }) }, consent: { signedBy: 'mother', signedAt: birthAt } };
+}
+
+/** Runs `fn` over 0..n-1 with at most `width` at once. */
+async function pool<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
+  const out: T[] = new Array(n);
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
+    while (next < n) { const i = next++; out[i] = await fn(i); }
+  }));
+  return out;
+}
+
+interface RunFigures { cases: number; seconds: number; casesPerSecond: number; p50Ms: number; p95Ms: number }
+
+function figures(starts: number[], ends: number[]): RunFigures {
+  const lat = ends.map((e, i) => e - (starts[i] as number)).sort((a, b) => a - b);
+  const seconds = (Math.max(...ends) - Math.min(...starts)) / 1000;
+  return { cases: ends.length, seconds: round(seconds), casesPerSecond: round(ends.length / seconds), p50Ms: Math.round(pct(lat, 50)), p95Ms: Math.round(pct(lat, 95)) };
+}
+
+function rssMb(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? round(Number(m[1]) / 1024, 1) : NaN;
+}
+
+function dbBytes(file: string): number {
+  return ['', '-wal', '-shm'].reduce((sum, ext) => { try { return sum + statSync(file + ext).size; } catch { return sum; } }, 0);
+}
+
+async function main(): Promise<void> {
+  const stack = await ProcessStack.create({ secondsPerDay: 0.001, agencyPollSeconds: 1, env: { ...TUNING, AGENCY_TIMEOUT_MS: '10000' } });
+  const results: Record<string, unknown> = {
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version, loadavgAtStart: loadavg().map((x) => round(x)) },
+    sizes: SIZES,
+    tuning: TUNING,
+  };
+  log(`machine ${JSON.stringify(results.machine)}`);
+  log(`sizes ${JSON.stringify(SIZES)} tuning ${JSON.stringify(TUNING)}`);
+  let client: Client | undefined;
+  try {
+    await stack.startTemporal();
+    await stack.startAgencies();
+    await Promise.all([stack.startWorker('1'), stack.startWorker('floor', 'bench/floor/worker.ts'), stack.startApi({}, 'bench/api-with-floor.ts')]);
+    client = createClient(loadConfig({ ...stack.env }));
+    const c = client;
+    const clerk = await stack.token({ sub: 'clerk-bench', role: 'clerk', hospitalId: 'H0001' });
+
+    const startCase = async (named = true): Promise<{ caseId: string; trackingCode: string; startedAt: number }> => {
+      const startedAt = Date.now();
+      const res = await stack.call('POST', '/api/cases', { token: clerk, body: benchApplication({ named }) });
+      if (res.status !== 201) throw new Error(`case not accepted: ${res.status} ${JSON.stringify(res.body)}`);
+      return { caseId: res.body.caseId, trackingCode: res.body.trackingCode, startedAt };
+    };
+    const runBirthCases = async (n: number): Promise<{ ids: string[]; figures: RunFigures }> => {
+      const ends: number[] = [];
+      const starts: number[] = [];
+      const ids: string[] = [];
+      const done: Array<Promise<void>> = [];
+      await pool(n, 25, async (i) => {
+        const s = await startCase();
+        starts[i] = s.startedAt;
+        ids[i] = s.caseId;
+        done.push(c.workflow.getHandle(birthCaseWorkflowId(s.caseId)).result().then(() => { ends[i] = Date.now(); }));
+      });
+      await Promise.all(done);
+      return { ids, figures: figures(starts, ends) };
+    };
+    const runFloor = async (n: number, tag: string): Promise<RunFigures> => {
+      const ends: number[] = [];
+      const starts: number[] = [];
+      const done: Array<Promise<void>> = [];
+      await pool(n, 25, async (i) => {
+        starts[i] = Date.now();
+        const h = await c.workflow.start('floorWorkflow', { taskQueue: FLOOR_TASK_QUEUE, workflowId: `floor-${tag}-${i}`, args: [`${tag}-${i}`] });
+        done.push(h.result().then(() => { ends[i] = Date.now(); }));
+      });
+      await Promise.all(done);
+      return figures(starts, ends);
+    };
+
+    let floorRate = NaN;
+    let completedCase = '';
+    if (PARTS.has('orchestration') || PARTS.has('backlog')) {
+      log('warm-up: 20 floor workflows, 20 birth cases');
+      await runFloor(20, 'warm');
+      completedCase = (await runBirthCases(20)).ids[0] as string;
+      const n = PARTS.has('orchestration') ? SIZES.cases : 100;
+      log(`orchestration: ${n} floor workflows, then ${n} birth cases (zero-latency agencies)`);
+      const dbBefore = dbBytes(stack.temporalDb);
+      const floor = await runFloor(n, 'run');
+      const dbAfterFloor = dbBytes(stack.temporalDb);
+      const { figures: birth } = await runBirthCases(n);
+      const dbAfterBirth = dbBytes(stack.temporalDb);
+      floorRate = floor.casesPerSecond;
+      results.orchestration = {
+        floor, birth,
+        ratioCasesPerSecond: round(birth.casesPerSecond / floor.casesPerSecond),
+        ratioP95: round(birth.p95Ms / floor.p95Ms),
+        serverDbBytesPerFinishedCase: Math.round((dbAfterBirth - dbAfterFloor) / n),
+        serverDbBytesPerFloorWorkflow: Math.round((dbAfterFloor - dbBefore) / n),
+      };
+      log(`orchestration ${JSON.stringify(results.orchestration)}`);
+    }
+
+    if (PARTS.has('reads')) {
+      if (!completedCase) completedCase = (await runBirthCases(1)).ids[0] as string;
+      const waiting = await startCase(false);
+      await sleep(2000);
+      const read = async (name: string, opts: { path: string; method?: 'GET' | 'POST'; body?: unknown; token?: string }) => {
+        const r = await autocannon({
+          url: `${stack.apiUrl}${opts.path}`, method: opts.method ?? 'GET', connections: SIZES.readConnections, duration: SIZES.readSeconds,
+          headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body ? { 'content-type': 'application/json' } : {}) },
+          ...(opts.body ? { body: JSON.stringify(opts.body) } : {}),
+        });
+        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts };
+        log(`reads ${name} ${JSON.stringify(fig)}`);
+        return fig;
+      };
+      const bare = await read('bare route', { path: '/bench/floor' });
+      const clerkOpen = await read('clerk read (open case)', { path: `/api/cases/${waiting.caseId}`, token: clerk });
+      const clerkDone = await read('clerk read (completed case)', { path: `/api/cases/${completedCase}`, token: clerk });
+      const parent = await read('parent tracking (open case)', { path: '/api/track', method: 'POST', body: { trackingCode: waiting.trackingCode, phoneLast4: '8000' } });
+      const ratio = (f: { requestsPerSecond: number }) => round(f.requestsPerSecond / bare.requestsPerSecond, 3);
+      results.reads = { bare, clerkOpen, clerkDone, parent, ratios: { clerkOpen: ratio(clerkOpen), clerkDone: ratio(clerkDone), parent: ratio(parent) } };
+    }
+
+    if (PARTS.has('waiting')) {
+      const smsTotal = async (): Promise<number> => (await stack.agencies('GET', '/admin/records?agency=sms')).total as number;
+      const worker = stack.pid('worker-1');
+      const waitingFigures: Array<Record<string, number>> = [];
+      let open = 0;
+      await sleep(5000);
+      const base = { waiting: 0, workerRssMb: rssMb(worker), serverDbMb: round(dbBytes(stack.temporalDb) / 2 ** 20, 1) };
+      waitingFigures.push(base);
+      log(`waiting ${JSON.stringify(base)}`);
+      for (const target of SIZES.waiting) {
+        const add = target - open;
+        const smsBefore = await smsTotal();
+        const t0 = Date.now();
+        await pool(add, 25, () => startCase(false));
+        // Each waiting case sends three messages (accepted, vaccination done, name asked) and then waits.
+        for (;;) {
+          const sent = (await smsTotal()) - smsBefore;
+          if (sent >= 3 * add) break;
+          if (Date.now() - t0 > 3_600_000) throw new Error(`only ${sent}/${3 * add} messages after an hour`);
+          await sleep(1000);
+        }
+        open = target;
+        await sleep(5000);
+        const fig = { waiting: open, startSeconds: round((Date.now() - t0) / 1000, 1), workerRssMb: rssMb(worker), serverDbMb: round(dbBytes(stack.temporalDb) / 2 ** 20, 1) };
+        waitingFigures.push(fig);
+        log(`waiting ${JSON.stringify(fig)}`);
+      }
+      const [first, last] = [waitingFigures[1], waitingFigures.at(-1)];
+      results.waiting = {
+        figures: waitingFigures,
+        ratioRssLargestToFirst: first && last ? round((last.workerRssMb as number) / (first.workerRssMb as number)) : null,
+        serverDbKbPerWaitingCase: last ? round((((last.serverDbMb as number) - base.serverDbMb) * 1024) / (last.waiting as number), 1) : null,
+      };
+    }
+
+    if (PARTS.has('backlog')) {
+      const n = SIZES.backlog;
+      log(`backlog: every agency down; ${n} cases started; the outage lasts at least ${SIZES.outageSeconds} s`);
+      for (const agency of AGENCIES) await stack.agencies('PUT', `/admin/faults/${agency}`, { outageSeconds: 86_400 });
+      const outageFrom = Date.now();
+      const ends: number[] = [];
+      const done: Array<Promise<void>> = [];
+      await pool(n, 25, async (i) => {
+        const s = await startCase();
+        done.push(c.workflow.getHandle(birthCaseWorkflowId(s.caseId)).result().then(() => { ends[i] = Date.now(); }));
+      });
+      const startSeconds = (Date.now() - outageFrom) / 1000;
+      await sleep(Math.max(0, outageFrom + SIZES.outageSeconds * 1000 - Date.now()));
+      for (const agency of AGENCIES) await stack.agencies('PUT', `/admin/faults/${agency}`, {});
+      const outageEnd = Date.now();
+      await Promise.all(done);
+      const drainSeconds = (Math.max(...ends) - outageEnd) / 1000;
+      const sortedDrain = ends.map((e) => e - outageEnd).sort((a, b) => a - b);
+      results.backlog = {
+        cases: n, outageSeconds: round((outageEnd - outageFrom) / 1000, 1), startSeconds: round(startSeconds, 1),
+        drainSeconds: round(drainSeconds), drainCasesPerSecond: round(n / drainSeconds), halfDoneAfterSeconds: round(pct(sortedDrain, 50) / 1000),
+        floorCasesPerSecond: floorRate, ratioToFloor: round(n / drainSeconds / floorRate),
+      };
+      log(`backlog ${JSON.stringify(results.backlog)}`);
+    }
+    results.loadavgAtEnd = loadavg().map((x) => round(x));
+    const dir = join(__dirname, 'results');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+    process.stdout.write(`\n${JSON.stringify(results, null, 2)}\n\n[bench] written to ${file}\n`);
+  } finally {
+    await client?.connection.close().catch(() => undefined);
+    await stack.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.exit(1);
+});
