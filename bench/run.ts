@@ -45,6 +45,16 @@ function benchApplication(opts: { named: boolean }): ReturnType<typeof applicati
   return { ...base, newborn: { ...base.newborn, ...(opts.named ? {} : { name: undefined }) }, consent: { signedBy: 'mother', signedAt: birthAt } };
 }
 
+/** Fails instead of hanging when a phase makes no headway (a workflow task failing over and over, say). */
+async function within<T>(what: string, ms: number, p: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`${what}: not done in ${ms / 1000} s`)), ms); })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Runs `fn` over 0..n-1 with at most `width` at once. */
 async function pool<T>(n: number, width: number, fn: (i: number) => Promise<T>): Promise<T[]> {
   const out: T[] = new Array(n);
@@ -83,6 +93,9 @@ async function main(): Promise<void> {
   log(`machine ${JSON.stringify(results.machine)}`);
   log(`sizes ${JSON.stringify(SIZES)} tuning ${JSON.stringify(TUNING)}`);
   let client: Client | undefined;
+  const interrupted = (): void => { void stack.stop().finally(() => process.exit(130)); };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     await stack.startTemporal();
     await stack.startAgencies();
@@ -108,7 +121,7 @@ async function main(): Promise<void> {
         ids[i] = s.caseId;
         done.push(c.workflow.getHandle(birthCaseWorkflowId(s.caseId)).result().then(() => { ends[i] = Date.now(); }));
       });
-      await Promise.all(done);
+      await within(`${n} birth cases`, 300_000 + n * 1000, Promise.all(done));
       return { ids, figures: figures(starts, ends) };
     };
     const runFloor = async (n: number, tag: string): Promise<RunFigures> => {
@@ -120,7 +133,7 @@ async function main(): Promise<void> {
         const h = await c.workflow.start('floorWorkflow', { taskQueue: FLOOR_TASK_QUEUE, workflowId: `floor-${tag}-${i}`, args: [`${tag}-${i}`] });
         done.push(h.result().then(() => { ends[i] = Date.now(); }));
       });
-      await Promise.all(done);
+      await within(`${n} floor workflows`, 300_000 + n * 1000, Promise.all(done));
       return figures(starts, ends);
     };
 
@@ -220,7 +233,7 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, outageFrom + SIZES.outageSeconds * 1000 - Date.now()));
       for (const agency of AGENCIES) await stack.agencies('PUT', `/admin/faults/${agency}`, {});
       const outageEnd = Date.now();
-      await Promise.all(done);
+      await within(`draining ${n} cases`, 600_000 + n * 1000, Promise.all(done));
       const drainSeconds = (Math.max(...ends) - outageEnd) / 1000;
       const sortedDrain = ends.map((e) => e - outageEnd).sort((a, b) => a - b);
       results.backlog = {

@@ -1,7 +1,8 @@
-// The floor's worker process: the same connection and tuning settings as the birth-case worker
-// (workers/birth-case.worker.ts), the floor workflow and its no-op activity, on its own task queue.
+// The floor's worker process: the same connection, payload encryption and tuning settings as the
+// birth-case worker (workers/birth-case.worker.ts), the floor workflow and its no-op activity, on its own task queue.
 import { Worker } from '@temporalio/worker';
 import { loadConfig } from '../../infra/config';
+import { dataConverter } from '../../infra/temporal';
 import { connectWorker, workerTuning } from '../../workers/birth-case.worker';
 import { floorActivities } from './floor.activities';
 
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     taskQueue: FLOOR_TASK_QUEUE,
     workflowsPath: require.resolve('./floor.workflow'),
     activities: floorActivities,
+    dataConverter: dataConverter(config),
     ...workerTuning(config),
   });
   process.stdout.write('worker ready\n');
