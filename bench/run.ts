@@ -79,6 +79,22 @@ function rssMb(pid: number | undefined): number {
   return m ? round(Number(m[1]) / 1024, 1) : NaN;
 }
 
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+}
+
+/** Where the CPU went during `fn`: seconds per part — says what limits a figure. */
+async function cpuOf<T>(stack: ProcessStack, fn: () => Promise<T>): Promise<{ value: T; cpuSeconds: Record<string, number> }> {
+  const parts = ['temporal', 'worker-1', 'worker-floor', 'api', 'agencies'] as const;
+  const before = parts.map((p) => cpuSeconds(stack.pid(p)));
+  const value = await fn();
+  const cpu = Object.fromEntries(parts.map((p, i) => [p, round(cpuSeconds(stack.pid(p)) - (before[i] as number), 1)]));
+  return { value, cpuSeconds: cpu };
+}
+
 function dbBytes(file: string): number {
   return ['', '-wal', '-shm'].reduce((sum, ext) => { try { return sum + statSync(file + ext).size; } catch { return sum; } }, 0);
 }
@@ -146,9 +162,9 @@ async function main(): Promise<void> {
       const n = PARTS.has('orchestration') ? SIZES.cases : 100;
       log(`orchestration: ${n} floor workflows, then ${n} birth cases (zero-latency agencies)`);
       const dbBefore = dbBytes(stack.temporalDb);
-      const floor = await runFloor(n, 'run');
+      const { value: floor, cpuSeconds: floorCpu } = await cpuOf(stack, () => runFloor(n, 'run'));
       const dbAfterFloor = dbBytes(stack.temporalDb);
-      const { figures: birth } = await runBirthCases(n);
+      const { value: { figures: birth }, cpuSeconds: birthCpu } = await cpuOf(stack, () => runBirthCases(n));
       const dbAfterBirth = dbBytes(stack.temporalDb);
       floorRate = floor.casesPerSecond;
       results.orchestration = {
@@ -157,6 +173,7 @@ async function main(): Promise<void> {
         ratioP95: round(birth.p95Ms / floor.p95Ms),
         serverDbBytesPerFinishedCase: Math.round((dbAfterBirth - dbAfterFloor) / n),
         serverDbBytesPerFloorWorkflow: Math.round((dbAfterFloor - dbBefore) / n),
+        cpuSeconds: { floor: floorCpu, birth: birthCpu },
       };
       log(`orchestration ${JSON.stringify(results.orchestration)}`);
     }
@@ -166,12 +183,12 @@ async function main(): Promise<void> {
       const waiting = await startCase(false);
       await sleep(2000);
       const read = async (name: string, opts: { path: string; method?: 'GET' | 'POST'; body?: unknown; token?: string }) => {
-        const r = await autocannon({
+        const { value: r, cpuSeconds: cpu } = await cpuOf(stack, () => autocannon({
           url: `${stack.apiUrl}${opts.path}`, method: opts.method ?? 'GET', connections: SIZES.readConnections, duration: SIZES.readSeconds,
           headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body ? { 'content-type': 'application/json' } : {}) },
           ...(opts.body ? { body: JSON.stringify(opts.body) } : {}),
-        });
-        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts };
+        }));
+        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpuSeconds: cpu };
         log(`reads ${name} ${JSON.stringify(fig)}`);
         return fig;
       };
@@ -233,13 +250,13 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, outageFrom + SIZES.outageSeconds * 1000 - Date.now()));
       for (const agency of AGENCIES) await stack.agencies('PUT', `/admin/faults/${agency}`, {});
       const outageEnd = Date.now();
-      await within(`draining ${n} cases`, 600_000 + n * 1000, Promise.all(done));
+      const { cpuSeconds: drainCpu } = await cpuOf(stack, () => within(`draining ${n} cases`, 600_000 + n * 1000, Promise.all(done)));
       const drainSeconds = (Math.max(...ends) - outageEnd) / 1000;
       const sortedDrain = ends.map((e) => e - outageEnd).sort((a, b) => a - b);
       results.backlog = {
         cases: n, outageSeconds: round((outageEnd - outageFrom) / 1000, 1), startSeconds: round(startSeconds, 1),
         drainSeconds: round(drainSeconds), drainCasesPerSecond: round(n / drainSeconds), halfDoneAfterSeconds: round(pct(sortedDrain, 50) / 1000),
-        floorCasesPerSecond: floorRate, ratioToFloor: round(n / drainSeconds / floorRate),
+        floorCasesPerSecond: floorRate, ratioToFloor: round(n / drainSeconds / floorRate), cpuSeconds: drainCpu,
       };
       log(`backlog ${JSON.stringify(results.backlog)}`);
     }
