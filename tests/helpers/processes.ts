@@ -78,6 +78,8 @@ export class ProcessStack {
       AGENCY_POLL_SECONDS: String(opts.agencyPollSeconds ?? 5),
       AGENCY_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'warn',
+      // No metrics endpoint: several workers (and other stacks) run on this machine at once.
+      WORKER_METRICS_PORT: '0',
       ...opts.env,
     };
   }
