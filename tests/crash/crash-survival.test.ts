@@ -59,9 +59,16 @@ async function expectAllSurvived(caseIds: string[]): Promise<void> {
     const open: string[] = [];
     for (const id of caseIds) {
       const res = await stack.call('GET', `/api/cases/${id}`, { token: clerk });
-      if (res.status !== 200 || res.body.status !== 'completed') open.push(`${id}: ${res.status} ${res.body?.status ?? res.body?.error?.code}`);
+      if (res.status !== 200 || res.body.status !== 'completed') {
+        open.push(`${id}: ${res.status} ${res.body?.status ?? res.body?.error?.code}`);
+        continue;
+      }
+      // Completed, and the case's work is over: the closing message is the last entry of its audit.
+      const audit = await stack.call('GET', `/api/cases/${id}/audit`, { token: clerk });
+      const last = audit.body?.entries?.at(-1);
+      if (last?.action !== 'notification.sent' || last?.reason !== 'case_completed') open.push(`${id}: completed, last entry ${last?.action} ${last?.reason}`);
     }
-    if (open.length > 0) throw new Error(`${open.length}/${caseIds.length} cases not completed, e.g. ${open.slice(0, 3).join('; ')}`);
+    if (open.length > 0) throw new Error(`${open.length}/${caseIds.length} cases not completed and closed, e.g. ${open.slice(0, 3).join('; ')}`);
   }, { timeoutMs: COMPLETION_MS, intervalMs: 1000 });
 
   for (const caseId of caseIds) {
