@@ -45,9 +45,35 @@ const addProblems = (ctx: Ctx, who: Role, problems: readonly ContactProblem[]): 
   for (const p of problems) addIssue(ctx, p.code, `${who}${p.message}`);
 };
 
+/** Control characters (C0, DEL, C1) and the bidirectional overrides/isolates that reorder what is shown. */
+/** In a `u` regex a proper surrogate pair is one code point, so only an unpaired half matches \p{Cs}. */
+const LONE_SURROGATE = /\p{Cs}/u;
+const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/u;
+
+/** A caller's text as stored: well-formed UTF-16 (no lone surrogate), no control or bidi characters. */
+function textProblem(value: string): { code: string; message: string } | null {
+  if (LONE_SURROGATE.test(value)) return { code: 'TEXT_MALFORMED', message: '含有无法识别的字符（不成对的代理项）' };
+  if (UNSAFE_CHARACTERS.test(value)) return { code: 'TEXT_CONTROL_CHAR', message: '不能包含控制字符或方向控制符' };
+  return null;
+}
+
+/** Free text (addresses, notes, reasons): NFC-normalised and trimmed; 1..max characters. */
+export const freeText = (max: number) =>
+  z.string(req).check(
+    z.superRefine((value: string, ctx) => {
+      const p = textProblem(value);
+      if (p) addIssue(ctx, p.code, p.message);
+    }),
+  ).normalize('NFC').trim().min(1).max(max);
+
 // Field checks. Surrounding spaces are trimmed before checking and are not stored.
 const personName = (who: Role) =>
-  z.string(req).trim().check(
+  z.string(req).check(
+    z.superRefine((value: string, ctx) => {
+      const p = textProblem(value);
+      if (p) addIssue(ctx, p.code, `${who}姓名${p.message}`);
+    }),
+  ).normalize('NFC').trim().check(
     z.superRefine((value: string, ctx) => {
       const r = checkPersonName(value);
       if (!r.ok) addProblems(ctx, who, r.problems);
@@ -150,7 +176,7 @@ export type Father = z.infer<typeof Father>;
 
 export const Delivery = z.strictObject({
   method: z.enum(['ems', 'pickup'], req),
-  address: z.string().trim().min(1).max(200).optional(),
+  address: freeText(200).optional(),
   recipient: z.enum(['mother', 'father'], req),
 }, req);
 export type Delivery = z.infer<typeof Delivery>;
@@ -285,34 +311,71 @@ export function caseCreateRequestSchema(opts: CaseCreateClockOptions): typeof Ca
   );
 }
 
+/**
+ * The fields a correction may name, by dotted path. A path is valid only if it is one of these exactly
+ * (a Set lookup, never a property lookup), so `__proto__`, `constructor` or `toString` never reach code
+ * that walks or writes an object by a caller's path.
+ */
+export const CorrectablePath = z.enum([
+  'newborn.name', 'newborn.sex', 'newborn.birthAt', 'newborn.birthWeightGrams', 'newborn.birthOrder',
+  'mother.name', 'mother.idNumber', 'mother.phone', 'mother.hukouRegionCode', 'mother.insurance', 'mother.lowIncome',
+  'father.name', 'father.idNumber', 'father.phone', 'father.hukouRegionCode',
+  'married', 'householdOf', 'delivery.method', 'delivery.address', 'delivery.recipient', 'mother.supplementGround',
+]);
+export type CorrectablePath = z.infer<typeof CorrectablePath>;
+const CORRECTABLE_PATHS: ReadonlySet<string> = new Set(CorrectablePath.options);
+export const isCorrectablePath = (path: string): path is CorrectablePath => CORRECTABLE_PATHS.has(path);
+
 /** Paths that a correction may name whose values have a format of their own. */
-const CORRECTION_VALUE_CHECKS: Record<string, z.ZodType> = {
-  'newborn.name': personName('新生儿'),
-  'newborn.birthAt': isoDateTime,
-  'mother.name': personName('母亲'),
-  'mother.idNumber': citizenId('母亲'),
-  'mother.phone': mobile('母亲'),
-  'mother.hukouRegionCode': regionCode('母亲'),
-  'father.name': personName('父亲'),
-  'father.idNumber': citizenId('父亲'),
-  'father.phone': mobile('父亲'),
-  'father.hukouRegionCode': regionCode('父亲'),
-  'delivery.address': z.string().trim().min(1).max(200),
-  'mother.supplementGround': SupplementGround,
-};
+const CORRECTION_VALUE_CHECKS: ReadonlyMap<CorrectablePath, z.ZodType> = new Map<CorrectablePath, z.ZodType>([
+  ['newborn.name', personName('新生儿')],
+  ['newborn.birthAt', isoDateTime],
+  ['mother.name', personName('母亲')],
+  ['mother.idNumber', citizenId('母亲')],
+  ['mother.phone', mobile('母亲')],
+  ['mother.hukouRegionCode', regionCode('母亲')],
+  ['father.name', personName('父亲')],
+  ['father.idNumber', citizenId('父亲')],
+  ['father.phone', mobile('父亲')],
+  ['father.hukouRegionCode', regionCode('父亲')],
+  ['delivery.address', freeText(200)],
+  ['mother.supplementGround', SupplementGround],
+]);
 const MAX_CHANGES = 20;
+
+const CorrectionValue = z.union([z.string().max(200), z.number(), z.boolean(), z.null()]);
+/** The changes object: every own key must be a correctable path, checked before anything else reads it. */
+const CorrectionChanges = z
+  .unknown()
+  // On the raw body, before the record parser (which silently drops an own `__proto__` key).
+  .check(
+    z.superRefine((changes, ctx) => {
+      if (changes === null || typeof changes !== 'object' || Array.isArray(changes)) return;
+      for (const path of Object.keys(changes)) {
+        if (!isCorrectablePath(path)) addIssue(ctx as Ctx, 'FIELD_NOT_CORRECTABLE', `字段“${path.slice(0, 64)}”不可更正`, [path]);
+      }
+    }),
+  )
+  .pipe(z.partialRecord(CorrectablePath, CorrectionValue))
+  .meta({
+    type: 'object',
+    propertyNames: { enum: CorrectablePath.options },
+    additionalProperties: { type: ['string', 'number', 'boolean', 'null'], maxLength: 200 },
+    maxProperties: MAX_CHANGES,
+    description: '要更正的字段（点分路径）→ 新值；只接受列出的字段',
+  });
 
 export const CorrectionRequest = z
   .strictObject({
-    changes: z.record(z.string().max(64), z.union([z.string().max(200), z.number(), z.boolean(), z.null()])),
-    note: z.string().max(500).optional(),
+    changes: CorrectionChanges,
+    note: freeText(500).optional(),
   })
   // Store what the field schemas normalise (trimmed, upper-case X), as a new application would.
   .overwrite((req) => ({
     ...req,
     changes: Object.fromEntries(
       Object.entries(req.changes).map(([path, v]) => {
-        const check = CORRECTION_VALUE_CHECKS[path];
+        const check = isCorrectablePath(path) ? CORRECTION_VALUE_CHECKS.get(path) : undefined;
         const parsed = check && typeof v === 'string' ? check.safeParse(v) : undefined;
         return [path, parsed?.success && typeof parsed.data === 'string' ? parsed.data : v];
       }),
@@ -323,7 +386,7 @@ export const CorrectionRequest = z
       const entries = Object.entries(req.changes);
       if (entries.length > MAX_CHANGES) addIssue(ctx as Ctx, 'TOO_MANY_CHANGES', `一次最多更正${MAX_CHANGES}项`, ['changes']);
       for (const [path, v] of entries) {
-        const check = CORRECTION_VALUE_CHECKS[path];
+        const check = isCorrectablePath(path) ? CORRECTION_VALUE_CHECKS.get(path) : undefined;
         if (!check || v === null) continue;
         const r = check.safeParse(v);
         if (!r.success) for (const issue of r.error.issues) ctx.addIssue({ ...issue, path: ['changes', path, ...issue.path] } as never);
@@ -332,7 +395,7 @@ export const CorrectionRequest = z
   );
 export type CorrectionRequest = z.infer<typeof CorrectionRequest>;
 
-export const CancelRequest = z.strictObject({ reason: z.string().trim().min(1).max(500) });
+export const CancelRequest = z.strictObject({ reason: freeText(500) });
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
 /** A clerk's or operator's answer to a service that needs attention (see the workflow's resolveService). */
@@ -347,7 +410,7 @@ export const IdempotencyKeyHeader = z.string().regex(/^[A-Za-z0-9._:-]{8,100}$/)
 
 export const ReviewDecisionRequest = z.strictObject({
   decision: z.enum(['approve', 'reject'], req),
-  reason: z.string().trim().min(1).max(500),
+  reason: freeText(500),
 });
 export type ReviewDecisionRequest = z.infer<typeof ReviewDecisionRequest>;
 

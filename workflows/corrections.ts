@@ -71,10 +71,12 @@ export function correctionProblems(changes: CorrectionChanges, state: DerivedCas
 export function applyCorrection(application: CaseCreateRequest, changes: CorrectionChanges): CaseCreateRequest {
   const next = JSON.parse(JSON.stringify(application)) as Record<string, unknown>;
   for (const [path, value] of Object.entries(changes)) {
+    // Only an own, correctable path is ever walked: never `__proto__`, `constructor` or an inherited key.
+    if (!Object.hasOwn(CORRECTABLE_FIELDS, path)) throw new Error(`字段 ${path} 不可更正`);
     const parts = path.split('.');
     let target = next;
     for (const part of parts.slice(0, -1)) {
-      const child = target[part];
+      const child = Object.hasOwn(target, part) ? target[part] : undefined;
       if (child === null || typeof child !== 'object') target[part] = {};
       target = target[part] as Record<string, unknown>;
     }
