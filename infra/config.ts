@@ -30,13 +30,25 @@ export const Env = z.object({
   MOCK_AGENCIES_PORT: port.default(4100),
   MOCK_AGENCIES_URL: z.string().url().optional(),
   DATA_DIR: z.string().default(resolve(projectRoot, '.data')),
-  /** HS256 secret for staff JWTs; the dev default is for the embedded stack only */
-  JWT_SECRET: z.string().min(16).default('dev-only-jwt-secret-change-me-please'),
-  AGENCY_CALLBACK_SECRET: z.string().min(8).default('dev-callback-secret'),
-  /** base64 of 32 bytes; when unset, a key is generated once into DATA_DIR */
+  /** `true` only on the development stack (`npm start`, tests): the secrets below may then fall back to DEV_SECRETS */
+  ALLOW_DEV_SECRETS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** HS256 secret for staff JWTs */
+  JWT_SECRET: z.string().optional(),
+  /** master key of the agency callbacks; each agency signs with its own key derived from it (agencyCallbackKey) */
+  AGENCY_CALLBACK_SECRET: z.string().optional(),
+  /** key ring of the payload codec: `keyId:base64,keyId:base64` (32-byte keys; the first encrypts) or one base64 key */
   PAYLOAD_ENCRYPTION_KEY: z.string().optional(),
   /** salts the hashes of parents' tracking secrets and derives case ids from business keys */
-  CASE_ID_SECRET: z.string().min(8).default('dev-case-id-secret'),
+  CASE_ID_SECRET: z.string().optional(),
+  /** audience of staff tokens, and the longest lifetime (exp - iat) a token may have */
+  JWT_AUDIENCE: z.string().min(1).default('birth-one-thing-api'),
+  JWT_MAX_AGE_SECONDS: z.coerce.number().int().positive().max(7 * 24 * 3600).default(12 * 3600),
+  /** Express `trust proxy`: hop count, `loopback`, CIDRs (comma-separated) or `false`; see README */
+  TRUST_PROXY: z.string().default('loopback'),
+  /** deadline of every API call to Temporal (queries, updates, signals, starts) */
+  TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** signed agency callbacks accepted per minute and client address */
+  CALLBACK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   CORRECTION_DUE_SECONDS: z.coerce.number().int().positive().default(5 * 24 * 3600),
   /** per-request timeout of the agency adapters */
   AGENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
@@ -64,8 +76,47 @@ export const Env = z.object({
 });
 export type Env = z.infer<typeof Env>;
 
-export interface Config extends Env {
+/** Development values: usable only with ALLOW_DEV_SECRETS=true, and refused as real secrets. */
+export const DEV_SECRETS = {
+  JWT_SECRET: 'dev-only-jwt-secret-change-me-please',
+  AGENCY_CALLBACK_SECRET: 'dev-callback-secret',
+  CASE_ID_SECRET: 'dev-case-id-secret',
+} as const;
+/** Secrets shorter than this are refused outside the development stack (32 characters ≈ 256 bits of hex). */
+export const MIN_SECRET_LENGTH = 32;
+const SECRET_NAMES = ['JWT_SECRET', 'AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET'] as const;
+type SecretName = (typeof SECRET_NAMES)[number];
+
+export interface Config extends Omit<Env, SecretName> {
+  JWT_SECRET: string;
+  AGENCY_CALLBACK_SECRET: string;
+  CASE_ID_SECRET: string;
   mockAgenciesUrl: string;
+}
+
+/**
+ * Every secret set, long enough and not a known development value; or, with ALLOW_DEV_SECRETS=true,
+ * the development value for one that is unset. Returns the problems (empty: fine).
+ */
+export function secretProblems(e: Env): { secrets: Record<SecretName, string>; problems: string[] } {
+  const problems: string[] = [];
+  const secrets = {} as Record<SecretName, string>;
+  const known = new Set<string>(Object.values(DEV_SECRETS));
+  for (const name of SECRET_NAMES) {
+    const value = e[name];
+    if (value === undefined || value === '') {
+      if (e.ALLOW_DEV_SECRETS) secrets[name] = DEV_SECRETS[name];
+      else problems.push(`${name}: required (at least ${MIN_SECRET_LENGTH} characters; ALLOW_DEV_SECRETS=true allows the development value)`);
+      continue;
+    }
+    if (!e.ALLOW_DEV_SECRETS && known.has(value)) problems.push(`${name}: is a development value written in the repository`);
+    else if (!e.ALLOW_DEV_SECRETS && value.length < MIN_SECRET_LENGTH) problems.push(`${name}: shorter than ${MIN_SECRET_LENGTH} characters`);
+    secrets[name] = value;
+  }
+  if (!e.ALLOW_DEV_SECRETS && !e.PAYLOAD_ENCRYPTION_KEY) {
+    problems.push('PAYLOAD_ENCRYPTION_KEY: required (base64 of 32 bytes, or a key ring `id:base64,…`)');
+  }
+  return { secrets, problems };
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -75,5 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid environment:\n${lines}`);
   }
   const e = parsed.data;
-  return { ...e, mockAgenciesUrl: e.MOCK_AGENCIES_URL ?? `http://127.0.0.1:${e.MOCK_AGENCIES_PORT}` };
+  const { secrets, problems } = secretProblems(e);
+  if (problems.length > 0) throw new Error(`Refusing to start without proper secrets:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+  return { ...e, ...secrets, mockAgenciesUrl: e.MOCK_AGENCIES_URL ?? `http://127.0.0.1:${e.MOCK_AGENCIES_PORT}` };
 }

@@ -1,6 +1,7 @@
 // Environment of the mock-agencies process, parsed once at boot (fail fast on a bad value).
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { DEV_SECRETS } from '../infra/config';
 import { FaultsByAgency } from './faults';
 
 const PROJECT_ROOT = resolve(__dirname, '..');
@@ -23,7 +24,9 @@ export const MockAgenciesEnv = z.object({
   /** the API's port, only for the default callback URL */
   PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(1).max(65_535).default(3000)),
   AGENCY_CALLBACK_URL: z.preprocess(emptyAsUnset, z.url().optional()),
-  AGENCY_CALLBACK_SECRET: z.preprocess(emptyAsUnset, z.string().min(1).default('dev-callback-secret')),
+  /** the development stack's switch: only with it may the callback secret fall back to the development value */
+  ALLOW_DEV_SECRETS: z.preprocess(emptyAsUnset, z.enum(['true', 'false']).default('false')),
+  AGENCY_CALLBACK_SECRET: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
   MOCK_TIME_SCALE_SECONDS_PER_DAY: z.preprocess(emptyAsUnset, z.coerce.number().positive().default(2)),
   MOCK_FAULTS: z.preprocess(emptyAsUnset, FaultsJson.optional()),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
@@ -43,12 +46,14 @@ export interface MockAgenciesConfig {
 
 export function loadConfig(env: NodeJS.ProcessEnv): MockAgenciesConfig {
   const e = MockAgenciesEnv.parse(env);
+  const callbackSecret = e.AGENCY_CALLBACK_SECRET ?? (e.ALLOW_DEV_SECRETS === 'true' ? DEV_SECRETS.AGENCY_CALLBACK_SECRET : undefined);
+  if (callbackSecret === undefined) throw new Error('AGENCY_CALLBACK_SECRET: required (ALLOW_DEV_SECRETS=true allows the development value)');
   return {
     port: e.MOCK_AGENCIES_PORT,
     host: e.MOCK_AGENCIES_HOST,
     dbFile: resolve(e.DATA_DIR, 'mock-agencies.sqlite'),
     callbackUrl: e.AGENCY_CALLBACK_URL ?? `http://127.0.0.1:${e.PORT}/api/agency-callbacks`,
-    callbackSecret: e.AGENCY_CALLBACK_SECRET,
+    callbackSecret,
     secondsPerDay: e.MOCK_TIME_SCALE_SECONDS_PER_DAY,
     faults: e.MOCK_FAULTS ?? {},
     logLevel: e.LOG_LEVEL,

@@ -6,6 +6,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { z } from 'zod';
+import { DEV_SECRETS } from '../infra/config';
 import { adminRoutes } from './admin.routes';
 import { CallbackOutbox } from './callback-outbox';
 import type { MockContext } from './context';
@@ -71,7 +72,7 @@ export async function startMockAgencies(options: MockAgenciesOptions): Promise<M
       db,
       {
         url: options.callbackUrl?.replace(/\/+$/, ''),
-        secret: options.callbackSecret ?? 'dev-callback-secret',
+        secret: options.callbackSecret ?? DEV_SECRETS.AGENCY_CALLBACK_SECRET,
         pollIntervalMs,
         retryInitialMs: options.callbackRetry?.initialMs ?? 500,
         retryMaxMs: options.callbackRetry?.maxMs ?? 30_000,

@@ -42,6 +42,8 @@ const searchAttributes = () => {
 
 const childEnv = {
   ...env,
+  // The development stack: the processes may use the development secrets (see README, Configuration).
+  ALLOW_DEV_SECRETS: env.ALLOW_DEV_SECRETS ?? 'true',
   PORT: String(ports.api),
   DATA_DIR: dataDir,
   TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? `${host}:${ports.temporal}`,

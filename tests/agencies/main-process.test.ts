@@ -34,6 +34,7 @@ test('when the process is killed with -9 and started again, then its records and
   const env = {
     DATA_DIR: mkdtempSync(join(tmpdir(), 'mock-main-')),
     MOCK_AGENCIES_PORT: String(port),
+    ALLOW_DEV_SECRETS: 'true',
     MOCK_FAULTS: JSON.stringify({ sms: { outageSeconds: 3600 } }),
     LOG_LEVEL: 'info',
   };
@@ -70,4 +71,10 @@ test('when the environment is invalid, then the process exits 1 at boot and name
   const p = run({ MOCK_FAULTS: '{not json', DATA_DIR: mkdtempSync(join(tmpdir(), 'mock-main-')) });
   expect(await p.exited).toBe(1);
   expect(p.output()).toContain('MOCK_FAULTS');
+});
+
+test('when no callback secret is set outside the development stack, then the process exits 1 at boot and names it', async () => {
+  const p = run({ ALLOW_DEV_SECRETS: 'false', AGENCY_CALLBACK_SECRET: '', MOCK_AGENCIES_PORT: '0', DATA_DIR: mkdtempSync(join(tmpdir(), 'mock-main-')) });
+  expect(await p.exited).toBe(1);
+  expect(p.output()).toContain('AGENCY_CALLBACK_SECRET');
 });

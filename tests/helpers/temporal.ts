@@ -31,7 +31,7 @@ export function temporalCliPath(): string {
 /** Config for a test: its own data folder (payload key, agency DB) and fast service levels. */
 export function testConfig(overrides: Partial<Config> = {}): Config {
   const dataDir = mkdtempSync(join(tmpdir(), 'birth-one-thing-'));
-  return { ...loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENCY_POLL_SECONDS: '1', CORRECTION_DUE_SECONDS: '600' }), ...overrides };
+  return { ...loadConfig({ ALLOW_DEV_SECRETS: 'true', DATA_DIR: dataDir, LOG_LEVEL: 'silent', AGENCY_POLL_SECONDS: '1', CORRECTION_DUE_SECONDS: '600' }), ...overrides };
 }
 
 export async function startDevServer(config: Config): Promise<TestWorkflowEnvironment> {

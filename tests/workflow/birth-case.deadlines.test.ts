@@ -22,7 +22,7 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 const agencies = new FakeAgencies();
 const config = testConfig();
-const defaults = loadConfig({}); // the production service levels, not the test ones
+const defaults = loadConfig({ ALLOW_DEV_SECRETS: 'true' }); // the production service levels, not the test ones
 
 beforeAll(async () => {
   const wrapper = ensureTimeSkippingServer();
