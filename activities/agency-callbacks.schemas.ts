@@ -2,13 +2,16 @@
 // Pure module: the API parses callbacks with these schemas; the mock agencies build them from the types.
 import { z } from 'zod';
 
+// Every string is bounded: a callback's text ends up in the case's audit.
+const token = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9._:-]+$/);
+
 const callbackBase = {
   /** unique per event; a redelivery repeats it, so receivers deduplicate on it */
-  eventId: z.string().min(1),
+  eventId: token(64),
   occurredAt: z.iso.datetime({ offset: true }),
-  caseId: z.string().min(1),
+  caseId: token(64),
   /** the idempotency key of the request the event belongs to */
-  idempotencyKey: z.string().min(1),
+  idempotencyKey: token(128),
 };
 
 /** An officer decided a household-registration review; read the result with getHouseholdRegistration. */
@@ -17,9 +20,9 @@ export const ReviewDecidedCallback = z.object({
   agency: z.literal('publicSecurity'),
   type: z.literal('review.decided'),
   service: z.literal('household'),
-  reviewId: z.string().min(1),
+  reviewId: token(64),
   decision: z.enum(['approve', 'reject']),
-  reason: z.string(),
+  reason: z.string().max(500),
 });
 export type ReviewDecidedCallback = z.infer<typeof ReviewDecidedCallback>;
 
@@ -29,9 +32,9 @@ export const CardPostedCallback = z.object({
   agency: z.literal('humanResources'),
   type: z.literal('card.posted'),
   service: z.literal('socialSecurityCard'),
-  applicationNumber: z.string().min(1),
-  cardNumber: z.string().min(1),
-  trackingNumber: z.string().min(1),
+  applicationNumber: token(64),
+  cardNumber: token(64),
+  trackingNumber: token(64),
 });
 export type CardPostedCallback = z.infer<typeof CardPostedCallback>;
 

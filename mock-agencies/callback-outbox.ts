@@ -1,16 +1,17 @@
 // Callbacks to the orchestrator, sent from a durable outbox: written in the same transaction as the
-// decision or event that causes them, delivered with X-Signature, retried with capped exponential
+// decision or event that causes them, delivered with X-Signature (timestamped, per agency), retried with capped exponential
 // backoff until the receiver answers 2xx (the orchestrator may be down for a while).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { AgencyCallback } from '../activities/agency-callbacks.schemas';
 import { startPoller, type Poller } from './poller';
-import { SIGNATURE_HEADER, signBody } from '../infra/agency-signature';
+import { agencyCallbackKey, SIGNATURE_HEADER, signCallback } from '../infra/agency-signature';
 import type { Db } from './store';
 
 export interface CallbackOutboxOptions {
   /** base URL; an event goes to `${url}/${agency}`. Without it events are stored but not sent. */
   url: string | undefined;
+  /** the orchestrator's master callback secret: each agency signs with its own key derived from it */
   secret: string;
   pollIntervalMs: number;
   retryInitialMs: number;
@@ -115,7 +116,7 @@ export class CallbackOutbox {
     try {
       const res = await fetch(`${this.options.url}/${row.agency}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signBody(row.body, this.options.secret), 'X-Event-Id': row.event_id },
+        headers: { 'Content-Type': 'application/json', [SIGNATURE_HEADER]: signCallback(row.body, row.agency, agencyCallbackKey(this.options.secret, row.agency)), 'X-Event-Id': row.event_id },
         body: row.body,
         signal: AbortSignal.any([signal, AbortSignal.timeout(this.options.timeoutMs)]),
       });

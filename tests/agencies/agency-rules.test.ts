@@ -1,6 +1,7 @@
 // The pure rules inside the mock agencies and the callback signature, checked against known answers.
+import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { signBody, verifySignature } from '../../infra/agency-signature';
+import { agencyCallbackKey, signCallback, verifyCallback } from '../../infra/agency-signature';
 import { addMonthsClamped, checkCharacter, isStandardName, parseCitizenId, shanghaiDate, shanghaiIso } from '../../mock-agencies/identity.rules';
 import { DEFAULT_PREMIUM_TABLE, lastDayOfWaiverWindow, premiumWaived } from '../../mock-agencies/medical-security.rules';
 import { decideBenefits, DEFAULT_POLICY_TABLE } from '../../domain/policy';
@@ -100,21 +101,29 @@ describe('EMS tracking numbers', () => {
 });
 
 describe('callback signature', () => {
-  test('when a body is signed, then the header is sha256= and the HMAC-SHA256 of the body', () => {
-    expect(signBody('The quick brown fox jumps over the lazy dog', 'key')).toBe(
-      'sha256=f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8',
-    );
+  const key = agencyCallbackKey('master-secret', 'humanResources');
+  const body = '{"eventId":"e1","type":"card.posted"}';
+  const now = Date.parse('2026-11-20T08:00:00Z');
+
+  test('when a body is signed, then the header is t=<seconds>,v1=<HMAC-SHA256 of "t.agency.body"> with the agency\'s own key', () => {
+    const header = signCallback(body, 'humanResources', key, now);
+    const t = now / 1000;
+    expect(header).toBe(`t=${t},v1=${createHmac('sha256', key).update(`${t}.humanResources.${body}`).digest('hex')}`);
+    expect(key).not.toBe(agencyCallbackKey('master-secret', 'publicSecurity'));
   });
 
-  test('when the body, the secret or the header differ, then verification fails', () => {
-    const body = '{"eventId":"e1","type":"card.posted"}';
-    const header = signBody(body, 's3cret');
-    expect(verifySignature(body, header, 's3cret')).toBe(true);
-    expect(verifySignature(body, header.toUpperCase().replace('SHA256=', 'sha256='), 's3cret')).toBe(true);
-    expect(verifySignature(`${body} `, header, 's3cret')).toBe(false);
-    expect(verifySignature(body, header, 'other')).toBe(false);
-    expect(verifySignature(body, undefined, 's3cret')).toBe(false);
-    expect(verifySignature(body, header.slice(7), 's3cret')).toBe(false);
-    expect(verifySignature(body, `${header}00`, 's3cret')).toBe(false);
+  test('when the body, the agency, the key, the time or the header differ, then verification fails', () => {
+    const header = signCallback(body, 'humanResources', key, now);
+    expect(verifyCallback(body, 'humanResources', header, key, now)).toEqual({ ok: true });
+    expect(verifyCallback(body, 'humanResources', header, key, now + 299_000)).toEqual({ ok: true });
+    expect(verifyCallback(body, 'humanResources', header.toUpperCase().replace('T=', 't=').replace('V1=', 'v1='), key, now)).toEqual({ ok: true });
+    expect(verifyCallback(`${body} `, 'humanResources', header, key, now)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyCallback(body, 'publicSecurity', header, key, now)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyCallback(body, 'humanResources', header, agencyCallbackKey('master-secret', 'publicSecurity'), now)).toEqual({ ok: false, reason: 'mismatch' });
+    expect(verifyCallback(body, 'humanResources', header, key, now + 301_000)).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyCallback(body, 'humanResources', header, key, now - 301_000)).toEqual({ ok: false, reason: 'stale' });
+    expect(verifyCallback(body, 'humanResources', undefined, key, now)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyCallback(body, 'humanResources', `sha256=${'0'.repeat(64)}`, key, now)).toEqual({ ok: false, reason: 'malformed' });
+    expect(verifyCallback(body, 'humanResources', `${header}00`, key, now)).toEqual({ ok: false, reason: 'malformed' });
   });
 });

@@ -1,6 +1,6 @@
 // The callback outbox: delivered with a valid signature, and retried with backoff until the receiver
 // answers 2xx, also when it is down at first.
-import { verifySignature } from '../../infra/agency-signature';
+import { agencyCallbackKey, verifyCallback } from '../../infra/agency-signature';
 import { eventually } from '../helpers/eventually';
 import { freePort, householdRequest, startReceiver, startTestMock, uniqueId, type TestMock } from './support';
 
@@ -39,7 +39,7 @@ test('when the receiver is down at first, then the callback is retried and deliv
     const [got] = receiver.received;
     expect(JSON.parse(got!.body).eventId).toBe(failing.eventId);
     expect(got!.headers['x-event-id']).toBe(failing.eventId);
-    expect(verifySignature(got!.body, got!.headers['x-signature'] as string, SECRET)).toBe(true);
+    expect(verifyCallback(got!.body, 'publicSecurity', got!.headers['x-signature'] as string, agencyCallbackKey(SECRET, 'publicSecurity'))).toEqual({ ok: true });
   } finally {
     await mock.close();
     await receiver?.close();

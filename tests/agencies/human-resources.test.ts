@@ -2,7 +2,7 @@
 // callback, and the timed event survives a restart of the mock.
 import { AgencyCallback } from '../../activities/agency-callbacks.schemas';
 import type { SocialSecurityCardStatus } from '../../activities/agency.types';
-import { verifySignature } from '../../infra/agency-signature';
+import { agencyCallbackKey, verifyCallback } from '../../infra/agency-signature';
 import { eventually } from '../helpers/eventually';
 import { cardRequest, startReceiver, startTestMock, uniqueId, type CallbackReceiver } from './support';
 
@@ -48,7 +48,7 @@ test('when a card is applied for, then it is in production at once, and posted w
       return hit;
     }, { timeoutMs: 5000, intervalMs: 25 });
     expect(delivered.path).toBe('/api/agency-callbacks/humanResources');
-    expect(verifySignature(delivered.body, delivered.headers['x-signature'] as string, SECRET)).toBe(true);
+    expect(verifyCallback(delivered.body, 'humanResources', delivered.headers['x-signature'] as string, agencyCallbackKey(SECRET, 'humanResources')).ok).toBe(true);
     expect(AgencyCallback.parse(JSON.parse(delivered.body))).toMatchObject({
       type: 'card.posted', agency: 'humanResources', service: 'socialSecurityCard', caseId, idempotencyKey: req.idempotencyKey,
       applicationNumber: card.applicationNumber, cardNumber: card.cardNumber, trackingNumber: card.trackingNumber,

@@ -4,7 +4,7 @@ import { AgencyFailureType } from '../../activities/agency.types';
 import type { HouseholdOutcome } from '../../activities/agency.types';
 import { AgencyCallback } from '../../activities/agency-callbacks.schemas';
 import { ReviewDeskError } from '../../activities';
-import { verifySignature } from '../../infra/agency-signature';
+import { agencyCallbackKey, verifyCallback } from '../../infra/agency-signature';
 import { eventually } from '../helpers/eventually';
 import {
   expectApplicationFailure,
@@ -142,8 +142,8 @@ describe('review decisions', () => {
       return hit;
     }, { timeoutMs: 5000, intervalMs: 25 });
     expect(delivered.path).toBe('/api/agency-callbacks/publicSecurity');
-    expect(verifySignature(delivered.body, delivered.headers['x-signature'] as string, SECRET)).toBe(true);
-    expect(verifySignature(delivered.body, delivered.headers['x-signature'] as string, 'another-secret')).toBe(false);
+    expect(verifyCallback(delivered.body, 'publicSecurity', delivered.headers['x-signature'] as string, agencyCallbackKey(SECRET, 'publicSecurity')).ok).toBe(true);
+    expect(verifyCallback(delivered.body, 'publicSecurity', delivered.headers['x-signature'] as string, agencyCallbackKey('another-secret', 'publicSecurity')).ok).toBe(false);
     const event = AgencyCallback.parse(JSON.parse(delivered.body));
     expect(event).toMatchObject({
       agency: 'publicSecurity', type: 'review.decided', caseId, idempotencyKey: req.idempotencyKey, service: 'household', reviewId, decision: 'approve',
