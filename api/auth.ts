@@ -19,28 +19,74 @@ declare module 'express-serve-static-core' {
 }
 
 const ISSUER = 'birth-one-thing';
+export const DEFAULT_AUDIENCE = 'birth-one-thing-api';
+export const DEFAULT_MAX_AGE_SECONDS = 12 * 3600;
 
-export async function signStaffToken(claims: StaffClaims, secret: string, ttl = '12h'): Promise<string> {
+/** How tokens are bound: the audience they are for, and the longest lifetime (exp − iat) accepted. */
+export interface TokenPolicy { audience: string; maxAgeSeconds: number }
+const DEFAULT_POLICY: TokenPolicy = { audience: DEFAULT_AUDIENCE, maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS };
+
+/** A lifetime such as `3600`, `90s`, `30m`, `12h`, `1d` in seconds; null when unreadable. */
+export function lifetimeSeconds(ttl: string | number): number | null {
+  if (typeof ttl === 'number') return Number.isInteger(ttl) && ttl > 0 ? ttl : null;
+  const m = /^(\d{1,7})\s*([smhd]?)$/.exec(ttl.trim());
+  if (!m) return null;
+  const n = Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  return n > 0 ? n : null;
+}
+
+/** Signs a staff token with an audience, issue time and expiry; refuses a lifetime beyond the policy's. */
+export async function signStaffToken(claims: StaffClaims, secret: string, ttl: string | number = '12h', policy: TokenPolicy = DEFAULT_POLICY): Promise<string> {
+  const seconds = lifetimeSeconds(ttl);
+  if (seconds === null || seconds > policy.maxAgeSeconds) {
+    throw new RangeError(`token lifetime must be between 1 s and ${policy.maxAgeSeconds} s, got ${String(ttl)}`);
+  }
   const { sub, ...rest } = claims;
+  const iat = Math.floor(Date.now() / 1000);
   return new SignJWT(rest)
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(sub)
     .setIssuer(ISSUER)
-    .setIssuedAt()
-    .setExpirationTime(ttl)
+    .setAudience(policy.audience)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + seconds)
     .sign(new TextEncoder().encode(secret));
 }
 
-export function requireStaff(secret: string, ...roles: StaffRole[]): RequestHandler {
+/**
+ * Verifies a staff token: HS256, our issuer and audience, `exp` and `iat` required, not older than the
+ * policy's maximum age, and a lifetime (exp − iat) no longer than it. The options object is built here,
+ * fresh, from own values: nothing a caller sent can reach it.
+ */
+async function verifyStaffToken(token: string, key: Uint8Array, policy: TokenPolicy): Promise<StaffClaims> {
+  const { payload } = await jwtVerify(token, key, {
+    issuer: ISSUER,
+    audience: policy.audience,
+    algorithms: ['HS256'],
+    requiredClaims: ['exp', 'iat', 'sub'],
+    maxTokenAge: policy.maxAgeSeconds,
+    clockTolerance: 5,
+  });
+  if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number' || payload.exp - payload.iat > policy.maxAgeSeconds) {
+    throw new Error('token lifetime beyond the policy');
+  }
+  return StaffClaims.parse(payload);
+}
+
+/** The token secret and policy from the process config. */
+export const staffAuth = (config: { JWT_SECRET: string; JWT_AUDIENCE: string; JWT_MAX_AGE_SECONDS: number }): { secret: string; policy: TokenPolicy } =>
+  ({ secret: config.JWT_SECRET, policy: { audience: config.JWT_AUDIENCE, maxAgeSeconds: config.JWT_MAX_AGE_SECONDS } });
+
+export function requireStaff(auth: string | { secret: string; policy: TokenPolicy }, ...roles: StaffRole[]): RequestHandler {
+  const { secret, policy } = typeof auth === 'string' ? { secret: auth, policy: DEFAULT_POLICY } : auth;
   const key = new TextEncoder().encode(secret);
   return async (req, _res, next) => {
     const header = req.headers.authorization ?? '';
-    const token = /^Bearer (.+)$/i.exec(header)?.[1];
+    const token = /^Bearer ([A-Za-z0-9._-]{1,4096})$/i.exec(header)?.[1];
     if (!token) throw new ApiError('UNAUTHENTICATED', '缺少登录凭证');
     let claims: StaffClaims;
     try {
-      const { payload } = await jwtVerify(token, key, { issuer: ISSUER, algorithms: ['HS256'] });
-      claims = StaffClaims.parse(payload);
+      claims = await verifyStaffToken(token, key, policy);
     } catch {
       throw new ApiError('UNAUTHENTICATED', '登录凭证无效或已过期');
     }

@@ -6,7 +6,7 @@ import { ReviewDecisionRequest, ServiceKey } from '../domain/case.schemas';
 import type { Config } from '../infra/config';
 import { agencyEvent, birthCaseWorkflowId, reviewDecidedEventId } from '../workflows/birth-case.contract';
 import type { ReviewDesk } from '../activities';
-import { requireStaff } from './auth';
+import { requireStaff, staffAuth } from './auth';
 import type { StaffClaims } from './auth';
 import { loadCase } from './cases.routes';
 import { ApiError, notFound } from './errors';
@@ -17,7 +17,7 @@ export const REVIEWING_AGENCY: Partial<Record<ServiceKey, string>> = { household
 
 export function officerRoutes({ client, config, reviewDesk }: { client: Client; config: Config; reviewDesk: ReviewDesk }): Router {
   const router = Router();
-  const officerOnly = requireStaff(config.JWT_SECRET, 'officer');
+  const officerOnly = requireStaff(staffAuth(config), 'officer');
 
   router.get('/', officerOnly, async (req, res) => {
     const officer = req.staff as Extract<StaffClaims, { role: 'officer' }>;

@@ -1,8 +1,8 @@
-// Prints a dev JWT for the embedded stack and nothing else:
+// Prints a staff JWT (signed with JWT_SECRET; its lifetime bounded by JWT_MAX_AGE_SECONDS) and nothing else:
 //   npm run --silent token -- --role clerk --hospital H0001
 //   npm run --silent token -- --role officer --agency publicSecurity
 import { parseArgs } from 'node:util';
-import { signStaffToken, StaffClaims } from '../api/auth';
+import { lifetimeSeconds, signStaffToken, staffAuth, StaffClaims } from '../api/auth';
 import { loadConfig } from '../infra/config';
 
 async function main(): Promise<void> {
@@ -20,7 +20,16 @@ async function main(): Promise<void> {
     process.stderr.write('usage: token --role clerk --hospital H0001 | --role officer --agency publicSecurity | --role admin\n');
     process.exit(2);
   }
-  process.stdout.write(`${await signStaffToken(claims.data, loadConfig().JWT_SECRET, values.ttl)}\n`);
+  // A token signed with the development secret is accepted only by a stack that allows it, so the tool
+  // defaults to the development stack; with JWT_SECRET set it signs with that.
+  const { secret, policy } = staffAuth(loadConfig({ ALLOW_DEV_SECRETS: 'true', ...process.env }));
+  const seconds = lifetimeSeconds(values.ttl ?? '');
+  if (seconds === null || seconds > policy.maxAgeSeconds) {
+    // No token without an end: a lifetime must be given in bounds (JWT_MAX_AGE_SECONDS).
+    process.stderr.write(`token: --ttl must be a lifetime such as 30m or 12h, at most ${policy.maxAgeSeconds} s\n`);
+    process.exit(2);
+  }
+  process.stdout.write(`${await signStaffToken(claims.data, secret, seconds, policy)}\n`);
 }
 
 void main();

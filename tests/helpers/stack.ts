@@ -11,7 +11,7 @@ import type { Worker } from '@temporalio/worker';
 import { createReviewDesk } from '../../activities';
 import { createApp } from '../../api/app';
 import type { AppDeps } from '../../api/app';
-import { signStaffToken } from '../../api/auth';
+import { signStaffToken, staffAuth } from '../../api/auth';
 import type { StaffClaims } from '../../api/auth';
 import type { Config } from '../../infra/config';
 import { startMockAgencies } from '../../mock-agencies/server';
@@ -69,7 +69,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     config,
     env,
     ...(child ? { workerProcess: { pid: child.pid, metricsUrl: child.metricsUrl, output: child.output } } : {}),
-    token: (claims) => signStaffToken(claims, config.JWT_SECRET),
+    token: (claims) => signStaffToken(claims, config.JWT_SECRET, '1h', staffAuth(config).policy),
     async call(method, path, { token, body, headers = {} } = {}) {
       const res = await fetch(`${apiUrl}${path}`, {
         method,
