@@ -1,7 +1,8 @@
 // Clerk routes: start, list, read, audit, correct and cancel cases of the clerk's own hospital.
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
-import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage } from '@temporalio/client';
+import { isGrpcServiceError, WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
 import { z } from 'zod';
@@ -27,7 +28,7 @@ import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.con
 import { applyCorrection } from '../workflows/corrections';
 import { caseSearchAttributes, initialCaseMemo } from '../workflows/case-publication';
 import { createCaseReader } from './case-reader';
-import { requireStaff } from './auth';
+import { requireStaff, staffAuth } from './auth';
 import type { StaffClaims } from './auth';
 import { auditView, clerkCaseView } from './case-views';
 import { CASE_ID_PATTERN, caseIdFor, hashTrackingSecret, newTrackingCode } from './case-identity';
@@ -61,13 +62,34 @@ const ListQuery = z.strictObject({
   waitingOn: z.enum(WAITING_ON).optional(),
   overdue: z.enum(['true', 'false']).optional(),
   pageSize: z.coerce.number().int().min(1).max(100).default(20),
-  pageToken: z.string().max(2000).optional(),
+  pageToken: z.string().max(2000).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/).optional(),
 });
+
+/** gRPC INVALID_ARGUMENT: the server refused what we passed on (here, only a caller's page token can be wrong). */
+const GRPC_INVALID_ARGUMENT = 3;
+
+/**
+ * Page tokens are Temporal's, sealed with an HMAC over the query they continue: a made-up or altered
+ * token, or one taken to another query (another hospital's), is a 400 before anything reaches Temporal.
+ */
+function sealPageToken(raw: Uint8Array, query: string, key: string): string {
+  const body = Buffer.from(raw).toString('base64url');
+  return `${body}.${createHmac('sha256', key).update(`page:${query}:${body}`).digest('base64url')}`;
+}
+function openPageToken(token: string, query: string, key: string): Buffer {
+  const [body = '', mac = ''] = token.split('.');
+  const expected = createHmac('sha256', key).update(`page:${query}:${body}`).digest();
+  const given = Buffer.from(mac, 'base64url');
+  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw badPageToken();
+  return Buffer.from(body, 'base64url');
+}
+const badPageToken = (): ApiError =>
+  new ApiError('VALIDATION_FAILED', '翻页标记无效', { issues: [{ path: 'pageToken', code: 'INVALID_PAGE_TOKEN', message: '翻页标记无效，请从第一页重新查询' }] });
 
 export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
   const router = Router();
-  const clerkOnly = requireStaff(config.JWT_SECRET, 'clerk');
-  const staffReaders = requireStaff(config.JWT_SECRET, 'clerk', 'admin');
+  const clerkOnly = requireStaff(staffAuth(config), 'clerk');
+  const staffReaders = requireStaff(staffAuth(config), 'clerk', 'admin');
 
   router.post('/', clerkOnly, async (req, res) => {
     const staff = req.staff as Extract<StaffClaims, { role: 'clerk' }>;
@@ -125,11 +147,15 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     if (q.waitingOn) clauses.push(`${CaseSearchAttributes.waitingOn.name} = '${q.waitingOn}'`);
     if (q.overdue) clauses.push(`${CaseSearchAttributes.overdue.name} = ${q.overdue}`);
     if (q.bornTo) clauses.push(`${CaseSearchAttributes.bornOn.name} < '${nextDay(q.bornTo)}T00:00:00+08:00'`);
+    const query = clauses.join(' AND ');
     const page = await client.workflowService.listWorkflowExecutions({
       namespace: config.TEMPORAL_NAMESPACE,
-      query: clauses.join(' AND '),
+      query,
       pageSize: q.pageSize,
-      nextPageToken: q.pageToken ? Buffer.from(q.pageToken, 'base64url') : undefined,
+      nextPageToken: q.pageToken ? openPageToken(q.pageToken, query, config.CASE_ID_SECRET) : undefined,
+    }).catch((err: unknown) => {
+      if (q.pageToken && isGrpcServiceError(err) && err.code === GRPC_INVALID_ARGUMENT) throw badPageToken();
+      throw err;
     });
     const cases = (page.executions ?? []).flatMap((e) => {
       const caseId = caseIdFromWorkflowId(e.execution?.workflowId ?? '');
@@ -147,7 +173,7 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
         createdAt: e.startTime ? toShanghaiIso(Number(e.startTime.seconds ?? 0) * 1000) : null,
       }];
     });
-    const token = page.nextPageToken && page.nextPageToken.length > 0 ? Buffer.from(page.nextPageToken).toString('base64url') : null;
+    const token = page.nextPageToken && page.nextPageToken.length > 0 ? sealPageToken(page.nextPageToken, query, config.CASE_ID_SECRET) : null;
     res.json({ cases, nextPageToken: token });
   });
 

@@ -1,13 +1,15 @@
 // One error shape for every answer: {"error": {"code", "message", "issues"?}}. Internal errors never
 // leak their message; Temporal being unreachable is a 503, not a 500.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { isGrpcServiceError, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import {
+  isGrpcServiceError, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
+} from '@temporalio/client';
 import type { ValidationIssue } from '../domain/case.schemas';
 import { ReviewDeskError } from '../activities/review-desk';
 
 export type ErrorCode =
   | 'VALIDATION_FAILED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'DUPLICATE_CASE' | 'CONFLICT'
-  | 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'UNAVAILABLE' | 'INTERNAL';
+  | 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'METHOD_NOT_ALLOWED' | 'UNSUPPORTED_MEDIA_TYPE' | 'UNAVAILABLE' | 'INTERNAL';
 
 // gRPC status codes the Temporal client reports when the server cannot be reached in time.
 const GRPC_UNAVAILABLE = 14;
@@ -15,14 +17,34 @@ const GRPC_DEADLINE_EXCEEDED = 4;
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, DUPLICATE_CASE: 409,
-  CONFLICT: 409, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, UNAVAILABLE: 503, INTERNAL: 500,
+  CONFLICT: 409, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, METHOD_NOT_ALLOWED: 405, UNSUPPORTED_MEDIA_TYPE: 415,
+  UNAVAILABLE: 503, INTERNAL: 500,
 };
+export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
+
+/** What a 4xx raised by Express or body-parser (bad escape, charset, encoding, JSON) means in our words. */
+function fromHttpError(status: number, type: string | undefined): ApiError {
+  if (status === 413) return new ApiError('PAYLOAD_TOO_LARGE', '请求内容过大');
+  if (status === 415) {
+    const what = type === 'encoding.unsupported' ? '不支持的内容编码（Content-Encoding）' : '不支持的字符集或内容类型，请使用 UTF-8 的 JSON';
+    return new ApiError('UNSUPPORTED_MEDIA_TYPE', what);
+  }
+  if (status === 404) return notFound();
+  if (status === 405) return new ApiError('METHOD_NOT_ALLOWED', '不支持该请求方法');
+  if (status === 401) return new ApiError('UNAUTHENTICATED', '缺少登录凭证');
+  if (status === 403) return new ApiError('FORBIDDEN', '无权执行此操作');
+  if (status === 429) return new ApiError('RATE_LIMITED', '请求过于频繁，请稍后再试');
+  if (type === 'entity.parse.failed') return new ApiError('VALIDATION_FAILED', '请求内容不是有效的 JSON', { issues: [] });
+  return new ApiError('VALIDATION_FAILED', '请求无效', { issues: [] });
+}
 
 export class ApiError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
     readonly extra: { issues?: ValidationIssue[]; caseId?: string } = {},
+    /** for 405: the methods the path answers */
+    readonly allow?: string,
   ) {
     super(message);
   }
@@ -45,10 +67,12 @@ function toApiError(err: unknown): ApiError {
   if (err instanceof WorkflowUpdateFailedError) {
     return new ApiError('CONFLICT', err.cause?.message ?? '办件当前状态不允许此操作');
   }
-  if (temporalUnreachable(err)) return new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
-  const e = err as { type?: string; status?: number };
-  if (e?.type === 'entity.too.large') return new ApiError('PAYLOAD_TOO_LARGE', '请求内容过大');
-  if (e?.type === 'entity.parse.failed') return new ApiError('VALIDATION_FAILED', '请求内容不是有效的 JSON', { issues: [] });
+  if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || temporalUnreachable(err)) {
+    return new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
+  }
+  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown } | null;
+  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
+  if (status !== undefined && status >= 400 && status < 500) return fromHttpError(status, typeof e?.type === 'string' ? e.type : undefined);
   return new ApiError('INTERNAL', '系统内部错误');
 }
 
@@ -61,11 +85,16 @@ function temporalUnreachable(err: unknown): boolean {
   return false;
 }
 
-export const errorHandler: ErrorRequestHandler = (err, req, res, _next) => {
+export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
+  if (res.headersSent) {
+    next(err);
+    return;
+  }
   const apiError = toApiError(err);
   if (apiError.code === 'INTERNAL' || apiError.code === 'UNAVAILABLE') {
     req.log?.error({ err }, 'request failed');
   }
+  if (apiError.code === 'METHOD_NOT_ALLOWED' && err instanceof ApiError && err.allow) res.setHeader('Allow', err.allow);
   res.status(apiError.status).json({
     error: { code: apiError.code, message: apiError.message, ...apiError.extra },
   });

@@ -1,20 +1,31 @@
-// The machine-readable contract, generated from the same zod schemas that validate requests.
+// The machine-readable contract, generated from the same zod schemas that validate requests. Every route
+// documents every answer it can give, each error with the one error body; the 405 guard in app.ts
+// answers from the same list of paths and methods.
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
+import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
+import { AGENCY_NAMES } from '../activities/agency.types';
 import {
-  CancelRequest, CaseCreateRequest, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ReviewDecisionRequest, TrackInputRequest, TrackRequest,
+  CancelRequest, CaseCreateRequest, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ReviewDecisionRequest, ServiceKey, TrackInputRequest, TrackRequest,
 } from '../domain/case.schemas';
-import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView } from './views.schemas';
+import { ERROR_CODES } from './errors';
 import { Dashboard, DashboardQuery } from './ops.schemas';
+import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView } from './views.schemas';
 
-const ErrorBody = z.object({
+export const ErrorBody = z.object({
   error: z.object({
-    code: z.string(),
+    code: z.enum(ERROR_CODES as [string, ...string[]]),
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
     caseId: z.string().optional(),
   }),
 });
+
+const CASE_ID = '^[0-9A-HJKMNP-TV-Z]{16}$';
+const caseId = z.string().regex(new RegExp(CASE_ID)).meta({ description: '16 characters, Crockford base32 (no I, L, O, U)', example: '7ZQ0K8M2XW4T9B1C' });
+
+type Method = RouteConfig['method'];
+const ROUTES: Array<{ method: Method; path: string }> = [];
 
 let cached: object | null = null;
 
@@ -23,71 +34,142 @@ export function openApiDocument(): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'staffJwt', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-  // Schemas are inlined: registering them as components needs zod extended before the domain loads.
-  const errorSchema = ErrorBody;
-  const err = (description: string) => ({ description, ...json(errorSchema) });
-  const caseIdParam = z.object({ caseId: z.string() });
-  const anyObject = z.object({}).passthrough();
+  const err = (description: string) => ({ description, ...json(ErrorBody) });
+  const ok = (description: string, schema: z.ZodType) => ({ description, ...json(schema) });
+  // Answers every route can give, by what the route does.
+  const common = { 400: err('VALIDATION_FAILED: a bad request (every problem by path in `issues`; also a malformed %-escape in the path)'), 500: err('INTERNAL: never expected; no internals in the message') };
+  const withBody = { 413: err('PAYLOAD_TOO_LARGE: body over 32 KB'), 415: err('UNSUPPORTED_MEDIA_TYPE: a charset other than UTF-8, or an unknown Content-Encoding') };
+  const staff = { 401: err('UNAUTHENTICATED: no token, or a bad, expired or foreign one'), 403: err('FORBIDDEN: the token\'s role may not do this') };
+  const temporal = { 503: err('UNAVAILABLE: Temporal did not answer in time') };
+  const notFound = { 404: err('NOT_FOUND: no such case (or not the caller\'s hospital\'s)') };
+  const register = (r: RouteConfig): void => {
+    ROUTES.push({ method: r.method, path: r.path });
+    registry.registerPath(r);
+  };
+  const security = [{ staffJwt: [] }];
 
-  registry.registerPath({
-    method: 'post', path: '/api/cases', summary: 'Start a case (clerk)', security: [{ staffJwt: [] }],
+  register({
+    method: 'post', path: '/api/cases', summary: 'Start a case (clerk)', security,
     request: { body: json(CaseCreateRequest) },
     responses: {
-      201: { description: 'accepted', ...json(CaseCreated) },
-      400: err('validation failed: every problem by path'), 401: err('no or bad token'), 403: err('wrong role'),
-      409: err('duplicate case (DUPLICATE_CASE, with the existing caseId)'), 503: err('Temporal unreachable'),
+      201: { ...ok('accepted', CaseCreated), headers: { Location: { schema: { type: 'string' }, description: '/api/cases/{caseId}' } } },
+      ...common, ...withBody, ...staff, ...temporal,
+      409: err('DUPLICATE_CASE: this newborn already has a case (`caseId` names it)'),
     },
   });
-  registry.registerPath({
-    method: 'get', path: '/api/cases', summary: 'List own hospital cases', security: [{ staffJwt: [] }],
-    request: { query: z.object({ status: z.string().optional(), bornFrom: z.string().optional(), bornTo: z.string().optional(), waitingOn: z.enum(['parent', 'clerk', 'officer', 'agency']).optional(), overdue: z.enum(['true', 'false']).optional(), pageSize: z.string().optional(), pageToken: z.string().optional() }) },
-    responses: { 200: { description: 'a page of CaseSummary', ...json(CaseSummaryPage) } },
+  register({
+    method: 'get', path: '/api/cases', summary: 'List own hospital cases (clerk; admin: all)', security,
+    request: {
+      query: z.object({
+        status: z.enum(['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']).optional(),
+        bornFrom: z.iso.date().optional(),
+        bornTo: z.iso.date().optional(),
+        waitingOn: z.enum(['parent', 'clerk', 'officer', 'agency']).optional(),
+        overdue: z.enum(['true', 'false']).optional(),
+        pageSize: z.coerce.number().int().min(1).max(100).optional(),
+        pageToken: z.string().max(2000).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/).optional().meta({ description: 'opaque: the nextPageToken of the previous page of the same query' }),
+      }),
+    },
+    responses: { 200: ok('a page of CaseSummary', CaseSummaryPage), ...common, ...staff, ...temporal },
   });
-  registry.registerPath({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 404: err('not found') } });
-  registry.registerPath({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security: [{ staffJwt: [] }], request: { params: caseIdParam }, responses: { 200: { description: 'entries', ...json(AuditEntries) } } });
-  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, headers: z.object({ 'idempotency-key': IdempotencyKeyHeader.optional() }), body: json(CorrectionRequest) }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 409: err('rejected by the case: a field held by a submitted service, a key field, a rule of a new case') } });
-  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case: each agency asked to withdraw, or told of the cancellation; every step with its answer', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CancelRequest) }, responses: { 200: { description: 'cancelled', ...json(CancelAnswer) }, 202: { description: 'accepted, an agency has not answered yet', ...json(CancelAnswer) }, 409: err('the case cannot be cancelled (closed, or already cancelling)') } });
-  registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/services/{service}/resolve', summary: 'Retry, resubmit or close a service that needs attention', security: [{ staffJwt: [] }], request: { params: caseIdParam.extend({ service: z.string() }), body: json(ResolveRequest) }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 409: err('the service does not need attention') } });
-  registry.registerPath({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security: [{ staffJwt: [] }], responses: { 200: { description: 'tasks', ...json(anyObject) } } });
-  registry.registerPath({ method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review', security: [{ staffJwt: [] }], request: { params: z.object({ caseId: z.string(), service: z.string() }), body: json(ReviewDecisionRequest) }, responses: { 200: { description: 'decided' } } });
-  registry.registerPath({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(TrackRequest) }, responses: { 200: { description: 'ParentView', ...json(ParentView) }, 404: err('wrong code or digits'), 429: err('too many attempts') } });
-  registry.registerPath({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(TrackInputRequest) }, responses: { 200: { description: 'ParentView', ...json(ParentView) } } });
-  registry.registerPath({ method: 'post', path: '/api/agency-callbacks/{agency}', summary: 'Signed agency event (X-Signature: sha256=<hex HMAC of the body>)', request: { params: z.object({ agency: z.string() }) }, responses: { 200: { description: 'received' }, 401: err('bad signature') } });
-
+  register({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseView', CaseView), ...common, ...staff, ...notFound, ...temporal } });
+  register({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('entries', AuditEntries), ...common, ...staff, ...notFound, ...temporal } });
+  register({
+    method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case (clerk)', security,
+    request: { params: z.object({ caseId }), headers: z.object({ 'idempotency-key': IdempotencyKeyHeader.optional() }), body: json(CorrectionRequest) },
+    responses: { 200: ok('CaseView', CaseView), ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: rejected by the case: a field held by a submitted service, a key field, a rule of a new case') },
+  });
+  register({
+    method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case: each agency asked to withdraw, or told of the cancellation; every step with its answer', security,
+    request: { params: z.object({ caseId }), body: json(CancelRequest) },
+    responses: { 200: ok('cancelled', CancelAnswer), 202: ok('accepted, an agency has not answered yet', CancelAnswer), ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: the case cannot be cancelled (closed, or already cancelling)') },
+  });
+  register({
+    method: 'post', path: '/api/cases/{caseId}/services/{service}/resolve', summary: 'Retry, resubmit or close a service that needs attention', security,
+    request: { params: z.object({ caseId, service: ServiceKey }), body: json(ResolveRequest) },
+    responses: { 200: ok('CaseView', CaseView), ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: the service does not need attention') },
+  });
+  register({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security, responses: { 200: ok('tasks', z.object({ reviews: z.array(z.object({}).passthrough()) })), ...common, ...staff, ...temporal } });
+  register({
+    method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review (officer)', security,
+    request: { params: z.object({ caseId, service: ServiceKey }), body: json(ReviewDecisionRequest) },
+    responses: {
+      200: ok('decided', z.object({ caseId: z.string(), service: ServiceKey, decision: z.enum(['approve', 'reject']) })),
+      ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: nothing waits for review, or already decided'),
+    },
+  });
+  const parentErrors = { ...common, ...withBody, 404: err('NOT_FOUND: wrong code or digits (the same answer for both)'), 429: err('RATE_LIMITED: too many failed attempts from this address, or for this code from this address'), ...temporal };
+  register({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(TrackRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors } });
+  register({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(TrackInputRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors, 409: err('CONFLICT: nothing of the kind is asked now') } });
+  register({
+    method: 'post', path: '/api/agency-callbacks/{agency}',
+    summary: 'Signed agency event',
+    description: 'X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<agency>.<raw body>"> with the agency\'s own key; refused when more than 300 s from the receiver\'s clock. An event id already seen is acknowledged and dropped.',
+    request: { params: z.object({ agency: z.enum(AGENCY_NAMES) }), headers: z.object({ 'x-signature': z.string().regex(/^t=\d{1,12},v1=[0-9a-fA-F]{64}$/) }), body: json(z.object({}).passthrough()) },
+    responses: {
+      200: ok('received (or a duplicate, or the case has closed)', z.object({ received: z.literal(true), duplicate: z.literal(true).optional(), ignored: z.string().optional() })),
+      ...common, ...withBody, 401: err('UNAUTHENTICATED: bad, stale or missing signature'), 404: err('NOT_FOUND: unknown agency or case'),
+      429: err('RATE_LIMITED: too many callbacks'), ...temporal,
+    },
+  });
+  register({ method: 'get', path: '/healthz', summary: 'Process up', responses: { 200: ok('up', z.object({ status: z.literal('ok') })), ...common } });
   // Operators (issue 10): readiness, metrics, the dashboard's figures, the Temporal UI's codec.
-  registry.registerPath({
+  register({
     method: 'get', path: '/readyz', summary: 'Ready when Temporal answers and a worker polls the birth-case task queue (DescribeTaskQueue)',
     responses: {
-      200: { description: 'ready', ...json(z.object({ status: z.literal('ready'), temporal: z.literal('reachable'), worker: z.literal('polling'), taskQueue: z.string(), pollers: z.number().int(), lastPollAt: z.string().nullable() })) },
+      200: ok('ready', z.object({ status: z.literal('ready'), temporal: z.literal('reachable'), worker: z.literal('polling'), taskQueue: z.string(), pollers: z.number().int(), lastPollAt: z.string().nullable() })),
+      ...common,
       503: { description: 'Temporal unreachable, or no worker polled within 90 s', ...json(z.object({ error: z.object({ code: z.literal('UNAVAILABLE'), message: z.string() }), temporal: z.enum(['reachable', 'unreachable']), worker: z.enum(['absent', 'unknown']) })) },
     },
   });
-  registry.registerPath({
+  register({
     method: 'get', path: '/metrics', summary: 'Prometheus metrics (OpenMetrics text): requests, latency (with requestId/caseId exemplars) and errors by route; case reads by source',
-    responses: { 200: { description: 'OpenMetrics text', content: { 'application/openmetrics-text': { schema: z.string() } } } },
+    responses: { 200: { description: 'OpenMetrics text', content: { 'application/openmetrics-text': { schema: z.string() } } }, ...common },
   });
-  registry.registerPath({
-    method: 'get', path: '/api/ops/dashboard', summary: 'Operations dashboard figures (admin), from Temporal visibility', security: [{ staffJwt: [] }],
+  register({
+    method: 'get', path: '/api/ops/dashboard', summary: 'Operations dashboard figures (admin), from Temporal visibility', security,
     request: { query: DashboardQuery },
-    responses: { 200: { description: 'the figures of the period (default: the last 30 days)', ...json(Dashboard) }, 400: err('bad period (1–366 days) or hospital id'), 401: err('no or bad token'), 403: err('not an admin') },
+    responses: { 200: ok('the figures of the period (default: the last 30 days)', Dashboard), ...common, 400: err('VALIDATION_FAILED: bad period (1–366 days) or hospital id'), ...staff, ...temporal },
   });
   const CodecPayloads = z.object({ payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })) }).describe('Temporal codec-server protocol: payloads in proto JSON, bytes as base64');
   for (const op of ['decode', 'encode'] as const) {
-    registry.registerPath({
-      method: 'post', path: `/api/ops/codec/${op}`, summary: `Codec server for the Temporal UI and CLI: ${op} payloads (admin: bearer token or the codec_admin cookie)`, security: [{ staffJwt: [] }],
+    register({
+      method: 'post', path: `/api/ops/codec/${op}`, summary: `Codec server for the Temporal UI and CLI: ${op} payloads (admin: bearer token or the codec_admin cookie)`, security,
       request: { body: json(CodecPayloads) },
-      responses: { 200: { description: `${op}d payloads`, ...json(CodecPayloads) }, 400: err('not codec JSON, or not decryptable with this key'), 401: err('no or bad token'), 403: err('not an admin') },
+      responses: { 200: ok(`${op}d payloads`, CodecPayloads), ...common, ...withBody, 400: err('VALIDATION_FAILED: not codec JSON, or not decryptable with this key'), ...staff },
     });
   }
-  registry.registerPath({
+  register({
     method: 'post', path: '/api/ops/codec/session', summary: 'Sign-in for the codec (form field `token`: an admin token); sets the HttpOnly codec_admin cookie that the Temporal UI sends with credentials',
-    request: { body: { content: { 'application/x-www-form-urlencoded': { schema: z.object({ token: z.string() }) } } } },
-    responses: { 200: { description: 'signed in (HTML)' }, 401: err('bad token'), 403: err('not an admin') },
+    request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: z.object({ token: z.string() }) } } } },
+    responses: { 200: { description: 'signed in (HTML)' }, ...common, 401: err('UNAUTHENTICATED: bad token'), 403: err('FORBIDDEN: not an admin') },
   });
+  register({ method: 'get', path: '/api/openapi.json', summary: 'This document', responses: { 200: ok('OpenAPI 3.1', z.object({}).passthrough()), ...common } });
 
   cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
     openapi: '3.1.0',
-    info: { title: 'birth-one-thing API', version: '1.0.0', description: 'HTTP contract v1 of the 出生一件事 orchestrator' },
+    info: {
+      title: 'birth-one-thing API', version: '1.0.0',
+      description: 'HTTP contract v1 of the 出生一件事 orchestrator. Every error has the body `{"error":{"code","message","issues"?,"caseId"?}}`. A method a path does not list is answered 405 METHOD_NOT_ALLOWED with Allow.',
+    },
   });
   return cached;
+}
+
+let patterns: Array<{ re: RegExp; methods: string[] }> | null = null;
+
+/** The methods the contract declares for this concrete path (GET implies HEAD), or null for an unknown path. */
+export function declaredMethods(path: string): string[] | null {
+  if (!patterns) {
+    openApiDocument();
+    const byPath = new Map<string, string[]>();
+    for (const r of ROUTES) {
+      const methods = byPath.get(r.path) ?? [];
+      methods.push(r.method.toUpperCase());
+      if (r.method === 'get') methods.push('HEAD');
+      byPath.set(r.path, methods);
+    }
+    patterns = [...byPath].map(([p, methods]) => ({ re: new RegExp(`^${p.replace(/\{[^}]+\}/g, '[^/]+')}/?$`), methods }));
+  }
+  return patterns.find((p) => p.re.test(path))?.methods ?? null;
 }
