@@ -1,10 +1,12 @@
 // Parents: a tracking code plus the last four digits of the mother's (or the registering parent's)
-// phone. A wrong code and wrong digits give the same 404; repeated failures per code and per client
-// address give 429.
+// phone. A wrong code and wrong digits give the same 404; repeated failures per client address, and per
+// code from one address, give 429. The per-code limit is kept per address so that someone who knows a
+// case id cannot lock its family out: their own address backs off, the family's does not (the code's
+// 60-bit secret, not the limit, is what makes guessing hopeless).
 import { Router } from 'express';
 import type { Client } from '@temporalio/client';
 import type { Request } from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { TrackInputRequest, TrackRequest } from '../domain/case.schemas';
 import type { Config } from '../infra/config';
 import { birthCaseWorkflowId, supplyNewbornName } from '../workflows/birth-case.contract';
@@ -44,7 +46,7 @@ export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000,
   const perAddress = limiter(limits.perAddress);
   const perCode = limiter(limits.perCode, (req) => {
     const code = typeof req.body?.trackingCode === 'string' ? req.body.trackingCode : '';
-    return `code:${parseTrackingCode(code)?.caseId ?? code.slice(0, 40)}`;
+    return `code:${parseTrackingCode(code)?.caseId ?? code.slice(0, 40)}:${ipKeyGenerator(req.ip ?? '')}`;
   });
 
   async function authorise(trackingCode: string, phoneLast4: string): Promise<BirthCaseState> {

@@ -48,6 +48,7 @@ const addProblems = (ctx: Ctx, who: Role, problems: readonly ContactProblem[]): 
 /** Control characters (C0, DEL, C1) and the bidirectional overrides/isolates that reorder what is shown. */
 /** In a `u` regex a proper surrogate pair is one code point, so only an unpaired half matches \p{Cs}. */
 const LONE_SURROGATE = /\p{Cs}/u;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
 /** A caller's text as stored: well-formed UTF-16 (no lone surrogate), no control or bidi characters. */
