@@ -10,7 +10,7 @@ import { createPublicSecurityAdapter } from './public-security.adapter';
 import { createSmsAdapter } from './sms.adapter';
 import { createVaccinationAdapter } from './vaccination.adapter';
 
-export function createAgencyActivities(config: AgencyClientConfig): AgencyActivities {
+export function createAgencyActivities(config: AgencyClientConfig & { trackingKey?: string }): AgencyActivities {
   return {
     ...createHealthCommissionAdapter(config),
     ...createVaccinationAdapter(config),

@@ -31,7 +31,7 @@ import { createCaseReader } from './case-reader';
 import { requireStaff, staffAuth } from './auth';
 import type { StaffClaims } from './auth';
 import { auditView, clerkCaseView } from './case-views';
-import { CASE_ID_PATTERN, caseIdFor, hashTrackingSecret, newTrackingCode } from './case-identity';
+import { CASE_ID_PATTERN, caseIdFor, newTrackingCode } from './case-identity';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
 
@@ -96,14 +96,14 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     const schema = caseCreateRequestSchema({ now: toShanghaiIso(now().getTime()), maxAgeDays: config.MAX_CHILD_AGE_DAYS });
     const application = parseBody(schema, req.body);
     const caseId = caseIdFor(application, config.CASE_ID_SECRET);
-    const { trackingCode, secret } = newTrackingCode(caseId);
+    const { trackingCode, trackingNonce, trackingSecretHash } = newTrackingCode(caseId, config.CASE_ID_SECRET);
     const input: BirthCaseInput = {
       caseId,
       hospitalId: staff.hospitalId,
       acceptedBy: staffActor(staff),
       application,
-      trackingSecretHash: hashTrackingSecret(secret, config.CASE_ID_SECRET),
-      trackingCode,
+      trackingSecretHash,
+      trackingNonce,
       settings: {
         correctionDueSeconds: config.CORRECTION_DUE_SECONDS,
         agencyPollSeconds: config.AGENCY_POLL_SECONDS,

@@ -325,7 +325,7 @@ async function main(): Promise<void> {
     const caseId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
     agencies.script(caseId, s.script ?? {});
     const input: BirthCaseInput = {
-      caseId, hospitalId: 'H0001', acceptedBy: clerk, application: s.application(), trackingSecretHash: 'x', trackingCode: `${caseId}-SECRET`,
+      caseId, hospitalId: 'H0001', acceptedBy: clerk, application: s.application(), trackingSecretHash: 'x', trackingNonce: 'recorded',
       settings: { correctionDueSeconds: 600, agencyPollSeconds: 1, ...s.settings },
     };
     const workflowId = birthCaseWorkflowId(caseId);

@@ -89,8 +89,10 @@ export interface BirthCaseInput {
   application: CaseCreateRequest;
   /** keyed hash of the parents' tracking secret, to check a code against */
   trackingSecretHash: string;
-  /** sent to the parents once, in the acceptance SMS (the history is encrypted) */
-  trackingCode: string;
+  /** with CASE_ID_SECRET, derives the tracking code, which the SMS activity sends once (infra/tracking-code.ts) */
+  trackingNonce?: string;
+  /** cases started before the nonce carried the code itself; read only to replay them */
+  trackingCode?: string;
   settings: CaseSettings;
   /** set when the case continues as new: it picks up where the last run stopped */
   resume?: ResumeState;
@@ -139,3 +141,10 @@ export const cancelCase = defineSignal<[CancelInput]>('cancelCase');
 /** Cancels the case: refused with a reason when it cannot be; answers once compensation is done. */
 export const requestCancellation = defineUpdate<CancelOutcome, [CancelInput]>('requestCancellation');
 export const resolveService = defineUpdate<ResolveOutcome, [ResolveInput]>('resolveService');
+
+/**
+ * The acceptance SMS's parameters: the nonce, from which the SMS activity derives the tracking code, so
+ * the code itself never enters the history (older cases carried the code in their input).
+ */
+export const acceptanceSmsParams = (input: Pick<BirthCaseInput, 'caseId' | 'trackingCode' | 'trackingNonce'>): Record<string, string> =>
+  input.trackingCode ? { caseId: input.caseId, trackingCode: input.trackingCode } : { caseId: input.caseId, trackingNonce: input.trackingNonce ?? '' };

@@ -45,6 +45,7 @@ import { benefitsInputFor, decideBenefits } from '../domain/policy';
 import type { Benefits } from '../domain/policy';
 import { addMonthsCivil, shanghaiDate, shanghaiDateOfMs, toShanghaiIso } from '../domain/dates';
 import {
+  acceptanceSmsParams,
   agencyEvent,
   cancelCase,
   CaseSearchAttributes,
@@ -745,7 +746,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
   work = new CancellationScope();
   const tracks = await work.run(async (): Promise<Array<PromiseSettledResult<void>>> => {
     try {
-      if (!resume) await notify('case_accepted', 'accepted', { caseId: input.caseId, trackingCode: input.trackingCode });
+      if (!resume) await notify('case_accepted', 'accepted', acceptanceSmsParams(input));
     } catch (err) {
       return [{ status: 'rejected', reason: err }];
     }

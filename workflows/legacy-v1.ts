@@ -23,6 +23,7 @@ import { benefitsInputFor, decideBenefits } from '../domain/policy';
 import type { Benefits } from '../domain/policy';
 import { addMonthsCivil, shanghaiDate, shanghaiDateOfMs, toShanghaiIso } from '../domain/dates';
 import {
+  acceptanceSmsParams,
   agencyEvent,
   cancelCase,
   DEFAULT_REMINDER_LEAD_DAYS,
@@ -333,7 +334,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
   for (const key of ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'] as const) {
     if (!requested(key)) record({ action: 'service.skipped', service: key, reason: '未申请此项' });
   }
-  await notify('case_accepted', 'accepted', { caseId: input.caseId, trackingCode: input.trackingCode });
+  await notify('case_accepted', 'accepted', acceptanceSmsParams(input));
 
   await Promise.all([
     requested('vaccination') ? vaccinationTrack() : Promise.resolve(),

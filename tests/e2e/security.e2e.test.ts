@@ -3,9 +3,12 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { SignJWT } from 'jose';
+import { defaultPayloadConverter } from '@temporalio/common';
+import { dataConverter } from '../../infra/temporal';
 import { agencyCallbackKey, signCallback } from '../../infra/agency-signature';
 import { signStaffToken } from '../../api/auth';
 import { birthCaseWorkflowId } from '../../workflows/birth-case.contract';
+import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
@@ -74,6 +77,30 @@ describe('prototype pollution through corrections (item 1)', () => {
     await newCase();
     const valid = await stack.call('POST', `/api/cases/${caseId}/corrections`, { token: clerk, body: { changes: { 'mother.phone': '13800138001' } } });
     expect(valid.status).toBe(200);
+  });
+});
+
+describe('tracking code (item 7)', () => {
+  test('when a case starts, then its history keeps no tracking code, and the acceptance SMS carries it once', async () => {
+    const { caseId, trackingCode } = await newCase();
+    const handle = stack.env.client.workflow.getHandle(birthCaseWorkflowId(caseId));
+    const history = await handle.fetchHistory();
+    const payloads = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads ?? [];
+    const codec = dataConverter(stack.config).payloadCodecs![0]!;
+    const input = defaultPayloadConverter.fromPayload<Record<string, unknown>>((await codec.decode(payloads))[0]!);
+    const text = JSON.stringify(input);
+    expect(text).toContain(caseId);
+    expect(text).not.toContain(trackingCode.split('-')[1]);
+    expect(input).not.toHaveProperty('trackingCode');
+    const outbox = await eventually(async () => {
+      const res = await fetch(`${stack.agenciesUrl}/admin/sms/outbox?caseId=${caseId}`);
+      const { messages } = (await res.json()) as { messages: Array<{ template: string; params: Record<string, string> }> };
+      const accepted = messages.filter((m) => m.template === 'case_accepted');
+      expect(accepted).toHaveLength(1);
+      return accepted;
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+    expect(outbox[0]!.params.trackingCode).toBe(trackingCode);
+    expect(outbox[0]!.params).not.toHaveProperty('trackingNonce');
   });
 });
 
