@@ -1,9 +1,13 @@
 // Every payload that reaches Temporal (workflow inputs, activity arguments and results, queries,
-// updates) is encrypted with AES-256-GCM, so names, ID numbers and phones never sit in a history in
-// the clear. Both the API's client and the worker use this codec.
+// updates, and failure messages and stack traces: see dataConverter) is encrypted with AES-256-GCM, so
+// names, ID numbers and phones never sit in a history in the clear. Both the API's client and the worker
+// use this codec.
+//
+// Keys form a ring: the first key encrypts; every key decrypts what carries its id (the first 16 hex of
+// its SHA-256), so after a rotation old histories still decode as long as the old key stays in the ring.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { METADATA_ENCODING_KEY, ValueError } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -13,21 +17,29 @@ const KEY_ID_KEY = 'encryption-key-id';
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
+export const payloadKeyId = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 16);
+
 export class EncryptionCodec implements PayloadCodec {
-  private readonly keyId: string;
-  constructor(private readonly key: Buffer) {
-    if (key.length !== 32) throw new Error('The payload key must be 32 bytes.');
-    this.keyId = createHash('sha256').update(key).digest('hex').slice(0, 16);
+  private readonly current: { id: string; key: Buffer };
+  private readonly ring: ReadonlyMap<string, Buffer>;
+
+  /** `keys`: one key, or the ring with the encrypting key first. */
+  constructor(keys: Buffer | readonly Buffer[]) {
+    const list = Buffer.isBuffer(keys) ? [keys] : [...keys];
+    if (list.length === 0) throw new Error('The payload key ring is empty.');
+    for (const key of list) if (key.length !== 32) throw new Error('Every payload key must be 32 bytes.');
+    this.ring = new Map(list.map((key) => [payloadKeyId(key), key]));
+    this.current = { id: payloadKeyId(list[0] as Buffer), key: list[0] as Buffer };
   }
 
   async encode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const iv = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+      const cipher = createCipheriv('aes-256-gcm', this.current.key, iv);
       const plain = temporal.api.common.v1.Payload.encode(payload).finish();
       const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
       return {
-        metadata: { [METADATA_ENCODING_KEY]: encoder.encode(ENCODING), [KEY_ID_KEY]: encoder.encode(this.keyId) },
+        metadata: { [METADATA_ENCODING_KEY]: encoder.encode(ENCODING), [KEY_ID_KEY]: encoder.encode(this.current.id) },
         data: sealed,
       };
     });
@@ -37,11 +49,12 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
       if (!encoding || decoder.decode(encoding) !== ENCODING) return payload;
-      const keyId = payload.metadata?.[KEY_ID_KEY];
-      if (keyId && decoder.decode(keyId) !== this.keyId) throw new ValueError('Payload was encrypted with another key.');
+      const keyIdBytes = payload.metadata?.[KEY_ID_KEY];
+      const key = keyIdBytes ? this.ring.get(decoder.decode(keyIdBytes)) : this.current.key;
+      if (!key) throw new ValueError('Payload was encrypted with a key that is not in the key ring.');
       if (!payload.data) throw new ValueError('Encrypted payload has no data.');
       const data = Buffer.from(payload.data);
-      const decipher = createDecipheriv('aes-256-gcm', this.key, data.subarray(0, 12));
+      const decipher = createDecipheriv('aes-256-gcm', key, data.subarray(0, 12));
       decipher.setAuthTag(data.subarray(data.length - 16));
       const plain = Buffer.concat([decipher.update(data.subarray(12, data.length - 16)), decipher.final()]);
       return temporal.api.common.v1.Payload.decode(plain);
@@ -49,13 +62,40 @@ export class EncryptionCodec implements PayloadCodec {
   }
 }
 
-/** The key from PAYLOAD_ENCRYPTION_KEY, else one generated once and kept in the data folder. */
-export function loadPayloadKey(opts: { base64?: string; dataDir: string }): Buffer {
-  if (opts.base64) return Buffer.from(opts.base64, 'base64');
-  const file = `${opts.dataDir}/payload-encryption.key`;
-  if (!existsSync(file)) {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+/** PAYLOAD_ENCRYPTION_KEY: base64 keys separated by commas, the encrypting one first. */
+export function parsePayloadKeys(value: string): Buffer[] {
+  const keys = value.split(',').map((s) => s.trim()).filter(Boolean).map((b64) => Buffer.from(b64, 'base64'));
+  if (keys.length === 0 || keys.some((k) => k.length !== 32)) {
+    throw new Error('PAYLOAD_ENCRYPTION_KEY must be base64 of 32 bytes (a ring: several, comma-separated, the encrypting one first).');
   }
-  return Buffer.from(readFileSync(file, 'utf8').trim(), 'base64');
+  return keys;
+}
+
+/**
+ * The ring from PAYLOAD_ENCRYPTION_KEY; else, only on the development stack, one key generated once
+ * into the data folder. The worker and the API may both start at once: the key is written to a file of
+ * its own and then linked into place, which only one of them can do, and both read the winner's key.
+ */
+export function loadPayloadKeys(opts: { base64?: string; dataDir: string; allowDevKey: boolean }): Buffer[] {
+  if (opts.base64) return parsePayloadKeys(opts.base64);
+  if (!opts.allowDevKey) throw new Error('PAYLOAD_ENCRYPTION_KEY is required (ALLOW_DEV_SECRETS=true allows a generated development key).');
+  const file = join(opts.dataDir, 'payload-encryption.key');
+  if (!existsSync(file)) {
+    mkdirSync(opts.dataDir, { recursive: true });
+    const candidate = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
+    writeFileSync(candidate, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+    try {
+      linkSync(candidate, file); // atomic: fails with EEXIST if another process won
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      unlinkSync(candidate);
+    }
+  }
+  return parsePayloadKeys(readFileSync(file, 'utf8'));
+}
+
+/** One key, for callers that hold exactly one (kept for the tests and tools that predate the ring). */
+export function loadPayloadKey(opts: { base64?: string; dataDir: string; allowDevKey?: boolean }): Buffer {
+  return loadPayloadKeys({ ...opts, allowDevKey: opts.allowDevKey ?? true })[0] as Buffer;
 }

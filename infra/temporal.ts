@@ -4,11 +4,15 @@ import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor }
 import type { TLSConfig } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from './config';
-import { EncryptionCodec, loadPayloadKey } from './payload-codec';
+import { EncryptionCodec, loadPayloadKeys } from './payload-codec';
 
-export function dataConverter(config: Pick<Config, 'PAYLOAD_ENCRYPTION_KEY' | 'DATA_DIR'>): DataConverter {
-  const key = loadPayloadKey({ base64: config.PAYLOAD_ENCRYPTION_KEY, dataDir: config.DATA_DIR });
-  return { payloadCodecs: [new EncryptionCodec(key)] };
+/** Payloads encrypted by the key ring; failure messages and stack traces moved into an encrypted payload too. */
+export function dataConverter(config: Pick<Config, 'PAYLOAD_ENCRYPTION_KEY' | 'DATA_DIR' | 'ALLOW_DEV_SECRETS'>): DataConverter {
+  const keys = loadPayloadKeys({ base64: config.PAYLOAD_ENCRYPTION_KEY, dataDir: config.DATA_DIR, allowDevKey: config.ALLOW_DEV_SECRETS });
+  return {
+    payloadCodecs: [new EncryptionCodec(keys)],
+    failureConverterPath: require.resolve('./failure-converter'),
+  };
 }
 
 type ConnectionConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CA_FILE' | 'TEMPORAL_TLS_CERT_FILE' | 'TEMPORAL_TLS_KEY_FILE' | 'TEMPORAL_TLS_SERVER_NAME' | 'TEMPORAL_API_KEY'>;

@@ -48,7 +48,7 @@ export async function startDevServer(config: Config): Promise<TestWorkflowEnviro
 
 /** The workflow bundle, built once per test file. */
 export async function bundleWorkflows(): Promise<WorkflowBundleWithSourceMap> {
-  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  return bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), failureConverterPath: require.resolve('../../infra/failure-converter'), logger: quietLogger });
 }
 
 const noop = (): void => undefined;
