@@ -56,7 +56,7 @@ export function callbackRoutes({ client, config, now = () => new Date() }: { cli
     const raw = (req as { rawBody?: Buffer }).rawBody?.toString('utf8') ?? '';
     const check = verifyCallback(raw, agency, req.header(SIGNATURE_HEADER), key, now().getTime());
     if (!check.ok) {
-      req.log?.warn({ agency, reason: check.reason }, 'agency callback refused');
+      req.log?.warn({ agency, signature: check.reason }, 'agency callback refused');
       throw new ApiError('UNAUTHENTICATED', check.reason === 'stale' ? 'stale signature' : 'invalid signature');
     }
     const event = parseBody(AgencyCallback, req.body);

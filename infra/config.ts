@@ -3,6 +3,7 @@
 // stacks can run side by side.
 import { resolve } from 'node:path';
 import { z } from 'zod';
+import { parsePayloadKeys } from './payload-codec';
 
 const projectRoot = resolve(__dirname, '..');
 
@@ -36,7 +37,7 @@ export const Env = z.object({
   JWT_SECRET: z.string().optional(),
   /** master key of the agency callbacks; each agency signs with its own key derived from it (agencyCallbackKey) */
   AGENCY_CALLBACK_SECRET: z.string().optional(),
-  /** key ring of the payload codec: `keyId:base64,keyId:base64` (32-byte keys; the first encrypts) or one base64 key */
+  /** key ring of the payload codec: base64 32-byte keys, comma-separated, the encrypting one first */
   PAYLOAD_ENCRYPTION_KEY: z.string().optional(),
   /** salts the hashes of parents' tracking secrets and derives case ids from business keys */
   CASE_ID_SECRET: z.string().optional(),
@@ -114,7 +115,13 @@ export function secretProblems(e: Env): { secrets: Record<SecretName, string>; p
     secrets[name] = value;
   }
   if (!e.ALLOW_DEV_SECRETS && !e.PAYLOAD_ENCRYPTION_KEY) {
-    problems.push('PAYLOAD_ENCRYPTION_KEY: required (base64 of 32 bytes, or a key ring `id:base64,…`)');
+    problems.push('PAYLOAD_ENCRYPTION_KEY: required (base64 of 32 bytes; a key ring: several, comma-separated, the encrypting one first)');
+  } else if (e.PAYLOAD_ENCRYPTION_KEY) {
+    try {
+      parsePayloadKeys(e.PAYLOAD_ENCRYPTION_KEY);
+    } catch (err) {
+      problems.push(`PAYLOAD_ENCRYPTION_KEY: ${(err as Error).message}`);
+    }
   }
   return { secrets, problems };
 }

@@ -1,0 +1,43 @@
+// Secrets have no default outside the development stack (issue 7 item 2).
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { DEV_SECRETS, loadConfig } from '../../infra/config';
+
+const strong = () => randomBytes(24).toString('hex');
+const real = () => ({ JWT_SECRET: strong(), AGENCY_CALLBACK_SECRET: strong(), CASE_ID_SECRET: strong(), PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+
+test('when every secret is set and strong, then the configuration loads without the switch', () => {
+  const env = real();
+  expect(loadConfig(env)).toMatchObject({ JWT_SECRET: env.JWT_SECRET, ALLOW_DEV_SECRETS: false });
+});
+
+test.each(['JWT_SECRET', 'AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'PAYLOAD_ENCRYPTION_KEY'] as const)(
+  'when %s is missing, short or a development value outside the development stack, then loading refuses and names it',
+  (name) => {
+    const without = { ...real(), [name]: undefined };
+    expect(() => loadConfig(without)).toThrow(name);
+    if (name === 'PAYLOAD_ENCRYPTION_KEY') expect(() => loadConfig({ ...real(), [name]: 'c2hvcnQ=' })).toThrow(name);
+    else {
+      expect(() => loadConfig({ ...real(), [name]: 'short-secret' })).toThrow(name);
+      expect(() => loadConfig({ ...real(), [name]: DEV_SECRETS[name] })).toThrow(name);
+    }
+  },
+);
+
+test('when ALLOW_DEV_SECRETS=true, then unset secrets take the development values', () => {
+  expect(loadConfig({ ALLOW_DEV_SECRETS: 'true' })).toMatchObject({ ...DEV_SECRETS, ALLOW_DEV_SECRETS: true });
+  expect(() => loadConfig({ ALLOW_DEV_SECRETS: 'yes' })).toThrow('ALLOW_DEV_SECRETS');
+});
+
+test('when the API process starts without secrets or the switch, then it exits at once naming what is missing', async () => {
+  const root = resolve(__dirname, '../..');
+  const env = { PATH: process.env.PATH ?? '', PORT: '0', TEMPORAL_ADDRESS: '127.0.0.1:1' };
+  const result = await new Promise<{ code: number | null; stderr: string }>((done) => {
+    execFile(process.execPath, ['--import', 'tsx', 'api/server.ts'], { cwd: root, env, timeout: 30_000 }, (err, _stdout, stderr) =>
+      done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
+  });
+  expect(result.code).not.toBe(0);
+  expect(result.stderr).toContain('JWT_SECRET');
+  expect(result.stderr).toContain('PAYLOAD_ENCRYPTION_KEY');
+});
