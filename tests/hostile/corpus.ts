@@ -1,0 +1,293 @@
+// The hostile-input corpus: malformed and hostile requests for every route, as data. A route added to
+// ROUTES gets every generic attack (bodies, encodings, tokens, paths, methods) without further code; the
+// tables below add what is specific to one route (fields, identifiers, signatures).
+import { gzipSync } from 'node:zlib';
+import { application } from '../helpers/fixtures';
+
+export type Auth = 'clerk' | 'officer' | 'none' | 'signed';
+
+export interface Route {
+  method: 'GET' | 'POST';
+  /** `{caseId}`, `{service}`, `{agency}` are filled from the context */
+  path: string;
+  auth: Auth;
+  /** a valid body for the route (JSON routes), mutated by the field attacks */
+  valid?: () => unknown;
+}
+
+export interface HostileRequest {
+  name: string;
+  method: string;
+  path: string;
+  auth: Auth | { header: string };
+  headers?: Record<string, string>;
+  /** raw bytes or text as sent; an object is sent as JSON */
+  body?: unknown;
+  /** the exact status when it is fixed by the contract; otherwise any 4xx */
+  expect?: number;
+}
+
+export interface CorpusContext {
+  caseId: string;
+  trackingCode: string;
+  /** tokens the test signs: expired, another secret, wrong role, none algorithm, … */
+  badTokens: Record<string, string>;
+}
+
+const app = () => application();
+const correction = () => ({ changes: { 'mother.phone': '13800138001' }, note: '更正' });
+const track = (c: CorpusContext) => ({ trackingCode: c.trackingCode, phoneLast4: '8000' });
+
+export const ROUTES: Route[] = [
+  { method: 'POST', path: '/api/cases', auth: 'clerk', valid: app },
+  { method: 'GET', path: '/api/cases', auth: 'clerk' },
+  { method: 'GET', path: '/api/cases/{caseId}', auth: 'clerk' },
+  { method: 'GET', path: '/api/cases/{caseId}/audit', auth: 'clerk' },
+  { method: 'POST', path: '/api/cases/{caseId}/corrections', auth: 'clerk', valid: correction },
+  { method: 'POST', path: '/api/cases/{caseId}/cancel', auth: 'clerk', valid: () => ({ reason: '家长要求' }) },
+  { method: 'GET', path: '/api/reviews', auth: 'officer' },
+  { method: 'POST', path: '/api/reviews/{caseId}/household', auth: 'officer', valid: () => ({ decision: 'approve', reason: '材料齐全' }) },
+  { method: 'POST', path: '/api/track', auth: 'none' },
+  { method: 'POST', path: '/api/track/input', auth: 'none' },
+  { method: 'POST', path: '/api/agency-callbacks/publicSecurity', auth: 'signed' },
+];
+
+const fill = (path: string, c: CorpusContext) => path.replace('{caseId}', c.caseId);
+const nest = (depth: number, open: string, close: string, inner = '1') => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
+
+/** Bodies no JSON route may accept. */
+const BAD_BODIES: Array<{ name: string; body: string | Buffer; headers?: Record<string, string>; expect?: number }> = [
+  { name: 'no body', body: '' },
+  { name: 'invalid JSON', body: '{"a":' },
+  { name: 'trailing garbage', body: '{}x' },
+  { name: 'single quotes', body: "{'a':1}" },
+  { name: 'JSON array', body: '[]' },
+  { name: 'JSON string', body: '"text"' },
+  { name: 'JSON number', body: '12' },
+  { name: 'JSON null', body: 'null' },
+  { name: 'JSON true', body: 'true' },
+  { name: 'empty object', body: '{}' },
+  { name: 'oversized body', body: JSON.stringify({ pad: 'x'.repeat(40 * 1024) }), expect: 413 },
+  { name: 'deep array nesting', body: nest(5000, '[', ']') },
+  { name: 'deep object nesting', body: nest(2500, '{"a":', '}') },
+  { name: 'prototype key', body: '{"__proto__":{"polluted":true}}' },
+  { name: 'constructor.prototype key', body: '{"constructor":{"prototype":{"polluted":true}}}' },
+  { name: 'text/plain content type', body: '{}', headers: { 'content-type': 'text/plain' } },
+  { name: 'form content type', body: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' } },
+  { name: 'latin1 charset', body: '{}', headers: { 'content-type': 'application/json; charset=latin1' }, expect: 415 },
+  { name: 'utf-16 charset with UTF-8 bytes', body: '{}', headers: { 'content-type': 'application/json; charset=utf-16' } },
+  { name: 'unknown content encoding', body: '{}', headers: { 'content-encoding': 'x-compress-9' }, expect: 415 },
+  { name: 'gzip that is not gzip', body: 'not gzip at all', headers: { 'content-encoding': 'gzip' } },
+  { name: 'gzip bomb over the limit', body: gzipSync(Buffer.from(`{"a":"${'0'.repeat(2_000_000)}"}`)), headers: { 'content-encoding': 'gzip' }, expect: 413 },
+  { name: 'invalid UTF-8 bytes', body: Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc0, 0xaf, 0xff, 0x22, 0x7d]) },
+  { name: 'lone surrogate escape', body: '{"a":"\\ud800"}' },
+  { name: 'NUL escape', body: '{"a":"\\u0000"}' },
+  { name: 'duplicate keys', body: '{"a":1,"a":2}' },
+  { name: 'huge number', body: '{"a":1e999999}' },
+];
+
+/** Authorization headers no staff route may accept (with the status the contract fixes). */
+const BAD_AUTH: Array<{ name: string; header?: (c: CorpusContext) => string; expect: number }> = [
+  { name: 'no token', expect: 401 },
+  { name: 'empty bearer', header: () => 'Bearer ', expect: 401 },
+  { name: 'not a JWT', header: () => 'Bearer not-a-token', expect: 401 },
+  { name: 'three dots', header: () => 'Bearer a.b.c', expect: 401 },
+  { name: 'basic auth', header: () => 'Basic YWRtaW46YWRtaW4=', expect: 401 },
+  { name: 'oversized token', header: () => `Bearer ${'a'.repeat(9000)}`, expect: 401 },
+  { name: 'tab inside', header: () => 'Bearer abc\tdef', expect: 401 },
+  ...['expired', 'otherSecret', 'algNone', 'noExp', 'otherAudience', 'tooLong'].map((k) => ({ name: `${k} token`, header: (c: CorpusContext) => `Bearer ${c.badTokens[k]}`, expect: 401 })),
+];
+
+const BAD_CASE_IDS = ['abc', '0'.repeat(17), 'ILOU0000000000000', 'x'.repeat(300), '..%2F..%2Fetc', '%00', '%E0%A4%A', '__proto__', 'constructor', '中文标识'];
+
+/** Values of the wrong type or form for any field. */
+const BAD_VALUES: Array<[string, unknown]> = [
+  ['null', null], ['number', 12345], ['array', ['x']], ['object', { x: 1 }], ['boolean', true],
+  ['long string', '长'.repeat(600)], ['NUL', 'a\u0000b'], ['RTL override', '\u202eabc'], ['lone surrogate', '\ud800'],
+];
+
+function caseFieldAttacks(): Array<{ name: string; body: unknown }> {
+  const out: Array<{ name: string; body: unknown }> = [];
+  const fields: Array<[string, string[]]> = [
+    ['newborn', ['name', 'sex', 'birthAt', 'birthWeightGrams', 'birthOrder']],
+    ['mother', ['name', 'idNumber', 'phone', 'hukouRegionCode', 'insurance']],
+    ['delivery', ['method', 'address', 'recipient']],
+  ];
+  for (const [group, keys] of fields) {
+    for (const key of keys) {
+      for (const [what, value] of BAD_VALUES.slice(0, 6)) {
+        const a = app() as unknown as Record<string, Record<string, unknown>>;
+        out.push({ name: `${group}.${key} as ${what}`, body: { ...a, [group]: { ...a[group], [key]: value } } });
+      }
+    }
+  }
+  const specific: Array<[string, (a: Record<string, any>) => void]> = [
+    ['ID with a wrong check character', (a) => { a.mother.idNumber = `${a.mother.idNumber.slice(0, 17)}${a.mother.idNumber.endsWith('0') ? '1' : '0'}`; }],
+    ['ID of 17 digits', (a) => { a.mother.idNumber = a.mother.idNumber.slice(0, 17); }],
+    ['ID with letters', (a) => { a.mother.idNumber = 'ABCDEFGHIJKLMNOPQR'; }],
+    ['ID with an impossible date', (a) => { a.mother.idNumber = '370102199402300021'; }],
+    ['father ID for the mother (sex digit)', (a) => { a.mother.idNumber = a.father.idNumber; }],
+    ['birth in the future', (a) => { a.newborn.birthAt = '2099-01-01T08:00:00+08:00'; }],
+    ['birth 2 years ago', (a) => { a.newborn.birthAt = new Date(Date.now() - 730 * 86_400_000).toISOString(); }],
+    ['birth date 13th month', (a) => { a.newborn.birthAt = '2026-13-01T08:00:00+08:00'; }],
+    ['birth without offset', (a) => { a.newborn.birthAt = '2026-11-01T08:00:00'; }],
+    ['birth as words', (a) => { a.newborn.birthAt = 'yesterday'; }],
+    ['phone of 12 digits', (a) => { a.mother.phone = '138001380001'; }],
+    ['phone with +86', (a) => { a.mother.phone = '+8613800138000'; }],
+    ['region 999999', (a) => { a.mother.hukouRegionCode = '999999'; }],
+    ['region of letters', (a) => { a.mother.hukouRegionCode = 'ABCDEF'; }],
+    ['name in Latin letters', (a) => { a.mother.name = 'Wang Fang'; }],
+    ['name with a lookalike dot', (a) => { a.mother.name = '买买提.艾力'; }],
+    ['unknown field', (a) => { a.role = 'admin'; }],
+    ['unknown nested field', (a) => { a.mother.nickname = 'x'; }],
+    ['prototype field', (a) => { Object.defineProperty(a, '__proto__', { value: { admin: true }, enumerable: true }); }],
+    ['services empty', (a) => { a.services = []; }],
+    ['services unknown', (a) => { a.services = ['passport']; }],
+    ['services as object', (a) => { a.services = { 0: 'household' }; }],
+    ['household without birth certificate', (a) => { a.services = ['household']; }],
+    ['father missing but householdOf father', (a) => { a.father = null; }],
+    ['ems without address', (a) => { delete a.delivery.address; }],
+    ['weight negative', (a) => { a.newborn.birthWeightGrams = -1; }],
+    ['weight fractional', (a) => { a.newborn.birthWeightGrams = 3250.5; }],
+    ['birth order 0', (a) => { a.newborn.birthOrder = 0; }],
+    ['consent in the future', (a) => { a.consent.signedAt = '2099-01-01T00:00:00+08:00'; }],
+    ['address of 201 characters', (a) => { a.delivery.address = '济'.repeat(201); }],
+  ];
+  for (const [name, mutate] of specific) {
+    const a = app() as unknown as Record<string, any>;
+    mutate(a);
+    out.push({ name, body: a });
+  }
+  return out;
+}
+
+const CORRECTION_ATTACKS: Array<[string, unknown]> = [
+  ['__proto__ path', { changes: { '__proto__.clockTolerance': '100 years' } }],
+  ['__proto__ object', JSON.parse('{"changes":{"__proto__":{"clockTolerance":"100 years"}}}')],
+  ['constructor path', { changes: { 'constructor.prototype.x': 1 } }],
+  ['toString path', { changes: { toString: 'x' } }],
+  ['hasOwnProperty path', { changes: { hasOwnProperty: 'x' } }],
+  ['nested prototype path', { changes: { 'mother.__proto__.x': 'y' } }],
+  ['not correctable', { changes: { hospitalId: 'H0002' } }],
+  ['consent not correctable', { changes: { 'consent.signedBy': 'father' } }],
+  ['services not correctable', { changes: { services: ['household'] } }],
+  ['too many changes', { changes: Object.fromEntries(Array.from({ length: 25 }, (_, i) => [`x${i}`, 'y'])) }],
+  ['changes as array', { changes: ['mother.phone'] }],
+  ['changes missing', { note: 'x' }],
+  ['value as object', { changes: { 'mother.phone': { $gt: '' } } }],
+  ['bad phone value', { changes: { 'mother.phone': '123' } }],
+  ['bad ID value', { changes: { 'mother.idNumber': '370102199403150000' } }],
+  ['address with NUL', { changes: { 'delivery.address': '济南\u0000' } }],
+  ['note with RTL override', { changes: { 'mother.phone': '13800138001' }, note: '\u202e' }],
+  ['note too long', { changes: { 'mother.phone': '13800138001' }, note: 'x'.repeat(501) }],
+  ['path too long', { changes: { ['a'.repeat(100)]: 'x' } }],
+  ['empty path', { changes: { '': 'x' } }],
+];
+
+const TRACK_ATTACKS = (c: CorpusContext): Array<[string, unknown]> => [
+  ['code too short', { trackingCode: 'ABC', phoneLast4: '8000' }],
+  ['code too long', { trackingCode: 'A'.repeat(300), phoneLast4: '8000' }],
+  ['code as number', { trackingCode: 1234567890, phoneLast4: '8000' }],
+  ['digits as number', { trackingCode: c.trackingCode, phoneLast4: 8000 }],
+  ['digits of 5', { trackingCode: c.trackingCode, phoneLast4: '80000' }],
+  ['digits full-width', { trackingCode: c.trackingCode, phoneLast4: '８０００' }],
+  ['wrong digits', { trackingCode: c.trackingCode, phoneLast4: '0000' }],
+  ['wrong secret', { trackingCode: `${c.caseId}-AAAAAAAAAAAA`, phoneLast4: '8000' }],
+  ['case id only', { trackingCode: c.caseId, phoneLast4: '8000' }],
+  ['extra field', { ...track(c), admin: true }],
+  ['prototype field', JSON.parse(`{"trackingCode":"${c.trackingCode}","phoneLast4":"8000","__proto__":{"x":1}}`)],
+  ['code with NUL', { trackingCode: `${c.trackingCode}\u0000`, phoneLast4: '8000' }],
+  ['code with RTL override', { trackingCode: `\u202e${c.trackingCode}`, phoneLast4: '8000' }],
+];
+
+const TRACK_INPUT_ATTACKS = (c: CorpusContext): Array<[string, unknown]> => [
+  ['no input', track(c)],
+  ['input as string', { ...track(c), input: 'x' }],
+  ['name in Latin', { ...track(c), input: { newbornName: 'Anran' } }],
+  ['name too long', { ...track(c), input: { newbornName: '李'.repeat(40) } }],
+  ['name with NUL', { ...track(c), input: { newbornName: '李\u0000然' } }],
+  ['name lone surrogate', { ...track(c), input: { newbornName: '李\ud800' } }],
+  ['unknown input', { ...track(c), input: { newbornName: '李安然', motherName: 'x' } }],
+  ['wrong digits', { trackingCode: c.trackingCode, phoneLast4: '0000', input: { newbornName: '李安然' } }],
+];
+
+const REVIEW_ATTACKS: Array<[string, unknown]> = [
+  ['decision unknown', { decision: 'maybe', reason: 'x' }],
+  ['reason empty', { decision: 'approve', reason: '' }],
+  ['reason too long', { decision: 'approve', reason: 'x'.repeat(501) }],
+  ['reason with NUL', { decision: 'approve', reason: 'a\u0000' }],
+  ['extra field', { decision: 'approve', reason: 'x', officerId: 'someone-else' }],
+  ['no review pending (valid body)', { decision: 'approve', reason: '材料齐全' }],
+];
+
+const CALLBACK_BODIES = (c: CorpusContext): Array<[string, unknown]> => {
+  const base = { eventId: 'evt-hostile', occurredAt: new Date().toISOString(), caseId: c.caseId, idempotencyKey: 'k', agency: 'publicSecurity', type: 'review.decided', service: 'household', reviewId: 'R1', decision: 'approve', reason: 'ok' };
+  return [
+    ['event id of 5000 characters', { ...base, eventId: 'e'.repeat(5000) }],
+    ['event id with spaces', { ...base, eventId: 'evt with spaces' }],
+    ['unknown type', { ...base, type: 'case.deleted' }],
+    ['agency differs from the path', { ...base, agency: 'humanResources', type: 'card.posted', service: 'socialSecurityCard', applicationNumber: 'A', cardNumber: 'C', trackingNumber: 'T' }],
+    ['unknown case', { ...base, caseId: '0000000000000000' }],
+    ['case id not an id', { ...base, caseId: '../../admin' }],
+    ['missing fields', { type: 'review.decided' }],
+    ['reason of 600 characters', { ...base, reason: 'x'.repeat(600) }],
+  ];
+};
+
+const BAD_SIGNATURES: Array<[string, string | undefined]> = [
+  ['no signature', undefined],
+  ['old body-only form', `sha256=${'0'.repeat(64)}`],
+  ['malformed', 'garbage'],
+  ['stale', `t=1000000000,v1=${'0'.repeat(64)}`],
+  ['wrong mac', `t=${Math.floor(Date.now() / 1000)},v1=${'0'.repeat(64)}`],
+  ['far future', `t=99999999999,v1=${'0'.repeat(64)}`],
+];
+
+const LIST_QUERIES = ['pageSize=0', 'pageSize=-1', 'pageSize=1000', 'pageSize=abc', 'status=bogus', 'status=completed&status=cancelled', 'bornFrom=2026-02-30', 'bornFrom=yesterday', 'bornTo=2026-1-1', 'pageToken=garbage!', 'pageToken=AAAA.BBBB', `pageToken=${'A'.repeat(3000)}`, 'unknown=1', '__proto__[x]=1', 'status[$ne]=x'];
+
+/** Every hostile request, built from the tables above for this stack's case and tokens. */
+export function hostileCorpus(c: CorpusContext): HostileRequest[] {
+  const out: HostileRequest[] = [];
+  for (const r of ROUTES) {
+    const path = fill(r.path, c);
+    const label = `${r.method} ${r.path}`;
+    // Every JSON route: bodies no route may accept.
+    if (r.method === 'POST') {
+      for (const b of BAD_BODIES) {
+        out.push({ name: `${label}: ${b.name}`, method: r.method, path, auth: r.auth, headers: { 'content-type': 'application/json', ...b.headers }, body: b.body, expect: r.auth === 'signed' ? undefined : b.expect });
+      }
+    }
+    // Every staff route: tokens no route may accept; the other staff role is forbidden.
+    if (r.auth === 'clerk' || r.auth === 'officer') {
+      for (const a of BAD_AUTH) {
+        out.push({ name: `${label}: ${a.name}`, method: r.method, path, auth: { header: a.header?.(c) ?? '' }, body: r.valid?.(), expect: a.expect });
+      }
+      out.push({ name: `${label}: wrong role`, method: r.method, path, auth: r.auth === 'clerk' ? 'officer' : 'clerk', body: r.valid?.(), expect: 403 });
+    }
+    // Every route with a case id: ids that are not ids.
+    if (r.path.includes('{caseId}')) {
+      for (const id of BAD_CASE_IDS) {
+        out.push({ name: `${label}: case id ${id.slice(0, 20)}`, method: r.method, path: r.path.replace('{caseId}', id), auth: r.auth, body: r.valid?.() });
+      }
+    }
+    // Every route: methods it does not declare.
+    const declared = new Set(ROUTES.filter((o) => o.path === r.path).map((o) => o.method));
+    for (const m of ['PUT', 'DELETE', 'PATCH', 'TRACE', 'GET', 'POST'].filter((x) => !declared.has(x as Route['method']))) {
+      out.push({ name: `${label}: method ${m}`, method: m, path, auth: r.auth, expect: 405 });
+    }
+  }
+  for (const f of caseFieldAttacks()) out.push({ name: `POST /api/cases: ${f.name}`, method: 'POST', path: '/api/cases', auth: 'clerk', body: f.body, expect: 400 });
+  for (const [name, body] of CORRECTION_ATTACKS) out.push({ name: `corrections: ${name}`, method: 'POST', path: `/api/cases/${c.caseId}/corrections`, auth: 'clerk', body, expect: 400 });
+  for (const [name, body] of TRACK_ATTACKS(c)) out.push({ name: `track: ${name}`, method: 'POST', path: '/api/track', auth: 'none', body });
+  for (const [name, body] of TRACK_INPUT_ATTACKS(c)) out.push({ name: `track input: ${name}`, method: 'POST', path: '/api/track/input', auth: 'none', body });
+  for (const [name, body] of REVIEW_ATTACKS) out.push({ name: `review: ${name}`, method: 'POST', path: `/api/reviews/${c.caseId}/household`, auth: 'officer', body });
+  for (const service of ['constructor', '__proto__', 'passport', 'toString']) out.push({ name: `review: service ${service}`, method: 'POST', path: `/api/reviews/${c.caseId}/${service}`, auth: 'officer', body: { decision: 'approve', reason: 'x' }, expect: 404 });
+  for (const [name, body] of CALLBACK_BODIES(c)) out.push({ name: `callback (signed): ${name}`, method: 'POST', path: '/api/agency-callbacks/publicSecurity', auth: 'signed', body });
+  for (const [name, header] of BAD_SIGNATURES) out.push({ name: `callback: ${name}`, method: 'POST', path: '/api/agency-callbacks/publicSecurity', auth: 'none', headers: header ? { 'x-signature': header } : {}, body: CALLBACK_BODIES(c)[0]![1] as object, expect: 401 });
+  for (const agency of ['nobody', 'constructor', '__proto__', 'PUBLICSECURITY']) out.push({ name: `callback: agency ${agency}`, method: 'POST', path: `/api/agency-callbacks/${agency}`, auth: 'signed', body: {}, expect: 404 });
+  for (const q of LIST_QUERIES) out.push({ name: `list: ${q.slice(0, 40)}`, method: 'GET', path: `/api/cases?${q}`, auth: 'clerk', expect: 400 });
+  for (const p of ['/api/cases/%', '/api/track/%zz', '/api/agency-callbacks/%E0%A4%A', '/api/reviews/%/household']) {
+    out.push({ name: `bad escape ${p}`, method: p.startsWith('/api/cases') ? 'GET' : 'POST', path: p, auth: p.startsWith('/api/agency') ? 'none' : 'clerk', body: p.startsWith('/api/cases') ? undefined : {} });
+  }
+  return out;
+}
