@@ -22,6 +22,8 @@ export interface AgencyClientConfig {
   baseUrl: string;
   /** per request, including reading the answer (default 10 s) */
   timeoutMs?: number;
+  /** bearer token presented to the agencies (AGENCY_API_TOKEN) */
+  token?: string;
 }
 
 export const DEFAULT_AGENCY_TIMEOUT_MS = 10_000;
@@ -62,6 +64,7 @@ export async function sendAgencyRequest(agency: AgencyName, config: AgencyClient
   const headers: Record<string, string> = { accept: 'application/json' };
   if (req.body !== undefined) headers['content-type'] = 'application/json';
   if (req.idempotencyKey !== undefined) headers[IDEMPOTENCY_HEADER] = req.idempotencyKey;
+  if (config.token !== undefined) headers.authorization = `Bearer ${config.token}`;
 
   try {
     const res = await fetch(`${config.baseUrl.replace(/\/+$/, '')}/${req.path.replace(/^\/+/, '')}`, {

@@ -8,7 +8,7 @@ import { createApp } from './app';
 const config = loadConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
 const client = createClient(config);
-const app = createApp({ client, config, logger, reviewDesk: createReviewDesk({ baseUrl: config.mockAgenciesUrl }) });
+const app = createApp({ client, config, logger, reviewDesk: createReviewDesk({ baseUrl: config.mockAgenciesUrl, token: config.AGENCY_API_TOKEN }) });
 
 const server = app.listen(config.PORT, config.API_HOST, () => {
   logger.info({ url: `http://${config.API_HOST}:${config.PORT}` }, 'api ready');

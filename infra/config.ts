@@ -41,6 +41,8 @@ export const Env = z.object({
   PAYLOAD_ENCRYPTION_KEY: z.string().optional(),
   /** salts the hashes of parents' tracking secrets and derives case ids from business keys */
   CASE_ID_SECRET: z.string().optional(),
+  /** bearer token the orchestrator presents to the agencies (the mock requires it on its officer-review and admin routes) */
+  AGENCY_API_TOKEN: z.string().optional(),
   /** audience of staff tokens, and the longest lifetime (exp - iat) a token may have */
   JWT_AUDIENCE: z.string().min(1).default('birth-one-thing-api'),
   JWT_MAX_AGE_SECONDS: z.coerce.number().int().positive().max(7 * 24 * 3600).default(12 * 3600),
@@ -82,16 +84,18 @@ export const DEV_SECRETS = {
   JWT_SECRET: 'dev-only-jwt-secret-change-me-please',
   AGENCY_CALLBACK_SECRET: 'dev-callback-secret',
   CASE_ID_SECRET: 'dev-case-id-secret',
+  AGENCY_API_TOKEN: 'dev-agency-api-token',
 } as const;
 /** Secrets shorter than this are refused outside the development stack (32 characters ≈ 256 bits of hex). */
 export const MIN_SECRET_LENGTH = 32;
-const SECRET_NAMES = ['JWT_SECRET', 'AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET'] as const;
+const SECRET_NAMES = ['JWT_SECRET', 'AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'AGENCY_API_TOKEN'] as const;
 type SecretName = (typeof SECRET_NAMES)[number];
 
 export interface Config extends Omit<Env, SecretName> {
   JWT_SECRET: string;
   AGENCY_CALLBACK_SECRET: string;
   CASE_ID_SECRET: string;
+  AGENCY_API_TOKEN: string;
   mockAgenciesUrl: string;
 }
 

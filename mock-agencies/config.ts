@@ -27,6 +27,8 @@ export const MockAgenciesEnv = z.object({
   /** the development stack's switch: only with it may the callback secret fall back to the development value */
   ALLOW_DEV_SECRETS: z.preprocess(emptyAsUnset, z.enum(['true', 'false']).default('false')),
   AGENCY_CALLBACK_SECRET: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
+  /** bearer token of the admin and officer-review routes (the orchestrator's AGENCY_API_TOKEN) */
+  AGENCY_API_TOKEN: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
   MOCK_TIME_SCALE_SECONDS_PER_DAY: z.preprocess(emptyAsUnset, z.coerce.number().positive().default(2)),
   MOCK_FAULTS: z.preprocess(emptyAsUnset, FaultsJson.optional()),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
@@ -39,6 +41,7 @@ export interface MockAgenciesConfig {
   dbFile: string;
   callbackUrl: string;
   callbackSecret: string;
+  adminToken: string;
   secondsPerDay: number;
   faults: FaultsByAgency;
   logLevel: MockAgenciesEnv['LOG_LEVEL'];
@@ -48,12 +51,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): MockAgenciesConfig {
   const e = MockAgenciesEnv.parse(env);
   const callbackSecret = e.AGENCY_CALLBACK_SECRET ?? (e.ALLOW_DEV_SECRETS === 'true' ? DEV_SECRETS.AGENCY_CALLBACK_SECRET : undefined);
   if (callbackSecret === undefined) throw new Error('AGENCY_CALLBACK_SECRET: required (ALLOW_DEV_SECRETS=true allows the development value)');
+  const adminToken = e.AGENCY_API_TOKEN ?? (e.ALLOW_DEV_SECRETS === 'true' ? DEV_SECRETS.AGENCY_API_TOKEN : undefined);
+  if (adminToken === undefined) throw new Error('AGENCY_API_TOKEN: required (ALLOW_DEV_SECRETS=true allows the development value)');
   return {
     port: e.MOCK_AGENCIES_PORT,
     host: e.MOCK_AGENCIES_HOST,
     dbFile: resolve(e.DATA_DIR, 'mock-agencies.sqlite'),
     callbackUrl: e.AGENCY_CALLBACK_URL ?? `http://127.0.0.1:${e.PORT}/api/agency-callbacks`,
     callbackSecret,
+    adminToken,
     secondsPerDay: e.MOCK_TIME_SCALE_SECONDS_PER_DAY,
     faults: e.MOCK_FAULTS ?? {},
     logLevel: e.LOG_LEVEL,

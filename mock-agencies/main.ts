@@ -35,6 +35,7 @@ async function main(): Promise<void> {
     dbFile: config.dbFile,
     callbackUrl: config.callbackUrl,
     callbackSecret: config.callbackSecret,
+    adminToken: config.adminToken,
     secondsPerDay: config.secondsPerDay,
     faults: config.faults,
     logger: log,

@@ -1,7 +1,7 @@
 // The mock agencies as one HTTP server over one SQLite file. `startMockAgencies` is what main.ts and
 // the tests call; see README.md beside this file for the endpoints and the deterministic triggers.
 import express, { type ErrorRequestHandler } from 'express';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
@@ -47,6 +47,11 @@ export interface MockAgenciesOptions {
   callbackTimeoutMs?: number;
   /** for fault decisions (default Math.random) */
   random?: () => number;
+  /**
+   * Bearer token required by the operator routes (/admin/*) and the officers' review routes. The process
+   * (main.ts) always sets one; only tests that start the mock in-process may leave them open.
+   */
+  adminToken?: string;
 }
 
 export interface MockAgencies {
@@ -88,7 +93,7 @@ export async function startMockAgencies(options: MockAgenciesOptions): Promise<M
     reviewSlaDays: options.reviewSlaDays ?? 3,
   };
 
-  const server = createServer(createApp(ctx));
+  const server = createServer(createApp(ctx, options.adminToken));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
@@ -121,7 +126,18 @@ export async function startMockAgencies(options: MockAgenciesOptions): Promise<M
   };
 }
 
-function createApp(ctx: MockContext): express.Express {
+/** 401 unless the request carries the bearer token (constant-time compare). */
+function requireToken(token: string | undefined): express.RequestHandler {
+  if (token === undefined) return (_req, _res, next) => next();
+  const expected = createHash('sha256').update(token).digest();
+  return (req, res, next) => {
+    const given = /^Bearer (.+)$/i.exec(req.get('authorization') ?? '')?.[1] ?? '';
+    if (timingSafeEqual(createHash('sha256').update(given).digest(), expected)) return next();
+    res.status(401).json(errorBody('UNAUTHENTICATED', 'a valid bearer token is required'));
+  };
+}
+
+function createApp(ctx: MockContext, adminToken: string | undefined): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -155,6 +171,8 @@ function createApp(ctx: MockContext): express.Express {
   });
   app.use('/health-commission', healthCommissionRoutes(ctx));
   app.use('/vaccination', vaccinationRoutes(ctx));
+  // Officers' review routes are for the orchestrator's review desk only.
+  app.use('/public-security/reviews', requireToken(adminToken));
   app.use('/public-security', publicSecurityRoutes(ctx));
   app.use('/medical-security', medicalSecurityRoutes(ctx));
   app.use('/human-resources', humanResourcesRoutes(ctx));
@@ -169,7 +187,7 @@ function createApp(ctx: MockContext): express.Express {
   app.use('/medical-security', compensationRoutes(ctx, 'medicalSecurity', { submitOperation: 'enrolMedicalInsurance', documentOf: documentField('医保参保登记', 'enrolmentNumber') }));
   app.use('/human-resources', compensationRoutes(ctx, 'humanResources', humanResourcesCompensation(ctx)));
   app.use('/sms', smsRoutes(ctx));
-  app.use('/admin', adminRoutes(ctx));
+  app.use('/admin', requireToken(adminToken), adminRoutes(ctx));
 
   app.use((_req, res) => {
     res.status(404).json(errorBody('NOT_FOUND', 'no such endpoint'));

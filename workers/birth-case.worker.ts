@@ -24,7 +24,7 @@ export async function createBirthCaseWorker({ connection, config, workflowBundle
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
-    activities: createAgencyActivities({ baseUrl: config.mockAgenciesUrl, timeoutMs: config.AGENCY_TIMEOUT_MS, trackingKey: config.CASE_ID_SECRET }),
+    activities: createAgencyActivities({ baseUrl: config.mockAgenciesUrl, timeoutMs: config.AGENCY_TIMEOUT_MS, token: config.AGENCY_API_TOKEN, trackingKey: config.CASE_ID_SECRET }),
     dataConverter: dataConverter(config),
     // Per-agency latency, failures and retries on the SDK's meter (exported with the SDK's own metrics).
     interceptors: { activity: [agencyTelemetry(Runtime.instance().metricMeter, logger)] },

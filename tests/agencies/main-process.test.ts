@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createAgencyActivities } from '../../activities';
+import { DEV_SECRETS } from '../../infra/config';
 import { birthCertificateRequest, expectRetryable, failureOf, freePort, smsRequest, uniqueId } from './support';
 
 const ROOT = resolve(__dirname, '../..');
@@ -55,7 +56,7 @@ test('when the process is killed with -9 and started again, then its records and
     second = run(env);
     await ready(second);
     expect(await agencies.issueBirthCertificate(req)).toEqual(issued);
-    const counts = (await (await fetch(`http://127.0.0.1:${port}/admin/records?caseId=${caseId}`)).json()) as { total: number };
+    const counts = (await (await fetch(`http://127.0.0.1:${port}/admin/records?caseId=${caseId}`, { headers: { authorization: `Bearer ${DEV_SECRETS.AGENCY_API_TOKEN}` } })).json()) as { total: number };
     expect(counts.total).toBe(1);
 
     second.child.kill('SIGTERM');

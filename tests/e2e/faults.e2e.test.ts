@@ -19,7 +19,7 @@ afterAll(async () => { await stack?.stop(); });
 test(`when every agency fails 30% of requests, then ${CASES} cases all complete with exactly one record per case and service`, async () => {
   for (const agency of AGENCIES) {
     const res = await fetch(`${stack.agenciesUrl}/admin/faults/${agency}`, {
-      method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ errorRate: 0.3, hangMs: 3000, failAfterCommitRate: 0.1 }),
+      method: 'PUT', headers: { 'content-type': 'application/json', ...stack.agenciesAdmin }, body: JSON.stringify({ errorRate: 0.3, hangMs: 3000, failAfterCommitRate: 0.1 }),
     });
     expect(res.status).toBe(200);
   }
@@ -37,10 +37,10 @@ test(`when every agency fails 30% of requests, then ${CASES} cases all complete 
     }
   }, { timeoutMs: 420_000, intervalMs: 2000 });
 
-  const faultsSeen = (await (await fetch(`${stack.agenciesUrl}/admin/faults`)).json()) as { faults: Record<string, unknown> };
+  const faultsSeen = (await (await fetch(`${stack.agenciesUrl}/admin/faults`, { headers: stack.agenciesAdmin })).json()) as { faults: Record<string, unknown> };
   expect(Object.keys(faultsSeen.faults)).toEqual(expect.arrayContaining(AGENCIES));
   for (const caseId of caseIds) {
-    const { records } = (await (await fetch(`${stack.agenciesUrl}/admin/records?caseId=${caseId}`)).json()) as { records: Array<{ agency: string; service: string; count: number }> };
+    const { records } = (await (await fetch(`${stack.agenciesUrl}/admin/records?caseId=${caseId}`, { headers: stack.agenciesAdmin })).json()) as { records: Array<{ agency: string; service: string; count: number }> };
     const business = records.filter((r: { agency: string }) => r.agency !== 'sms');
     expect(business.map((r: { agency: string; service: string; count: number }) => `${r.agency}/${r.service}=${r.count}`).sort()).toEqual([
       'healthCommission/birthCertificate=1', 'humanResources/socialSecurityCard=1', 'medicalSecurity/medicalInsurance=1',

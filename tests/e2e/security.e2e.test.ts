@@ -93,7 +93,7 @@ describe('tracking code (item 7)', () => {
     expect(text).not.toContain(trackingCode.split('-')[1]);
     expect(input).not.toHaveProperty('trackingCode');
     const outbox = await eventually(async () => {
-      const res = await fetch(`${stack.agenciesUrl}/admin/sms/outbox?caseId=${caseId}`);
+      const res = await fetch(`${stack.agenciesUrl}/admin/sms/outbox?caseId=${caseId}`, { headers: stack.agenciesAdmin });
       const { messages } = (await res.json()) as { messages: Array<{ template: string; params: Record<string, string> }> };
       const accepted = messages.filter((m) => m.template === 'case_accepted');
       expect(accepted).toHaveLength(1);
@@ -101,6 +101,20 @@ describe('tracking code (item 7)', () => {
     }, { timeoutMs: 30_000, intervalMs: 200 });
     expect(outbox[0]!.params.trackingCode).toBe(trackingCode);
     expect(outbox[0]!.params).not.toHaveProperty('trackingNonce');
+  });
+});
+
+describe('mock agencies (item 12)', () => {
+  test('when the admin or officer-review routes are called without the agencies\' token, then 401; with it, 200', async () => {
+    for (const path of ['/admin/records', '/admin/sms/outbox', '/admin/faults', '/public-security/reviews']) {
+      expect({ path, status: (await fetch(`${stack.agenciesUrl}${path}`)).status }).toEqual({ path, status: 401 });
+      expect({ path, status: (await fetch(`${stack.agenciesUrl}${path}`, { headers: { authorization: 'Bearer wrong' } })).status }).toEqual({ path, status: 401 });
+      expect({ path, status: (await fetch(`${stack.agenciesUrl}${path}`, { headers: stack.agenciesAdmin })).status }).toEqual({ path, status: 200 });
+    }
+    const decide = await fetch(`${stack.agenciesUrl}/public-security/reviews/PSR00000001/decision`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve', reason: 'x', officerId: 'o' }),
+    });
+    expect(decide.status).toBe(401);
   });
 });
 

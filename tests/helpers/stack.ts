@@ -21,6 +21,8 @@ import { bundleWorkflows, startDevServer, testConfig } from './temporal';
 export interface Stack {
   apiUrl: string;
   agenciesUrl: string;
+  /** headers for the mock agencies' admin routes */
+  agenciesAdmin: Record<string, string>;
   config: Config;
   env: TestWorkflowEnvironment;
   /** the worker as its own process (with `workerProcess`): its pid, for SIGSTOP/SIGCONT, and its metrics URL */
@@ -45,6 +47,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     dbFile: join(base.DATA_DIR, 'mock-agencies.sqlite'),
     callbackUrl: `${apiUrl}/api/agency-callbacks`,
     callbackSecret: base.AGENCY_CALLBACK_SECRET,
+    adminToken: base.AGENCY_API_TOKEN,
     secondsPerDay: opts.secondsPerDay ?? 0.2,
   });
   const config: Config = { ...base, mockAgenciesUrl: agencies.url };
@@ -59,13 +62,14 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     running = worker.run();
   }
   const app = createApp({
-    client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url }), parentLimits: opts.parentLimits,
+    client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url, token: config.AGENCY_API_TOKEN }), parentLimits: opts.parentLimits,
   });
   http.on('request', app);
 
   return {
     apiUrl,
     agenciesUrl: agencies.url,
+    agenciesAdmin: { authorization: `Bearer ${config.AGENCY_API_TOKEN}` },
     config,
     env,
     ...(child ? { workerProcess: { pid: child.pid, metricsUrl: child.metricsUrl, output: child.output } } : {}),

@@ -5,14 +5,14 @@ import { resolve } from 'node:path';
 import { DEV_SECRETS, loadConfig } from '../../infra/config';
 
 const strong = () => randomBytes(24).toString('hex');
-const real = () => ({ JWT_SECRET: strong(), AGENCY_CALLBACK_SECRET: strong(), CASE_ID_SECRET: strong(), PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+const real = () => ({ JWT_SECRET: strong(), AGENCY_CALLBACK_SECRET: strong(), CASE_ID_SECRET: strong(), AGENCY_API_TOKEN: strong(), PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
 
 test('when every secret is set and strong, then the configuration loads without the switch', () => {
   const env = real();
   expect(loadConfig(env)).toMatchObject({ JWT_SECRET: env.JWT_SECRET, ALLOW_DEV_SECRETS: false });
 });
 
-test.each(['JWT_SECRET', 'AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'PAYLOAD_ENCRYPTION_KEY'] as const)(
+test.each(['JWT_SECRET', 'AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'AGENCY_API_TOKEN', 'PAYLOAD_ENCRYPTION_KEY'] as const)(
   'when %s is missing, short or a development value outside the development stack, then loading refuses and names it',
   (name) => {
     const without = { ...real(), [name]: undefined };
