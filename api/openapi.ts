@@ -34,6 +34,7 @@ export function openApiDocument(): object {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'staffJwt', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
   const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+  const body = (schema: z.ZodType) => ({ required: true, ...json(schema) });
   const err = (description: string) => ({ description, ...json(ErrorBody) });
   const ok = (description: string, schema: z.ZodType) => ({ description, ...json(schema) });
   // Answers every route can give, by what the route does.
@@ -50,7 +51,7 @@ export function openApiDocument(): object {
 
   register({
     method: 'post', path: '/api/cases', summary: 'Start a case (clerk)', security,
-    request: { body: json(CaseCreateRequest) },
+    request: { body: body(CaseCreateRequest) },
     responses: {
       201: { ...ok('accepted', CaseCreated), headers: { Location: { schema: { type: 'string' }, description: '/api/cases/{caseId}' } } },
       ...common, ...withBody, ...staff, ...temporal,
@@ -76,36 +77,36 @@ export function openApiDocument(): object {
   register({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('entries', AuditEntries), ...common, ...staff, ...notFound, ...temporal } });
   register({
     method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case (clerk)', security,
-    request: { params: z.object({ caseId }), headers: z.object({ 'idempotency-key': IdempotencyKeyHeader.optional() }), body: json(CorrectionRequest) },
+    request: { params: z.object({ caseId }), headers: z.object({ 'idempotency-key': IdempotencyKeyHeader.optional() }), body: body(CorrectionRequest) },
     responses: { 200: ok('CaseView', CaseView), ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: rejected by the case: a field held by a submitted service, a key field, a rule of a new case') },
   });
   register({
     method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case: each agency asked to withdraw, or told of the cancellation; every step with its answer', security,
-    request: { params: z.object({ caseId }), body: json(CancelRequest) },
+    request: { params: z.object({ caseId }), body: body(CancelRequest) },
     responses: { 200: ok('cancelled', CancelAnswer), 202: ok('accepted, an agency has not answered yet', CancelAnswer), ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: the case cannot be cancelled (closed, or already cancelling)') },
   });
   register({
     method: 'post', path: '/api/cases/{caseId}/services/{service}/resolve', summary: 'Retry, resubmit or close a service that needs attention', security,
-    request: { params: z.object({ caseId, service: ServiceKey }), body: json(ResolveRequest) },
+    request: { params: z.object({ caseId, service: ServiceKey }), body: body(ResolveRequest) },
     responses: { 200: ok('CaseView', CaseView), ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: the service does not need attention') },
   });
   register({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security, responses: { 200: ok('tasks', z.object({ reviews: z.array(z.object({}).passthrough()) })), ...common, ...staff, ...temporal } });
   register({
     method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review (officer)', security,
-    request: { params: z.object({ caseId, service: ServiceKey }), body: json(ReviewDecisionRequest) },
+    request: { params: z.object({ caseId, service: ServiceKey }), body: body(ReviewDecisionRequest) },
     responses: {
       200: ok('decided', z.object({ caseId: z.string(), service: ServiceKey, decision: z.enum(['approve', 'reject']) })),
       ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: nothing waits for review, or already decided'),
     },
   });
   const parentErrors = { ...common, ...withBody, 404: err('NOT_FOUND: wrong code or digits (the same answer for both)'), 429: err('RATE_LIMITED: too many failed attempts from this address, or for this code from this address'), ...temporal };
-  register({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(TrackRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors } });
-  register({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(TrackInputRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors, 409: err('CONFLICT: nothing of the kind is asked now') } });
+  register({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: body(TrackRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors } });
+  register({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: body(TrackInputRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors, 409: err('CONFLICT: nothing of the kind is asked now') } });
   register({
     method: 'post', path: '/api/agency-callbacks/{agency}',
     summary: 'Signed agency event',
     description: 'X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<agency>.<raw body>"> with the agency\'s own key; refused when more than 300 s from the receiver\'s clock. An event id already seen is acknowledged and dropped.',
-    request: { params: z.object({ agency: z.enum(AGENCY_NAMES) }), headers: z.object({ 'x-signature': z.string().regex(/^t=\d{1,12},v1=[0-9a-fA-F]{64}$/) }), body: json(z.object({}).passthrough()) },
+    request: { params: z.object({ agency: z.enum(AGENCY_NAMES) }), headers: z.object({ 'x-signature': z.string().regex(/^t=\d{1,12},v1=[0-9a-fA-F]{64}$/) }), body: body(z.object({}).passthrough()) },
     responses: {
       200: ok('received (or a duplicate, or the case has closed)', z.object({ received: z.literal(true), duplicate: z.literal(true).optional(), ignored: z.string().optional() })),
       ...common, ...withBody, 401: err('UNAUTHENTICATED: bad, stale or missing signature'), 404: err('NOT_FOUND: unknown agency or case'),

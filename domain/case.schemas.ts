@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { SERVICE_LABELS, SERVICE_PREREQUISITES } from './services';
 import { ageInYears, daysBetween, instantMs, isIsoDateTime, shanghaiDate } from './dates';
-import { isPlausibleRegionCode, parseCitizenId } from './identity/citizen-id';
+import { isPlausibleRegionCode, parseCitizenId, REGION_CODE_PATTERN } from './identity/citizen-id';
 import { GrandparentRelation, SupplementGround } from './policy/conditions';
 import { checkMobile, checkPersonName, PERSON_NAME_MAX_LENGTH, PERSON_NAME_MIN_LENGTH, type ContactProblem } from './identity/contact';
 
@@ -51,6 +51,9 @@ const LONE_SURROGATE = /\p{Cs}/u;
 // eslint-disable-next-line no-control-regex -- finding control characters is the point
 const UNSAFE_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\ufeff]/u;
 
+/** The same rule as a JSON-Schema pattern, for the OpenAPI document (an unpaired surrogate it cannot say). */
+const SAFE_TEXT_PATTERN = '^[^\\u0000-\\u001f\\u007f-\\u009f\\u202a-\\u202e\\u2066-\\u2069\\ufeff]*$';
+
 /** A caller's text as stored: well-formed UTF-16 (no lone surrogate), no control or bidi characters. */
 function textProblem(value: string): { code: string; message: string } | null {
   if (LONE_SURROGATE.test(value)) return { code: 'TEXT_MALFORMED', message: '含有无法识别的字符（不成对的代理项）' };
@@ -65,7 +68,8 @@ export const freeText = (max: number) =>
       const p = textProblem(value);
       if (p) addIssue(ctx, p.code, p.message);
     }),
-  ).normalize('NFC').trim().min(1).max(max);
+  ).normalize('NFC').trim().min(1).max(max)
+    .meta({ pattern: SAFE_TEXT_PATTERN, description: '不含控制字符、方向控制符或不成对的代理项；按 NFC 规范化存储' });
 
 // Field checks. Surrounding spaces are trimmed before checking and are not stored.
 const personName = (who: Role) =>
@@ -109,10 +113,10 @@ const citizenId = (who: '母亲' | '父亲') =>
       }
     }),
   ).meta({
-    pattern: '^\\d{17}[\\dXx]$',
+    pattern: `^${REGION_CODE_PATTERN}(19|20)\\d{2}(0[1-9]|1[0-2])(0[1-9]|[12]\\d|3[01])\\d{3}[\\dXx]$`,
     minLength: 18,
     maxLength: 18,
-    description: '18位公民身份号码(GB 11643-1999)，校验码x按X存储',
+    description: '18位公民身份号码(GB 11643-1999)：6位县级行政区划代码、8位出生日期(真实日期，不晚于今天)、3位顺序码(第17位奇数为男、偶数为女，须与母亲/父亲身份相符)、1位 ISO 7064 MOD 11-2 校验码(x按X存储)',
   });
 
 const regionCode = (who: Role) =>
@@ -120,7 +124,7 @@ const regionCode = (who: Role) =>
     z.superRefine((value: string, ctx) => {
       if (!isPlausibleRegionCode(value)) addIssue(ctx, 'REGION_INVALID', `${who}户籍地区码应为6位有效行政区划代码`);
     }),
-  ).meta({ pattern: '^\\d{6}$', description: '6位行政区划代码(县级)', example: '370102' });
+  ).meta({ pattern: `^${REGION_CODE_PATTERN}$`, description: '6位县级行政区划代码(省级前两位须有效，不以00结尾；港澳台为整区代码)', example: '370102' });
 
 const isoDateTime = z.iso.datetime({ offset: true, ...req }).max(40);
 
@@ -344,6 +348,23 @@ const CORRECTION_VALUE_CHECKS: ReadonlyMap<CorrectablePath, z.ZodType> = new Map
 ]);
 const MAX_CHANGES = 20;
 
+const docOf = (schema: z.ZodType): Record<string, unknown> => {
+  const { $schema: _dialect, ...doc } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>;
+  return doc;
+};
+/** What each correctable path takes, for the OpenAPI document (the same schemas a new case is checked with). */
+const CORRECTION_VALUE_DOC: Record<CorrectablePath, Record<string, unknown>> = {
+  'newborn.name': docOf(personName('新生儿')), 'newborn.sex': docOf(z.enum(['M', 'F'])), 'newborn.birthAt': docOf(isoDateTime),
+  'newborn.birthWeightGrams': docOf(z.number().int().min(300).max(7000)), 'newborn.birthOrder': docOf(z.number().int().min(1).max(20)),
+  'mother.name': docOf(personName('母亲')), 'mother.idNumber': docOf(citizenId('母亲')), 'mother.phone': docOf(mobile('母亲')),
+  'mother.hukouRegionCode': docOf(regionCode('母亲')), 'mother.insurance': docOf(z.enum(['resident', 'employee', 'flexible', 'none'])),
+  'mother.lowIncome': docOf(z.boolean()), 'father.name': docOf(personName('父亲')), 'father.idNumber': docOf(citizenId('父亲')),
+  'father.phone': docOf(mobile('父亲')), 'father.hukouRegionCode': docOf(regionCode('父亲')), married: docOf(z.boolean()),
+  householdOf: docOf(z.enum(['mother', 'father'])), 'delivery.method': docOf(z.enum(['ems', 'pickup'])),
+  'delivery.address': docOf(freeText(200)), 'delivery.recipient': docOf(z.enum(['mother', 'father'])),
+  'mother.supplementGround': docOf(SupplementGround),
+};
+
 const CorrectionValue = z.union([z.string().max(200), z.number(), z.boolean(), z.null()]);
 /** The changes object: every own key must be a correctable path, checked before anything else reads it. */
 const CorrectionChanges = z
@@ -360,8 +381,9 @@ const CorrectionChanges = z
   .pipe(z.partialRecord(CorrectablePath, CorrectionValue))
   .meta({
     type: 'object',
-    propertyNames: { enum: CorrectablePath.options },
-    additionalProperties: { type: ['string', 'number', 'boolean', 'null'], maxLength: 200 },
+    properties: Object.fromEntries(CorrectablePath.options.map((p) => [p, CORRECTION_VALUE_DOC[p]])),
+    additionalProperties: false,
+    minProperties: 1,
     maxProperties: MAX_CHANGES,
     description: '要更正的字段（点分路径）→ 新值；只接受列出的字段',
   });

@@ -41,6 +41,9 @@ export function isJinanRegion(code: string): boolean {
 }
 
 /** A six-digit code with a known province prefix and a non-zero county part (see WHOLE_REGION_PREFIXES). */
+/** isPlausibleRegionCode as an ECMA-262 pattern body (no anchors), for the OpenAPI document. */
+export const REGION_CODE_PATTERN = `(?:(?:${PROVINCE_PREFIXES.filter((p) => !WHOLE_REGION_PREFIXES.includes(p)).join('|')})(?!\\d{2}00)\\d{4}|(?:${WHOLE_REGION_PREFIXES.join('|')})\\d{4})`;
+
 export function isPlausibleRegionCode(code: string): boolean {
   if (!/^\d{6}$/.test(code)) return false;
   const province = code.slice(0, 2);
