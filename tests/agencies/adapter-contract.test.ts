@@ -15,6 +15,7 @@ import type {
 } from '../../activities/agency.types';
 import { AgencyFailureType, AgencyProtocolFailureType } from '../../activities/agency.types';
 import {
+  ADAPTER_TIMEOUT_MS,
   birthCertificateRequest,
   cardRequest,
   expectApplicationFailure,
@@ -210,7 +211,7 @@ describe.each(cases.map((c) => [c.agency, c] as const))('%s adapter', (agency, c
 
   test('when the agency answers slower than the adapter waits, then a retryable error, and a retry after recovery makes one record', async () => {
     const { caseId, req } = await arrange();
-    await mock.admin.setFaults(agency, { latencyMs: 1500 });
+    await mock.admin.setFaults(agency, { latencyMs: ADAPTER_TIMEOUT_MS * 3 });
     const err = await failureOf(c.call(mock.agencies, req));
     expectRetryable(err);
     expect(err.message).toMatch(/no answer within/);

@@ -23,7 +23,8 @@ import type { FaultSettings } from '../../mock-agencies/faults';
 import { buildCitizenId } from '../../mock-agencies/identity.rules';
 import { startMockAgencies, type MockAgencies, type MockAgenciesOptions } from '../../mock-agencies/server';
 
-export const ADAPTER_TIMEOUT_MS = 400;
+// Generous on a shared 2-core machine: every commit of the mock fsyncs (synchronous=FULL).
+export const ADAPTER_TIMEOUT_MS = 1000;
 
 export interface TestMock extends MockAgencies {
   dbFile: string;
