@@ -1,6 +1,7 @@
 // The HTTP API: an Express app over an injected Temporal client (one connection per process).
 import express from 'express';
 import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
 import type { Client } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
 import type pino from 'pino';
@@ -20,7 +21,6 @@ import type { ParentRoutesDeps } from './parents.routes';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    log?: pino.Logger;
     rawBody?: Buffer;
   }
 }
@@ -49,24 +49,41 @@ export function trustProxySetting(value: string): boolean | number | string[] {
   return v.split(',').map((s) => s.trim()).filter(Boolean);
 }
 
+function requestLine(req: express.Request, status: number, ms: number | undefined): object {
+  const caseId = caseIdInPath(req.originalUrl);
+  return { method: req.method, route: req.route?.path ? `${req.baseUrl}${req.route.path}` : undefined, status, ms, ...(caseId ? { caseId } : {}) };
+}
+
 export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
   app.use(helmet());
 
+  // One request log line and a request id on every line (pino-http). The line names the route pattern,
+  // never the raw URL or headers (they may carry ids, tokens or escapes a caller chose).
+  app.use(pinoHttp({
+    logger,
+    quietReqLogger: true,
+    customAttributeKeys: { reqId: 'requestId' },
+    genReqId: (req, res) => {
+      const given = req.headers['x-request-id'];
+      const requestId = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('x-request-id', requestId);
+      return requestId;
+    },
+    // pino-http's own req/res serializers would log headers (the token) and the raw URL: none of that.
+    wrapSerializers: false,
+    serializers: { req: () => undefined, res: () => undefined },
+    // The logged object is built here, from the route pattern and the status only.
+    customSuccessObject: (req, res, val: { responseTime?: number }) => requestLine(req as express.Request, res.statusCode, val.responseTime),
+    customErrorObject: (req, res, _err, val: { responseTime?: number }) => requestLine(req as express.Request, res.statusCode, val.responseTime),
+    customSuccessMessage: () => 'request',
+    customErrorMessage: () => 'request',
+  }));
   app.use((req, res, next) => {
-    const given = req.header('x-request-id');
-    const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
-    res.setHeader('x-request-id', requestId);
     // Answers carry personal data or tokens: no cache, shared or private, may keep them.
     res.setHeader('Cache-Control', 'no-store');
-    req.log = logger.child({ requestId });
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const caseId = caseIdInPath(req.originalUrl);
-      req.log?.info({ method: req.method, path: req.route?.path ? `${req.baseUrl}${req.route.path}` : req.path, status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6, ...(caseId ? { caseId } : {}) }, 'request');
-    });
     // Every call to Temporal made while serving this request shares one deadline (then 503).
     client.withDeadline(Date.now() + config.TEMPORAL_CALL_TIMEOUT_MS, async () => { next(); }).catch(next);
   });
