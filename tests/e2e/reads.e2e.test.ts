@@ -240,7 +240,7 @@ test('when no worker polls the task queue, then /readyz answers 503 and says so;
   // A namespace where no worker ever polled: the same server, the same API code.
   const namespace = `empty-${Date.now()}`;
   await stack.env.client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
-  const app = createApp({ client: stack.env.client, config: { ...stack.config, TEMPORAL_NAMESPACE: namespace }, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: stack.agenciesUrl }) });
+  const app = createApp({ client: stack.env.client, config: { ...stack.config, TEMPORAL_NAMESPACE: namespace }, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: stack.agenciesUrl, token: stack.config.AGENCY_API_TOKEN }) });
   const server = createServer(app);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   try {

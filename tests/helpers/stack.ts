@@ -114,6 +114,9 @@ async function spawnWorker(temporalAddress: string, config: Config): Promise<{ p
       TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: config.TEMPORAL_NAMESPACE, DATA_DIR: config.DATA_DIR,
       MOCK_AGENCIES_URL: config.mockAgenciesUrl, AGENCY_POLL_SECONDS: String(config.AGENCY_POLL_SECONDS),
       WORKER_METRICS_PORT: String(metricsPort), LOG_LEVEL: 'info',
+      // the test's secrets, so the worker derives the same tracking codes and presents the same agency token
+      ALLOW_DEV_SECRETS: 'true', JWT_SECRET: config.JWT_SECRET, CASE_ID_SECRET: config.CASE_ID_SECRET,
+      AGENCY_CALLBACK_SECRET: config.AGENCY_CALLBACK_SECRET, AGENCY_API_TOKEN: config.AGENCY_API_TOKEN,
       ...(config.PAYLOAD_ENCRYPTION_KEY ? { PAYLOAD_ENCRYPTION_KEY: config.PAYLOAD_ENCRYPTION_KEY } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
