@@ -4,7 +4,7 @@
 import { gzipSync } from 'node:zlib';
 import { application } from '../helpers/fixtures';
 
-export type Auth = 'clerk' | 'officer' | 'none' | 'signed';
+export type Auth = 'clerk' | 'officer' | 'admin' | 'none' | 'signed';
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -13,6 +13,8 @@ export interface Route {
   auth: Auth;
   /** a valid body for the route (JSON routes), mutated by the field attacks */
   valid?: () => unknown;
+  /** the route takes bodies larger than the API's 32 KB (the codec): an oversized body is just invalid */
+  largeBodies?: boolean;
 }
 
 export interface HostileRequest {
@@ -50,6 +52,8 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/api/track', auth: 'none' },
   { method: 'POST', path: '/api/track/input', auth: 'none' },
   { method: 'POST', path: '/api/agency-callbacks/publicSecurity', auth: 'signed' },
+  { method: 'GET', path: '/api/ops/dashboard', auth: 'admin' },
+  { method: 'POST', path: '/api/ops/codec/decode', auth: 'admin', valid: () => ({ payloads: [] }), largeBodies: true },
 ];
 
 const fill = (path: string, c: CorpusContext) => path.replace('{caseId}', c.caseId);
@@ -254,15 +258,15 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
     // Every JSON route: bodies no route may accept.
     if (r.method === 'POST') {
       for (const b of BAD_BODIES) {
-        out.push({ name: `${label}: ${b.name}`, method: r.method, path, auth: r.auth, headers: { 'content-type': 'application/json', ...b.headers }, body: b.body, expect: r.auth === 'signed' ? undefined : b.expect });
+        out.push({ name: `${label}: ${b.name}`, method: r.method, path, auth: r.auth, headers: { 'content-type': 'application/json', ...b.headers }, body: b.body, expect: r.auth === 'signed' || (r.largeBodies && b.expect === 413) ? undefined : b.expect });
       }
     }
     // Every staff route: tokens no route may accept; the other staff role is forbidden.
-    if (r.auth === 'clerk' || r.auth === 'officer') {
+    if (r.auth === 'clerk' || r.auth === 'officer' || r.auth === 'admin') {
       for (const a of BAD_AUTH) {
         out.push({ name: `${label}: ${a.name}`, method: r.method, path, auth: { header: a.header?.(c) ?? '' }, body: r.valid?.(), expect: a.expect });
       }
-      out.push({ name: `${label}: wrong role`, method: r.method, path, auth: r.auth === 'clerk' ? 'officer' : 'clerk', body: r.valid?.(), expect: 403 });
+      out.push({ name: `${label}: wrong role`, method: r.method, path, auth: r.auth === 'officer' ? 'clerk' : 'officer', body: r.valid?.(), expect: 403 });
     }
     // Every route with a case id: ids that are not ids.
     if (r.path.includes('{caseId}')) {
@@ -285,6 +289,9 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
   for (const [name, body] of CALLBACK_BODIES(c)) out.push({ name: `callback (signed): ${name}`, method: 'POST', path: '/api/agency-callbacks/publicSecurity', auth: 'signed', body });
   for (const [name, header] of BAD_SIGNATURES) out.push({ name: `callback: ${name}`, method: 'POST', path: '/api/agency-callbacks/publicSecurity', auth: 'none', headers: header ? { 'x-signature': header } : {}, body: CALLBACK_BODIES(c)[0]![1] as object, expect: 401 });
   for (const agency of ['nobody', 'constructor', '__proto__', 'PUBLICSECURITY']) out.push({ name: `callback: agency ${agency}`, method: 'POST', path: `/api/agency-callbacks/${agency}`, auth: 'signed', body: {}, expect: 404 });
+  for (const q of ['days=0', 'days=367', 'days=abc', 'hospitalId=%27%20OR%201%3D1', 'hospitalId=' + 'H'.repeat(300), 'unknown=1']) {
+    out.push({ name: `dashboard: ${q.slice(0, 40)}`, method: 'GET', path: `/api/ops/dashboard?${q}`, auth: 'admin', expect: 400 });
+  }
   for (const q of LIST_QUERIES) out.push({ name: `list: ${q.slice(0, 40)}`, method: 'GET', path: `/api/cases?${q}`, auth: 'clerk', expect: 400 });
   for (const p of ['/api/cases/%', '/api/track/%zz', '/api/agency-callbacks/%E0%A4%A', '/api/reviews/%/household']) {
     out.push({ name: `bad escape ${p}`, method: p.startsWith('/api/cases') ? 'GET' : 'POST', path: p, auth: p.startsWith('/api/agency') ? 'none' : 'clerk', body: p.startsWith('/api/cases') ? undefined : {} });
