@@ -27,7 +27,7 @@ async function caseUntil(caseId: string, predicate: (c: any) => boolean, timeout
   }, { timeoutMs, intervalMs: 250 });
 }
 const auditOf = async (caseId: string): Promise<any[]> => (await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk })).body.entries;
-const agency = async (path: string): Promise<any> => (await fetch(`${stack.agenciesUrl}${path}`)).json();
+const agency = async (path: string): Promise<any> => (await fetch(`${stack.agenciesUrl}${path}`, { headers: stack.agenciesAdmin })).json();
 
 test('when a case is cancelled during a review, then the review leaves the officer queue and the audit names what each agency answered', async () => {
   const created = await stack.call('POST', '/api/cases', { token: clerk, body: application({ married: false, father: null, householdOf: 'mother' }) });
