@@ -24,7 +24,7 @@ import { buildCitizenId } from '../../mock-agencies/identity.rules';
 import { startMockAgencies, type MockAgencies, type MockAgenciesOptions } from '../../mock-agencies/server';
 
 // Generous on a shared 2-core machine: every commit of the mock fsyncs (synchronous=FULL).
-export const ADAPTER_TIMEOUT_MS = 1000;
+export const ADAPTER_TIMEOUT_MS = 2000;
 
 export interface TestMock extends MockAgencies {
   dbFile: string;
