@@ -52,7 +52,7 @@ const portOpen = (port: number): Promise<boolean> =>
 export class ProcessStack {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'birth-one-thing-procs-'));
   readonly temporalDb = join(this.dataDir, 'temporal.sqlite');
-  readonly env: Record<string, string> & { JWT_SECRET: string; TEMPORAL_ADDRESS: string };
+  readonly env: Record<string, string> & { JWT_SECRET: string; TEMPORAL_ADDRESS: string; AGENCY_API_TOKEN: string };
   readonly ports: { api: number; temporal: number; agencies: number };
   private readonly parts = new Map<PartName, Part>();
   private readonly temporalCli = execFileSync(process.execPath, [join(projectRoot, 'scripts/temporal-cli.mjs')], { encoding: 'utf8' }).trim();
@@ -67,6 +67,7 @@ export class ProcessStack {
       JWT_SECRET: randomBytes(24).toString('hex'),
       AGENCY_CALLBACK_SECRET: randomBytes(16).toString('hex'),
       CASE_ID_SECRET: randomBytes(16).toString('hex'),
+      AGENCY_API_TOKEN: randomBytes(16).toString('hex'),
       PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
       DATA_DIR: this.dataDir,
       PORT: String(ports.api),
@@ -198,7 +199,7 @@ export class ProcessStack {
 
   async agencies(method: string, path: string, body?: unknown): Promise<any> {
     const res = await fetch(`${this.agenciesUrl}${path}`, {
-      method, headers: body === undefined ? {} : { 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000),
+      method, headers: { authorization: `Bearer ${this.env.AGENCY_API_TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) }, body: body === undefined ? undefined : JSON.stringify(body), signal: AbortSignal.timeout(30_000),
     });
     if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
     return res.json();
