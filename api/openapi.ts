@@ -4,8 +4,9 @@ import { z } from 'zod';
 import {
   CancelRequest, CaseCreateRequest, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ReviewDecisionRequest, TrackInputRequest, TrackRequest,
 } from '../domain/case.schemas';
-import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView } from './views.schemas';
+import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView, ReviewCaseView, ReviewDecided, ReviewTaskList } from './views.schemas';
 import { Dashboard, DashboardQuery } from './ops.schemas';
+import { DevSignInRequest, SessionView } from './session.routes';
 
 const ErrorBody = z.object({
   error: z.object({
@@ -27,7 +28,6 @@ export function openApiDocument(): object {
   const errorSchema = ErrorBody;
   const err = (description: string) => ({ description, ...json(errorSchema) });
   const caseIdParam = z.object({ caseId: z.string() });
-  const anyObject = z.object({}).passthrough();
 
   registry.registerPath({
     method: 'post', path: '/api/cases', summary: 'Start a case (clerk)', security: [{ staffJwt: [] }],
@@ -48,8 +48,14 @@ export function openApiDocument(): object {
   registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case', security: [{ staffJwt: [] }], request: { params: caseIdParam, headers: z.object({ 'idempotency-key': IdempotencyKeyHeader.optional() }), body: json(CorrectionRequest) }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 409: err('rejected by the case: a field held by a submitted service, a key field, a rule of a new case') } });
   registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/cancel', summary: 'Cancel a case: each agency asked to withdraw, or told of the cancellation; every step with its answer', security: [{ staffJwt: [] }], request: { params: caseIdParam, body: json(CancelRequest) }, responses: { 200: { description: 'cancelled', ...json(CancelAnswer) }, 202: { description: 'accepted, an agency has not answered yet', ...json(CancelAnswer) }, 409: err('the case cannot be cancelled (closed, or already cancelling)') } });
   registry.registerPath({ method: 'post', path: '/api/cases/{caseId}/services/{service}/resolve', summary: 'Retry, resubmit or close a service that needs attention', security: [{ staffJwt: [] }], request: { params: caseIdParam.extend({ service: z.string() }), body: json(ResolveRequest) }, responses: { 200: { description: 'CaseView', ...json(CaseView) }, 409: err('the service does not need attention') } });
-  registry.registerPath({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security: [{ staffJwt: [] }], responses: { 200: { description: 'tasks', ...json(anyObject) } } });
-  registry.registerPath({ method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review', security: [{ staffJwt: [] }], request: { params: z.object({ caseId: z.string(), service: z.string() }), body: json(ReviewDecisionRequest) }, responses: { 200: { description: 'decided' } } });
+  registry.registerPath({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security: [{ staffJwt: [] }], responses: { 200: { description: 'tasks', ...json(ReviewTaskList) } } });
+  const reviewParams = z.object({ caseId: z.string(), service: z.string() });
+  registry.registerPath({ method: 'get', path: '/api/reviews/{caseId}/{service}', summary: 'A review with the case facts (numbers masked)', security: [{ staffJwt: [] }], request: { params: reviewParams }, responses: { 200: { description: 'ReviewCaseView', ...json(ReviewCaseView) }, 404: err('not found') } });
+  registry.registerPath({ method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review', security: [{ staffJwt: [] }], request: { params: reviewParams, body: json(ReviewDecisionRequest) }, responses: { 200: { description: 'decided', ...json(ReviewDecided) }, 409: err('no pending review, or already decided') } });
+  const cookieNote = 'The web pages\' staff session: an HttpOnly, SameSite=Strict cookie; state-changing requests that ride on it must be JSON.';
+  registry.registerPath({ method: 'get', path: '/api/session', summary: `Who is signed in. ${cookieNote}`, responses: { 200: { description: 'SessionView', ...json(SessionView) } } });
+  registry.registerPath({ method: 'post', path: '/api/session/dev', summary: 'Development sign-in (only with ALLOW_DEV_SECRETS=true): sets the session cookie', request: { body: json(DevSignInRequest) }, responses: { 200: { description: 'SessionView', ...json(SessionView) }, 404: err('no development sign-in here') } });
+  registry.registerPath({ method: 'post', path: '/api/session/sign-out', summary: 'Clears the session cookie', responses: { 200: { description: 'SessionView', ...json(SessionView) } } });
   registry.registerPath({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: json(TrackRequest) }, responses: { 200: { description: 'ParentView', ...json(ParentView) }, 404: err('wrong code or digits'), 429: err('too many attempts') } });
   registry.registerPath({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: json(TrackInputRequest) }, responses: { 200: { description: 'ParentView', ...json(ParentView) } } });
   registry.registerPath({ method: 'post', path: '/api/agency-callbacks/{agency}', summary: 'Signed agency event (X-Signature: sha256=<hex HMAC of the body>)', request: { params: z.object({ agency: z.string() }) }, responses: { 200: { description: 'received' }, 401: err('bad signature') } });

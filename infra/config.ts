@@ -60,6 +60,10 @@ export const Env = z.object({
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   /** browser origins of the Temporal UI allowed to call the codec endpoint (comma-separated) */
   TEMPORAL_UI_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  /** the development switch: only with it may the web pages mint a staff session (development sign-in) */
+  ALLOW_DEV_SECRETS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** the built web pages served by the API (scripts/build-web.mjs writes them) */
+  WEB_DIST_DIR: z.string().default(resolve(projectRoot, 'web/dist')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;
