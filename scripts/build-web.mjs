@@ -48,7 +48,7 @@ export function buildWeb({ force = false, log = (m) => process.stderr.write(`${m
   writeFileSync(join(generated, 'openapi.json'), doc);
   run([join(root, 'node_modules/openapi-typescript/bin/cli.js'), join(generated, 'openapi.json'), '-o', join(generated, 'schema.d.ts'), '--silent']);
   run([join(root, 'node_modules/vue-tsc/bin/vue-tsc.js'), '--noEmit', '-p', join(web, 'tsconfig.json')]);
-  run([join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(web, 'vite.config.ts'), '--logLevel', 'warn']);
+  run([join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(web, 'vite.config.mts'), '--logLevel', 'warn']);
   writeFileSync(stampFile, hash);
   log(`Web pages built in ${((Date.now() - started) / 1000).toFixed(1)} s.`);
   return { built: true };

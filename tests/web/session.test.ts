@@ -46,7 +46,7 @@ test('when a clerk signs in for development, then the cookie is HttpOnly and Sam
   try {
     const bad = await fetch(`${base}/api/session/dev`, { method: 'POST', headers: json, body: JSON.stringify({ role: 'clerk', hospitalId: 'x' }) });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.issues.length).toBeGreaterThan(0);
+    expect(((await bad.json()) as any).error.issues.length).toBeGreaterThan(0);
 
     const res = await fetch(`${base}/api/session/dev`, { method: 'POST', headers: json, body: JSON.stringify({ role: 'clerk', hospitalId: 'H0001' }) });
     expect(res.status).toBe(200);
@@ -58,7 +58,7 @@ test('when a clerk signs in for development, then the cookie is HttpOnly and Sam
     expect(await res.json()).toMatchObject({ signedIn: true, devSignIn: true, staff: { role: 'clerk', hospitalId: 'H0001' } });
     const cookie = setCookie.split(';')[0] as string;
 
-    const who = await (await fetch(`${base}/api/session`, { headers: { cookie } })).json();
+    const who = (await (await fetch(`${base}/api/session`, { headers: { cookie } })).json()) as any;
     expect(who).toMatchObject({ signedIn: true, staff: { role: 'clerk', hospitalId: 'H0001' } });
     expect(Date.parse(who.expiresAt)).toBeGreaterThan(Date.now());
 
@@ -68,7 +68,7 @@ test('when a clerk signs in for development, then the cookie is HttpOnly and Sam
     // A form-style write riding on the cookie is refused before anything else.
     const form = await fetch(`${base}/api/cases/0123456789ABCDEF/cancel`, { method: 'POST', headers: { cookie, 'content-type': 'text/plain' }, body: 'reason=x' });
     expect(form.status).toBe(403);
-    expect((await form.json()).error.code).toBe('FORBIDDEN');
+    expect(((await form.json()) as any).error.code).toBe('FORBIDDEN');
     const jsonWrite = await fetch(`${base}/api/cases/0123456789ABCDEF/cancel`, { method: 'POST', headers: { cookie, ...json }, body: JSON.stringify({ reason: '家长撤回' }) });
     expect(jsonWrite.status).toBe(503);
     // A clerk's cookie does not open the officer desk.

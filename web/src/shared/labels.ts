@@ -129,3 +129,56 @@ export const insuranceLabel = (k: string): string => pick(INSURANCE_LABELS, k, '
 export const sexLabel = (s: string): string => (s === 'M' ? '男' : s === 'F' ? '女' : '');
 export const parentLabel = (p: string): string => (p === 'mother' ? '母亲' : p === 'father' ? '父亲' : '');
 export const deliveryLabel = (m: string): string => (m === 'ems' ? 'EMS邮寄' : m === 'pickup' ? '窗口自取' : '其他');
+
+// ---- Agencies' and the system's own words, for people ------------------------------------------
+// The back end passes on what agencies say; where that is not Chinese (the mock agencies answer in
+// English), the known phrases are translated and anything else is left out rather than shown raw.
+
+const PHRASES: Record<string, string> = {
+  'parents not married': '父母未办理结婚登记',
+  'father absent': '未登记父亲信息',
+  "the household parent's hukou is outside Jinan (cross-region)": '随其落户的父/母户籍不在济南（跨地区落户）',
+  'ID number unknown to the household register': '户籍系统中查无此身份证号码，请核对',
+  'an EMS delivery needs an address': '选择EMS邮寄时须填写邮寄地址',
+  'enrolment date is before the birth date': '参保日期早于出生日期',
+  'enrolment number unknown to medical security': '医保部门查无此参保登记号',
+  'name contains characters outside the standard character set': '姓名含有规范字库以外的字，请改用规范汉字',
+  'name is required': '请提供新生儿姓名',
+  'no resident premium is set for that year': '该年度居民医保缴费标准尚未公布',
+  'not a birth medical certificate number': '出生医学证明编号无效',
+  'not a valid citizen ID number (length, birth date or check character)': '身份证号码无效（位数、出生日期或校验码有误）',
+  'not an 11-digit mobile number': '手机号码不是11位',
+  'the birth date in the ID number does not match birthAt': '身份证号码中的出生日期与出生时间不一致',
+  'the enrolment belongs to another person': '该参保登记属于他人',
+  'the parent chosen for the household is not given': '未填写所选落户一方的信息',
+  'the household record of the parent chosen for the household is cancelled': '所选落户一方的户口已注销',
+  'a birth certificate was already issued for this child (first issuance only)': '该新生儿已签发过出生医学证明（仅办理首次签发）',
+  'a social-security card was already applied for this child': '该新生儿已申领过社保卡',
+  'the child is already enrolled in resident medical insurance': '该新生儿已参加居民医保',
+  'the child is not in a Jinan household: apply where the household is': '新生儿户籍不在济南，请到户籍地办理',
+  'the child is not in a Jinan household: resident insurance is joined where the household is': '新生儿户籍不在济南，请到户籍地参加居民医保',
+  'the recipient has opted out of government SMS': '家长已退订政务短信',
+  'agency temporarily unavailable': '部门系统暂时不可用',
+  'household registered': '户口登记完成后核定',
+  'medical insurance enrolled': '参保登记完成后核定',
+  'case accepted': '受理时核定',
+  case_accepted: '受理通知',
+  action_required: '补正提醒',
+  service_completed: '事项办结通知',
+  case_completed: '办件结束通知',
+  deadline_approaching: '办理期限提醒',
+};
+
+const CJK = /[\u3400-\u9fff]/;
+
+/** Text from the back end as people may read it: Chinese as is, known phrases translated, else null. */
+export function plainText(text: string | null | undefined): string | null {
+  if (!text) return null;
+  if (CJK.test(text)) return text;
+  const t = text.trim();
+  if (Object.hasOwn(PHRASES, t)) return PHRASES[t] as string;
+  const parts = t.split(/;\s*/).map((p) => (Object.hasOwn(PHRASES, p) ? PHRASES[p] : null));
+  if (parts.length > 1 && parts.every((p) => p)) return parts.join('；');
+  if (Object.hasOwn(CASE_STATUS, t)) return caseStatusLabel(t);
+  return null;
+}
