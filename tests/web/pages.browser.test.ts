@@ -156,7 +156,7 @@ test('a clerk signs in, sees a field error as she types, and starts a case; the 
   await phone.getByTestId('parent-service-socialSecurityCard').filter({ hasText: '已办结' }).waitFor();
   const done = await phone.locator('body').innerText();
   expect(done).toMatch(/公民身份号码：\d{4}\*+\w{4}/); // the child's ID, masked as the API masks it
-  expect(done).toContain('EMS邮件单号');
+  expect(done).toMatch(/社保卡邮件单号\s*EM\d+CN/); // the post's number, in full, to follow the card
   expect(done).toContain('李*然');
   await check(phone, 'parent-completed');
   await phone.getByRole('switch', { name: '大字模式' }).click();
