@@ -2,7 +2,14 @@
 // field error, starts a case; the parent follows it on a phone, names the baby and watches it finish;
 // an officer approves a review on the desk and that case completes; a correction notice is answered
 // from the case page. Every page is checked with axe-core and photographed at desktop and phone width.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
+import { createReviewDesk } from '../../activities';
+import { createApp } from '../../api/app';
+import { createClient } from '../../infra/temporal';
+import { testConfig } from '../helpers/temporal';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { application } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
@@ -230,4 +237,39 @@ test('a correction notice is answered from the case page, offering only the fiel
   expect(after.father.idNumber).toBe(makeCitizenId('370103', '1992-07-01', 171));
   await page.getByText('更正信息').first().waitFor({ timeout: 30_000 });
   await check(page, 'case-page-corrected');
+});
+
+test('when the back end cannot reach Temporal, then the pages say so in Chinese and retry by themselves', async () => {
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const deadPort = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}`, ALLOW_DEV_SECRETS: true });
+  const app = createApp({ client: createClient(config), config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: 'http://127.0.0.1:9' }) });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const w = await newContext(browser, origin, 'phone');
+    watched.push(w);
+    const phone = await w.context.newPage();
+    await phone.goto(`${origin}/track`);
+    await phone.locator('#tracking-code').fill('0123456789ABCDEF-ABCDEFGHJKMN');
+    await phone.locator('#phone-last4').fill('8000');
+    await phone.getByRole('button', { name: '查询办理进度' }).click();
+    await phone.getByText('服务暂时不可用').waitFor({ timeout: 30_000 });
+    await phone.getByText(/秒后自动重试/).waitFor();
+    await check(phone, 'parent-unavailable');
+
+    const w2 = await newContext(browser, origin, 'desktop');
+    watched.push(w2);
+    const page = await w2.context.newPage();
+    await page.goto(`${origin}/`);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByText('服务暂时不可用').waitFor({ timeout: 30_000 });
+    await page.getByText(/秒后自动重试/).waitFor();
+    await check(page, 'case-list-unavailable', false);
+  } finally {
+    await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+  }
 });
