@@ -205,6 +205,20 @@ test('an officer approves a review on the desk, and the case completes', async (
   await clerk.getByTestId('case-status').filter({ hasText: '已办结' }).waitFor();
   await clerk.getByText('审核决定').first().waitFor();
   await check(clerk, 'case-page-completed');
+
+  // The hospital's list finds it by status, each row with its services at a glance.
+  await eventually(async () => {
+    await clerk.goto(`${stack.apiUrl}/clerk/cases`);
+    await clerk.getByRole('link', { name: caseId }).waitFor({ timeout: 3_000 });
+  }, { timeoutMs: 60_000, intervalMs: 500 });
+  await clerk.locator('#f-status').focus();
+  await clerk.keyboard.press('Enter');
+  await clerk.getByRole('option', { name: '已办结' }).click();
+  await clerk.getByRole('button', { name: '查询' }).click();
+  const listed = clerk.getByRole('row').filter({ hasText: caseId });
+  await listed.getByText('户口').waitFor();
+  expect(await clerk.getByRole('row').filter({ hasText: '办理中' }).count()).toBe(0);
+  await check(clerk, 'case-list');
 });
 
 test('a correction notice is answered from the case page, offering only the fields it names', async () => {

@@ -1,6 +1,6 @@
 // Benefit decisions in plain words, for the clerk's case page and the parents' page alike.
 import type { Benefits } from '../api/types';
-import { dateOnly, yuan } from './format';
+import { dateOnly, monthText, yuan } from './format';
 
 export interface BenefitLine { title: string; state: 'yes' | 'no' | 'pending'; headline: string; details: string[] }
 
@@ -27,7 +27,7 @@ export function benefitLines(b: Benefits): BenefitLine[] {
       c.reason,
       ...c.failed.map((f) => f.message),
       ...(c.eligible && c.supplement > 0 ? [`含基础补贴 ${yuan(c.base)}、加发 ${yuan(c.supplement)}（${c.supplementReasons.join('、')}）`] : []),
-      ...(c.eligible && c.from && c.to ? [`发放期间：${dateOnly(c.from)} 至 ${dateOnly(c.to)}`] : []),
+      ...(c.eligible && c.from && c.to ? [`发放期间：${monthText(c.from)} 至 ${monthText(c.to)}`] : []),
       ...(c.endsOn ? [`补贴截止于孩子满3周岁（${dateOnly(c.endsOn)}）`] : []),
     ].filter(Boolean),
   });

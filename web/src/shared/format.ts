@@ -40,3 +40,9 @@ export function beijingIso(local: string): string | undefined {
 export function beijingLocalNow(nowMs: number): string {
   return new Date(nowMs + 8 * 3600_000).toISOString().slice(0, 16);
 }
+
+/** A calendar month `2026-11` as `2026年11月`. */
+export function monthText(value: string | null | undefined): string {
+  const m = value ? /^(\d{4})-(\d{2})$/.exec(value) : null;
+  return m ? `${m[1]}年${Number(m[2])}月` : dateOnly(value);
+}
