@@ -27,7 +27,16 @@ export function useLoader<T>(load: () => Promise<T>) {
         attempt += 1;
         const seconds = Math.min(30, 2 ** attempt);
         retryIn.value = seconds;
-        timer = setTimeout(() => void run(), seconds * 1000);
+        const tick = (): void => {
+          if (stopped) return;
+          if ((retryIn.value ?? 0) <= 1) {
+            void run();
+            return;
+          }
+          retryIn.value = (retryIn.value ?? 1) - 1;
+          timer = setTimeout(tick, 1000);
+        };
+        timer = setTimeout(tick, 1000);
       } else {
         retryIn.value = null;
       }
