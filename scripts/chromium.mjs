@@ -10,11 +10,27 @@ export function chromiumPath() {
   return process.env.CHROMIUM_PATH || DEFAULT_CHROMIUM;
 }
 
+/** Whether fontconfig knows a font with Chinese glyphs (without one, screenshots show boxes). */
+function hasCjkFont() {
+  const r = spawnSync('fc-list', [':lang=zh', 'family'], { encoding: 'utf8' });
+  return r.status !== 0 || r.stdout.trim().length > 0; // no fc-list: cannot tell, assume yes
+}
+
 export function ensureChromium({ log = (m) => process.stderr.write(`${m}\n`) } = {}) {
   const path = chromiumPath();
-  if (existsSync(path)) return path;
   const hasAptGet = spawnSync('sh', ['-c', 'command -v apt-get'], { stdio: 'ignore' }).status === 0;
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  if (existsSync(path)) {
+    if (!hasCjkFont()) {
+      if (hasAptGet && isRoot) {
+        log('Installing CJK fonts for the pages (apt-get install fonts-noto-cjk)…');
+        spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'fonts-noto-cjk'], { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+      } else {
+        log('No Chinese font found: page screenshots will show boxes. Install one with `sudo apt-get install fonts-noto-cjk`.');
+      }
+    }
+    return path;
+  }
   if (!hasAptGet || !isRoot || process.env.CHROMIUM_PATH) {
     throw new Error(
       `Chromium was not found at ${path}. The browser tests need Debian's chromium and CJK fonts: ` +
