@@ -2,7 +2,13 @@
 import type { Benefits } from '../api/types';
 import { dateOnly, monthText, yuan } from './format';
 
-export interface BenefitLine { title: string; state: 'yes' | 'no' | 'pending'; headline: string; details: string[] }
+export interface BenefitLine { title: string; state: 'yes' | 'no' | 'pending'; headline: string; details: string[]; clause: string | null }
+
+/** The clause a decision rests on (`第十五条`), when the back end names one. */
+const clauseOf = (d: object): string | null => {
+  const c = (d as { citation?: { clause?: unknown } }).citation?.clause;
+  return typeof c === 'string' ? c : null;
+};
 
 export function benefitLines(b: Benefits): BenefitLine[] {
   const lines: BenefitLine[] = [];
@@ -17,6 +23,7 @@ export function benefitLines(b: Benefits): BenefitLine[] {
       `请在 ${dateOnly(w.deadline)} 前完成参保登记${w.eligible ? '，逾期不能享受减免' : ''}`,
       ...(w.grandparentsLtc ?? []).map((g) => `${g.relation}：${g.reason}`),
     ].filter(Boolean),
+    clause: clauseOf(w),
   });
   const c = b.childcareSubsidy;
   lines.push({
@@ -30,6 +37,7 @@ export function benefitLines(b: Benefits): BenefitLine[] {
       ...(c.eligible && c.from && c.to ? [`发放期间：${monthText(c.from)} 至 ${monthText(c.to)}`] : []),
       ...(c.endsOn ? [`补贴截止于孩子满3周岁（${dateOnly(c.endsOn)}）`] : []),
     ].filter(Boolean),
+    clause: clauseOf(c),
   });
   const m = b.maternity;
   lines.push({
@@ -37,6 +45,7 @@ export function benefitLines(b: Benefits): BenefitLine[] {
     state: m.eligible ? 'yes' : 'no',
     headline: m.eligible ? (typeof m.amount === 'number' ? `定额 ${yuan(m.amount)}` : typeof m.percent === 'number' ? `按 ${m.percent}% 报销` : '可享受') : '不符合条件',
     details: [m.reason, ...m.failed.map((f) => f.message)].filter(Boolean),
+    clause: clauseOf(m),
   });
-  return lines;
+  return lines.map((l) => ({ ...l, details: [...new Set(l.details)] }));
 }

@@ -120,11 +120,19 @@ export const CORRECTABLE_FIELDS: Record<string, string> = {
   'father.phone': '父亲手机号码',
   'father.hukouRegionCode': '父亲户籍地区码',
   'delivery.address': '邮寄地址',
+  'mother.supplementGround': '育儿生活补贴加发情形',
 };
 
 export const INSURANCE_LABELS: Record<string, string> = {
   resident: '城乡居民医保', employee: '职工医保', flexible: '灵活就业人员医保', none: '未参保',
 };
+export const SUPPLEMENT_GROUND_LABELS: Record<string, string> = {
+  none: '无',
+  minimumLivingAllowance: '享受最低生活保障（低保）',
+  destituteSupport: '特困供养人员',
+  unemploymentBenefit: '领取失业保险金期间',
+};
+export const supplementGroundLabel = (k: string | null | undefined): string => pick(SUPPLEMENT_GROUND_LABELS, k, '无');
 export const insuranceLabel = (k: string): string => pick(INSURANCE_LABELS, k, '其他');
 export const sexLabel = (s: string): string => (s === 'M' ? '男' : s === 'F' ? '女' : '');
 export const parentLabel = (p: string): string => (p === 'mother' ? '母亲' : p === 'father' ? '父亲' : '');
