@@ -23,7 +23,8 @@ import type { FaultSettings } from '../../mock-agencies/faults';
 import { buildCitizenId } from '../../mock-agencies/identity.rules';
 import { startMockAgencies, type MockAgencies, type MockAgenciesOptions } from '../../mock-agencies/server';
 
-export const ADAPTER_TIMEOUT_MS = 400;
+// Generous: on a loaded two-core machine a first request to a fresh mock (SQLite warm-up) can take ~0.5 s.
+export const ADAPTER_TIMEOUT_MS = 1500;
 
 export interface TestMock extends MockAgencies {
   dbFile: string;
