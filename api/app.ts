@@ -17,6 +17,8 @@ import { ApiError, errorHandler, notFound } from './errors';
 import { officerRoutes } from './officers.routes';
 import { declaredMethods, openApiDocument } from './openapi';
 import { parentRoutes } from './parents.routes';
+import { sessionRoutes } from './session.routes';
+import { webRoutes } from './web';
 import type { ParentRoutesDeps } from './parents.routes';
 
 declare module 'express-serve-static-core' {
@@ -112,6 +114,8 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
   app.use('/api/track', parentRoutes({ client, config, limits: parentLimits }));
   app.use('/api/reviews', officerRoutes({ client, config, reviewDesk }));
   app.use('/api/agency-callbacks', callbackRoutes({ client, config, now }));
+  app.use('/api/session', sessionRoutes({ config }));
+  app.use(webRoutes(config.WEB_DIST_DIR));
   app.use(() => { throw notFound(); });
   app.use(errorHandler);
   return app;

@@ -1,5 +1,6 @@
 // Staff authentication: HS256 JWTs with role claims. Parents hold no account (see track.routes.ts).
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { parse as parseCookies } from 'cookie';
 import { jwtVerify, SignJWT } from 'jose';
 import { z } from 'zod';
 import { ApiError } from './errors';
@@ -53,13 +54,34 @@ export async function signStaffToken(claims: StaffClaims, secret: string, ttl: s
     .sign(new TextEncoder().encode(secret));
 }
 
+/** The web pages keep the staff token in this HttpOnly, SameSite=Strict cookie (see session.routes.ts). */
+export const STAFF_COOKIE = 'bot_staff';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * The caller's token: the Authorization header, else the session cookie. A state-changing request
+ * that rides on the cookie must be JSON (a cross-site form cannot send that without a CORS preflight,
+ * which this API never grants); SameSite=Strict already keeps the cookie off other sites' requests.
+ */
+export function staffToken(req: Request): string | undefined {
+  const header = req.headers.authorization;
+  if (header) return /^Bearer ([A-Za-z0-9._-]{1,4096})$/i.exec(header)?.[1];
+  const cookie = req.headers.cookie ? parseCookies(req.headers.cookie)[STAFF_COOKIE] : undefined;
+  if (!cookie || !/^[A-Za-z0-9._-]{1,4096}$/.test(cookie)) return undefined;
+  if (!SAFE_METHODS.has(req.method) && !req.is('application/json')) {
+    throw new ApiError('FORBIDDEN', '请求来源无效，请从本系统页面操作');
+  }
+  return cookie;
+}
+
 /**
  * Verifies a staff token: HS256, our issuer and audience, `exp` and `iat` required, not older than the
  * policy's maximum age, and a lifetime (exp − iat) no longer than it. The options object is built here,
  * fresh, from own values: nothing a caller sent can reach it.
  */
-async function verifyStaffToken(token: string, key: Uint8Array, policy: TokenPolicy): Promise<StaffClaims> {
-  const { payload } = await jwtVerify(token, key, {
+export async function verifyStaffToken(token: string, secret: string, policy: TokenPolicy = DEFAULT_POLICY): Promise<StaffClaims> {
+  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
     issuer: ISSUER,
     audience: policy.audience,
     algorithms: ['HS256'],
@@ -79,14 +101,12 @@ export const staffAuth = (config: { JWT_SECRET: string; JWT_AUDIENCE: string; JW
 
 export function requireStaff(auth: string | { secret: string; policy: TokenPolicy }, ...roles: StaffRole[]): RequestHandler {
   const { secret, policy } = typeof auth === 'string' ? { secret: auth, policy: DEFAULT_POLICY } : auth;
-  const key = new TextEncoder().encode(secret);
   return async (req, _res, next) => {
-    const header = req.headers.authorization ?? '';
-    const token = /^Bearer ([A-Za-z0-9._-]{1,4096})$/i.exec(header)?.[1];
+    const token = staffToken(req);
     if (!token) throw new ApiError('UNAUTHENTICATED', '缺少登录凭证');
     let claims: StaffClaims;
     try {
-      claims = await verifyStaffToken(token, key, policy);
+      claims = await verifyStaffToken(token, secret, policy);
     } catch {
       throw new ApiError('UNAUTHENTICATED', '登录凭证无效或已过期');
     }

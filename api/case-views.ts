@@ -103,3 +103,30 @@ export function parentCaseView(state: BirthCaseState) {
 export function auditView(events: readonly CaseEvent[]) {
   return { entries: events.map(({ data: _data, ...entry }) => entry) };
 }
+
+/** An officer's view for a review: the facts a household registration needs, numbers masked. */
+export function reviewCaseView(
+  state: BirthCaseState,
+  service: ServiceKey,
+  task: { reviewId: string; reason: string; createdAt: string; slaDueAt: string } | null,
+) {
+  const { application: a } = state;
+  const parent = (p: { name: string; idNumber: string; phone: string; hukouRegionCode: string }) => ({
+    name: p.name, idNumber: maskIdNumber(p.idNumber), phone: maskPhone(p.phone), hukouRegionCode: p.hukouRegionCode,
+  });
+  const s = state.services[service];
+  return {
+    caseId: state.caseId,
+    service,
+    serviceStatus: s.status,
+    pending: s.status === 'under_review' && task !== null,
+    review: task ? { reviewId: task.reviewId, reason: task.reason, createdAt: task.createdAt, slaDueAt: task.slaDueAt } : null,
+    hospitalId: state.hospitalId,
+    createdAt: state.createdAt,
+    newborn: { name: a.newborn.name ?? null, sex: a.newborn.sex, birthAt: a.newborn.birthAt, birthOrder: a.newborn.birthOrder },
+    mother: parent(a.mother),
+    father: a.father ? parent(a.father) : null,
+    married: a.married,
+    householdOf: a.householdOf,
+  };
+}

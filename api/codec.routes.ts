@@ -11,7 +11,7 @@ import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import type { Config } from '../infra/config';
 import { EncryptionCodec, loadPayloadKey } from '../infra/payload-codec';
-import { requireStaff } from './auth';
+import { requireStaff, staffAuth } from './auth';
 import { ApiError } from './errors';
 import { parseBody } from './validation';
 
@@ -45,7 +45,7 @@ export function codecRoutes(config: Config): Router {
   const router = Router();
   const codec = new EncryptionCodec(loadPayloadKey({ base64: config.PAYLOAD_ENCRYPTION_KEY, dataDir: config.DATA_DIR }));
   const origins = new Set(config.TEMPORAL_UI_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean));
-  const adminOnly = requireStaff(config.JWT_SECRET, 'admin');
+  const adminOnly = requireStaff(staffAuth(config), 'admin');
 
   const cors: RequestHandler = (req, res, next) => {
     const origin = req.header('origin');

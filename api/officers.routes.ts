@@ -11,6 +11,7 @@ import type { StaffClaims } from './auth';
 import { loadCase } from './cases.routes';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
+import { reviewCaseView } from './case-views';
 
 /** Which agency decides a service's manual reviews. */
 export const REVIEWING_AGENCY: Partial<Record<ServiceKey, string>> = { household: 'publicSecurity' };
@@ -30,6 +31,17 @@ export function officerRoutes({ client, config, reviewDesk }: { client: Client; 
         return { ...r, overdue, ...(overdue ? { escalation: `已超过办理时限（${r.slaDueAt}），请优先审核` } : {}) };
       }),
     });
+  });
+
+  // What the officer needs to decide: the agency's task and the case facts, ID numbers and phones masked.
+  router.get('/:caseId/:service', officerOnly, async (req, res) => {
+    const officer = req.staff as Extract<StaffClaims, { role: 'officer' }>;
+    const service = ServiceKey.safeParse(req.params.service);
+    if (!service.success || REVIEWING_AGENCY[service.data] !== officer.agency) throw notFound();
+    const caseId = String(req.params.caseId);
+    const state = await loadCase(client, caseId);
+    const [task] = await reviewDesk.listPendingReviews({ caseId });
+    res.json(reviewCaseView(state, service.data, task ?? null));
   });
 
   router.post('/:caseId/:service', officerOnly, async (req, res) => {

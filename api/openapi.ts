@@ -10,7 +10,8 @@ import {
 } from '../domain/case.schemas';
 import { ERROR_CODES } from './errors';
 import { Dashboard, DashboardQuery } from './ops.schemas';
-import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView } from './views.schemas';
+import { DevSignInRequest, SessionView } from './session.routes';
+import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView, ReviewCaseView, ReviewDecided, ReviewTaskList } from './views.schemas';
 
 export const ErrorBody = z.object({
   error: z.object({
@@ -90,12 +91,17 @@ export function openApiDocument(): object {
     request: { params: z.object({ caseId, service: ServiceKey }), body: body(ResolveRequest) },
     responses: { 200: ok('CaseView', CaseView), ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: the service does not need attention') },
   });
-  register({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency', security, responses: { 200: ok('tasks', z.object({ reviews: z.array(z.object({}).passthrough()) })), ...common, ...staff, ...temporal } });
+  register({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency, oldest first', security, responses: { 200: ok('tasks', ReviewTaskList), ...common, ...staff, ...temporal } });
+  register({
+    method: 'get', path: '/api/reviews/{caseId}/{service}', summary: 'A review with the case facts the officer needs (numbers masked)', security,
+    request: { params: z.object({ caseId, service: ServiceKey }) },
+    responses: { 200: ok('ReviewCaseView', ReviewCaseView), ...common, ...staff, 404: err('NOT_FOUND: no such review for the officer\'s agency'), ...temporal },
+  });
   register({
     method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review (officer)', security,
     request: { params: z.object({ caseId, service: ServiceKey }), body: body(ReviewDecisionRequest) },
     responses: {
-      200: ok('decided', z.object({ caseId: z.string(), service: ServiceKey, decision: z.enum(['approve', 'reject']) })),
+      200: ok('decided', ReviewDecided),
       ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: nothing waits for review, or already decided'),
     },
   });
@@ -113,6 +119,10 @@ export function openApiDocument(): object {
       429: err('RATE_LIMITED: too many callbacks'), ...temporal,
     },
   });
+  const cookieNote = 'The web pages\' staff session: an HttpOnly, SameSite=Strict cookie; state-changing requests that ride on it must be JSON.';
+  register({ method: 'get', path: '/api/session', summary: `Who is signed in. ${cookieNote}`, responses: { 200: ok('SessionView', SessionView), ...common } });
+  register({ method: 'post', path: '/api/session/dev', summary: 'Development sign-in (only with ALLOW_DEV_SECRETS=true): sets the session cookie', request: { body: body(DevSignInRequest) }, responses: { 200: ok('SessionView', SessionView), ...common, ...withBody, 404: err('NOT_FOUND: no development sign-in here') } });
+  register({ method: 'post', path: '/api/session/sign-out', summary: 'Clears the session cookie', responses: { 200: ok('SessionView', SessionView), ...common, 403: err('FORBIDDEN: a cookie-borne request that is not JSON') } });
   register({ method: 'get', path: '/healthz', summary: 'Process up', responses: { 200: ok('up', z.object({ status: z.literal('ok') })), ...common } });
   // Operators (issue 10): readiness, metrics, the dashboard's figures, the Temporal UI's codec.
   register({

@@ -14,7 +14,7 @@ import {
 import { MemoKeys, SERVICE_AGENCY } from '../workflows/case-publication';
 import { DASHBOARD_MAX_TIMED_CASES, DashboardQuery } from './ops.schemas';
 import type { CaseMemoState } from '../workflows/case-publication';
-import { requireStaff } from './auth';
+import { requireStaff, staffAuth } from './auth';
 import { ApiError } from './errors';
 import type { Dashboard } from './ops.schemas';
 import { parseBody } from './validation';
@@ -36,7 +36,7 @@ const quote = (v: string): string => `'${v.replace(/'/g, '')}'`;
 
 export function opsRoutes({ client, config, now }: { client: Client; config: Config; now: () => Date }): Router {
   const router = Router();
-  const adminOnly = requireStaff(config.JWT_SECRET, 'admin');
+  const adminOnly = requireStaff(staffAuth(config), 'admin');
 
   router.get('/readyz', async (_req, res) => {
     let pollers: temporal.api.taskqueue.v1.IPollerInfo[];

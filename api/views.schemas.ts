@@ -110,3 +110,36 @@ export const CancelAnswer = z.object({
 });
 
 export const CaseCreated = z.object({ caseId: z.string(), trackingCode: z.string(), status: z.literal('accepted') });
+
+const ReviewTask = z.object({
+  reviewId: z.string(),
+  caseId: z.string(),
+  reason: z.string(),
+  createdAt: z.string(),
+  /** the agency's service-level due time */
+  slaDueAt: z.string(),
+  agency: z.string(),
+  service: z.string(),
+});
+
+export const ReviewTaskList = z.object({ reviews: z.array(ReviewTask) });
+
+const MaskedParent = z.object({ name: z.string(), idNumber: z.string(), phone: z.string(), hukouRegionCode: z.string() });
+
+/** An officer's review page: the agency's task and the case facts, ID numbers and phones masked. */
+export const ReviewCaseView = z.object({
+  caseId: z.string(),
+  service: z.string(),
+  serviceStatus: ServiceStatusEnum,
+  pending: z.boolean(),
+  review: z.object({ reviewId: z.string(), reason: z.string(), createdAt: z.string(), slaDueAt: z.string() }).nullable(),
+  hospitalId: z.string(),
+  createdAt: z.string().nullable(),
+  newborn: z.object({ name: z.string().nullable(), sex: z.enum(['M', 'F']), birthAt: z.string(), birthOrder: z.number().int() }),
+  mother: MaskedParent,
+  father: MaskedParent.nullable(),
+  married: z.boolean(),
+  householdOf: z.enum(['mother', 'father']),
+});
+
+export const ReviewDecided = z.object({ caseId: z.string(), service: z.string(), decision: z.enum(['approve', 'reject']) });

@@ -31,7 +31,7 @@ export const Env = z.object({
   MOCK_AGENCIES_PORT: port.default(4100),
   MOCK_AGENCIES_URL: z.string().url().optional(),
   DATA_DIR: z.string().default(resolve(projectRoot, '.data')),
-  /** `true` only on the development stack (`npm start`, tests): the secrets below may then fall back to DEV_SECRETS */
+  /** `true` only on the development stack (`npm start`, tests): the secrets below may then fall back to DEV_SECRETS, and the web pages offer the development sign-in */
   ALLOW_DEV_SECRETS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** HS256 secret for staff JWTs */
   JWT_SECRET: z.string().optional(),
@@ -75,6 +75,8 @@ export const Env = z.object({
   WORKER_METRICS_HOST: z.string().default('127.0.0.1'),
   /** browser origins of the Temporal UI allowed to call the codec endpoint (comma-separated) */
   TEMPORAL_UI_ORIGINS: z.string().default('http://127.0.0.1:8233,http://localhost:8233'),
+  /** the built web pages served by the API (scripts/build-web.mjs writes them) */
+  WEB_DIST_DIR: z.string().default(resolve(projectRoot, 'web/dist')),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 export type Env = z.infer<typeof Env>;

@@ -12,6 +12,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureNodeModules } from './ensure-deps.mjs';
 import { ensureTemporalCli } from './temporal-cli.mjs';
+import { buildWeb } from './build-web.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -54,6 +55,8 @@ const childEnv = {
   // Scaled time on the embedded default: a day at an agency takes 2 s; a pending decision is re-read every 10 s.
   MOCK_TIME_SCALE_SECONDS_PER_DAY: env.MOCK_TIME_SCALE_SECONDS_PER_DAY ?? '2',
   AGENCY_POLL_SECONDS: env.AGENCY_POLL_SECONDS ?? '10',
+  // The development stack: its default secrets may be used, and the web pages offer the development sign-in.
+  ALLOW_DEV_SECRETS: env.ALLOW_DEV_SECRETS ?? 'true',
 };
 
 const children = [];
@@ -121,6 +124,7 @@ const httpOk = async (url) => (await fetch(url)).ok;
 
 async function main() {
   ensureNodeModules(root, log);
+  buildWeb({ log });
   mkdirSync(dataDir, { recursive: true });
   const workers = workerCount(process.argv.slice(2));
   for (const [name, port] of Object.entries(ports)) {

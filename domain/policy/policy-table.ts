@@ -1,6 +1,6 @@
 // The numbers and conditions of the benefit rules, as date-effective data. A new year's premium, a
 // changed amount or a new rule version is a new entry here (or in a table passed to decideBenefits),
-// never new code. Source: Jinan implementation plan of 2022-12-31 (see /shared/policy/rules.md).
+// never new code. Source: Jinan implementation plan of 2022-12-31 (see docs/policy-rules.md).
 import { compareIsoDates, isIsoDate, type IsoDate } from '../dates';
 import type { ClauseNumber } from './clauses';
 

@@ -1,0 +1,289 @@
+// The pages in a real browser (Debian's Chromium) against the real stack: a clerk signs in, sees a
+// field error, starts a case; the parent follows it on a phone, names the baby and watches it finish;
+// an officer approves a review on the desk and that case completes; a correction notice is answered
+// from the case page. Every page is checked with axe-core and photographed at desktop and phone width.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import pino from 'pino';
+import type { Browser, Page } from 'playwright-core';
+import { createReviewDesk } from '../../activities';
+import { createApp } from '../../api/app';
+import { createClient } from '../../infra/temporal';
+import { testConfig } from '../helpers/temporal';
+import { makeCitizenId } from '../../domain/identity/citizen-id';
+import { application } from '../helpers/fixtures';
+import { eventually } from '../helpers/eventually';
+import { startStack } from '../helpers/stack';
+import type { Stack } from '../helpers/stack';
+import { axeViolations, buildPages, launchBrowser, newContext, screenshot } from '../helpers/browser';
+import type { Watched } from '../helpers/browser';
+
+jest.setTimeout(240_000);
+
+let stack: Stack;
+let browser: Browser;
+let clerkToken: string;
+const watched: Watched[] = [];
+
+beforeAll(async () => {
+  buildPages();
+  [stack, browser] = await Promise.all([startStack({ config: { ALLOW_DEV_SECRETS: true } }), launchBrowser()]);
+  clerkToken = await stack.token({ sub: 'dev-clerk-H0001', role: 'clerk', hospitalId: 'H0001' });
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+afterEach(() => {
+  // Nothing is fetched from anywhere but the API, and no script fails.
+  for (const w of watched) {
+    expect(w.offsite).toEqual([]);
+    expect(w.pageErrors).toEqual([]);
+  }
+});
+
+async function open(device: 'desktop' | 'phone'): Promise<Page> {
+  const w = await newContext(browser, stack.apiUrl, device);
+  watched.push(w);
+  return w.context.newPage();
+}
+
+/** The page passes axe-core and is photographed; `phoneToo` repeats both at phone width. */
+async function check(page: Page, name: string, phoneToo = true): Promise<void> {
+  expect(await axeViolations(page)).toEqual([]);
+  const size = page.viewportSize();
+  const phone = size !== null && size.width < 600;
+  await screenshot(page, `${name}-${phone ? 'phone' : 'desktop'}`);
+  if (phoneToo && !phone) {
+    await page.setViewportSize({ width: 390, height: 844 });
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, `${name}-phone`);
+    await page.setViewportSize({ width: 1280, height: 800 });
+  }
+}
+
+async function devSignIn(page: Page, role: 'clerk' | 'officer'): Promise<void> {
+  await page.goto(`${stack.apiUrl}/`);
+  await page.getByRole('heading', { name: '开发环境登录' }).waitFor();
+  await check(page, 'signin');
+  if (role === 'officer') await page.getByText('部门审核员', { exact: true }).click();
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
+const caseView = (caseId: string) => stack.call('GET', `/api/cases/${caseId}`, { token: clerkToken }).then((r) => r.body);
+async function caseUntil(caseId: string, ok: (c: any) => boolean, timeoutMs = 90_000): Promise<any> {
+  return eventually(async () => {
+    const c = await caseView(caseId);
+    if (!ok(c)) throw new Error(`case ${caseId} is ${c?.status}`);
+    return c;
+  }, { timeoutMs, intervalMs: 300 });
+}
+
+const radio = (page: Page, group: string, label: string) =>
+  page.getByRole('radiogroup', { name: group }).locator('label', { hasText: label }).first().click();
+
+test('a clerk signs in, sees a field error as she types, and starts a case; the parent names the baby on a phone and watches it finish', async () => {
+  const page = await open('desktop');
+  await devSignIn(page, 'clerk');
+  await page.getByTestId('signed-in-as').filter({ hasText: '医院编码 H0001' }).waitFor();
+  await page.getByText('没有符合条件的办件').waitFor();
+  await check(page, 'case-list-empty');
+
+  await page.getByRole('link', { name: '新建办件' }).click();
+  await page.getByRole('heading', { name: '新建办件' }).waitFor();
+  const app = application();
+  // A wrong check character: the page says so next to the field, in the API's words, before submitting.
+  const wrongId = app.mother.idNumber.slice(0, 17) + (app.mother.idNumber.endsWith('0') ? '1' : '0');
+  await page.locator('#m-id').fill(wrongId);
+  await page.locator('#m-id').blur();
+  await page.getByText('母亲身份证号码校验码不正确，请逐位核对').waitFor();
+  await check(page, 'new-case-field-error');
+
+  // Submitting an incomplete form lists every problem at once.
+  await page.getByRole('button', { name: '提交办件' }).click();
+  const summary = page.getByRole('alert').filter({ hasText: '处需要修改' });
+  await summary.waitFor();
+  expect(await summary.locator('li').count()).toBeGreaterThanOrEqual(5);
+
+  await page.locator('#m-id').fill(app.mother.idNumber);
+  await radio(page, '新生儿性别', '女');
+  await page.locator('#nb-birth').fill(app.newborn.birthAt.slice(0, 16));
+  await page.locator('#nb-weight').fill('3250');
+  await page.locator('#nb-order').fill('2');
+  await page.locator('#m-name').fill('王芳');
+  await page.locator('#m-phone').fill('13800138000');
+  await page.locator('#m-region').fill('370102');
+  await page.locator('#m-ins').focus(); // by keyboard: Enter opens the list
+  await page.keyboard.press('Enter');
+  await page.getByRole('option', { name: '城乡居民医保' }).click();
+  await page.locator('#f-name').fill('李强');
+  await page.locator('#f-id').fill(app.father?.idNumber as string);
+  await page.locator('#f-phone').fill('13900139000');
+  await page.locator('#f-region').fill('370103');
+  await radio(page, '父母婚姻状况', '已婚');
+  await radio(page, '新生儿落户', '随父亲落户');
+  await page.locator('#d-addr').fill('济南市历下区泉城路1号');
+  await expect(page.getByRole('alert').filter({ hasText: '处需要修改' }).count()).resolves.toBe(0);
+  await page.getByRole('button', { name: '提交办件' }).click();
+
+  const caseId = (await page.getByTestId('created-case-id').textContent())?.trim() as string;
+  const trackingCode = (await page.getByTestId('created-tracking-code').textContent())?.trim() as string;
+  expect(caseId).toMatch(/^[0-9A-Z]{16}$/);
+  expect(trackingCode.startsWith(caseId)).toBe(true);
+  await check(page, 'new-case-created');
+
+  // The case page: the clerk sees it waiting for the parents.
+  await page.getByRole('button', { name: '查看办件' }).click();
+  await page.getByText('等待家长提供新生儿姓名').first().waitFor({ timeout: 60_000 });
+  await check(page, 'case-page-waiting');
+
+  // The parent, on a phone, by keyboard: code, Tab, last four digits, Enter.
+  const phone = await open('phone');
+  await phone.goto(`${stack.apiUrl}/track`);
+  await check(phone, 'parent-lookup');
+  await phone.locator('#tracking-code').fill(trackingCode);
+  await phone.keyboard.press('Tab');
+  await phone.keyboard.type('0000');
+  await phone.keyboard.press('Enter');
+  await phone.getByText('查询码或手机号后4位不正确').waitFor();
+  await phone.locator('#phone-last4').fill('8000');
+  await phone.locator('#phone-last4').press('Enter');
+  await phone.getByRole('heading', { name: '请为宝宝取名' }).waitFor();
+  const text = await phone.locator('body').innerText();
+  expect(text).not.toContain('13800138000');
+  expect(text).not.toContain(app.mother.idNumber);
+  expect(text).toContain('出生医学证明');
+  await check(phone, 'parent-name-asked');
+
+  await phone.locator('#newborn-name').fill('李安然');
+  await phone.getByRole('button', { name: '提交姓名' }).click();
+  await phone.getByTestId('parent-status').filter({ hasText: '已办结' }).waitFor({ timeout: 120_000 });
+  await phone.getByTestId('parent-service-socialSecurityCard').filter({ hasText: '已办结' }).waitFor();
+  const done = await phone.locator('body').innerText();
+  expect(done).toMatch(/公民身份号码：\d{4}\*+\w{4}/); // the child's ID, masked as the API masks it
+  expect(done).toMatch(/社保卡邮件单号\s*EM\d+CN/); // the post's number, in full, to follow the card
+  expect(done).toContain('李*然');
+  await check(phone, 'parent-completed');
+  await phone.getByRole('switch', { name: '大字模式' }).click();
+  await expect(phone.locator('.parent.large-text').count()).resolves.toBe(1);
+  await check(phone, 'parent-completed-large-text');
+});
+
+test('an officer approves a review on the desk, and the case completes', async () => {
+  const created = await stack.call('POST', '/api/cases', { token: clerkToken, body: application({ married: false, father: null, householdOf: 'mother' }) });
+  expect(created.status).toBe(201);
+  const caseId = created.body.caseId as string;
+  await caseUntil(caseId, (c) => c.services.household.status === 'under_review');
+
+  const page = await open('desktop');
+  await devSignIn(page, 'officer');
+  await page.getByRole('heading', { name: '待审核' }).waitFor();
+  const row = page.getByRole('row').filter({ hasText: caseId });
+  await row.waitFor();
+  await check(page, 'officer-queue');
+  await row.getByRole('link', { name: '审核' }).click();
+  await page.getByRole('heading', { name: '办件信息' }).waitFor();
+  const facts = await page.locator('body').innerText();
+  expect(facts).toContain('未婚');
+  expect(facts).not.toContain(created.body.caseId ? application().mother.idNumber : '');
+  expect(facts).toMatch(/\d{4}\*{10}\w{4}/); // the mother's ID, masked
+  await check(page, 'officer-review');
+  await page.getByRole('button', { name: '提交审核决定' }).click();
+  await page.getByText('请选择审核决定').waitFor();
+  await radio(page, '审核决定', '通过');
+  await page.locator('#review-reason').fill('材料齐全，准予随母落户');
+  await page.getByRole('button', { name: '提交审核决定' }).click();
+  await page.getByText('已通过审核').waitFor();
+
+  await caseUntil(caseId, (c) => c.status === 'completed');
+  // The clerk's case page shows it finished, with the audit naming the officer's decision.
+  const clerk = await open('desktop');
+  await devSignIn(clerk, 'clerk');
+  await clerk.goto(`${stack.apiUrl}/clerk/cases/${caseId}`);
+  await clerk.getByTestId('case-status').filter({ hasText: '已办结' }).waitFor();
+  await clerk.getByText('审核决定').first().waitFor();
+  await check(clerk, 'case-page-completed');
+
+  // The hospital's list finds it by status, each row with its services at a glance.
+  await eventually(async () => {
+    await clerk.goto(`${stack.apiUrl}/clerk/cases`);
+    await clerk.getByRole('link', { name: caseId }).waitFor({ timeout: 3_000 });
+  }, { timeoutMs: 60_000, intervalMs: 500 });
+  await clerk.locator('#f-status').focus();
+  await clerk.keyboard.press('Enter');
+  await clerk.getByRole('option', { name: '已办结' }).click();
+  await clerk.getByRole('button', { name: '查询' }).click();
+  const listed = clerk.getByRole('row').filter({ hasText: caseId });
+  await listed.getByText('户口').waitFor();
+  expect(await clerk.getByRole('row').filter({ hasText: '办理中' }).count()).toBe(0);
+  await check(clerk, 'case-list');
+});
+
+test('a correction notice is answered from the case page, offering only the fields it names', async () => {
+  // A father the household register does not know (sequence 999): the agency asks for a correction.
+  const unknownFather = makeCitizenId('370103', '1992-07-01', 999);
+  const created = await stack.call('POST', '/api/cases', { token: clerkToken, body: application({ father: { idNumber: unknownFather } }) });
+  expect(created.status).toBe(201);
+  const caseId = created.body.caseId as string;
+  const notice = await caseUntil(caseId, (c) => c.actionsRequired.some((a: any) => a.kind === 'correction'));
+  const named: string[] = notice.actionsRequired.find((a: any) => a.kind === 'correction').items.map((i: any) => i.path);
+
+  const page = await open('desktop');
+  await devSignIn(page, 'clerk');
+  await page.goto(`${stack.apiUrl}/clerk/cases/${caseId}`);
+  await page.getByRole('button', { name: '回复更正' }).click();
+  const dialog = page.getByRole('dialog', { name: '回复更正' });
+  await dialog.waitFor();
+  const inputs = dialog.locator('input[id^="fix-"]');
+  expect(await inputs.count()).toBe(named.length);
+  expect(await dialog.locator('#fix-father\\.idNumber').count()).toBe(1);
+  await check(page, 'case-correction-dialog', false);
+  // The same rules as the API: a wrong number is refused on the page.
+  await dialog.locator('#fix-father\\.idNumber').fill('370103199207010');
+  await dialog.getByRole('button', { name: '提交更正' }).click();
+  await dialog.getByText('父亲身份证号码应为18位，当前为15位').waitFor();
+  await dialog.locator('#fix-father\\.idNumber').fill(makeCitizenId('370103', '1992-07-01', 171));
+  await dialog.getByRole('button', { name: '提交更正' }).click();
+  await page.getByText('更正已提交').waitFor();
+  const after = await caseUntil(caseId, (c) => !c.actionsRequired.some((a: any) => a.kind === 'correction'));
+  expect(after.father.idNumber).toBe(makeCitizenId('370103', '1992-07-01', 171));
+  await page.getByText('更正信息').first().waitFor({ timeout: 30_000 });
+  await check(page, 'case-page-corrected');
+});
+
+test('when the back end cannot reach Temporal, then the pages say so in Chinese and retry by themselves', async () => {
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const deadPort = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}`, ALLOW_DEV_SECRETS: true });
+  const app = createApp({ client: createClient(config), config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: 'http://127.0.0.1:9' }) });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const w = await newContext(browser, origin, 'phone');
+    watched.push(w);
+    const phone = await w.context.newPage();
+    await phone.goto(`${origin}/track`);
+    await phone.locator('#tracking-code').fill('0123456789ABCDEF-ABCDEFGHJKMN');
+    await phone.locator('#phone-last4').fill('8000');
+    await phone.getByRole('button', { name: '查询办理进度' }).click();
+    await phone.getByText('服务暂时不可用').waitFor({ timeout: 30_000 });
+    await phone.getByText(/秒后自动重试/).waitFor();
+    await check(phone, 'parent-unavailable');
+
+    const w2 = await newContext(browser, origin, 'desktop');
+    watched.push(w2);
+    const page = await w2.context.newPage();
+    await page.goto(`${origin}/`);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByText('服务暂时不可用').waitFor({ timeout: 30_000 });
+    await page.getByText(/秒后自动重试/).waitFor();
+    await check(page, 'case-list-unavailable', false);
+  } finally {
+    await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
+  }
+});

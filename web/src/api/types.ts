@@ -1,0 +1,31 @@
+// The shapes the pages read and send, all taken from the OpenAPI document the API serves
+// (generated into ./generated/schema.d.ts at build time): no second hand-typed copy.
+import type { paths } from './generated/schema';
+
+type JsonOf<R> = R extends { content: { 'application/json': infer B } } ? B : never;
+type Ok<Op> = Op extends { responses: infer R } ? JsonOf<R[keyof R & (200 | 201 | 202)]> : never;
+type Body<Op> = Op extends { requestBody?: infer B } ? JsonOf<NonNullable<B>> : never;
+
+export type CaseView = Ok<paths['/api/cases/{caseId}']['get']>;
+export type CaseCreated = Ok<paths['/api/cases']['post']>;
+export type CaseCreateBody = Body<paths['/api/cases']['post']>;
+export type CaseSummaryPage = Ok<paths['/api/cases']['get']>;
+export type CaseSummary = CaseSummaryPage['cases'][number];
+export type AuditEntries = Ok<paths['/api/cases/{caseId}/audit']['get']>;
+export type AuditEntry = AuditEntries['entries'][number];
+export type CorrectionBody = Body<paths['/api/cases/{caseId}/corrections']['post']>;
+export type CancelBody = Body<paths['/api/cases/{caseId}/cancel']['post']>;
+export type ReviewTaskList = Ok<paths['/api/reviews']['get']>;
+export type ReviewTask = ReviewTaskList['reviews'][number];
+export type ReviewCaseView = Ok<paths['/api/reviews/{caseId}/{service}']['get']>;
+export type ReviewDecisionBody = Body<paths['/api/reviews/{caseId}/{service}']['post']>;
+export type ParentView = Ok<paths['/api/track']['post']>;
+export type TrackBody = Body<paths['/api/track']['post']>;
+export type TrackInputBody = Body<paths['/api/track/input']['post']>;
+export type SessionView = Ok<paths['/api/session']['get']>;
+export type DevSignInBody = Body<paths['/api/session/dev']['post']>;
+export type ErrorBody = JsonOf<paths['/api/cases']['post']['responses'][400]>;
+export type ValidationIssue = NonNullable<ErrorBody['error']['issues']>[number];
+export type ServiceView = CaseView['services'][keyof CaseView['services']];
+export type Benefits = NonNullable<CaseView['benefits']>;
+export type ActionRequired = CaseView['actionsRequired'][number];

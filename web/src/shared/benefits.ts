@@ -1,0 +1,51 @@
+// Benefit decisions in plain words, for the clerk's case page and the parents' page alike.
+import type { Benefits } from '../api/types';
+import { dateOnly, monthText, yuan } from './format';
+
+export interface BenefitLine { title: string; state: 'yes' | 'no' | 'pending'; headline: string; details: string[]; clause: string | null }
+
+/** The clause a decision rests on (`第十五条`), when the back end names one. */
+const clauseOf = (d: object): string | null => {
+  const c = (d as { citation?: { clause?: unknown } }).citation?.clause;
+  return typeof c === 'string' ? c : null;
+};
+
+export function benefitLines(b: Benefits): BenefitLine[] {
+  const lines: BenefitLine[] = [];
+  const w = b.premiumWaiver;
+  lines.push({
+    title: '新生儿居民医保保费减免',
+    state: w.pending ? 'pending' : w.eligible ? 'yes' : 'no',
+    headline: w.pending ? '待参保登记后核定' : w.eligible ? `可减免 ${yuan(w.amount)}` : '不符合减免条件',
+    details: [
+      w.reason,
+      ...w.failed.map((f) => f.message),
+      `请在 ${dateOnly(w.deadline)} 前完成参保登记${w.eligible ? '，逾期不能享受减免' : ''}`,
+      ...(w.grandparentsLtc ?? []).map((g) => `${g.relation}：${g.reason}`),
+    ].filter(Boolean),
+    clause: clauseOf(w),
+  });
+  const c = b.childcareSubsidy;
+  lines.push({
+    title: '育儿补贴',
+    state: c.pending ? 'pending' : c.eligible ? 'yes' : 'no',
+    headline: c.pending ? '待户口登记后核定' : c.eligible ? `每月 ${yuan(c.monthly)}，共 ${c.months} 个月` : '不符合领取条件',
+    details: [
+      c.reason,
+      ...c.failed.map((f) => f.message),
+      ...(c.eligible && c.supplement > 0 ? [`含基础补贴 ${yuan(c.base)}、加发 ${yuan(c.supplement)}（${c.supplementReasons.join('、')}）`] : []),
+      ...(c.eligible && c.from && c.to ? [`发放期间：${monthText(c.from)} 至 ${monthText(c.to)}`] : []),
+      ...(c.endsOn ? [`补贴截止于孩子满3周岁（${dateOnly(c.endsOn)}）`] : []),
+    ].filter(Boolean),
+    clause: clauseOf(c),
+  });
+  const m = b.maternity;
+  lines.push({
+    title: '生育医疗费用待遇',
+    state: m.eligible ? 'yes' : 'no',
+    headline: m.eligible ? (typeof m.amount === 'number' ? `定额 ${yuan(m.amount)}` : typeof m.percent === 'number' ? `按 ${m.percent}% 报销` : '可享受') : '不符合条件',
+    details: [m.reason, ...m.failed.map((f) => f.message)].filter(Boolean),
+    clause: clauseOf(m),
+  });
+  return lines.map((l) => ({ ...l, details: [...new Set(l.details)] }));
+}

@@ -1,0 +1,192 @@
+// What people read for the API's codes. Unknown codes (a newer back end) read as a plain Chinese
+// label, never as the raw code.
+import { SERVICE_LABELS } from '../../../domain/services';
+
+export { SERVICE_LABELS };
+export const SERVICE_ORDER = ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'] as const;
+export type ServiceKey = (typeof SERVICE_ORDER)[number];
+
+export const serviceLabel = (key: string | null | undefined): string =>
+  key && Object.hasOwn(SERVICE_LABELS, key) ? SERVICE_LABELS[key as ServiceKey] : key ? '其他事项' : '';
+
+type Tag = 'primary' | 'success' | 'warning' | 'danger' | 'info';
+const pick = <T>(table: Record<string, T>, key: string | null | undefined, fallback: T): T =>
+  key && Object.hasOwn(table, key) ? (table[key] as T) : fallback;
+
+const CASE_STATUS: Record<string, [string, Tag]> = {
+  accepted: ['已受理', 'primary'],
+  in_progress: ['办理中', 'primary'],
+  action_required: ['待补正', 'warning'],
+  needs_attention: ['需人工关注', 'danger'],
+  completed: ['已办结', 'success'],
+  partially_completed: ['部分办结', 'warning'],
+  cancelled: ['已撤销', 'info'],
+  rejected: ['未通过', 'danger'],
+};
+export const caseStatusLabel = (s: string | null | undefined): string => pick(CASE_STATUS, s, ['处理中', 'info'] as [string, Tag])[0];
+export const caseStatusTag = (s: string | null | undefined): Tag => pick(CASE_STATUS, s, ['处理中', 'info'] as [string, Tag])[1];
+export const CASE_STATUS_OPTIONS = ['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']
+  .map((value) => ({ value, label: caseStatusLabel(value) }));
+
+const SERVICE_STATUS: Record<string, [string, Tag]> = {
+  pending: ['等待办理', 'info'],
+  submitted: ['已提交，办理中', 'primary'],
+  under_review: ['人工审核中', 'warning'],
+  needs_correction: ['待更正', 'warning'],
+  needs_attention: ['需人工关注', 'danger'],
+  escalated: ['已上报处理', 'warning'],
+  completed: ['已办结', 'success'],
+  refused: ['未通过', 'danger'],
+  skipped: ['未申请', 'info'],
+  cancelled: ['已撤销', 'info'],
+};
+export const serviceStatusLabel = (s: string | null | undefined): string => pick(SERVICE_STATUS, s, ['处理中', 'info'] as [string, Tag])[0];
+export const serviceStatusTag = (s: string | null | undefined): Tag => pick(SERVICE_STATUS, s, ['处理中', 'info'] as [string, Tag])[1];
+
+export const AGENCY_LABELS: Record<string, string> = {
+  healthCommission: '卫生健康部门',
+  vaccination: '疾控/接种单位',
+  publicSecurity: '公安机关（户籍）',
+  medicalSecurity: '医疗保障部门',
+  humanResources: '人力资源和社会保障部门',
+  sms: '短信平台',
+};
+export const agencyLabel = (a: string | null | undefined): string => pick(AGENCY_LABELS, a, a ? '相关部门' : '');
+
+/** The agency that handles each service (what "waiting on whom" names). */
+export const SERVICE_AGENCY: Record<ServiceKey, string> = {
+  birthCertificate: '卫生健康部门',
+  vaccination: '接种单位',
+  household: '公安机关（户籍）',
+  medicalInsurance: '医疗保障部门',
+  socialSecurityCard: '人力资源和社会保障部门',
+};
+
+const ACTIONS: Record<string, string> = {
+  'case.accepted': '受理办件',
+  'case.action_required': '需要补正',
+  'case.corrected': '更正信息',
+  'case.cancel_requested': '申请撤销',
+  'case.cancelled': '办件已撤销',
+  'case.finished': '办件结束',
+  'newborn.named': '提供新生儿姓名',
+  'benefits.decided': '核定待遇',
+  'notification.sent': '发送短信通知',
+  'review.decided': '审核决定',
+  'card.posted': '社保卡寄出',
+  'service.skipped': '事项未申请',
+  'service.submitted': '提交部门',
+  'service.under_review': '转人工审核',
+  'service.needs_correction': '部门要求更正',
+  'service.completed': '事项办结',
+  'service.refused': '部门未通过',
+  'service.cancelled': '事项撤销',
+  'service.compensation': '撤回已办事项',
+};
+export const actionLabel = (a: string): string => pick(ACTIONS, a, '办件记录');
+
+const ROLES: Record<string, string> = {
+  clerk: '医院登记员', officer: '部门审核员', admin: '管理员', parent: '家长', system: '系统', agency: '部门系统',
+};
+export const roleLabel = (r: string): string => pick(ROLES, r, '其他');
+
+const OUTCOMES: Record<string, string> = { ok: '成功', pending: '等待中', failed: '失败', rejected: '未通过' };
+export const outcomeLabel = (o: string): string => pick(OUTCOMES, o, '');
+
+/** Result fields of the services, in the order shown. */
+export const RESULT_LABELS: Record<string, string> = {
+  certificateNumber: '证书编号',
+  citizenId: '公民身份号码',
+  regionCode: '户籍地区码',
+  enrolmentNumber: '参保登记号',
+  enrolledOn: '参保日期',
+  premium: '年度保费（元）',
+  waived: '保费减免',
+  applicationNumber: '申领编号',
+  cardNumber: '社保卡号',
+  trackingNumber: 'EMS邮件单号',
+};
+
+/** Fields a correction notice may name that the case page offers for editing, with their labels. */
+export const CORRECTABLE_FIELDS: Record<string, string> = {
+  'newborn.name': '新生儿姓名',
+  'newborn.birthAt': '出生时间',
+  'mother.name': '母亲姓名',
+  'mother.idNumber': '母亲身份证号码',
+  'mother.phone': '母亲手机号码',
+  'mother.hukouRegionCode': '母亲户籍地区码',
+  'father.name': '父亲姓名',
+  'father.idNumber': '父亲身份证号码',
+  'father.phone': '父亲手机号码',
+  'father.hukouRegionCode': '父亲户籍地区码',
+  'delivery.address': '邮寄地址',
+  'mother.supplementGround': '育儿生活补贴加发情形',
+};
+
+export const INSURANCE_LABELS: Record<string, string> = {
+  resident: '城乡居民医保', employee: '职工医保', flexible: '灵活就业人员医保', none: '未参保',
+};
+export const SUPPLEMENT_GROUND_LABELS: Record<string, string> = {
+  none: '无',
+  minimumLivingAllowance: '享受最低生活保障（低保）',
+  destituteSupport: '特困供养人员',
+  unemploymentBenefit: '领取失业保险金期间',
+};
+export const supplementGroundLabel = (k: string | null | undefined): string => pick(SUPPLEMENT_GROUND_LABELS, k, '无');
+export const insuranceLabel = (k: string): string => pick(INSURANCE_LABELS, k, '其他');
+export const sexLabel = (s: string): string => (s === 'M' ? '男' : s === 'F' ? '女' : '');
+export const parentLabel = (p: string): string => (p === 'mother' ? '母亲' : p === 'father' ? '父亲' : '');
+export const deliveryLabel = (m: string): string => (m === 'ems' ? 'EMS邮寄' : m === 'pickup' ? '窗口自取' : '其他');
+
+// ---- Agencies' and the system's own words, for people ------------------------------------------
+// The back end passes on what agencies say; where that is not Chinese (the mock agencies answer in
+// English), the known phrases are translated and anything else is left out rather than shown raw.
+
+const PHRASES: Record<string, string> = {
+  'parents not married': '父母未办理结婚登记',
+  'father absent': '未登记父亲信息',
+  "the household parent's hukou is outside Jinan (cross-region)": '随其落户的父/母户籍不在济南（跨地区落户）',
+  'ID number unknown to the household register': '户籍系统中查无此身份证号码，请核对',
+  'an EMS delivery needs an address': '选择EMS邮寄时须填写邮寄地址',
+  'enrolment date is before the birth date': '参保日期早于出生日期',
+  'enrolment number unknown to medical security': '医保部门查无此参保登记号',
+  'name contains characters outside the standard character set': '姓名含有规范字库以外的字，请改用规范汉字',
+  'name is required': '请提供新生儿姓名',
+  'no resident premium is set for that year': '该年度居民医保缴费标准尚未公布',
+  'not a birth medical certificate number': '出生医学证明编号无效',
+  'not a valid citizen ID number (length, birth date or check character)': '身份证号码无效（位数、出生日期或校验码有误）',
+  'not an 11-digit mobile number': '手机号码不是11位',
+  'the birth date in the ID number does not match birthAt': '身份证号码中的出生日期与出生时间不一致',
+  'the enrolment belongs to another person': '该参保登记属于他人',
+  'the parent chosen for the household is not given': '未填写所选落户一方的信息',
+  'the household record of the parent chosen for the household is cancelled': '所选落户一方的户口已注销',
+  'a birth certificate was already issued for this child (first issuance only)': '该新生儿已签发过出生医学证明（仅办理首次签发）',
+  'a social-security card was already applied for this child': '该新生儿已申领过社保卡',
+  'the child is already enrolled in resident medical insurance': '该新生儿已参加居民医保',
+  'the child is not in a Jinan household: apply where the household is': '新生儿户籍不在济南，请到户籍地办理',
+  'the child is not in a Jinan household: resident insurance is joined where the household is': '新生儿户籍不在济南，请到户籍地参加居民医保',
+  'the recipient has opted out of government SMS': '家长已退订政务短信',
+  'agency temporarily unavailable': '部门系统暂时不可用',
+  'household registered': '户口登记完成后核定',
+  'medical insurance enrolled': '参保登记完成后核定',
+  'case accepted': '受理时核定',
+  case_accepted: '受理通知',
+  action_required: '补正提醒',
+  service_completed: '事项办结通知',
+  case_completed: '办件结束通知',
+  deadline_approaching: '办理期限提醒',
+};
+
+const CJK = /[\u3400-\u9fff]/;
+
+/** Text from the back end as people may read it: Chinese as is, known phrases translated, else null. */
+export function plainText(text: string | null | undefined): string | null {
+  if (!text) return null;
+  if (CJK.test(text)) return text;
+  const t = text.trim();
+  if (Object.hasOwn(PHRASES, t)) return PHRASES[t] as string;
+  const parts = t.split(/;\s*/).map((p) => (Object.hasOwn(PHRASES, p) ? PHRASES[p] : null));
+  if (parts.length > 1 && parts.every((p) => p)) return parts.join('；');
+  if (Object.hasOwn(CASE_STATUS, t)) return caseStatusLabel(t);
+  return null;
+}
