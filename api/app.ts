@@ -8,7 +8,8 @@ import type pino from 'pino';
 import type { Config } from '../infra/config';
 import type { ReviewDesk } from '../activities';
 import { callbackRoutes } from './callbacks.routes';
-import { observeCaseReads } from './case-reader';
+import { cacheCaseReads, observeCaseReads } from './case-reader';
+import { createCaseReadCache } from './case-read-cache';
 import { CODEC_PATH, codecRoutes } from './codec.routes';
 import { caseIdInPath, createApiMetrics } from './metrics';
 import { opsRoutes } from './ops.routes';
@@ -92,6 +93,7 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
 
   const metrics = createApiMetrics();
   observeCaseReads(client, metrics.caseRead);
+  cacheCaseReads(client, createCaseReadCache({ ttlMs: config.CASE_READ_CACHE_MS, max: config.CASE_READ_CACHE_MAX }));
   app.use(metrics.middleware);
   app.get('/metrics', metrics.handler);
   // before the JSON parser: the codec takes larger bodies, and answers the Temporal UI's CORS preflight

@@ -12,6 +12,7 @@ import { agencyCallbackKey, SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS, verif
 import type { Config } from '../infra/config';
 import { agencyEvent, birthCaseWorkflowId, reviewDecidedEventId } from '../workflows/birth-case.contract';
 import { CASE_ID_PATTERN } from './case-identity';
+import { invalidateCaseRead } from './case-reader';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
 
@@ -72,7 +73,7 @@ export function callbackRoutes({ client, config, now = () => new Date() }: { cli
       const eventId = event.type === 'review.decided' ? reviewDecidedEventId(event.reviewId) : event.eventId;
       await handle.signal(agencyEvent, {
         type: event.type, service: event.service, eventId, actor: { role: 'agency', id: agency },
-      });
+      }).finally(() => invalidateCaseRead(client, event.caseId));
     } catch (err) {
       if (!(err instanceof WorkflowNotFoundError)) throw err;
       // A case that has already closed no longer waits for news (it re-read the agency itself): accept it.

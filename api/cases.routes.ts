@@ -27,7 +27,8 @@ import {
 import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
 import { applyCorrection } from '../workflows/corrections';
 import { caseSearchAttributes, initialCaseMemo } from '../workflows/case-publication';
-import { createCaseReader } from './case-reader';
+import { createCaseReader, invalidateCaseRead } from './case-reader';
+import type { ReadOptions } from './case-reader';
 import { requireStaff, staffAuth } from './auth';
 import type { StaffClaims } from './auth';
 import { auditView, clerkCaseView } from './case-views';
@@ -47,10 +48,14 @@ const CANCEL_ANSWER_WAIT_MS = 10_000;
 
 const staffActor = (s: StaffClaims): Actor => ({ role: s.role, id: s.sub });
 
-/** Reads a case the caller may see: clerks only their hospital's (others get 404: existence must not leak). */
-export async function loadCase(client: Client, caseId: string, staff?: StaffClaims): Promise<BirthCaseState> {
+/**
+ * Reads a case the caller may see: clerks only their hospital's (others get 404: existence must not leak).
+ * The check runs on every call, whether the state comes from the read cache or from Temporal. Before a
+ * write, read with `{ fresh: true }`: the write is decided on the case as Temporal has it now.
+ */
+export async function loadCase(client: Client, caseId: string, staff?: StaffClaims, options?: ReadOptions): Promise<BirthCaseState> {
   if (!CASE_ID_PATTERN.test(caseId)) throw notFound();
-  const state = await createCaseReader(client).read(caseId);
+  const state = await createCaseReader(client).read(caseId, options);
   if (staff?.role === 'clerk' && state.hospitalId !== staff.hospitalId) throw notFound();
   return state;
 }
@@ -189,7 +194,7 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
   router.post('/:caseId/corrections', clerkOnly, async (req, res) => {
     const body = parseBody(CorrectionRequest, req.body);
     const caseId = String(req.params.caseId);
-    const state = await loadCase(client, caseId, req.staff);
+    const state = await loadCase(client, caseId, req.staff, { fresh: true });
     // The corrected case must still be a valid case, by the same rules as a new one.
     const merged = CaseCreateRequest.safeParse(applyCorrection(state.application, body.changes));
     if (!merged.success) {
@@ -208,7 +213,7 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     await client.workflow.getHandle(birthCaseWorkflowId(caseId)).executeUpdate(correctCase, {
       ...(updateId ? { updateId } : {}),
       args: [{ changes: body.changes, note: body.note, actor: staffActor(req.staff as StaffClaims) }],
-    });
+    }).finally(() => invalidateCaseRead(client, caseId));
     res.json(clerkCaseView(await loadCase(client, caseId, req.staff)));
   });
 
@@ -218,17 +223,17 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     const caseId = String(req.params.caseId);
     const service = ServiceKey.safeParse(req.params.service);
     if (!service.success) throw notFound();
-    await loadCase(client, caseId, req.staff);
+    await loadCase(client, caseId, req.staff, { fresh: true });
     await client.workflow.getHandle(birthCaseWorkflowId(caseId)).executeUpdate(resolveService, {
       args: [{ service: service.data, action: body.action, note: body.note, actor: staffActor(req.staff as StaffClaims) }],
-    });
+    }).finally(() => invalidateCaseRead(client, caseId));
     res.json(clerkCaseView(await loadCase(client, caseId, req.staff)));
   });
 
   router.post('/:caseId/cancel', clerkOnly, async (req, res) => {
     const body = parseBody(CancelRequest, req.body);
     const caseId = String(req.params.caseId);
-    const state = await loadCase(client, caseId, req.staff);
+    const state = await loadCase(client, caseId, req.staff, { fresh: true });
     if (isCaseClosed(state.status)) {
       throw new ApiError('CONFLICT', '办件已结束，无法撤销');
     }
@@ -238,12 +243,12 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     const update = await client.workflow.getHandle(birthCaseWorkflowId(caseId)).startUpdate(requestCancellation, {
       args: [{ reason: body.reason, actor: staffActor(req.staff as StaffClaims) }],
       waitForStage: WorkflowUpdateStage.ACCEPTED,
-    });
+    }).finally(() => invalidateCaseRead(client, caseId));
     let timer: NodeJS.Timeout | undefined;
     const outcome = await Promise.race([
       update.result(),
       new Promise<null>((resolve) => { timer = setTimeout(() => resolve(null), CANCEL_ANSWER_WAIT_MS); }),
-    ]).finally(() => clearTimeout(timer));
+    ]).finally(() => { clearTimeout(timer); invalidateCaseRead(client, caseId); });
     if (!outcome) {
       res.status(202).json({ caseId, status: 'cancelling', steps: [] });
       return;

@@ -38,7 +38,7 @@ export function createApiMetrics(): ApiMetrics {
     name: ApiMetricNames.latency, help: 'HTTP request latency by method, route pattern and status', labelNames, registers: [registry], enableExemplars: true,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
-  const reads = new Counter({ name: ApiMetricNames.caseReads.replace(/_total$/, ''), help: 'Case reads by source: memo (no worker needed) or query (fallback)', labelNames: ['source'] as const, registers: [registry] });
+  const reads = new Counter({ name: ApiMetricNames.caseReads.replace(/_total$/, ''), help: 'Case reads by source: cache (this process read it within CASE_READ_CACHE_MS), memo (a describe; no worker needed) or query (fallback)', labelNames: ['source'] as const, registers: [registry] });
 
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();

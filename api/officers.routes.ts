@@ -8,6 +8,7 @@ import { agencyEvent, birthCaseWorkflowId, reviewDecidedEventId } from '../workf
 import type { ReviewDesk } from '../activities';
 import { requireStaff, staffAuth } from './auth';
 import type { StaffClaims } from './auth';
+import { invalidateCaseRead } from './case-reader';
 import { loadCase } from './cases.routes';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
@@ -51,13 +52,13 @@ export function officerRoutes({ client, config, reviewDesk }: { client: Client; 
     const body = parseBody(ReviewDecisionRequest, req.body);
     if (REVIEWING_AGENCY[service.data] !== officer.agency) throw new ApiError('FORBIDDEN', '该事项不由本机构审核');
     const caseId = String(req.params.caseId);
-    const state = await loadCase(client, caseId);
+    const state = await loadCase(client, caseId, undefined, { fresh: true });
     const review = state.services[service.data].review;
     if (state.services[service.data].status !== 'under_review' || !review) throw new ApiError('CONFLICT', '该事项当前没有待审核的申请');
     await reviewDesk.decideReview(review.reviewId, body.decision, body.reason, officer.sub);
     await client.workflow.getHandle(birthCaseWorkflowId(caseId)).signal(agencyEvent, {
       type: 'review.decided', service: service.data, eventId: reviewDecidedEventId(review.reviewId), actor: { role: 'officer', id: officer.sub },
-    });
+    }).finally(() => invalidateCaseRead(client, caseId));
     res.json({ caseId, service: service.data, decision: body.decision });
   });
 

@@ -13,6 +13,7 @@ import { birthCaseWorkflowId, supplyNewbornName } from '../workflows/birth-case.
 import type { BirthCaseState } from '../workflows/birth-case.contract';
 import { parentCaseView } from './case-views';
 import { parseTrackingCode, trackingSecretMatches } from './case-identity';
+import { invalidateCaseRead } from './case-reader';
 import { loadCase } from './cases.routes';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
@@ -49,10 +50,11 @@ export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000,
     return `code:${parseTrackingCode(code)?.caseId ?? code.slice(0, 40)}:${ipKeyGenerator(req.ip ?? '')}`;
   });
 
-  async function authorise(trackingCode: string, phoneLast4: string): Promise<BirthCaseState> {
+  // The tracking secret and the phone digits are checked on every request, cached state or not.
+  async function authorise(trackingCode: string, phoneLast4: string, fresh = false): Promise<BirthCaseState> {
     const parsed = parseTrackingCode(trackingCode);
     if (!parsed) throw notFound();
-    const state = await loadCase(client, parsed.caseId).catch((err: unknown) => {
+    const state = await loadCase(client, parsed.caseId, undefined, { fresh }).catch((err: unknown) => {
       if (err instanceof ApiError && err.code === 'NOT_FOUND') throw notFound();
       throw err;
     });
@@ -69,10 +71,10 @@ export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000,
 
   router.post('/input', perAddress, perCode, async (req, res) => {
     const body = parseBody(TrackInputRequest, req.body);
-    const state = await authorise(body.trackingCode, body.phoneLast4);
+    const state = await authorise(body.trackingCode, body.phoneLast4, true);
     await client.workflow.getHandle(birthCaseWorkflowId(state.caseId)).executeUpdate(supplyNewbornName, {
       args: [{ name: body.input.newbornName, actor: { role: 'parent', id: null } }],
-    });
+    }).finally(() => invalidateCaseRead(client, state.caseId));
     res.json(parentCaseView(await loadCase(client, state.caseId)));
   });
 

@@ -28,7 +28,7 @@ const SIZES = {
   outageSeconds: num('BENCH_OUTAGE_SECONDS', 30),
 };
 const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,waiting,backlog').split(','));
-const TUNING = Object.fromEntries(Object.entries(env).filter(([k, v]) => k.startsWith('WORKER_') && v !== undefined)) as Record<string, string>;
+const TUNING = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('WORKER_') || k.startsWith('CASE_READ_')) && v !== undefined)) as Record<string, string>;
 const AGENCIES = ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms'];
 
 const log = (m: string): void => { process.stdout.write(`[bench] ${m}\n`); };

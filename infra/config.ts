@@ -27,6 +27,11 @@ export const Env = z.object({
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
+  // API case reads (bench/RESULTS.md, "Reads"): a case read within this many ms is served from memory;
+  // a write through the same process shows at once, changes made elsewhere within this. 0 = no cache.
+  CASE_READ_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(300),
+  /** cases that read cache holds at most (least recently read go first) */
+  CASE_READ_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
   TEMPORAL_UI_PORT: port.default(8233),
   MOCK_AGENCIES_PORT: port.default(4100),
   MOCK_AGENCIES_URL: z.string().url().optional(),
