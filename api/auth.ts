@@ -75,13 +75,16 @@ export function staffToken(req: Request): string | undefined {
   return cookie;
 }
 
+/** A secret imported for HMAC verification (once per process, see requireStaff). */
+type VerifyKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
+
 /**
  * Verifies a staff token: HS256, our issuer and audience, `exp` and `iat` required, not older than the
  * policy's maximum age, and a lifetime (exp − iat) no longer than it. The options object is built here,
  * fresh, from own values: nothing a caller sent can reach it.
  */
-export async function verifyStaffToken(token: string, secret: string, policy: TokenPolicy = DEFAULT_POLICY): Promise<StaffClaims> {
-  const { payload } = await jwtVerify(token, new TextEncoder().encode(secret), {
+export async function verifyStaffToken(token: string, secret: string | VerifyKey, policy: TokenPolicy = DEFAULT_POLICY): Promise<StaffClaims> {
+  const { payload } = await jwtVerify(token, typeof secret === 'string' ? new TextEncoder().encode(secret) : secret, {
     issuer: ISSUER,
     audience: policy.audience,
     algorithms: ['HS256'],
@@ -101,12 +104,16 @@ export const staffAuth = (config: { JWT_SECRET: string; JWT_AUDIENCE: string; JW
 
 export function requireStaff(auth: string | { secret: string; policy: TokenPolicy }, ...roles: StaffRole[]): RequestHandler {
   const { secret, policy } = typeof auth === 'string' ? { secret: auth, policy: DEFAULT_POLICY } : auth;
+  // Imported once as a verify-only CryptoKey: jose then skips importing the raw secret on every request
+  // (half of the verification's CPU, bench/RESULTS.md "Reads"). The checks are the same.
+  const key = globalThis.crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
+  key.catch(() => undefined); // an unusable secret fails each request below (401), not the process
   return async (req, _res, next) => {
     const token = staffToken(req);
     if (!token) throw new ApiError('UNAUTHENTICATED', '缺少登录凭证');
     let claims: StaffClaims;
     try {
-      claims = await verifyStaffToken(token, secret, policy);
+      claims = await verifyStaffToken(token, await key, policy);
     } catch {
       throw new ApiError('UNAUTHENTICATED', '登录凭证无效或已过期');
     }

@@ -41,7 +41,26 @@ function mapServices(state: BirthCaseState, maskResult?: (r: Record<string, unkn
   return Object.fromEntries(entries) as Record<ServiceKey, ServiceView>;
 }
 
-export function clerkCaseView(state: BirthCaseState) {
+/**
+ * Views are pure functions of the state: with the read cache handing the same state to many requests,
+ * each view is built once per state object (and dropped with it).
+ */
+function memoised<V>(build: (state: BirthCaseState) => V): (state: BirthCaseState) => V {
+  const built = new WeakMap<BirthCaseState, V>();
+  return (state) => {
+    let view = built.get(state);
+    if (view === undefined) {
+      view = build(state);
+      built.set(state, view);
+    }
+    return view;
+  };
+}
+
+export const clerkCaseView = memoised(buildClerkCaseView);
+export const parentCaseView = memoised(buildParentCaseView);
+
+function buildClerkCaseView(state: BirthCaseState) {
   const { application: a } = state;
   return {
     caseId: state.caseId,
@@ -81,7 +100,7 @@ const maskResultNumbers = (r: Record<string, unknown>): Record<string, unknown> 
     }),
   );
 
-export function parentCaseView(state: BirthCaseState) {
+function buildParentCaseView(state: BirthCaseState) {
   const { application: a } = state;
   return {
     caseId: state.caseId,
