@@ -22,9 +22,12 @@ export const Env = z.object({
   TEMPORAL_TLS_KEY_FILE: z.string().min(1).optional(),
   TEMPORAL_TLS_SERVER_NAME: z.string().min(1).optional(),
   TEMPORAL_API_KEY: z.string().min(1).optional(),
-  // Worker tuning (bench/RESULTS.md); unset = the SDK's defaults.
-  /** workflows kept in the worker's sticky cache; bounds the worker's memory while many cases wait */
-  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).optional(),
+  // Worker tuning (bench/RESULTS.md); unset = the SDK's defaults, except the sticky cache.
+  /**
+   * workflows kept in the worker's sticky cache; bounds the worker's memory while many cases wait (the
+   * SDK's default, ~2,300 here, let it grow 1.24 MB per waiting case)
+   */
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).default(500),
   WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: z.coerce.number().int().min(2).optional(),
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).optional(),
   // API case reads (bench/RESULTS.md, "Reads"): a case read within this many ms is served from memory;

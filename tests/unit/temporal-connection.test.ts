@@ -40,8 +40,8 @@ test('a certificate without its key, or TLS switched off while TLS files are set
   expect(() => config({ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow(/WORKER_MAX_CONCURRENT_WORKFLOW_TASKS/);
 });
 
-test('worker tuning passes only what is set', () => {
-  expect(workerTuning(config({}))).toEqual({});
-  expect(workerTuning(config({ WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_MAX_CONCURRENT_ACTIVITIES: '200' })))
-    .toEqual({ maxCachedWorkflows: 500, maxConcurrentActivityTaskExecutions: 200 });
+test('worker tuning bounds the sticky cache by default and passes the rest only when set', () => {
+  expect(workerTuning(config({}))).toEqual({ maxCachedWorkflows: 500 });
+  expect(workerTuning(config({ WORKER_MAX_CACHED_WORKFLOWS: '300', WORKER_MAX_CONCURRENT_ACTIVITIES: '200' })))
+    .toEqual({ maxCachedWorkflows: 300, maxConcurrentActivityTaskExecutions: 200 });
 });
