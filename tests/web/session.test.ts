@@ -29,7 +29,8 @@ async function serve(overrides: Partial<Config>): Promise<{ base: string; close(
 const json = { 'content-type': 'application/json' };
 
 test('when the development switch is off, then there is no development sign-in and the session says who is not signed in', async () => {
-  const { base, close } = await serve({ ALLOW_DEV_SECRETS: false });
+  // Without the switch a real deployment brings its own payload key.
+  const { base, close } = await serve({ ALLOW_DEV_SECRETS: false, PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
   try {
     const res = await fetch(`${base}/api/session/dev`, { method: 'POST', headers: json, body: JSON.stringify({ role: 'clerk', hospitalId: 'H0001' }) });
     expect(res.status).toBe(404);
@@ -76,6 +77,23 @@ test('when a clerk signs in for development, then the cookie is HttpOnly and Sam
 
     const out = await fetch(`${base}/api/session/sign-out`, { method: 'POST', headers: { cookie, ...json }, body: '{}' });
     expect(out.headers.get('set-cookie')).toMatch(/^bot_staff=;.*Max-Age=0/i);
+  } finally {
+    await close();
+  }
+});
+
+test('when an operations admin signs in for development, then the dashboard lets her in and starting a case does not', async () => {
+  const { base, close } = await serve({ ALLOW_DEV_SECRETS: true });
+  try {
+    expect((await fetch(`${base}/api/session/dev`, { method: 'POST', headers: json, body: JSON.stringify({ role: 'admin', hospitalId: 'H0001' }) })).status).toBe(400);
+    const res = await fetch(`${base}/api/session/dev`, { method: 'POST', headers: json, body: JSON.stringify({ role: 'admin' }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ signedIn: true, devSignIn: true, staff: { id: 'dev-admin', role: 'admin' } });
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    // Past authentication (Temporal is down on purpose): 503, not 401/403.
+    expect((await fetch(`${base}/api/ops/dashboard`, { headers: { cookie } })).status).toBe(503);
+    expect((await fetch(`${base}/api/cases`, { method: 'POST', headers: { cookie, ...json }, body: '{}' })).status).toBe(403);
+    expect((await fetch(`${base}/admin`)).headers.get('content-type')).toMatch(/text\/(html|plain)/);
   } finally {
     await close();
   }
