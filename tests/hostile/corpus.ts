@@ -48,6 +48,7 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/api/cases/{caseId}/corrections', auth: 'clerk', valid: correction },
   { method: 'POST', path: '/api/cases/{caseId}/cancel', auth: 'clerk', valid: () => ({ reason: '家长要求' }) },
   { method: 'GET', path: '/api/reviews', auth: 'officer' },
+  { method: 'GET', path: '/api/reviews/{caseId}/household', auth: 'officer' },
   { method: 'POST', path: '/api/reviews/{caseId}/household', auth: 'officer', valid: () => ({ decision: 'approve', reason: '材料齐全' }) },
   { method: 'POST', path: '/api/track', auth: 'none' },
   { method: 'POST', path: '/api/track/input', auth: 'none' },

@@ -6,20 +6,23 @@ import { loadConfig } from '../../infra/config';
 import { temporalConnectionOptions } from '../../infra/temporal';
 import { workerTuning } from '../../workers/birth-case.worker';
 
+/** The development stack's config plus what a test sets (secrets then fall back to the development values). */
+const config = (env: Record<string, string> = {}) => loadConfig({ ALLOW_DEV_SECRETS: 'true', ...env });
+
 const dir = mkdtempSync(join(tmpdir(), 'tls-'));
 const file = (name: string, text: string): string => { writeFileSync(join(dir, name), text); return join(dir, name); };
 
 test('the embedded default is plain gRPC to the dev server', () => {
-  expect(temporalConnectionOptions(loadConfig({}))).toEqual({ address: '127.0.0.1:7233' });
+  expect(temporalConnectionOptions(config({}))).toEqual({ address: '127.0.0.1:7233' });
 });
 
 test('an API key for a cloud namespace implies TLS with the system roots', () => {
-  const opts = temporalConnectionOptions(loadConfig({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k-123' }));
+  const opts = temporalConnectionOptions(config({ TEMPORAL_ADDRESS: 'ns.acct.tmprl.cloud:7233', TEMPORAL_API_KEY: 'k-123' }));
   expect(opts).toEqual({ address: 'ns.acct.tmprl.cloud:7233', tls: {}, apiKey: 'k-123' });
 });
 
 test('mTLS reads the client certificate, key, CA and server name from files', () => {
-  const opts = temporalConnectionOptions(loadConfig({
+  const opts = temporalConnectionOptions(config({
     TEMPORAL_TLS_CERT_FILE: file('c.pem', 'CERT'), TEMPORAL_TLS_KEY_FILE: file('k.pem', 'KEY'),
     TEMPORAL_TLS_CA_FILE: file('ca.pem', 'CA'), TEMPORAL_TLS_SERVER_NAME: 'temporal.internal',
   }));
@@ -32,13 +35,13 @@ test('mTLS reads the client certificate, key, CA and server name from files', ()
 });
 
 test('a certificate without its key, or TLS switched off while TLS files are set, fails at boot', () => {
-  expect(() => temporalConnectionOptions(loadConfig({ TEMPORAL_TLS_CERT_FILE: file('c2.pem', 'C') }))).toThrow(/go together/);
-  expect(() => temporalConnectionOptions(loadConfig({ TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' }))).toThrow(/contradicts/);
-  expect(() => loadConfig({ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow(/WORKER_MAX_CONCURRENT_WORKFLOW_TASKS/);
+  expect(() => temporalConnectionOptions(config({ TEMPORAL_TLS_CERT_FILE: file('c2.pem', 'C') }))).toThrow(/go together/);
+  expect(() => temporalConnectionOptions(config({ TEMPORAL_TLS: 'false', TEMPORAL_API_KEY: 'k' }))).toThrow(/contradicts/);
+  expect(() => config({ WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '1' })).toThrow(/WORKER_MAX_CONCURRENT_WORKFLOW_TASKS/);
 });
 
 test('worker tuning passes only what is set', () => {
-  expect(workerTuning(loadConfig({}))).toEqual({});
-  expect(workerTuning(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_MAX_CONCURRENT_ACTIVITIES: '200' })))
+  expect(workerTuning(config({}))).toEqual({});
+  expect(workerTuning(config({ WORKER_MAX_CACHED_WORKFLOWS: '500', WORKER_MAX_CONCURRENT_ACTIVITIES: '200' })))
     .toEqual({ maxCachedWorkflows: 500, maxConcurrentActivityTaskExecutions: 200 });
 });

@@ -2,6 +2,7 @@
 // token sits in an HttpOnly SameSite=Strict cookie, the API reads it like the Authorization header,
 // and a state-changing request riding on the cookie must be JSON. Temporal is left unreachable on
 // purpose: a 503 shows the request got past authentication, a 401/403 that it did not.
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -29,8 +30,7 @@ async function serve(overrides: Partial<Config>): Promise<{ base: string; close(
 const json = { 'content-type': 'application/json' };
 
 test('when the development switch is off, then there is no development sign-in and the session says who is not signed in', async () => {
-  // Without the switch a real deployment brings its own payload key.
-  const { base, close } = await serve({ ALLOW_DEV_SECRETS: false, PAYLOAD_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64') });
+  const { base, close } = await serve({ ALLOW_DEV_SECRETS: false, PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
   try {
     const res = await fetch(`${base}/api/session/dev`, { method: 'POST', headers: json, body: JSON.stringify({ role: 'clerk', hospitalId: 'H0001' }) });
     expect(res.status).toBe(404);
