@@ -1,6 +1,6 @@
 // The web pages' staff session. The token lives in an HttpOnly, SameSite=Strict cookie: page scripts
 // (and so other sites' scripts) cannot read it, and the browser sends it on same-site requests only.
-// The development sign-in mints a clerk's or officer's session from the page, and exists only with
+// The development sign-in mints a clerk's, officer's or operations admin's session from the page, and exists only with
 // the development switch (ALLOW_DEV_SECRETS=true); a real deployment brings its own sign-in.
 import { Router } from 'express';
 import type { Request, Response } from 'express';
@@ -21,6 +21,7 @@ export const OFFICER_AGENCIES = ['publicSecurity'] as const;
 export const DevSignInRequest = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('clerk'), hospitalId: z.string().trim().regex(/^H\d{4}$/) }),
   z.strictObject({ role: z.literal('officer'), agency: z.enum(OFFICER_AGENCIES) }),
+  z.strictObject({ role: z.literal('admin') }),
 ]);
 
 export const SessionView = z.object({
@@ -74,7 +75,7 @@ export function sessionRoutes({ config }: { config: Config }): Router {
     const body = parseBody(DevSignInRequest, req.body);
     const claims: StaffClaims = body.role === 'clerk'
       ? { sub: `dev-clerk-${body.hospitalId}`, role: 'clerk', hospitalId: body.hospitalId }
-      : { sub: `dev-officer-${body.agency}`, role: 'officer', agency: body.agency };
+      : body.role === 'officer' ? { sub: `dev-officer-${body.agency}`, role: 'officer', agency: body.agency } : { sub: 'dev-admin', role: 'admin' };
     const token = await signStaffToken(claims, secret, `${Math.min(DEV_SESSION_SECONDS, policy.maxAgeSeconds)}s`, policy);
     setCookie(req, res, token, DEV_SESSION_SECONDS);
     res.setHeader('cache-control', 'no-store');

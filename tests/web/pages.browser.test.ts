@@ -1,7 +1,7 @@
 // The pages in a real browser (Debian's Chromium) against the real stack: a clerk signs in, sees a
 // field error, starts a case; the parent follows it on a phone, names the baby and watches it finish;
 // an officer approves a review on the desk and that case completes; a correction notice is answered
-// from the case page. Every page is checked with axe-core and photographed at desktop and phone width.
+// from the case page, a service that needs attention is resubmitted from it; an operations admin reads a hospital's figures on the dashboard. Every page is checked with axe-core and photographed at desktop and phone width.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -14,6 +14,7 @@ import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { application } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
 import { startStack } from '../helpers/stack';
+import { birthCaseWorkflowId } from '../../workflows/birth-case.contract';
 import type { Stack } from '../helpers/stack';
 import { axeViolations, buildPages, launchBrowser, newContext, screenshot } from '../helpers/browser';
 import type { Watched } from '../helpers/browser';
@@ -64,11 +65,12 @@ async function check(page: Page, name: string, phoneToo = true): Promise<void> {
   }
 }
 
-async function devSignIn(page: Page, role: 'clerk' | 'officer'): Promise<void> {
+async function devSignIn(page: Page, role: 'clerk' | 'officer' | 'admin'): Promise<void> {
   await page.goto(`${stack.apiUrl}/`);
   await page.getByRole('heading', { name: '开发环境登录' }).waitFor();
   await check(page, 'signin');
   if (role === 'officer') await page.getByText('部门审核员', { exact: true }).click();
+  if (role === 'admin') await page.getByText('运维管理员', { exact: true }).click();
   await page.getByRole('button', { name: '登录', exact: true }).click();
 }
 
@@ -251,6 +253,107 @@ test('a correction notice is answered from the case page, offering only the fiel
   expect(after.father.idNumber).toBe(makeCitizenId('370103', '1992-07-01', 171));
   await page.getByText('更正信息').first().waitFor({ timeout: 30_000 });
   await check(page, 'case-page-corrected');
+});
+
+test('an operations admin signs in and the dashboard counts a hospital\'s cases by status as the cases themselves say', async () => {
+  // A hospital of its own, so the figures are this test's cases alone.
+  const clerk = await stack.token({ sub: 'dev-clerk-H0777', role: 'clerk', hospitalId: 'H0777' });
+  const ids: string[] = [];
+  for (const body of [application({ newborn: { name: undefined } }), application({ married: false, father: null, householdOf: 'mother' })]) {
+    const created = await stack.call('POST', '/api/cases', { token: clerk, body });
+    expect(created.status).toBe(201);
+    ids.push(created.body.caseId as string);
+  }
+  const read = (id: string) => stack.call('GET', `/api/cases/${id}`, { token: clerk }).then((r) => r.body);
+  // Each settles where it waits for a person: the first on the parents' name, the second on an officer.
+  await eventually(async () => {
+    const [named, reviewed] = await Promise.all(ids.map(read));
+    if (!named.actionsRequired.some((a: any) => a.kind === 'newborn_name')) throw new Error('first case not waiting on the name yet');
+    if (reviewed.services.household.status !== 'under_review') throw new Error('second case not under review yet');
+  }, { timeoutMs: 90_000, intervalMs: 300 });
+  const statuses: Record<string, number> = {};
+  for (const c of await Promise.all(ids.map(read))) statuses[c.status] = (statuses[c.status] ?? 0) + 1;
+  // Temporal's visibility catches up with the cases (eventually consistent).
+  const admin = await stack.token({ sub: 'dev-admin', role: 'admin' });
+  await eventually(async () => {
+    const d = (await stack.call('GET', '/api/ops/dashboard?hospitalId=H0777', { token: admin })).body;
+    const nonZero = Object.entries(d.cases.byStatus as Record<string, number>).filter(([, n]) => n > 0).sort();
+    if (d.cases.total !== 2 || JSON.stringify(nonZero) !== JSON.stringify(Object.entries(statuses).sort())) {
+      throw new Error(`dashboard says ${JSON.stringify(d.cases)}`);
+    }
+  }, { timeoutMs: 60_000, intervalMs: 500 });
+
+  const page = await open('desktop');
+  await devSignIn(page, 'admin');
+  await page.getByRole('heading', { name: '运行概况' }).waitFor();
+  await page.getByTestId('signed-in-as').filter({ hasText: '运维管理员' }).waitFor();
+  // By keyboard: the hospital field, then Enter submits.
+  await page.locator('#ops-hospital').fill('H0999');
+  await page.locator('#ops-hospital').press('Enter');
+  await page.getByText('所选期间没有受理的办件').waitFor();
+  await check(page, 'admin-dashboard-empty', false);
+  await page.locator('#ops-hospital').fill('H0777');
+  await page.locator('#ops-hospital').press('Enter');
+  await page.getByTestId('ops-period').filter({ hasText: '医院 H0777' }).waitFor();
+  await expect(page.getByTestId('ops-total').textContent()).resolves.toBe('2');
+  for (const [status, n] of Object.entries(statuses)) {
+    await expect(page.getByTestId(`ops-status-${status}`).locator('td.num').textContent()).resolves.toBe(String(n));
+  }
+  await expect(page.getByTestId('ops-waiting-officer').locator('td.num').textContent()).resolves.toBe('1');
+  await expect(page.getByTestId('ops-waiting-parent').locator('td.num').textContent()).resolves.toBe('1');
+  expect(await page.locator('body').innerText()).not.toMatch(/\d{17}[\dX]/); // no ID number anywhere
+  await check(page, 'admin-dashboard');
+  // A clerk is not let in.
+  const other = await open('desktop');
+  await devSignIn(other, 'clerk');
+  await other.getByTestId('signed-in-as').waitFor();
+  await other.goto(`${stack.apiUrl}/admin`);
+  await other.getByRole('heading', { name: '办件列表' }).waitFor();
+});
+
+test('a service that needs attention is resubmitted from the case page, with a reason, and then completes', async () => {
+  const app = application({ newborn: { name: undefined } });
+  const created = await stack.call('POST', '/api/cases', { token: clerkToken, body: app });
+  expect(created.status).toBe(201);
+  const caseId = created.body.caseId as string;
+  await caseUntil(caseId, (c) => c.actionsRequired.some((a: any) => a.kind === 'newborn_name'));
+  // Another request took the birth certificate's idempotency key first: the agency will answer 409 IDEMPOTENCY_CONFLICT.
+  const key = `${birthCaseWorkflowId(caseId)}:birthCertificate`;
+  const person = (p: { name: string; idNumber: string; hukouRegionCode: string }) => ({ name: p.name, idNumber: p.idNumber, hukouRegionCode: p.hukouRegionCode });
+  const squat = await fetch(`${stack.agenciesUrl}/health-commission/birth-certificates`, {
+    method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key }, signal: AbortSignal.timeout(10_000),
+    body: JSON.stringify({
+      idempotencyKey: key, caseId, hospitalId: 'H0001',
+      newborn: { name: '张冒名', sex: app.newborn.sex, birthAt: app.newborn.birthAt, birthWeightGrams: app.newborn.birthWeightGrams },
+      mother: person(app.mother), father: app.father ? person(app.father) : null,
+    }),
+  });
+  expect(squat.status).toBeLessThan(300);
+  const named = await stack.call('POST', '/api/track/input', { body: { trackingCode: created.body.trackingCode, phoneLast4: app.mother.phone.slice(-4), input: { newbornName: '李安然' } } });
+  expect(named.status).toBeLessThan(300);
+  await caseUntil(caseId, (c) => c.services.birthCertificate.status === 'needs_attention');
+
+  const page = await open('desktop');
+  await devSignIn(page, 'clerk');
+  await page.goto(`${stack.apiUrl}/clerk/cases/${caseId}`);
+  await page.getByRole('heading', { name: '出生医学证明：需要人工处理' }).waitFor();
+  await page.getByTestId('resolve-birthCertificate').click();
+  const dialog = page.getByRole('dialog', { name: '处理异常：出生医学证明' });
+  await dialog.waitFor();
+  // Nothing chosen, no reason: both are asked for, nothing is sent.
+  await dialog.getByRole('button', { name: '确认处理' }).click();
+  await dialog.getByText('请选择处理方式').waitFor();
+  await dialog.getByText('请填写处理原因').waitFor();
+  await radio(page, '处理方式', '作为新申请重新提交');
+  await dialog.getByTestId('resolve-help').filter({ hasText: '新的申请编号' }).waitFor();
+  await dialog.locator('#resolve-note').fill('已与卫生健康部门电话核实，原申请未被受理');
+  await check(page, 'case-resolve-dialog', false);
+  await dialog.getByRole('button', { name: '确认处理' }).click();
+  await page.getByText('已重新提交部门办理').waitFor();
+  const after = await caseUntil(caseId, (c) => c.services.birthCertificate.status === 'completed');
+  expect(after.actionsRequired.some((a: any) => a.kind === 'needs_attention')).toBe(false);
+  const audit = (await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerkToken })).body.entries;
+  expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'service.resolved', reason: '已与卫生健康部门电话核实，原申请未被受理', actor: expect.objectContaining({ id: 'dev-clerk-H0001' }) })]));
 });
 
 test('when the back end cannot reach Temporal, then the pages say so in Chinese and retry by themselves', async () => {

@@ -82,6 +82,23 @@ test('when a clerk signs in for development, then the cookie is HttpOnly and Sam
   }
 });
 
+test('when an operations admin signs in for development, then the dashboard lets her in and starting a case does not', async () => {
+  const { base, close } = await serve({ ALLOW_DEV_SECRETS: true });
+  try {
+    expect((await fetch(`${base}/api/session/dev`, { method: 'POST', headers: json, body: JSON.stringify({ role: 'admin', hospitalId: 'H0001' }) })).status).toBe(400);
+    const res = await fetch(`${base}/api/session/dev`, { method: 'POST', headers: json, body: JSON.stringify({ role: 'admin' }) });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toMatchObject({ signedIn: true, devSignIn: true, staff: { id: 'dev-admin', role: 'admin' } });
+    const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0] as string;
+    // Past authentication (Temporal is down on purpose): 503, not 401/403.
+    expect((await fetch(`${base}/api/ops/dashboard`, { headers: { cookie } })).status).toBe(503);
+    expect((await fetch(`${base}/api/cases`, { method: 'POST', headers: { cookie, ...json }, body: '{}' })).status).toBe(403);
+    expect((await fetch(`${base}/admin`)).headers.get('content-type')).toMatch(/text\/(html|plain)/);
+  } finally {
+    await close();
+  }
+});
+
 test('when a page is served, then it carries a CSP that allows only its own assets and this API', async () => {
   const { base, close } = await serve({});
   try {

@@ -3,7 +3,7 @@ import { ApiFailure } from '../api/client';
 import { homeFor, loadSession, session } from './session';
 
 declare module 'vue-router' {
-  interface RouteMeta { role?: 'clerk' | 'officer'; title: string }
+  interface RouteMeta { role?: 'clerk' | 'officer' | 'admin'; title: string }
 }
 
 export const router = createRouter({
@@ -16,6 +16,7 @@ export const router = createRouter({
     { path: '/clerk/cases/:caseId', component: () => import('./pages/CaseDetail.vue'), props: true, meta: { role: 'clerk', title: '办件详情' } },
     { path: '/officer/reviews', component: () => import('./pages/ReviewQueue.vue'), meta: { role: 'officer', title: '待审核' } },
     { path: '/officer/reviews/:caseId/:service', component: () => import('./pages/ReviewDetail.vue'), props: true, meta: { role: 'officer', title: '审核' } },
+    { path: '/admin', component: () => import('./pages/OpsDashboard.vue'), meta: { role: 'admin', title: '运行概况' } },
     { path: '/:rest(.*)*', redirect: '/', meta: { title: '' } },
   ],
 });

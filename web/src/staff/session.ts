@@ -22,5 +22,8 @@ export async function signOut(): Promise<void> {
   session.view = await api<SessionView>('POST', '/api/session/sign-out', {});
 }
 
-export const homeFor = (view: SessionView | null): string =>
-  view?.staff?.role === 'officer' ? '/officer/reviews' : view?.staff?.role === 'clerk' ? '/clerk/cases' : '/signin';
+const HOMES: Record<string, string> = { clerk: '/clerk/cases', officer: '/officer/reviews', admin: '/admin' };
+export const homeFor = (view: SessionView | null): string => {
+  const role = view?.staff?.role;
+  return role && Object.hasOwn(HOMES, role) ? (HOMES[role] as string) : '/signin';
+};
