@@ -337,6 +337,9 @@ test('a service that needs attention is resubmitted from the case page, with a r
   await devSignIn(page, 'clerk');
   await page.goto(`${stack.apiUrl}/clerk/cases/${caseId}`);
   await page.getByRole('heading', { name: '出生医学证明：需要人工处理' }).waitFor();
+  // The clerk reads why in Chinese; the agency's protocol detail stays in the audit for operators.
+  await page.getByText('市卫生健康委答复异常，需人工处理').first().waitFor();
+  expect(await page.locator('body').innerText()).not.toMatch(/IDEMPOTENCY_CONFLICT|issueBirthCertificate/);
   await page.getByTestId('resolve-birthCertificate').click();
   const dialog = page.getByRole('dialog', { name: '处理异常：出生医学证明' });
   await dialog.waitFor();

@@ -179,10 +179,22 @@ const PHRASES: Record<string, string> = {
 
 const CJK = /[\u3400-\u9fff]/;
 
+/**
+ * A Chinese sentence that ends in the system's technical detail after "：" (an agency's protocol error, say
+ * `healthCommission issueBirthCertificate: HTTP 409 IDEMPOTENCY_CONFLICT`): people read the sentence; the
+ * detail stays in the audit for operators.
+ */
+function withoutTechnicalTail(text: string): string {
+  const at = text.lastIndexOf('：');
+  const tail = at >= 0 ? text.slice(at + 1) : '';
+  if (!tail || CJK.test(tail) || !/[A-Za-z]{3,}/.test(tail)) return text;
+  return `${text.slice(0, at)}（技术细节已记入办件记录，供运维人员查阅）`;
+}
+
 /** Text from the back end as people may read it: Chinese as is, known phrases translated, else null. */
 export function plainText(text: string | null | undefined): string | null {
   if (!text) return null;
-  if (CJK.test(text)) return text;
+  if (CJK.test(text)) return withoutTechnicalTail(text);
   const t = text.trim();
   if (Object.hasOwn(PHRASES, t)) return PHRASES[t] as string;
   const parts = t.split(/;\s*/).map((p) => (Object.hasOwn(PHRASES, p) ? PHRASES[p] : null));
