@@ -1,68 +1,16 @@
 // Issue 9 on a real Temporal dev server with scripted agencies: no case dies, cancellation tells the
 // truth, corrections do not race submissions, reviews and correction notices escalate, a long wait
 // continues as new.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { WorkflowHandle } from '@temporalio/client';
 import { randomUUID } from 'node:crypto';
-import { Worker as TemporalWorker } from '@temporalio/worker';
-import type { CaseCreateRequest } from '../../domain/case.schemas';
-import type { Config } from '../../infra/config';
-import { dataConverter } from '../../infra/temporal';
-import {
-  BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, CaseSearchAttributes, correctCase, getCaseState, requestCancellation, resolveService,
-} from '../../workflows/birth-case.contract';
-import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
+import { birthCaseWorkflowId, CaseSearchAttributes, correctCase, requestCancellation, resolveService } from '../../workflows/birth-case.contract';
+import type { BirthCaseState } from '../../workflows/birth-case.contract';
 import { eventually } from '../helpers/eventually';
-import { FakeAgencies } from '../helpers/fake-agencies';
-import type { AgencyScript } from '../helpers/fake-agencies';
 import { application } from '../helpers/fixtures';
-import { bundleWorkflows, startDevServer, testConfig } from '../helpers/temporal';
+import { clerk, useWorkflowHarness } from '../helpers/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let worker: Worker;
-let running: Promise<void>;
-let config: Config;
-const agencies = new FakeAgencies();
-const taskQueue = `wf-resilience-${randomUUID()}`;
-const clerk = { role: 'clerk' as const, id: 'clerk-1' };
-
-beforeAll(async () => {
-  config = testConfig();
-  [env, bundle] = await Promise.all([startDevServer(config), bundleWorkflows()]);
-  worker = await TemporalWorker.create({
-    connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config),
-  });
-  running = worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
-
-async function startCase(app: CaseCreateRequest, script: AgencyScript = {}, settings: Partial<BirthCaseInput['settings']> = {}): Promise<{ caseId: string; handle: WorkflowHandle }> {
-  const caseId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
-  agencies.script(caseId, script);
-  const input: BirthCaseInput = {
-    caseId, hospitalId: 'H0001', acceptedBy: clerk, application: app, trackingSecretHash: 'x', trackingCode: `${caseId}-SECRET`,
-    settings: { correctionDueSeconds: 600, agencyPollSeconds: 1, ...settings },
-  };
-  const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId: birthCaseWorkflowId(caseId), args: [input] });
-  return { caseId, handle };
-}
-
-const stateOf = (h: WorkflowHandle): Promise<BirthCaseState> => h.query(getCaseState);
-async function until(h: WorkflowHandle, predicate: (s: BirthCaseState) => boolean, timeoutMs = 30_000): Promise<BirthCaseState> {
-  return eventually(async () => {
-    const s = await stateOf(h);
-    if (!predicate(s)) throw new Error(`not yet: ${s.status} ${JSON.stringify(Object.fromEntries(Object.entries(s.services).map(([k, v]) => [k, v.status])))}`);
-    return s;
-  }, { timeoutMs });
-}
+const wf = useWorkflowHarness('wf-resilience');
+const { agencies, startCase, stateOf, until } = wf;
 const actions = (s: BirthCaseState, action: string) => s.events.filter((e) => e.action === action);
 /** The reason a workflow's validator gave for refusing an update. */
 async function refusal(p: Promise<unknown>): Promise<string> {
@@ -286,13 +234,13 @@ describe('escalation and bounded history', () => {
     const { caseId, handle } = await startCase(application(), { householdReview: true }, { agencyPollSeconds: 1, agencyPollMaxSeconds: 1, maxHistoryEvents: 120 });
     const firstRun = (await handle.describe()).runId;
     await eventually(async () => {
-      if ((await env.client.workflow.getHandle(handle.workflowId).describe()).runId === firstRun) throw new Error('not continued yet');
+      if ((await wf.env.client.workflow.getHandle(handle.workflowId).describe()).runId === firstRun) throw new Error('not continued yet');
     }, { timeoutMs: 90_000 });
-    const before = await stateOf(env.client.workflow.getHandle(handle.workflowId));
+    const before = await stateOf(wf.env.client.workflow.getHandle(handle.workflowId));
     expect(before.services.household.status).toBe('under_review');
     expect(before.events[0]?.action).toBe('case.accepted');
     agencies.decide(caseId, 'approve');
-    const latest = env.client.workflow.getHandle(handle.workflowId);
+    const latest = wf.env.client.workflow.getHandle(handle.workflowId);
     await latest.result();
     const s = await stateOf(latest);
     expect(s.status).toBe('completed');
@@ -300,9 +248,9 @@ describe('escalation and bounded history', () => {
     expect(actions(s, 'case.accepted')).toHaveLength(1);
     expect(actions(s, 'notification.sent').filter((e) => e.reason === 'case_accepted')).toHaveLength(1);
     // every run stayed under the bound plus one round of work
-    const runs = await env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` });
+    const runs = await wf.env.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` });
     for await (const run of runs) {
-      const history = await env.client.workflow.getHandle(handle.workflowId, run.runId).fetchHistory();
+      const history = await wf.env.client.workflow.getHandle(handle.workflowId, run.runId).fetchHistory();
       expect(history.events?.length ?? 0).toBeLessThan(120 + 60);
     }
   }, 150_000);

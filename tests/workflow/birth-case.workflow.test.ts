@@ -1,66 +1,11 @@
 // The birth-case workflow on a real Temporal dev server, with scripted agencies.
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker, WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { WorkflowHandle } from '@temporalio/client';
-import { randomUUID } from 'node:crypto';
-import { Worker as TemporalWorker } from '@temporalio/worker';
-import type { CaseCreateRequest } from '../../domain/case.schemas';
-import type { Config } from '../../infra/config';
-import { dataConverter } from '../../infra/temporal';
-import {
-  agencyEvent, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, cancelCase, correctCase, getCaseState, supplyNewbornName,
-} from '../../workflows/birth-case.contract';
-import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
-import { eventually } from '../helpers/eventually';
-import { FakeAgencies } from '../helpers/fake-agencies';
-import type { AgencyScript } from '../helpers/fake-agencies';
+import { agencyEvent, birthCaseWorkflowId, cancelCase, correctCase, supplyNewbornName } from '../../workflows/birth-case.contract';
 import { application } from '../helpers/fixtures';
-import { bundleWorkflows, startDevServer, testConfig } from '../helpers/temporal';
+import { clerk, useWorkflowHarness } from '../helpers/workflow-harness';
 
-let env: TestWorkflowEnvironment;
-let bundle: WorkflowBundleWithSourceMap;
-let worker: Worker;
-let running: Promise<void>;
-let config: Config;
-const agencies = new FakeAgencies();
-const taskQueue = `wf-test-${randomUUID()}`;
-const clerk = { role: 'clerk' as const, id: 'clerk-1' };
-
-beforeAll(async () => {
-  config = testConfig();
-  [env, bundle] = await Promise.all([startDevServer(config), bundleWorkflows()]);
-  worker = await TemporalWorker.create({
-    connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config),
-  });
-  running = worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
-
-async function startCase(app: CaseCreateRequest, script: AgencyScript = {}, settings: Partial<BirthCaseInput['settings']> = {}): Promise<{ caseId: string; handle: WorkflowHandle }> {
-  const caseId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
-  agencies.script(caseId, script);
-  const input: BirthCaseInput = {
-    caseId, hospitalId: 'H0001', acceptedBy: clerk, application: app, trackingSecretHash: 'x', trackingCode: `${caseId}-SECRET`,
-    settings: { correctionDueSeconds: 600, agencyPollSeconds: 1, ...settings },
-  };
-  const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId: birthCaseWorkflowId(caseId), args: [input] });
-  return { caseId, handle };
-}
-
-const stateOf = (h: WorkflowHandle): Promise<BirthCaseState> => h.query(getCaseState);
-async function until(h: WorkflowHandle, predicate: (s: BirthCaseState) => boolean): Promise<BirthCaseState> {
-  return eventually(async () => {
-    const s = await stateOf(h);
-    if (!predicate(s)) throw new Error(`not yet: ${s.status} ${JSON.stringify(Object.fromEntries(Object.entries(s.services).map(([k, v]) => [k, v.status])))}`);
-    return s;
-  });
-}
+const wf = useWorkflowHarness('wf-test');
+const { agencies, startCase, stateOf, until } = wf;
 
 describe('birth case workflow', () => {
   test('when every agency accepts, then all five services complete with their results', async () => {
