@@ -19,13 +19,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => { await stack?.stop(); });
 
-async function caseUntil(caseId: string, predicate: (c: any) => boolean, timeoutMs = 60_000): Promise<any> {
-  return eventually(async () => {
-    const { status, body } = await stack.call('GET', `/api/cases/${caseId}`, { token: clerk });
-    if (status !== 200 || !predicate(body)) throw new Error(`case ${caseId}: ${status} ${JSON.stringify(body?.services ?? body)}`);
-    return body;
-  }, { timeoutMs, intervalMs: 250 });
-}
+const caseUntil = (caseId: string, predicate: (c: any) => boolean, timeoutMs?: number): Promise<any> => stack.caseUntil(clerk, caseId, predicate, timeoutMs);
 const auditOf = async (caseId: string): Promise<any[]> => (await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk })).body.entries;
 const agency = async (path: string): Promise<any> => (await fetch(`${stack.agenciesUrl}${path}`, { headers: stack.agenciesAdmin })).json();
 

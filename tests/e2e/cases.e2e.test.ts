@@ -17,13 +17,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(async () => { await stack?.stop(); });
 
-async function caseUntil(caseId: string, predicate: (c: any) => boolean, timeoutMs = 60_000): Promise<any> {
-  return eventually(async () => {
-    const { status, body } = await stack.call('GET', `/api/cases/${caseId}`, { token: clerk });
-    if (status !== 200 || !predicate(body)) throw new Error(`case ${caseId}: ${status} ${JSON.stringify(body?.services ?? body)}`);
-    return body;
-  }, { timeoutMs, intervalMs: 250 });
-}
+const caseUntil = (caseId: string, predicate: (c: any) => boolean, timeoutMs?: number): Promise<any> => stack.caseUntil(clerk, caseId, predicate, timeoutMs);
 
 test('when a clerk posts a valid case, then all five services complete with checkable results', async () => {
   const app = application();

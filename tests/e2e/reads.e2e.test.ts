@@ -28,13 +28,7 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function caseUntil(token: string, caseId: string, predicate: (c: any) => boolean, timeoutMs = 60_000): Promise<any> {
-  return eventually(async () => {
-    const { status, body } = await stack.call('GET', `/api/cases/${caseId}`, { token });
-    if (status !== 200 || !predicate(body)) throw new Error(`case ${caseId}: ${status} ${body?.status} ${JSON.stringify(body?.services ?? body)}`);
-    return body;
-  }, { timeoutMs, intervalMs: 100 });
-}
+const caseUntil = (token: string, caseId: string, predicate: (c: any) => boolean, timeoutMs?: number): Promise<any> => stack.caseUntil(token, caseId, predicate, timeoutMs);
 
 async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
   const started = performance.now();

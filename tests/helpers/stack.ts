@@ -16,6 +16,7 @@ import type { StaffClaims } from '../../api/auth';
 import type { Config } from '../../infra/config';
 import { startMockAgencies } from '../../mock-agencies/server';
 import { createBirthCaseWorker } from '../../workers/birth-case.worker';
+import { eventually } from './eventually';
 import { bundleWorkflows, startDevServer, testConfig } from './temporal';
 
 export interface Stack {
@@ -30,6 +31,8 @@ export interface Stack {
   token(claims: StaffClaims): Promise<string>;
   /** fetch against the API with JSON in and out */
   call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  /** polls the clerk's case view until `predicate` holds; the error names each service's status */
+  caseUntil(token: string, caseId: string, predicate: (c: any) => boolean, timeoutMs?: number): Promise<any>;
   stop(): Promise<void>;
 }
 
@@ -66,7 +69,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
   });
   http.on('request', app);
 
-  return {
+  const stack: Stack = {
     apiUrl,
     agenciesUrl: agencies.url,
     agenciesAdmin: { authorization: `Bearer ${config.AGENCY_API_TOKEN}` },
@@ -83,6 +86,13 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
       const text = await res.text();
       return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
     },
+    async caseUntil(token, caseId, predicate, timeoutMs = 60_000) {
+      return eventually(async () => {
+        const { status, body } = await stack.call('GET', `/api/cases/${caseId}`, { token });
+        if (status !== 200 || !predicate(body)) throw new Error(`case ${caseId}: ${status} ${body?.status} ${JSON.stringify(body?.services ?? body)}`);
+        return body;
+      }, { timeoutMs, intervalMs: 100 });
+    },
     async stop() {
       await new Promise<void>((r) => http.close(() => r()));
       http.closeAllConnections();
@@ -93,6 +103,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
       await env.teardown();
     },
   };
+  return stack;
 }
 
 async function freePort(): Promise<number> {
