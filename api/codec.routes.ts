@@ -10,7 +10,7 @@ import type { RequestHandler } from 'express';
 import type { Payload } from '@temporalio/common';
 import { z } from 'zod';
 import type { Config } from '../infra/config';
-import { EncryptionCodec, loadPayloadKey } from '../infra/payload-codec';
+import { payloadCodec } from '../infra/temporal';
 import { requireStaff, staffAuth } from './auth';
 import { ApiError } from './errors';
 import { parseBody } from './validation';
@@ -43,7 +43,8 @@ function cookieToken(header: string | undefined): string | null {
 
 export function codecRoutes(config: Config): Router {
   const router = Router();
-  const codec = new EncryptionCodec(loadPayloadKey({ base64: config.PAYLOAD_ENCRYPTION_KEY, dataDir: config.DATA_DIR }));
+  // the whole key ring: after a rotation the UI still decodes what the old key encrypted
+  const codec = payloadCodec(config);
   const origins = new Set(config.TEMPORAL_UI_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean));
   const adminOnly = requireStaff(staffAuth(config), 'admin');
 

@@ -47,6 +47,8 @@ export const Env = z.object({
   AGENCY_CALLBACK_SECRET: z.string().optional(),
   /** key ring of the payload codec: base64 32-byte keys, comma-separated, the encrypting one first */
   PAYLOAD_ENCRYPTION_KEY: z.string().optional(),
+  /** deflate large payloads before encrypting them (`false` while processes that predate it may still read the payloads; every version decodes both) */
+  PAYLOAD_COMPRESSION: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** salts the hashes of parents' tracking secrets and derives case ids from business keys */
   CASE_ID_SECRET: z.string().optional(),
   /** bearer token the orchestrator presents to the agencies (the mock requires it on its officer-review and admin routes) */

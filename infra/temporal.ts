@@ -7,12 +7,17 @@ import type { Config } from './config';
 import { EncryptionCodec, loadPayloadKeys } from './payload-codec';
 
 /** Payloads encrypted by the key ring; failure messages and stack traces moved into an encrypted payload too. */
-export function dataConverter(config: Pick<Config, 'PAYLOAD_ENCRYPTION_KEY' | 'DATA_DIR' | 'ALLOW_DEV_SECRETS'>): DataConverter {
-  const keys = loadPayloadKeys({ base64: config.PAYLOAD_ENCRYPTION_KEY, dataDir: config.DATA_DIR, allowDevKey: config.ALLOW_DEV_SECRETS });
+export function dataConverter(config: Pick<Config, 'PAYLOAD_ENCRYPTION_KEY' | 'DATA_DIR' | 'ALLOW_DEV_SECRETS'> & Partial<Pick<Config, 'PAYLOAD_COMPRESSION'>>): DataConverter {
   return {
-    payloadCodecs: [new EncryptionCodec(keys)],
+    payloadCodecs: [payloadCodec(config)],
     failureConverterPath: require.resolve('./failure-converter'),
   };
+}
+
+/** The payload codec of this process (the key ring, compression as configured; on by default). */
+export function payloadCodec(config: Pick<Config, 'PAYLOAD_ENCRYPTION_KEY' | 'DATA_DIR' | 'ALLOW_DEV_SECRETS'> & Partial<Pick<Config, 'PAYLOAD_COMPRESSION'>>): EncryptionCodec {
+  const keys = loadPayloadKeys({ base64: config.PAYLOAD_ENCRYPTION_KEY, dataDir: config.DATA_DIR, allowDevKey: config.ALLOW_DEV_SECRETS });
+  return new EncryptionCodec(keys, { compress: config.PAYLOAD_COMPRESSION ?? true });
 }
 
 type ConnectionConfig = Pick<Config, 'TEMPORAL_ADDRESS' | 'TEMPORAL_TLS' | 'TEMPORAL_TLS_CA_FILE' | 'TEMPORAL_TLS_CERT_FILE' | 'TEMPORAL_TLS_KEY_FILE' | 'TEMPORAL_TLS_SERVER_NAME' | 'TEMPORAL_API_KEY'>;

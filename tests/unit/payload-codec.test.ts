@@ -3,9 +3,11 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync } from 'node:zlib';
+import fc from 'fast-check';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
-import type { LoadedDataConverter } from '@temporalio/common';
+import type { LoadedDataConverter, Payload } from '@temporalio/common';
 import { encodeErrorToFailure } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { EncryptionCodec, loadPayloadKeys, parsePayloadKeys } from '../../infra/payload-codec';
@@ -54,4 +56,63 @@ test('when several processes start at once on an empty data folder, then they al
 test('when no key is configured outside the development stack, then loading refuses', () => {
   expect(() => loadPayloadKeys({ dataDir: mkdtempSync(join(tmpdir(), 'codec-')), allowDevKey: false })).toThrow(/PAYLOAD_ENCRYPTION_KEY/);
   expect(() => parsePayloadKeys('c2hvcnQ=')).toThrow(/32 bytes/);
+});
+
+describe('compression before encryption', () => {
+  const key = randomBytes(32);
+  const codec = new EncryptionCodec(key);
+  const decodeValue = async (c: EncryptionCodec, p: Payload): Promise<unknown> => defaultPayloadConverter.fromPayload((await c.decode([p]))[0]!);
+  // An audit chunk as the memo holds it: repetitive JSON with Chinese reasons.
+  const chunk = Array.from({ length: 8 }, (_, i) => ({
+    seq: i + 1, at: `2026-11-29T10:0${i}:00+08:00`, actor: { role: 'system', id: null }, action: 'service.completed',
+    service: 'household', attempt: 1, outcome: 'ok', reason: '市公安局已办结户籍登记，请于三个工作日内领取户口簿',
+  }));
+
+  test('when a payload is large and repetitive, then it is stored deflated, says so, and decodes to the same value', async () => {
+    const plain = payload(chunk);
+    const [sealed] = await codec.encode([plain]);
+    expect(new TextDecoder().decode(sealed!.metadata!['payload-compression'])).toBe('deflate-raw');
+    expect(sealed!.data!.length).toBeLessThan(plain.data!.length / 2);
+    expect(await decodeValue(codec, sealed!)).toEqual(chunk);
+  });
+
+  test('when a payload is small, then it is stored as before (no compression word)', async () => {
+    const [sealed] = await codec.encode([payload({ ok: true })]);
+    expect(sealed!.metadata!['payload-compression']).toBeUndefined();
+    expect(await decodeValue(codec, sealed!)).toEqual({ ok: true });
+  });
+
+  test('when payloads were written uncompressed (before compression, or with it off), then they still decode', async () => {
+    const [sealed] = await new EncryptionCodec(key, { compress: false }).encode([payload(chunk)]);
+    expect(sealed!.metadata!['payload-compression']).toBeUndefined();
+    expect(await decodeValue(codec, sealed!)).toEqual(chunk);
+  });
+
+  test('when the compression word is removed, added or changed, then the payload does not decode', async () => {
+    const [big] = await codec.encode([payload(chunk)]);
+    const [small] = await codec.encode([payload('x')]);
+    const { 'payload-compression': _dropped, ...without } = big!.metadata!;
+    await expect(codec.decode([{ ...big!, metadata: without }])).rejects.toThrow();
+    await expect(codec.decode([{ ...small!, metadata: { ...small!.metadata, 'payload-compression': new TextEncoder().encode('deflate-raw') } }])).rejects.toThrow();
+    await expect(codec.decode([{ ...big!, metadata: { ...big!.metadata, 'payload-compression': new TextEncoder().encode('gzip') } }])).rejects.toThrow(/unknown compression/);
+  });
+
+  test('when a sealed payload would inflate beyond the bound, then decoding refuses instead of expanding', async () => {
+    // Built by hand with the real key: 9 MiB of zeros deflate to a few KiB.
+    const bomb = deflateRawSync(Buffer.alloc(9 * 1024 * 1024));
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', key, iv);
+    cipher.setAAD(Buffer.from('deflate-raw'));
+    const data = Buffer.concat([iv, cipher.update(bomb), cipher.final(), cipher.getAuthTag()]);
+    const [shape] = await codec.encode([payload(chunk)]);
+    await expect(codec.decode([{ metadata: shape!.metadata, data }])).rejects.toThrow(/buffer|length|exceed/i);
+  });
+
+  test('for any JSON value, then encoding and decoding give it back (compressed or not)', async () => {
+    await fc.assert(fc.asyncProperty(fc.jsonValue(), fc.string({ unit: 'grapheme', maxLength: 800 }), async (value, text) => {
+      const v = { value, text, again: text };
+      const [sealed] = await codec.encode([payload(v)]);
+      expect(await decodeValue(codec, sealed!)).toEqual(JSON.parse(JSON.stringify(v)));
+    }), { numRuns: 200 });
+  });
 });
