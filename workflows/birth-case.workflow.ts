@@ -85,15 +85,31 @@ export interface Journal {
   markPublished(status: string): void;
   /** where record() reads the application as it is now (for the publication) */
   bindApplication(current: () => CaseCreateRequest): void;
+  /** publishes what this task recorded now: before the case returns or continues as new (no command may follow those) */
+  flush(): void;
 }
 
-function createJournal(initial: CaseEvent[], publisher: CasePublisher | null): Journal {
+/** Cases started since this patch publish once per workflow task (CasePublisher.flush), not at every entry. */
+export const PUBLICATION_PER_TASK_PATCH = 'publication-per-task';
+
+function createJournal(initial: CaseEvent[], publisher: CasePublisher | null, perTask = false): Journal {
   const events: CaseEvent[] = [...initial];
   const derived = (): DerivedCase => reduceCase(events);
   const start = initial.length > 0 ? derived() : null;
   let lastStatus = start?.status ?? '';
   let lastOverdue = start?.overdue ?? false;
   let application = (): CaseCreateRequest | null => null;
+  if (publisher && perTask) {
+    // The publication runs when the task's other work has settled: woken by the first entry a task records,
+    // it publishes after the microtasks of that activation ran (see flush() for the points that cannot wait).
+    // Outside every cancellation scope, so a cancelled case still publishes its compensation.
+    void CancellationScope.nonCancellable(async () => {
+      for (;;) {
+        await condition(() => publisher.pending);
+        publisher.flush();
+      }
+    });
+  }
   const record = (e: EventInput): void => {
     events.push({
       seq: events.length + 1,
@@ -109,12 +125,16 @@ function createJournal(initial: CaseEvent[], publisher: CasePublisher | null): J
     const now = derived();
     const current = application();
     // The memo and search attributes that serve reads without a worker (workflows/case-publication.ts).
+    if (publisher && current && perTask) {
+      publisher.stage(events, now, current); // the overdue mark included
+      return;
+    }
     if (publisher && current) publisher.publish(events, now, current);
     else if (now.status !== lastStatus) {
       lastStatus = now.status;
       upsertSearchAttributes([{ key: CaseSearchAttributes.status, value: now.status }]);
     }
-    // The escalation's mark (the publication leaves it to the case); never set on the legacy path.
+    // The escalation's mark (the per-entry publication leaves it to the case); never set on the legacy path.
     if (now.overdue !== lastOverdue) {
       lastOverdue = now.overdue;
       upsertSearchAttributes([{ key: CaseSearchAttributes.overdue, value: now.overdue }]);
@@ -124,6 +144,7 @@ function createJournal(initial: CaseEvent[], publisher: CasePublisher | null): J
     events, record, derived,
     markPublished: (status) => { lastStatus = status; },
     bindApplication: (current) => { application = current; },
+    flush: () => publisher?.flush(),
   };
 }
 
@@ -134,7 +155,9 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
     return legacyBirthCase(input, createJournal([], publisher));
   }
   // Every case-v2 run publishes (the memo carries over a continue-as-new; the new run rewrites what changed).
-  return runCase(input, createJournal(input.resume?.events ?? [], new CasePublisher(input)));
+  const resumed = input.resume?.events ?? [];
+  const perTask = patched(PUBLICATION_PER_TASK_PATCH);
+  return runCase(input, createJournal(resumed, new CasePublisher(input, perTask ? resumed.length : 0), perTask));
 }
 
 /** What a submission to an agency came to, once any review or correction loop is over. */
@@ -768,6 +791,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
       // Past the history bound: carry the state, the audit and the pending work into a new run.
       await condition(() => allHandlersFinished() || cancelRequest !== null);
       if (!cancelRequest) {
+        journal.flush();
         return continueAsNew<typeof birthCaseWorkflow>({
           ...input,
           application,
@@ -785,6 +809,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
       cancelOutcome = await compensate(cancelRequest);
       finished = true;
       await condition(allHandlersFinished);
+      journal.flush();
       return derived();
     }
     finished = true;
@@ -792,6 +817,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
     record({ action: 'case.finished', outcome: final.status === 'completed' ? 'ok' : 'failed', reason: final.status });
     await notify('case_completed', 'finished', { status: final.status });
     await condition(allHandlersFinished);
+    journal.flush();
     return derived();
   });
 }

@@ -1,7 +1,7 @@
 // What a case publishes about itself so that it can be read without a worker: its memo (read with a
 // describe call; every field is a payload, so the payload codec encrypts it like any other) and its
-// search attributes (read through visibility, for listing and counting). The workflow publishes at every
-// journal entry (record()); the API starts a case with the initial memo and reads it back with
+// search attributes (read through visibility, for listing and counting). The workflow publishes what each
+// workflow task recorded (record() stages, the journal flushes; see CasePublisher); the API starts a case with the initial memo and reads it back with
 // caseStateFromMemo(). Pure except CasePublisher, which only calls upsertMemo/upsertSearchAttributes.
 //
 // Memo layout (version 1), one memo field per key, each merged on its own by upsertMemo:
@@ -9,8 +9,8 @@
 //   state      {v, status, services, actionsRequired, timing, events, auditInMemo}  changes with a service's status
 //   benefits   the benefit decisions (as in CaseView.benefits)                      changes when benefits are decided
 //   audit.<n>  the journal entries n*AUDIT_CHUNK_EVENTS+1 … (n+1)*AUDIT_CHUNK_EVENTS, without their machine data
-// A journal entry rewrites only the last audit chunk (and `state`/`case` when they changed), so the history
-// grows by a bounded amount per entry, not by the whole journal. Size bound: see MEMO_SIZE_BOUND_BYTES.
+// A publication rewrites only the audit chunks its entries fall in (and `state`/`case`/`benefits` when they
+// changed), so the history grows by a bounded amount per task, not by the whole journal. Size bound: see MEMO_SIZE_BOUND_BYTES.
 import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import type { AgencyName } from '../activities/agency.types';
@@ -179,23 +179,39 @@ export function caseSearchAttributes(hospitalId: string, application: CaseCreate
 }
 
 /**
- * Publishes a case from inside its workflow: at each journal entry, the memo fields and search attributes
- * that changed since the last publication (one upsert of each at most).
+ * Publishes a case from inside its workflow: the memo fields and search attributes that changed since the
+ * last publication (one upsert of each at most per publication).
+ *
+ * Two rhythms. Cases started before the `publication-per-task` patch publish at every journal entry
+ * (`publish()`), and must keep doing so to replay. Newer cases stage each entry (`stage()`) and publish once
+ * per workflow task (`flush()`, called by the journal at the end of the activation and before the case
+ * returns or continues as new): a task that records three entries writes one memo upsert and one search
+ * attribute upsert instead of three of each, and only the attributes whose value changed.
  */
 export class CasePublisher {
   private last: Record<string, string> = {};
   private lastAttributes = '';
+  private lastAttributeValues: Record<string, string> = {};
+  private staged: { events: readonly CaseEvent[]; derived: DerivedCase; application: CaseCreateRequest } | null = null;
+  /** journal entries already in the memo (a continued run starts with its predecessor's, which the memo carries over) */
+  private publishedEvents: number;
 
-  constructor(private readonly input: BirthCaseInput) {}
+  constructor(private readonly input: BirthCaseInput, resumedEvents = 0) {
+    this.publishedEvents = resumedEvents;
+  }
 
-  publish(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): void {
+  /** The memo fields that differ from the last publication (and remembers them as published). */
+  private changedMemo(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): Record<string, unknown> {
     const fields: Record<string, unknown> = {
       [MemoKeys.case]: memoCase(this.input, application), [MemoKeys.state]: memoState(events, derived), [MemoKeys.benefits]: derived.benefits,
     };
     const n = events.length;
     if (n > 0 && n <= MAX_MEMO_AUDIT_EVENTS) {
-      const chunk = Math.floor((n - 1) / AUDIT_CHUNK_EVENTS);
-      fields[auditKey(chunk)] = events.slice(chunk * AUDIT_CHUNK_EVENTS, n).map(stripData);
+      // Every chunk touched since the last publication (a task may cross a chunk boundary).
+      const first = Math.floor(Math.min(this.publishedEvents, n - 1) / AUDIT_CHUNK_EVENTS);
+      for (let chunk = first; chunk * AUDIT_CHUNK_EVENTS < n; chunk++) {
+        fields[auditKey(chunk)] = events.slice(chunk * AUDIT_CHUNK_EVENTS, Math.min(n, (chunk + 1) * AUDIT_CHUNK_EVENTS)).map(stripData);
+      }
     }
     const changed: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(fields)) {
@@ -205,6 +221,14 @@ export class CasePublisher {
         changed[key] = value;
       }
     }
+    this.publishedEvents = n;
+    return changed;
+  }
+
+  /** Per journal entry (cases started before `publication-per-task`): the memo, then every search attribute if any changed. */
+  publish(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): void {
+    this.publishedEvents = Math.max(0, events.length - 1); // this rhythm rewrites the last entry's chunk only
+    const changed = this.changedMemo(events, derived, application);
     if (Object.keys(changed).length > 0) upsertMemo(changed);
 
     const attributes = caseSearchAttributes(this.input.hospitalId, application, derived);
@@ -213,5 +237,34 @@ export class CasePublisher {
       this.lastAttributes = json;
       upsertSearchAttributes(attributes);
     }
+  }
+
+  /** Per journal entry (newer cases): remembers the case as it now is, for the next flush(). */
+  stage(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): void {
+    this.staged = { events, derived, application };
+  }
+
+  get pending(): boolean {
+    return this.staged !== null;
+  }
+
+  /** Publishes what changed since the last flush: at most one memo upsert and one search-attribute upsert. */
+  flush(): void {
+    const staged = this.staged;
+    if (!staged) return;
+    this.staged = null;
+    const changed = this.changedMemo(staged.events, staged.derived, staged.application);
+    if (Object.keys(changed).length > 0) upsertMemo(changed);
+    const attributes = [
+      ...caseSearchAttributes(this.input.hospitalId, staged.application, staged.derived),
+      { key: CaseSearchAttributes.overdue, value: staged.derived.overdue },
+    ] as SearchAttributeUpdatePair[];
+    const upserts = attributes.filter((a) => {
+      const json = JSON.stringify(a.value);
+      if (this.lastAttributeValues[a.key.name] === json) return false;
+      this.lastAttributeValues[a.key.name] = json;
+      return true;
+    });
+    if (upserts.length > 0) upsertSearchAttributes(upserts);
   }
 }

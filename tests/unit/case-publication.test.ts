@@ -14,13 +14,15 @@ import {
 import { application } from '../helpers/fixtures';
 
 const upserted: Array<Record<string, unknown>> = [];
+const attributeUpserts: Array<Array<{ key: { name: string }; value: unknown }>> = [];
 jest.mock('@temporalio/workflow', () => ({
   ...jest.requireActual('@temporalio/workflow'),
   upsertMemo: (memo: Record<string, unknown>) => upserted.push(memo),
-  upsertSearchAttributes: () => undefined,
+  upsertSearchAttributes: (pairs: Array<{ key: { name: string }; value: unknown }>) => attributeUpserts.push(pairs),
 }));
 
-const codec = new EncryptionCodec(randomBytes(32));
+// The size bound must hold with compression off too (PAYLOAD_COMPRESSION=false): measured uncompressed.
+const codec = new EncryptionCodec(randomBytes(32), { compress: false });
 const clerk = { role: 'clerk' as const, id: 'clerk-1' };
 
 function input(app = application()): BirthCaseInput {
@@ -95,6 +97,63 @@ test('when the journal grows entry by entry, then the upserts merge into the ful
     expect(merged).toEqual(fullCaseMemo(i, i.application, events));
     for (const u of upserted) expect(Object.keys(u).filter((k) => k.startsWith('audit.')).length).toBeLessThanOrEqual(1);
   }), { numRuns: 20 });
+});
+
+test('when a case publishes once per workflow task, then the upserts still merge into the full memo, one of each per task at most', () => {
+  fc.assert(fc.property(fc.integer({ min: 1, max: 70 }), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 40 }), (n, taskSizes) => {
+    upserted.length = 0;
+    const i = input();
+    const publisher = new CasePublisher(i);
+    const events = journal(n);
+    let k = 0;
+    let tasks = 0;
+    for (const size of [...taskSizes, n]) {
+      if (k >= n) break;
+      const before = upserted.length;
+      for (const end = Math.min(n, k + size); k < end; k++) publisher.stage(events.slice(0, k + 1), reduceCase(events.slice(0, k + 1)), i.application);
+      expect(publisher.pending).toBe(true);
+      publisher.flush();
+      tasks += 1;
+      expect(publisher.pending).toBe(false);
+      expect(upserted.length - before).toBeLessThanOrEqual(1);
+    }
+    expect(Object.assign({}, ...upserted)).toEqual(fullCaseMemo(i, i.application, events));
+    expect(upserted.length).toBeLessThanOrEqual(tasks);
+    publisher.flush(); // nothing staged: nothing written
+    expect(upserted.length).toBeLessThanOrEqual(tasks);
+  }), { numRuns: 40 });
+});
+
+test('when a case publishes once per task, then each search-attribute upsert carries only what changed, the overdue mark included', () => {
+  attributeUpserts.length = 0;
+  const i = input();
+  const publisher = new CasePublisher(i);
+  const events = journal(3);
+  const names = (pairs: Array<{ key: { name: string } }>): string[] => pairs.map((p) => p.key.name).sort();
+  publisher.stage(events.slice(0, 1), reduceCase(events.slice(0, 1)), i.application);
+  publisher.flush();
+  expect(names(attributeUpserts[0]!)).toEqual(expect.arrayContaining(['BirthCaseHospitalId', 'BirthCaseStatus', 'BirthCaseOverdue']));
+  publisher.stage(events.slice(0, 2), reduceCase(events.slice(0, 2)), i.application);
+  publisher.flush();
+  // the case went from accepted to in progress: the status and whom it waits on, nothing else
+  expect(names(attributeUpserts[1]!)).toEqual(['BirthCaseStatus', 'BirthCaseWaitingOn']);
+  publisher.stage(events.slice(0, 2), reduceCase(events.slice(0, 2)), i.application);
+  publisher.flush();
+  expect(attributeUpserts).toHaveLength(2); // nothing changed: no upsert
+  const overdue = { ...reduceCase(events.slice(0, 2)), overdue: true };
+  publisher.stage(events.slice(0, 2), overdue, i.application);
+  publisher.flush();
+  expect(attributeUpserts[2]).toEqual([expect.objectContaining({ key: expect.objectContaining({ name: 'BirthCaseOverdue' }), value: true })]);
+});
+
+test('when a continued run resumes a journal, then its first publication rewrites the chunk it appends to, not the whole audit', () => {
+  upserted.length = 0;
+  const i = input();
+  const events = journal(30);
+  const publisher = new CasePublisher(i, 27);
+  publisher.stage(events, reduceCase(events), i.application);
+  publisher.flush();
+  expect(Object.keys(upserted[0]!).filter((k) => k.startsWith('audit.'))).toEqual(['audit.3']);
 });
 
 test(`when a case is as long as the memo keeps (${MAX_MEMO_AUDIT_EVENTS} entries, the longest texts the API accepts), then the encrypted memo stays under its bound`, async () => {
