@@ -27,6 +27,12 @@ export interface AgencyClientConfig {
 }
 
 export const DEFAULT_AGENCY_TIMEOUT_MS = 10_000;
+/**
+ * Inside an activity, a request still waiting after this long heartbeats (and then at this interval), so
+ * Temporal learns within the activities' heartbeatTimeout (agency-options.ts) that a worker died, and a
+ * cancellation reaches the request. Quick answers (nearly all) send no heartbeat at all.
+ */
+export const AGENCY_HEARTBEAT_EVERY_MS = 3_000;
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 
 /** Transport trouble: retryable. Temporal reports it with type `AgencyUnavailableError`. */
@@ -57,7 +63,9 @@ const ErrorBody = z.object({
 export async function sendAgencyRequest(agency: AgencyName, config: AgencyClientConfig, req: AgencyRequest): Promise<AgencyResponse> {
   const timeoutMs = config.timeoutMs ?? DEFAULT_AGENCY_TIMEOUT_MS;
   // Inside an activity, a cancellation aborts the request too.
-  const cancellation = asyncLocalStorage.getStore()?.cancellationSignal;
+  const activity = asyncLocalStorage.getStore();
+  const cancellation = activity?.cancellationSignal;
+  const heartbeats = activity ? setInterval(() => activity.heartbeat(), AGENCY_HEARTBEAT_EVERY_MS) : undefined;
   const timeout = AbortSignal.timeout(timeoutMs);
   const signal = cancellation ? AbortSignal.any([cancellation, timeout]) : timeout;
   const label = `${agency} ${req.operation}`;
@@ -87,6 +95,8 @@ export async function sendAgencyRequest(agency: AgencyName, config: AgencyClient
     const cause = (err as { cause?: { code?: unknown } }).cause;
     const code = typeof cause?.code === 'string' ? cause.code : 'connection failed';
     throw new AgencyUnavailableError(`${label}: ${code}`);
+  } finally {
+    clearInterval(heartbeats);
   }
 }
 

@@ -64,7 +64,8 @@ export const Env = z.object({
   CALLBACK_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().positive().default(600),
   CORRECTION_DUE_SECONDS: z.coerce.number().int().positive().default(5 * 24 * 3600),
   /** per-request timeout of the agency adapters */
-  AGENCY_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  /** per agency request; at most 12 s, below the activities' 15 s startToCloseTimeout (activities/agency-options.ts) */
+  AGENCY_TIMEOUT_MS: z.coerce.number().int().positive().max(12_000).default(10_000),
   AGENCY_POLL_SECONDS: z.coerce.number().int().positive().default(3600),
   /** days before a deadline (household registration, waiver window) that parents get a reminder SMS */
   REMINDER_LEAD_DAYS: z.coerce.number().int().min(1).max(60).default(7),
