@@ -5,8 +5,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
-import { AGENCY_HEARTBEAT_EVERY_MS, sendAgencyRequest } from '../../activities/agency-http';
+import { AGENCY_HEARTBEAT_EVERY_MS, sendAgencyRequest, type AgencyResponse } from '../../activities/agency-http';
 import { agencyActivityOptions } from '../../activities/agency-options';
+
+/** One GET to the slow agency, as an activity would send it. */
+const probe = (env: MockActivityEnvironment, delayMs: number): Promise<AgencyResponse> =>
+  env.run(() => sendAgencyRequest('vaccination', { baseUrl }, { operation: 'probe', method: 'GET', path: `probe?delay=${delayMs}` }));
 
 let server: Server;
 let baseUrl: string;
@@ -31,7 +35,7 @@ test('when an agency answers quickly, then the activity sends no heartbeat', asy
   const env = new MockActivityEnvironment();
   const beats: unknown[] = [];
   env.on('heartbeat', (d: unknown) => beats.push(d));
-  const res = await env.run(sendAgencyRequest, 'vaccination', { baseUrl }, { operation: 'probe', method: 'GET', path: 'fast?delay=0' });
+  const res = await probe(env, 0);
   expect(res.status).toBe(200);
   expect(beats).toHaveLength(0);
 });
@@ -41,7 +45,7 @@ test('when an agency is slow, then the activity heartbeats while it waits, withi
   const beats: number[] = [];
   env.on('heartbeat', () => beats.push(Date.now()));
   const started = Date.now();
-  const res = await env.run(sendAgencyRequest, 'vaccination', { baseUrl }, { operation: 'probe', method: 'GET', path: `slow?delay=${AGENCY_HEARTBEAT_EVERY_MS + 700}` });
+  const res = await probe(env, AGENCY_HEARTBEAT_EVERY_MS + 700);
   expect(res.status).toBe(200);
   expect(beats.length).toBeGreaterThanOrEqual(1);
   const heartbeatTimeoutMs = 10_000;
@@ -51,7 +55,7 @@ test('when an agency is slow, then the activity heartbeats while it waits, withi
 
 test('when the activity is cancelled while the agency is slow, then the request is aborted at once', async () => {
   const env = new MockActivityEnvironment();
-  const running = env.run(sendAgencyRequest, 'vaccination', { baseUrl }, { operation: 'probe', method: 'GET', path: 'slow?delay=30000' });
+  const running = probe(env, 30_000);
   const outcome = running.then(() => 'answered', (err: unknown) => err);
   await new Promise((resolve) => setImmediate(resolve));
   env.cancel();

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { signStaffToken } from '../../api/auth';
 import type { StaffClaims } from '../../api/auth';
-import { CaseSearchAttributes } from '../../workflows/birth-case.contract';
+import { cliSearchAttributes } from '../../scripts/search-attributes';
 import { eventually } from './eventually';
 
 const projectRoot = resolve(__dirname, '../..');
@@ -136,7 +136,7 @@ export class ProcessStack {
   async startTemporal(): Promise<void> {
     const part = this.launch('temporal', this.temporalCli, [
       'server', 'start-dev', '--headless', '--db-filename', this.temporalDb, '--ip', '127.0.0.1', '--port', String(this.ports.temporal),
-      '--log-level', 'error', ...Object.values(CaseSearchAttributes).flatMap((k) => ['--search-attribute', `${k.name}=${k.type === 'DATETIME' ? 'Datetime' : 'Keyword'}`]),
+      '--log-level', 'error', ...cliSearchAttributes().flatMap((sa) => ['--search-attribute', sa]),
     ]);
     await this.ready(part, async () => {
       if (!(await portOpen(this.ports.temporal))) return false;
