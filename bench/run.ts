@@ -102,7 +102,7 @@ function dbBytes(file: string): number {
 async function main(): Promise<void> {
   // BENCH_PROFILE_DIR=<dir>: every Node process of the stack samples its CPU and writes a .cpuprofile there
   // when it exits at the end of the run (bench/cpu-profile.cjs).
-  const nodeOptions = env.BENCH_PROFILE_DIR
+  const nodeOptions: Record<string, string> = env.BENCH_PROFILE_DIR
     ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}`, BENCH_PROFILE_DIR: env.BENCH_PROFILE_DIR }
     : {};
   const stack = await ProcessStack.create({ secondsPerDay: 0.001, agencyPollSeconds: 1, env: { ...TUNING, ...nodeOptions, AGENCY_TIMEOUT_MS: '10000' } });

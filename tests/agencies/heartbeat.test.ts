@@ -1,7 +1,7 @@
 // A slow agency request inside an activity heartbeats, so Temporal notices a dead worker within the
 // heartbeatTimeout rather than the whole startToCloseTimeout, and a cancellation aborts the request.
 // A real HTTP server that answers late stands for the slow agency.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { CancelledFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -14,7 +14,7 @@ const probe = (env: MockActivityEnvironment, delayMs: number): Promise<AgencyRes
 
 let server: Server;
 let baseUrl: string;
-const open = new Set<import('node:http').ServerResponse>();
+const open = new Set<ServerResponse>();
 
 beforeAll(async () => {
   server = createServer((req, res) => {
