@@ -22,6 +22,7 @@ import {
   patched,
   proxyActivities,
   setHandler,
+  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -89,8 +90,12 @@ export interface Journal {
   flush(): void;
 }
 
-/** Cases started since this patch publish once per workflow task (CasePublisher.flush), not at every entry. */
-export const PUBLICATION_PER_TASK_PATCH = 'publication-per-task';
+/**
+ * Cases started since this patch keep a leaner history: they publish once per workflow task
+ * (CasePublisher.flush), not at every journal entry, and watch their agency calls with one case-level
+ * timer instead of a timer started and cancelled around every call.
+ */
+export const LEAN_HISTORY_PATCH = 'lean-history';
 
 function createJournal(initial: CaseEvent[], publisher: CasePublisher | null, perTask = false): Journal {
   const events: CaseEvent[] = [...initial];
@@ -156,8 +161,8 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   }
   // Every case-v2 run publishes (the memo carries over a continue-as-new; the new run rewrites what changed).
   const resumed = input.resume?.events ?? [];
-  const perTask = patched(PUBLICATION_PER_TASK_PATCH);
-  return runCase(input, createJournal(resumed, new CasePublisher(input, perTask ? resumed.length : 0), perTask));
+  const lean = patched(LEAN_HISTORY_PATCH);
+  return runCase(input, createJournal(resumed, new CasePublisher(input, lean ? resumed.length : 0), lean), lean);
 }
 
 /** What a submission to an agency came to, once any review or correction loop is over. */
@@ -189,7 +194,7 @@ const humanResources = proxyActivities<Pick<AgencyActivities, 'applySocialSecuri
 const smsGateway = proxyActivities<Pick<AgencyActivities, 'sendSms'>>(agencyActivityOptions.sms);
 const compensation = proxyActivities<Pick<AgencyActivities, 'withdrawApplication' | 'notifyCaseCancelled'>>(compensationActivityOptions);
 
-async function runCase(input: BirthCaseInput, journal: Journal): Promise<DerivedCase> {
+async function runCase(input: BirthCaseInput, journal: Journal, lean = false): Promise<DerivedCase> {
   const { workflowId } = workflowInfo();
   const { events, record, derived } = journal;
   const settings = input.settings;
@@ -357,23 +362,55 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
     }
   }
 
+  const unreachableMs = (settings.agencyUnreachableSeconds ?? 6 * 3600) * 1000;
+  const agencyUnreachable = (key: ServiceKey): void => {
+    const agency = AGENCY_LABELS[AGENCY_OF[key]];
+    record({ action: 'service.agency_unreachable', service: key, outcome: 'pending', reason: `${agency}暂时无法连接，系统持续重试中`, data: { agency: AGENCY_OF[key] } });
+    record({
+      action: 'case.escalated', service: key, outcome: 'pending', reason: `「${SERVICE_LABELS[key]}」：${agency}长时间无应答，已上报督办`,
+      data: { kind: 'agency_unreachable', level: 1, dueAt: null },
+    });
+  };
+  /** lean-history: the agency calls in flight, each with the time it counts as unreachable */
+  const inFlight = new Map<number, { key: ServiceKey; dueMs: number }>();
+  let callCount = 0;
+  if (lean) {
+    // One watcher for every call: it sleeps until the oldest call in flight is due (calls made later are due
+    // later), escalates what is still unanswered, and sleeps again. Its timer is never cancelled: when the
+    // call answers first, the timer's firing finds nothing due, or the case has ended and it never fires.
+    void CancellationScope.nonCancellable(async () => {
+      for (;;) {
+        await condition(() => inFlight.size > 0);
+        const due = Math.min(...[...inFlight.values()].map((c) => c.dueMs));
+        await sleep(Math.max(1, due - Date.now()));
+        for (const [id, c] of inFlight) {
+          if (Date.now() < c.dueMs) continue;
+          inFlight.delete(id);
+          agencyUnreachable(c.key);
+        }
+      }
+    });
+  }
+
   /**
    * Awaits an agency call. If it has not answered within the configured time (the activity keeps
    * retrying), the service is shown as waiting on that agency and the case is escalated once.
    */
   async function watched<T>(key: ServiceKey, call: () => Promise<T>): Promise<T> {
+    if (lean) {
+      const id = callCount++;
+      const running = call();
+      inFlight.set(id, { key, dueMs: Date.now() + unreachableMs });
+      try {
+        return await running;
+      } finally {
+        inFlight.delete(id);
+      }
+    }
     let settled = false;
     const running = call();
     void running.then(() => { settled = true; }, () => { settled = true; });
-    const unreachableMs = (settings.agencyUnreachableSeconds ?? 6 * 3600) * 1000;
-    if (!(await condition(() => settled, unreachableMs))) {
-      const agency = AGENCY_LABELS[AGENCY_OF[key]];
-      record({ action: 'service.agency_unreachable', service: key, outcome: 'pending', reason: `${agency}暂时无法连接，系统持续重试中`, data: { agency: AGENCY_OF[key] } });
-      record({
-        action: 'case.escalated', service: key, outcome: 'pending', reason: `「${SERVICE_LABELS[key]}」：${agency}长时间无应答，已上报督办`,
-        data: { kind: 'agency_unreachable', level: 1, dueAt: null },
-      });
-    }
+    if (!(await condition(() => settled, unreachableMs))) agencyUnreachable(key);
     return running;
   }
 

@@ -182,7 +182,7 @@ export function caseSearchAttributes(hospitalId: string, application: CaseCreate
  * Publishes a case from inside its workflow: the memo fields and search attributes that changed since the
  * last publication (one upsert of each at most per publication).
  *
- * Two rhythms. Cases started before the `publication-per-task` patch publish at every journal entry
+ * Two rhythms. Cases started before the `lean-history` patch publish at every journal entry
  * (`publish()`), and must keep doing so to replay. Newer cases stage each entry (`stage()`) and publish once
  * per workflow task (`flush()`, called by the journal at the end of the activation and before the case
  * returns or continues as new): a task that records three entries writes one memo upsert and one search
@@ -225,7 +225,7 @@ export class CasePublisher {
     return changed;
   }
 
-  /** Per journal entry (cases started before `publication-per-task`): the memo, then every search attribute if any changed. */
+  /** Per journal entry (cases started before `lean-history`): the memo, then every search attribute if any changed. */
   publish(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): void {
     this.publishedEvents = Math.max(0, events.length - 1); // this rhythm rewrites the last entry's chunk only
     const changed = this.changedMemo(events, derived, application);
