@@ -1,4 +1,4 @@
-// The floor: a bare workflow with the birth case's shape of activity calls (12 on the happy path: the
+// The floor: a bare workflow with the birth case's shape of activity calls (13 on the happy path: the
 // acceptance SMS; vaccination and its SMS beside the chain birth certificate → household → insurance →
 // card application → card status, each with its SMS; the closing SMS) against no-op activities.
 // What the birth case costs above this is the orchestrator's own overhead.
