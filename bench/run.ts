@@ -5,9 +5,11 @@
 //   BENCH_BACKLOG=1000  BENCH_OUTAGE_SECONDS=30  BENCH_PARTS=orchestration,reads,waiting,backlog
 // Worker tuning passes through: WORKER_MAX_CACHED_WORKFLOWS, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
 // WORKER_MAX_CONCURRENT_ACTIVITIES (see bench/RESULTS.md).
+// BENCH_API_PROFILE=<dir>: the API runs under the V8 sampling profiler and writes api-<phase>.cpuprofile
+// there, one per read phase (open it in Chrome DevTools, or summarise it: `tsx bench/profile-summary.ts <file>`).
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../infra/config';
@@ -30,6 +32,9 @@ const SIZES = {
 const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,waiting,backlog').split(','));
 const TUNING = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('WORKER_') || k.startsWith('CASE_READ_')) && v !== undefined)) as Record<string, string>;
 const AGENCIES = ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms'];
+
+/** The API profiles itself (bench/api-with-floor.ts) when BENCH_API_PROFILE names a directory. */
+const apiProfileEnv = (): Record<string, string> => (env.BENCH_API_PROFILE ? { BENCH_API_PROFILE: resolve(env.BENCH_API_PROFILE) } : {});
 
 const log = (m: string): void => { process.stdout.write(`[bench] ${m}\n`); };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -120,7 +125,7 @@ async function main(): Promise<void> {
   try {
     await stack.startTemporal();
     await stack.startAgencies();
-    await Promise.all([stack.startWorker('1'), stack.startWorker('floor', 'bench/floor/worker.ts'), stack.startApi({}, 'bench/api-with-floor.ts')]);
+    await Promise.all([stack.startWorker('1'), stack.startWorker('floor', 'bench/floor/worker.ts'), stack.startApi(apiProfileEnv(), 'bench/api-with-floor.ts')]);
     client = createClient(loadConfig({ ...stack.env }));
     const c = client;
     const clerk = await stack.token({ sub: 'clerk-bench', role: 'clerk', hospitalId: 'H0001' });
@@ -188,6 +193,7 @@ async function main(): Promise<void> {
       const waiting = await startCase(false);
       await sleep(2000);
       const read = async (name: string, opts: { path: string; method?: 'GET' | 'POST'; body?: unknown; token?: string }) => {
+        if (env.BENCH_API_PROFILE) await fetch(`${stack.apiUrl}/bench/profile/reads-${name.replace(/[^a-z]+/g, '-')}`, { method: 'POST' });
         const { value: r, cpuSeconds: cpu } = await cpuOf(stack, () => autocannon({
           url: `${stack.apiUrl}${opts.path}`, method: opts.method ?? 'GET', connections: SIZES.readConnections, duration: SIZES.readSeconds,
           headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body ? { 'content-type': 'application/json' } : {}) },
@@ -202,6 +208,7 @@ async function main(): Promise<void> {
       const clerkDone = await read('clerk read (completed case)', { path: `/api/cases/${completedCase}`, token: clerk });
       const parent = await read('parent tracking (open case)', { path: '/api/track', method: 'POST', body: { trackingCode: waiting.trackingCode, phoneLast4: '8000' } });
       const ratio = (f: { requestsPerSecond: number }) => round(f.requestsPerSecond / bare.requestsPerSecond, 3);
+      if (env.BENCH_API_PROFILE) await fetch(`${stack.apiUrl}/bench/profile/after-reads`, { method: 'POST' });
       results.reads = { bare, clerkOpen, clerkDone, parent, ratios: { clerkOpen: ratio(clerkOpen), clerkDone: ratio(clerkDone), parent: ratio(parent) } };
     }
 
