@@ -2,6 +2,7 @@
 import type { Request, RequestHandler } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { z } from 'zod';
 import { ApiError } from './errors';
 
@@ -75,6 +76,9 @@ export function staffToken(req: Request): string | undefined {
   return cookie;
 }
 
+/** Leeway for `exp` and `iat` against this process's clock. */
+const CLOCK_TOLERANCE_SECONDS = 5;
+
 /** A secret imported for HMAC verification (once per process, see requireStaff). */
 type VerifyKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
 
@@ -84,39 +88,69 @@ type VerifyKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
  * fresh, from own values: nothing a caller sent can reach it.
  */
 export async function verifyStaffToken(token: string, secret: string | VerifyKey, policy: TokenPolicy = DEFAULT_POLICY): Promise<StaffClaims> {
+  return (await verifyToken(token, secret, policy)).claims;
+}
+
+interface VerifiedToken { claims: StaffClaims; exp: number; iat: number }
+
+async function verifyToken(token: string, secret: string | VerifyKey, policy: TokenPolicy): Promise<VerifiedToken> {
   const { payload } = await jwtVerify(token, typeof secret === 'string' ? new TextEncoder().encode(secret) : secret, {
     issuer: ISSUER,
     audience: policy.audience,
     algorithms: ['HS256'],
     requiredClaims: ['exp', 'iat', 'sub'],
     maxTokenAge: policy.maxAgeSeconds,
-    clockTolerance: 5,
+    clockTolerance: CLOCK_TOLERANCE_SECONDS,
   });
   if (typeof payload.exp !== 'number' || typeof payload.iat !== 'number' || payload.exp - payload.iat > policy.maxAgeSeconds) {
     throw new Error('token lifetime beyond the policy');
   }
-  return StaffClaims.parse(payload);
+  // frozen: a remembered token's claims are shared by the requests that carry it
+  return { claims: Object.freeze(StaffClaims.parse(payload)), exp: payload.exp, iat: payload.iat };
 }
 
 /** The token secret and policy from the process config. */
 export const staffAuth = (config: { JWT_SECRET: string; JWT_AUDIENCE: string; JWT_MAX_AGE_SECONDS: number }): { secret: string; policy: TokenPolicy } =>
   ({ secret: config.JWT_SECRET, policy: { audience: config.JWT_AUDIENCE, maxAgeSeconds: config.JWT_MAX_AGE_SECONDS } });
 
+/** How many verified tokens a route guard remembers, and for how long at most. */
+export const VERIFIED_TOKENS = { max: 10_000, ttlMs: 60_000 } as const;
+
+/** The token's time limits as `verifyStaffToken` checks them, against the clock now. */
+function withinTimeLimits(t: VerifiedToken, policy: TokenPolicy, nowSeconds: number): boolean {
+  return t.exp > nowSeconds - CLOCK_TOLERANCE_SECONDS && nowSeconds - t.iat - CLOCK_TOLERANCE_SECONDS <= policy.maxAgeSeconds;
+}
+
+/**
+ * A route guard: a valid staff token with one of `roles`, checked on every request. A token's signature
+ * and claims are verified in full the first time; the exact token string is then remembered (bounded,
+ * at most a minute) with its claims, and each later request with it re-checks its expiry and maximum
+ * age against the clock and the role here — so a token stops working at the same second as before,
+ * while the HMAC and JSON work (a seventh of a clerk's read, bench/RESULTS.md "Reads — the API's CPU per
+ * request") is done once per token. Only tokens that passed the full check are remembered.
+ */
 export function requireStaff(auth: string | { secret: string; policy: TokenPolicy }, ...roles: StaffRole[]): RequestHandler {
   const { secret, policy } = typeof auth === 'string' ? { secret: auth, policy: DEFAULT_POLICY } : auth;
   // Imported once as a verify-only CryptoKey: jose then skips importing the raw secret on every request
   // (half of the verification's CPU, bench/RESULTS.md "Reads"). The checks are the same.
   const key = globalThis.crypto.subtle.importKey('raw', new TextEncoder().encode(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['verify']);
   key.catch(() => undefined); // an unusable secret fails each request below (401), not the process
+  const verified = new LRUCache<string, VerifiedToken>({ max: VERIFIED_TOKENS.max, ttl: VERIFIED_TOKENS.ttlMs });
   return async (req, _res, next) => {
     const token = staffToken(req);
     if (!token) throw new ApiError('UNAUTHENTICATED', '缺少登录凭证');
-    let claims: StaffClaims;
-    try {
-      claims = await verifyStaffToken(token, await key, policy);
-    } catch {
-      throw new ApiError('UNAUTHENTICATED', '登录凭证无效或已过期');
+    const known = verified.get(token);
+    let entry = known && withinTimeLimits(known, policy, Math.floor(Date.now() / 1000)) ? known : undefined;
+    if (!entry) {
+      verified.delete(token);
+      try {
+        entry = await verifyToken(token, await key, policy);
+      } catch {
+        throw new ApiError('UNAUTHENTICATED', '登录凭证无效或已过期');
+      }
+      verified.set(token, entry);
     }
+    const { claims } = entry;
     if (!roles.includes(claims.role)) throw new ApiError('FORBIDDEN', '无权执行此操作');
     req.staff = claims;
     next();

@@ -35,6 +35,7 @@ import { auditView, clerkCaseView } from './case-views';
 import { CASE_ID_PATTERN, caseIdFor, newTrackingCode } from './case-identity';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
+import { sendView } from './view-body';
 
 export interface CaseRoutesDeps {
   client: Client;
@@ -183,7 +184,7 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
   });
 
   router.get('/:caseId', staffReaders, async (req, res) => {
-    res.json(clerkCaseView(await loadCase(client, String(req.params.caseId), req.staff)));
+    sendView(req, res, clerkCaseView(await loadCase(client, String(req.params.caseId), req.staff)));
   });
 
   router.get('/:caseId/audit', staffReaders, async (req, res) => {
@@ -214,7 +215,7 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
       ...(updateId ? { updateId } : {}),
       args: [{ changes: body.changes, note: body.note, actor: staffActor(req.staff as StaffClaims) }],
     }).finally(() => invalidateCaseRead(client, caseId));
-    res.json(clerkCaseView(await loadCase(client, caseId, req.staff)));
+    sendView(req, res, clerkCaseView(await loadCase(client, caseId, req.staff)));
   });
 
   // A service that needs attention (an agency answer nobody planned for): retry, resubmit or close it.
@@ -227,7 +228,7 @@ export function caseRoutes({ client, config, now }: CaseRoutesDeps): Router {
     await client.workflow.getHandle(birthCaseWorkflowId(caseId)).executeUpdate(resolveService, {
       args: [{ service: service.data, action: body.action, note: body.note, actor: staffActor(req.staff as StaffClaims) }],
     }).finally(() => invalidateCaseRead(client, caseId));
-    res.json(clerkCaseView(await loadCase(client, caseId, req.staff)));
+    sendView(req, res, clerkCaseView(await loadCase(client, caseId, req.staff)));
   });
 
   router.post('/:caseId/cancel', clerkOnly, async (req, res) => {

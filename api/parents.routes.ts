@@ -17,6 +17,7 @@ import { invalidateCaseRead } from './case-reader';
 import { loadCase } from './cases.routes';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
+import { sendView } from './view-body';
 
 export interface ParentRoutesDeps {
   client: Client;
@@ -66,7 +67,7 @@ export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000,
 
   router.post('/', perAddress, perCode, async (req, res) => {
     const body = parseBody(TrackRequest, req.body);
-    res.json(parentCaseView(await authorise(body.trackingCode, body.phoneLast4)));
+    sendView(req, res, parentCaseView(await authorise(body.trackingCode, body.phoneLast4)));
   });
 
   router.post('/input', perAddress, perCode, async (req, res) => {
@@ -75,7 +76,7 @@ export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000,
     await client.workflow.getHandle(birthCaseWorkflowId(state.caseId)).executeUpdate(supplyNewbornName, {
       args: [{ name: body.input.newbornName, actor: { role: 'parent', id: null } }],
     }).finally(() => invalidateCaseRead(client, state.caseId));
-    res.json(parentCaseView(await loadCase(client, state.caseId)));
+    sendView(req, res, parentCaseView(await loadCase(client, state.caseId)));
   });
 
   return router;
