@@ -6,7 +6,7 @@
 // Worker tuning passes through: WORKER_MAX_CACHED_WORKFLOWS, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
 // WORKER_MAX_CONCURRENT_ACTIVITIES (see bench/RESULTS.md).
 // BENCH_API_PROFILE=<dir>: the API runs under the V8 sampling profiler and writes api-<phase>.cpuprofile
-// there, one per read phase (open it in Chrome DevTools, or summarise it: `tsx bench/profile-summary.ts <file>`).
+// there, one per read phase; BENCH_API_NODE_OPTIONS is the API's NODE_OPTIONS (e.g. --max-semi-space-size=32) (open it in Chrome DevTools, or summarise it: `tsx bench/profile-summary.ts <file>`).
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -33,8 +33,11 @@ const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,waiting,backlog')
 const TUNING = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('WORKER_') || k.startsWith('CASE_READ_')) && v !== undefined)) as Record<string, string>;
 const AGENCIES = ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms'];
 
-/** The API profiles itself (bench/api-with-floor.ts) when BENCH_API_PROFILE names a directory. */
-const apiProfileEnv = (): Record<string, string> => (env.BENCH_API_PROFILE ? { BENCH_API_PROFILE: resolve(env.BENCH_API_PROFILE) } : {});
+/** The API profiles itself (bench/api-with-floor.ts) when BENCH_API_PROFILE names a directory; BENCH_API_NODE_OPTIONS (V8 flags, say) reach its node. */
+const apiProfileEnv = (): Record<string, string> => ({
+  ...(env.BENCH_API_PROFILE ? { BENCH_API_PROFILE: resolve(env.BENCH_API_PROFILE) } : {}),
+  ...(env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_API_NODE_OPTIONS } : {}),
+});
 
 const log = (m: string): void => { process.stdout.write(`[bench] ${m}\n`); };
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
