@@ -6,7 +6,8 @@
 // Worker tuning passes through: WORKER_MAX_CACHED_WORKFLOWS, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
 // WORKER_MAX_CONCURRENT_ACTIVITIES (see bench/RESULTS.md).
 // BENCH_API_PROFILE=<dir>: the API runs under the V8 sampling profiler and writes api-<phase>.cpuprofile
-// there, one per read phase; BENCH_API_NODE_OPTIONS is the API's NODE_OPTIONS (e.g. --max-semi-space-size=32) (open it in Chrome DevTools, or summarise it: `tsx bench/profile-summary.ts <file>`).
+// there, one per read phase (open it in Chrome DevTools, or summarise it: `tsx bench/profile-summary.ts <file>`).
+// BENCH_API_NODE_OPTIONS: the API process's NODE_OPTIONS (e.g. --max-semi-space-size=32).
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
