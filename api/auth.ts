@@ -114,7 +114,7 @@ export const staffAuth = (config: { JWT_SECRET: string; JWT_AUDIENCE: string; JW
   ({ secret: config.JWT_SECRET, policy: { audience: config.JWT_AUDIENCE, maxAgeSeconds: config.JWT_MAX_AGE_SECONDS } });
 
 /** How many verified tokens a route guard remembers, and for how long at most. */
-export const VERIFIED_TOKENS = { max: 10_000, ttlMs: 60_000 } as const;
+export const VERIFIED_TOKENS = { max: 1_000, ttlMs: 60_000 } as const;
 
 /** The token's time limits as `verifyStaffToken` checks them, against the clock now. */
 function withinTimeLimits(t: VerifiedToken, policy: TokenPolicy, nowSeconds: number): boolean {
