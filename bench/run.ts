@@ -6,7 +6,9 @@
 // Worker tuning passes through: WORKER_MAX_CACHED_WORKFLOWS, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
 // WORKER_MAX_CONCURRENT_ACTIVITIES (see bench/RESULTS.md).
 // BENCH_API_PROFILE=<dir>: the API runs under the V8 sampling profiler and writes api-<phase>.cpuprofile
-// there, one per read phase (open it in Chrome DevTools, or summarise it: `tsx bench/profile-summary.ts <file>`).
+// there, one per read phase (open it in Chrome DevTools, or summarise it by part of the request path:
+// `npx tsx bench/profile-summary.ts <file> --groups`); BENCH_PROFILE_DIR (below) profiles every process
+// over the whole run instead — use one or the other.
 // BENCH_API_NODE_OPTIONS: the API process's NODE_OPTIONS (e.g. --max-semi-space-size=32).
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -34,10 +36,14 @@ const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,waiting,backlog')
 const TUNING = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('WORKER_') || k.startsWith('CASE_READ_')) && v !== undefined)) as Record<string, string>;
 const AGENCIES = ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms'];
 
-/** The API profiles itself (bench/api-with-floor.ts) when BENCH_API_PROFILE names a directory; BENCH_API_NODE_OPTIONS (V8 flags, say) reach its node. */
-const apiProfileEnv = (): Record<string, string> => ({
+/**
+ * The API's own extra environment: it profiles itself, one profile per read phase (bench/api-with-floor.ts),
+ * when BENCH_API_PROFILE names a directory; BENCH_API_NODE_OPTIONS (V8 flags, say) are added to its
+ * NODE_OPTIONS (after the stack's, so BENCH_PROFILE_DIR's preload stays).
+ */
+const apiEnv = (stackNodeOptions: string | undefined): Record<string, string> => ({
   ...(env.BENCH_API_PROFILE ? { BENCH_API_PROFILE: resolve(env.BENCH_API_PROFILE) } : {}),
-  ...(env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: env.BENCH_API_NODE_OPTIONS } : {}),
+  ...(env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: [stackNodeOptions, env.BENCH_API_NODE_OPTIONS].filter(Boolean).join(' ') } : {}),
 });
 
 const log = (m: string): void => { process.stdout.write(`[bench] ${m}\n`); };
@@ -129,7 +135,7 @@ async function main(): Promise<void> {
   try {
     await stack.startTemporal();
     await stack.startAgencies();
-    await Promise.all([stack.startWorker('1'), stack.startWorker('floor', 'bench/floor/worker.ts'), stack.startApi(apiProfileEnv(), 'bench/api-with-floor.ts')]);
+    await Promise.all([stack.startWorker('1'), stack.startWorker('floor', 'bench/floor/worker.ts'), stack.startApi(apiEnv(stack.env.NODE_OPTIONS), 'bench/api-with-floor.ts')]);
     client = createClient(loadConfig({ ...stack.env }));
     const c = client;
     const clerk = await stack.token({ sub: 'clerk-bench', role: 'clerk', hospitalId: 'H0001' });
