@@ -18,8 +18,7 @@ const client = createClient(config);
 const app = express();
 app.disable('x-powered-by');
 const profileDir = process.env.BENCH_API_PROFILE;
-let profileRoute: express.RequestHandler | undefined;
-app.post('/bench/profile/:name', (req, res, next) => (profileRoute ? profileRoute(req, res, next) : res.status(404).end()));
+if (profileDir) app.post('/bench/profile/:name', profilePhase(profileDir));
 app.get('/bench/floor', (_req, res) => { res.json({ caseId: '0000000000000000', status: 'in_progress' }); });
 // One load generator on one address and one tracking code stands for many parents: the guessing limits
 // (a few failures per code and per address) are raised here, so the limiter's cost is measured, not its 429s.
@@ -27,7 +26,15 @@ const parentLimits = { windowMs: 15 * 60_000, perCode: 1_000_000, perAddress: 1_
 app.use(createApp({ client, config, logger, reviewDesk: createReviewDesk({ baseUrl: config.mockAgenciesUrl, token: config.AGENCY_API_TOKEN }), parentLimits }));
 app.listen(config.PORT, config.API_HOST, () => { logger.info('api ready'); });
 
-if (profileDir) {
+// A clean exit on the bench's SIGTERM (BENCH_PROFILE_DIR's preload writes its profile on 'exit').
+if (!profileDir) process.once('SIGTERM', () => process.exit(0));
+
+/**
+ * Runs the process under the V8 sampling profiler; each call of the returned route writes the profile so
+ * far under the previous phase's name and starts the next (the bench names each read phase), and
+ * SIGTERM writes the last one.
+ */
+function profilePhase(dir: string): express.RequestHandler {
   const session = new Session();
   session.connect();
   const post = (method: string): Promise<unknown> => new Promise((resolve, reject) => {
@@ -36,16 +43,13 @@ if (profileDir) {
   let current = 'startup';
   const save = async (): Promise<void> => {
     const { profile } = (await post('Profiler.stop')) as { profile: unknown };
-    mkdirSync(profileDir, { recursive: true });
-    writeFileSync(join(profileDir, `api-${current}.cpuprofile`), JSON.stringify(profile));
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, `api-${current}.cpuprofile`), JSON.stringify(profile));
   };
   void post('Profiler.enable').then(() => post('Profiler.start'));
   process.once('SIGTERM', () => { void save().finally(() => process.exit(0)); });
-  // The bench names each read phase: the profile so far is written under the previous name, a new one begins.
-  profileRoute = (req, res) => {
+  return (req, res) => {
     const name = String(req.params.name).replace(/[^A-Za-z0-9-]/g, '').slice(0, 40);
     void save().then(() => { current = name; return post('Profiler.start'); }).then(() => res.status(204).end(), () => res.status(500).end());
   };
-} else {
-  process.once('SIGTERM', () => process.exit(0));
 }
