@@ -1,6 +1,7 @@
 // Preloaded into each Node process of the bench stack by `BENCH_PROFILE_DIR=<dir> npm run bench`
 // (Node refuses --cpu-prof in NODE_OPTIONS): samples the CPU from start to exit through the inspector and
-// writes <dir>/<entry>-<pid>.cpuprofile, which Chrome DevTools or speedscope open.
+// writes <dir>/<entry>-<pid>.cpuprofile, which Chrome DevTools or speedscope open. Main threads only: the
+// Temporal worker runs workflow code in worker threads, which this does not sample.
 const { Session } = require('node:inspector');
 const { writeFileSync, mkdirSync } = require('node:fs');
 const { basename, join } = require('node:path');
