@@ -22,7 +22,6 @@ import {
   patched,
   proxyActivities,
   setHandler,
-  sleep,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -92,8 +91,7 @@ export interface Journal {
 
 /**
  * Cases started since this patch keep a leaner history: they publish once per workflow task
- * (CasePublisher.flush), not at every journal entry, and watch their agency calls with one case-level
- * timer instead of a timer started and cancelled around every call.
+ * (CasePublisher.flush), not at every journal entry, and upsert only the search attributes that changed.
  */
 export const LEAN_HISTORY_PATCH = 'lean-history';
 
@@ -162,7 +160,7 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   // Every case-v2 run publishes (the memo carries over a continue-as-new; the new run rewrites what changed).
   const resumed = input.resume?.events ?? [];
   const lean = patched(LEAN_HISTORY_PATCH);
-  return runCase(input, createJournal(resumed, new CasePublisher(input, lean ? resumed.length : 0), lean), lean);
+  return runCase(input, createJournal(resumed, new CasePublisher(input, lean ? resumed.length : 0), lean));
 }
 
 /** What a submission to an agency came to, once any review or correction loop is over. */
@@ -194,7 +192,7 @@ const humanResources = proxyActivities<Pick<AgencyActivities, 'applySocialSecuri
 const smsGateway = proxyActivities<Pick<AgencyActivities, 'sendSms'>>(agencyActivityOptions.sms);
 const compensation = proxyActivities<Pick<AgencyActivities, 'withdrawApplication' | 'notifyCaseCancelled'>>(compensationActivityOptions);
 
-async function runCase(input: BirthCaseInput, journal: Journal, lean = false): Promise<DerivedCase> {
+async function runCase(input: BirthCaseInput, journal: Journal): Promise<DerivedCase> {
   const { workflowId } = workflowInfo();
   const { events, record, derived } = journal;
   const settings = input.settings;
@@ -371,42 +369,11 @@ async function runCase(input: BirthCaseInput, journal: Journal, lean = false): P
       data: { kind: 'agency_unreachable', level: 1, dueAt: null },
     });
   };
-  /** lean-history: the agency calls in flight, each with the time it counts as unreachable */
-  const inFlight = new Map<number, { key: ServiceKey; dueMs: number }>();
-  let callCount = 0;
-  if (lean) {
-    // One watcher for every call: it sleeps until the oldest call in flight is due (calls made later are due
-    // later), escalates what is still unanswered, and sleeps again. Its timer is never cancelled: when the
-    // call answers first, the timer's firing finds nothing due, or the case has ended and it never fires.
-    void CancellationScope.nonCancellable(async () => {
-      for (;;) {
-        await condition(() => inFlight.size > 0);
-        const due = Math.min(...[...inFlight.values()].map((c) => c.dueMs));
-        await sleep(Math.max(1, due - Date.now()));
-        for (const [id, c] of inFlight) {
-          if (Date.now() < c.dueMs) continue;
-          inFlight.delete(id);
-          agencyUnreachable(c.key);
-        }
-      }
-    });
-  }
-
   /**
    * Awaits an agency call. If it has not answered within the configured time (the activity keeps
    * retrying), the service is shown as waiting on that agency and the case is escalated once.
    */
   async function watched<T>(key: ServiceKey, call: () => Promise<T>): Promise<T> {
-    if (lean) {
-      const id = callCount++;
-      const running = call();
-      inFlight.set(id, { key, dueMs: Date.now() + unreachableMs });
-      try {
-        return await running;
-      } finally {
-        inFlight.delete(id);
-      }
-    }
     let settled = false;
     const running = call();
     void running.then(() => { settled = true; }, () => { settled = true; });
