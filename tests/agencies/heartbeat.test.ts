@@ -48,9 +48,7 @@ test('when an agency is slow, then the activity heartbeats while it waits, withi
   const res = await probe(env, AGENCY_HEARTBEAT_EVERY_MS + 700);
   expect(res.status).toBe(200);
   expect(beats.length).toBeGreaterThanOrEqual(1);
-  const heartbeatTimeoutMs = 10_000;
-  expect(String(agencyActivityOptions.vaccination.heartbeatTimeout)).toBe('10 seconds');
-  expect(beats[0]! - started).toBeLessThan(heartbeatTimeoutMs);
+  expect(beats[0]! - started).toBeLessThan(10_000); // the activities' heartbeatTimeout (last test)
 });
 
 test('when the activity is cancelled while the agency is slow, then the request is aborted at once', async () => {
