@@ -7,7 +7,7 @@ import { temporal } from '@temporalio/proto';
 import type { Config } from '../infra/config';
 import { toShanghaiIso } from '../domain/dates';
 import type { ServiceKey } from '../domain/case.schemas';
-import { CaseStatus } from '../domain/case-state';
+import { CASE_STATUS_KEYS } from '../domain/catalog';
 import {
   BIRTH_CASE_TASK_QUEUE, BIRTH_CASE_WORKFLOW_TYPE, caseIdFromWorkflowId, CaseSearchAttributes, SUBSIDY_DECISIONS, WAITING_ON, WAIVER_OUTCOMES,
 } from '../workflows/birth-case.contract';
@@ -83,7 +83,7 @@ export function opsRoutes({ client, config, now }: { client: Client; config: Con
 
     const [total, byStatus, byWaitingOn, overdueReviews, overdueCorrections, waiver, subsidy, lostByReason, timings] = await Promise.all([
       count(),
-      countEach(Object.values(CaseStatus), (s) => `${sa.status.name} = ${quote(s)}`),
+      countEach(CASE_STATUS_KEYS, (s) => `${sa.status.name} = ${quote(s)}`),
       countEach(WAITING_ON, (w) => `${sa.waitingOn.name} = ${quote(w)}`),
       count(`${sa.overdue.name} = true AND ${sa.waitingOn.name} = 'officer'`),
       count(`${sa.overdue.name} = true AND ${sa.waitingOn.name} = 'clerk'`),

@@ -1,37 +1,10 @@
 // A case is an append-only log of events (the audit trail); its status is derived by a pure reducer,
 // so the status shown can never drift from the history. Plain JSON only: no Map, Set, Date.
-import type { ServiceKey } from './case.schemas';
+import { isCaseClosed, isTerminal, perService, SERVICE_KEYS } from './catalog';
+import type { CaseStatus, ServiceKey, ServiceStatus } from './catalog';
 
-export const CaseStatus = {
-  accepted: 'accepted',
-  inProgress: 'in_progress',
-  actionRequired: 'action_required',
-  completed: 'completed',
-  partiallyCompleted: 'partially_completed',
-  cancelled: 'cancelled',
-  rejected: 'rejected',
-} as const;
-export type CaseStatus = (typeof CaseStatus)[keyof typeof CaseStatus];
-
-export const ServiceStatus = {
-  pending: 'pending',
-  submitted: 'submitted',
-  underReview: 'under_review',
-  needsCorrection: 'needs_correction',
-  /** an agency answer nobody planned for: the case waits for a clerk or operator to retry or close it */
-  needsAttention: 'needs_attention',
-  completed: 'completed',
-  refused: 'refused',
-  skipped: 'skipped',
-  cancelled: 'cancelled',
-} as const;
-export type ServiceStatus = (typeof ServiceStatus)[keyof typeof ServiceStatus];
-
-/** A case in one of these statuses has ended: nothing more happens to it. */
-export const isCaseClosed = (s: CaseStatus): boolean => s === 'completed' || s === 'partially_completed' || s === 'cancelled' || s === 'rejected';
-
-const TERMINAL: ReadonlySet<ServiceStatus> = new Set(['completed', 'refused', 'skipped', 'cancelled']);
-export const isTerminal = (s: ServiceStatus): boolean => TERMINAL.has(s);
+export type { CaseStatus, ServiceStatus };
+export { isCaseClosed, isTerminal };
 
 export type ActorRole = 'clerk' | 'officer' | 'admin' | 'parent' | 'system' | 'agency';
 export interface Actor { role: ActorRole; id: string | null }
@@ -119,12 +92,9 @@ const STATUS_CHANGING: ReadonlySet<CaseAction> = new Set<CaseAction>([
   'service.completed', 'service.refused', 'service.needs_attention', 'service.resolved',
 ]);
 
-const SERVICE_ORDER: readonly ServiceKey[] = ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'];
 
 export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
-  const services = Object.fromEntries(
-    SERVICE_ORDER.map((k) => [k, { status: 'pending', attempts: 0 } satisfies ServiceState]),
-  ) as Record<ServiceKey, ServiceState>;
+  const services = perService((): ServiceState => ({ status: 'pending', attempts: 0 }));
   let cancelled = false;
   let nameMissing = false;
   let benefits: Record<string, unknown> | null = null;
@@ -227,21 +197,21 @@ export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
 
   const actionsRequired: ActionRequired[] = [];
   if (nameMissing && !cancelled) actionsRequired.push({ kind: 'newborn_name', service: null, items: [{ path: 'newborn.name', message: '请家长提供新生儿姓名' }], dueAt: null });
-  for (const key of SERVICE_ORDER) {
+  for (const key of SERVICE_KEYS) {
     const s = services[key];
     if (s.status === 'needs_correction' && s.correction) {
       actionsRequired.push({ kind: 'correction', service: key, items: s.correction.items, dueAt: s.correction.dueAt });
     }
   }
 
-  for (const key of SERVICE_ORDER) {
+  for (const key of SERVICE_KEYS) {
     const s = services[key];
     if (s.status === 'needs_attention' && s.attention && !cancelled) {
       actionsRequired.push({ kind: 'needs_attention', service: key, items: [{ path: '', message: s.attention.cause }], dueAt: null });
     }
   }
 
-  const all = SERVICE_ORDER.map((k) => services[k].status);
+  const all = SERVICE_KEYS.map((k) => services[k].status);
   let status: CaseStatus;
   if (cancelled) status = 'cancelled';
   else if (events.length > 0 && all.every(isTerminal)) {
@@ -257,6 +227,6 @@ export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
     benefits,
     createdAt: events[0]?.at ?? null,
     updatedAt: events[events.length - 1]?.at ?? null,
-    overdue: !cancelled && status !== 'completed' && status !== 'partially_completed' && SERVICE_ORDER.some((k) => services[k].escalation !== undefined),
+    overdue: !cancelled && status !== 'completed' && status !== 'partially_completed' && SERVICE_KEYS.some((k) => services[k].escalation !== undefined),
   };
 }

@@ -6,17 +6,15 @@
 // defensively. Our own issues are zod `custom` issues with `params.code` (a stable machine code) and a
 // Simplified-Chinese message; toValidationIssues gives zod's built-in issues a code and Chinese text too.
 import { z } from 'zod';
-import { SERVICE_LABELS, SERVICE_PREREQUISITES } from './services';
+import { isServiceKey, SERVICE_KEYS, SERVICES, ServiceKeySchema, type ServiceKey as CatalogServiceKey } from './catalog';
 import { ageInYears, daysBetween, instantMs, isIsoDateTime, shanghaiDate } from './dates';
 import { isPlausibleRegionCode, parseCitizenId, REGION_CODE_PATTERN } from './identity/citizen-id';
 import { GrandparentRelation, SupplementGround } from './policy/conditions';
 import { checkMobile, checkPersonName, PERSON_NAME_MAX_LENGTH, PERSON_NAME_MIN_LENGTH, type ContactProblem } from './identity/contact';
 
-export const ServiceKey = z.enum(['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard']);
-export type ServiceKey = z.infer<typeof ServiceKey>;
-export const SERVICE_KEYS = ServiceKey.options;
-
-export { SERVICE_LABELS, SERVICE_PREREQUISITES } from './services';
+export const ServiceKey = ServiceKeySchema;
+export type ServiceKey = CatalogServiceKey;
+export { SERVICE_KEYS };
 
 /** A parent's age in completed years at the child's birth, by the birth date in the ID (a plausibility check, not law). */
 export const PARENT_AGE_LIMITS = {
@@ -226,9 +224,9 @@ function crossFieldRules(value: unknown, ctx: Ctx): void {
   }
   if (Array.isArray(services)) {
     for (const service of services) {
-      const needs = SERVICE_PREREQUISITES[service as ServiceKey];
-      if (needs && !services.includes(needs)) {
-        addIssue(ctx, 'SERVICE_PREREQUISITE_MISSING', `申请「${SERVICE_LABELS[service as ServiceKey]}」须同时申请「${SERVICE_LABELS[needs]}」`, ['services']);
+      const needs = isServiceKey(service) ? SERVICES[service].prerequisite : null;
+      if (isServiceKey(service) && needs && !services.includes(needs)) {
+        addIssue(ctx, 'SERVICE_PREREQUISITE_MISSING', `申请「${SERVICES[service].label}」须同时申请「${SERVICES[needs].label}」`, ['services']);
       }
     }
   }
@@ -263,7 +261,7 @@ export const CaseCreateRequest = z
     father: Father.nullable().default(null),
     married: z.boolean(req),
     householdOf: z.enum(['mother', 'father'], req),
-    services: z.array(ServiceKey).min(1).max(5).default([...SERVICE_KEYS]),
+    services: z.array(ServiceKey).min(1).max(SERVICE_KEYS.length).default([...SERVICE_KEYS]),
     delivery: Delivery,
     consent: Consent,
     /** grandparents insured in Jinan long-term-care insurance: their LTC contribution is waived too (clause 15) */

@@ -37,7 +37,7 @@ import type {
 } from '../activities/agency.types';
 import { AgencyFailureType } from '../activities/agency.types';
 import { agencyActivityOptions, compensationActivityOptions } from '../activities/agency-options';
-import { SERVICE_LABELS } from '../domain/services';
+import { serviceLabel } from '../domain/catalog';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import { isCaseClosed, isTerminal, reduceCase, SYSTEM } from '../domain/case-state';
 import type { CaseEvent, DerivedCase, ServiceState } from '../domain/case-state';
@@ -308,7 +308,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
       validator: (r: ResolveInput) => {
         if (stopping() || isCaseClosed(derived().status)) throw new Error('办件已结束或已撤销');
         if (!Object.hasOwn(AGENCY_OF, r.service)) throw new Error('没有这项服务');
-        if (serviceState(r.service).status !== 'needs_attention') throw new Error(`「${SERVICE_LABELS[r.service]}」当前不需要人工处理`);
+        if (serviceState(r.service).status !== 'needs_attention') throw new Error(`「${serviceLabel(r.service)}」当前不需要人工处理`);
         if ((resolutions[r.service]?.length ?? 0) > handledResolutions[r.service]) throw new Error('已有一项处理正在进行');
       },
     },
@@ -365,7 +365,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
     const agency = AGENCY_LABELS[AGENCY_OF[key]];
     record({ action: 'service.agency_unreachable', service: key, outcome: 'pending', reason: `${agency}暂时无法连接，系统持续重试中`, data: { agency: AGENCY_OF[key] } });
     record({
-      action: 'case.escalated', service: key, outcome: 'pending', reason: `「${SERVICE_LABELS[key]}」：${agency}长时间无应答，已上报督办`,
+      action: 'case.escalated', service: key, outcome: 'pending', reason: `「${serviceLabel(key)}」：${agency}长时间无应答，已上报督办`,
       data: { kind: 'agency_unreachable', level: 1, dueAt: null },
     });
   };
@@ -478,7 +478,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
         const outcome = await submit({ idempotencyKey: attemptKey(key, attempt), attempt, resumed });
         if (outcome.ok) {
           record({ action: 'service.completed', service: key, attempt, data: { result: outcome.result } });
-          await notify('service_completed', key, { service: SERVICE_LABELS[key] });
+          await notify('service_completed', key, { service: serviceLabel(key) });
           return outcome.value;
         }
         record({ action: 'service.refused', service: key, attempt, outcome: 'rejected', reason: outcome.reason });
@@ -529,11 +529,11 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
     const dueAt = serviceState(key).correction?.dueAt ?? toShanghaiIso(Date.now() + settings.correctionDueSeconds * 1000);
     const dueMs = Date.parse(dueAt);
     if (!events.some((e) => e.action === 'notification.sent' && e.data?.['step'] === `${key}:correction:${attempt}`)) {
-      await notify('action_required', `${key}:correction:${attempt}`, { service: SERVICE_LABELS[key] });
+      await notify('action_required', `${key}:correction:${attempt}`, { service: serviceLabel(key) });
     }
     const leadMs = (settings.correctionEscalationLeadSeconds ?? DAY_S) * 1000;
     for (;;) {
-      const escalateAt = escalateIfDue(key, 'correction_due', dueMs - leadMs, Infinity, () => `「${SERVICE_LABELS[key]}」补正告知将于 ${dueAt} 到期，仍未补正，请尽快处理`);
+      const escalateAt = escalateIfDue(key, 'correction_due', dueMs - leadMs, Infinity, () => `「${serviceLabel(key)}」补正告知将于 ${dueAt} 到期，仍未补正，请尽快处理`);
       const answered = await waitFor(() => reopened[key] > seen || stopping(), Math.min(dueMs, escalateAt));
       if (answered) return !stopping();
       if (Date.now() >= dueMs) return false;
@@ -544,7 +544,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
   function skipAfter(dependency: ServiceKey, ...dependents: ServiceKey[]): void {
     if (stopping()) return;
     for (const key of dependents) {
-      if (requested(key) && !isTerminal(serviceState(key).status)) record({ action: 'service.skipped', service: key, reason: `前置事项「${SERVICE_LABELS[dependency]}」未办结，无法办理` });
+      if (requested(key) && !isTerminal(serviceState(key).status)) record({ action: 'service.skipped', service: key, reason: `前置事项「${serviceLabel(dependency)}」未办结，无法办理` });
     }
   }
 
@@ -561,7 +561,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
 
   function deadlineReminders(): Array<Promise<void>> {
     const birthDate = shanghaiDate(application.newborn.birthAt);
-    const reminders = [remindBefore('household', addMonthsCivil(birthDate, HOUSEHOLD_REGISTRATION_DUE_MONTHS), { item: SERVICE_LABELS.household })];
+    const reminders = [remindBefore('household', addMonthsCivil(birthDate, HOUSEHOLD_REGISTRATION_DUE_MONTHS), { item: serviceLabel('household') })];
     const waiver = (derived().benefits as Benefits | null)?.premiumWaiver;
     if (waiver?.eligible) reminders.push(remindBefore('medicalInsurance', waiver.deadline, { item: '二孩三孩医保个人缴费补助（出生六个月内参保）' }));
     return reminders;
@@ -627,7 +627,7 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
             action: 'service.under_review', service: 'household', outcome: 'pending', reason: outcome.reason,
             data: { review: { agency: 'publicSecurity', reason: outcome.reason, reviewId: outcome.reviewId }, dueAt: outcome.slaDueAt ?? null },
           });
-          await notify('action_required', 'household-review', { service: SERVICE_LABELS.household });
+          await notify('action_required', 'household-review', { service: serviceLabel('household') });
         }
       }
       // The review's due time: the agency's, else the configured default from when the review began.
@@ -746,12 +746,12 @@ async function runCase(input: BirthCaseInput, journal: Journal): Promise<Derived
       // Issued and not reversible: the agency is told the case was cancelled, and the audit names the document.
       try {
         const notice = await compensation.notifyCaseCancelled(req);
-        const document = describeDocument(notice.document ?? issued) || `「${SERVICE_LABELS[key]}」`;
+        const document = describeDocument(notice.document ?? issued) || `「${serviceLabel(key)}」`;
         record({ action: 'service.compensation', service: key, outcome: 'ok', reason: `${document}已签发，不可撤回；已通知${label}本办件已撤销，机构回执 ${notice.reference}`, data: { step: 'notify', agency, reference: notice.reference } });
         steps.push({ service: key, action: 'notified', agencyAnswer: notice.reference });
       } catch (err) {
         const why = err instanceof ActivityFailure && err.cause ? err.cause.message : String(err);
-        record({ action: 'service.compensation', service: key, outcome: 'failed', reason: `「${SERVICE_LABELS[key]}」已签发；通知${label}办件撤销未获答复（${why.slice(0, 200)}），需人工跟进`, data: { step: 'notify', agency } });
+        record({ action: 'service.compensation', service: key, outcome: 'failed', reason: `「${serviceLabel(key)}」已签发；通知${label}办件撤销未获答复（${why.slice(0, 200)}），需人工跟进`, data: { step: 'notify', agency } });
         steps.push({ service: key, action: 'failed', agencyAnswer: null });
       }
     }

@@ -15,7 +15,7 @@ import {
 import type { AgencyActivities, CorrectionDetails, HouseholdOutcome, RefusalDetails, SmsTemplate } from '../activities/agency.types';
 import { AgencyFailureType } from '../activities/agency.types';
 import { agencyActivityOptions } from '../activities/agency-options';
-import { SERVICE_LABELS } from '../domain/services';
+import { serviceLabel } from '../domain/catalog';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import { isCaseClosed, isTerminal } from '../domain/case-state';
 import type { DerivedCase } from '../domain/case-state';
@@ -154,7 +154,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
         const outcome = await submit(idempotencyKey, attempt);
         if (outcome.ok) {
           record({ action: 'service.completed', service: key, attempt, data: { result: outcome.result } });
-          await notify('service_completed', key, { service: SERVICE_LABELS[key] });
+          await notify('service_completed', key, { service: serviceLabel(key) });
           return outcome.value;
         }
         if ('reason' in outcome) record({ action: 'service.refused', service: key, attempt, outcome: 'rejected', reason: outcome.reason });
@@ -173,7 +173,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
         const dueMs = Date.now() + input.settings.correctionDueSeconds * 1000;
         const dueAt = details?.dueAt ?? toShanghaiIso(dueMs);
         record({ action: 'service.needs_correction', service: key, attempt, outcome: 'failed', reason: '补正告知', data: { items: details?.items ?? [], dueAt } });
-        await notify('action_required', `${key}:correction:${attempt}`, { service: SERVICE_LABELS[key] });
+        await notify('action_required', `${key}:correction:${attempt}`, { service: serviceLabel(key) });
         const corrected = await condition(() => corrections > seen || cancelled(), Math.max(1, Date.parse(dueAt) - Date.now()));
         if (!corrected) {
           record({ action: 'service.refused', service: key, attempt, outcome: 'rejected', reason: '补正期限已过，申请退件' });
@@ -195,7 +195,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
   function skipAfter(dependency: ServiceKey, ...dependents: ServiceKey[]): void {
     if (cancelled()) return;
     for (const key of dependents) {
-      if (requested(key)) record({ action: 'service.skipped', service: key, reason: `前置事项「${SERVICE_LABELS[dependency]}」未办结，无法办理` });
+      if (requested(key)) record({ action: 'service.skipped', service: key, reason: `前置事项「${serviceLabel(dependency)}」未办结，无法办理` });
     }
   }
 
@@ -215,7 +215,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
 
   function deadlineReminders(): Array<Promise<void>> {
     const birthDate = shanghaiDate(application.newborn.birthAt);
-    const reminders = [remindBefore('household', addMonthsCivil(birthDate, HOUSEHOLD_REGISTRATION_DUE_MONTHS), { item: SERVICE_LABELS.household })];
+    const reminders = [remindBefore('household', addMonthsCivil(birthDate, HOUSEHOLD_REGISTRATION_DUE_MONTHS), { item: serviceLabel('household') })];
     const waiver = (derived().benefits as Benefits | null)?.premiumWaiver;
     if (waiver?.eligible) reminders.push(remindBefore('medicalInsurance', waiver.deadline, { item: '二孩三孩医保个人缴费补助（出生六个月内参保）' }));
     return reminders;
@@ -270,7 +270,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
       });
       if (outcome.outcome === 'under_review') {
         record({ action: 'service.under_review', service: 'household', outcome: 'pending', reason: outcome.reason, data: { review: { agency: 'publicSecurity', reason: outcome.reason, reviewId: outcome.reviewId } } });
-        await notify('action_required', 'household-review', { service: SERVICE_LABELS.household });
+        await notify('action_required', 'household-review', { service: serviceLabel('household') });
       }
       while (outcome.outcome === 'under_review' && !cancelled()) {
         await awaitAgency('household', seen);
@@ -348,7 +348,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
     const state = derived();
     for (const [key, s] of Object.entries(state.services) as Array<[ServiceKey, DerivedCase['services'][ServiceKey]]>) {
       if (s.status === 'completed') {
-        record({ action: 'service.compensation', service: key, outcome: 'ok', reason: `「${SERVICE_LABELS[key]}」已办结，无法撤回，已记录在案并通知机构` });
+        record({ action: 'service.compensation', service: key, outcome: 'ok', reason: `「${serviceLabel(key)}」已办结，无法撤回，已记录在案并通知机构` });
       } else if (!isTerminal(s.status)) {
         record({ action: 'service.cancelled', service: key, actor: request.actor, reason: request.reason });
       }
