@@ -2,6 +2,7 @@
 // Pure integer arithmetic on ISO strings: no Date objects, no clock, so the same answer in a workflow
 // replay, a test and the API. A malformed argument is a programming error and throws a RangeError;
 // user input is checked at the edge (case.schemas.ts) before it reaches these functions.
+import { HOLIDAY_CALENDAR, type HolidayCalendar } from './holidays';
 
 /** Calendar date, `YYYY-MM-DD`. */
 export type IsoDate = string;
@@ -114,6 +115,113 @@ export function addMonthsCivil(date: IsoDate, n: number): IsoDate {
 
 export function addYearsCivil(date: IsoDate, n: number): IsoDate {
   return addMonthsCivil(date, 12 * n);
+}
+
+/** ISO weekday: 1 = Monday … 7 = Sunday. */
+export function isoWeekday(date: IsoDate): number {
+  // 1970-01-01 (epoch day 0) was a Thursday.
+  return ((((toEpochDay(date) + 3) % 7) + 7) % 7) + 1;
+}
+
+/**
+ * A day under the State Council's holiday calendar (domain/holidays.ts): `holiday` — a day off of a
+ * holiday period (`holiday` names it); `workingWeekend` — a Saturday or Sunday made a working day
+ * (调休上班); else `weekend` or `weekday`. `calendarLoaded` is false when the calendar has no notice for the
+ * date's year: the day was judged by the weekend alone.
+ */
+export interface CalendarDay {
+  date: IsoDate;
+  kind: 'weekday' | 'weekend' | 'holiday' | 'workingWeekend';
+  working: boolean;
+  holiday?: string;
+  calendarLoaded: boolean;
+}
+
+export function calendarDay(date: IsoDate, calendar: HolidayCalendar = HOLIDAY_CALENDAR): CalendarDay {
+  const weekend = isoWeekday(date) >= 6; // also validates `date`
+  const calendarLoaded = calendar.some((y) => y.year === yearOf(date));
+  // ISO dates compare as strings once valid. A period may belong to the next year's notice (2023's New Year).
+  const period = calendar.flatMap((y) => y.periods).find((p) => p.from <= date && date <= p.to);
+  if (period) return { date, kind: 'holiday', working: false, holiday: period.name, calendarLoaded };
+  if (weekend && calendar.some((y) => y.workingWeekends.includes(date))) return { date, kind: 'workingWeekend', working: true, calendarLoaded };
+  return weekend ? { date, kind: 'weekend', working: false, calendarLoaded } : { date, kind: 'weekday', working: true, calendarLoaded };
+}
+
+/** A working day: a weekday not in a holiday period, or a weekend day made a working day (调休上班). */
+export function isWorkingDay(date: IsoDate, calendar: HolidayCalendar = HOLIDAY_CALENDAR): boolean {
+  return calendarDay(date, calendar).working;
+}
+
+/** The last day of a period after Civil Code art. 203. */
+export interface Art203LastDay {
+  /** The last day: `counted` when it is a working day, else the first working day after it. */
+  date: IsoDate;
+  /** The last day as counted by arts. 201–202, before art. 203. */
+  counted: IsoDate;
+  moved: boolean;
+  /** False when a year looked at has no holiday notice in the calendar (weekends only were counted for it). */
+  calendarLoaded: boolean;
+  /** The years looked at whose notice is not in the calendar, ascending (empty when `calendarLoaded`). */
+  yearsNotLoaded: number[];
+  /** The rest days stepped over, from `counted` on (empty when not moved). */
+  restDays: CalendarDay[];
+}
+
+/** Longer than any rest stretch a notice has announced (nine days in 2026), weekends around it included. */
+const MAX_REST_STRETCH_DAYS = 31;
+
+/**
+ * Civil Code art. 203: "期间的最后一日是法定休假日的，以法定休假日结束的次日为期间的最后一日". The 法定休假日 are
+ * the weekends and the days off of the State Council's yearly notices; a weekend day the notice makes a
+ * working day (调休上班) is a working day. So a last day of 2023-10-01 (National Day, off 09-29 … 10-06)
+ * becomes 2023-10-07, an adjusted working Saturday. For a year the calendar does not hold, weekends only,
+ * and `calendarLoaded` says so.
+ */
+export function lastDayByArt203(lastDay: IsoDate, calendar: HolidayCalendar = HOLIDAY_CALENDAR): Art203LastDay {
+  const restDays: CalendarDay[] = [];
+  const notLoaded = new Set<number>();
+  let date = lastDay;
+  for (;;) {
+    const day = calendarDay(date, calendar);
+    if (!day.calendarLoaded) notLoaded.add(yearOf(date));
+    if (day.working) break;
+    restDays.push(day);
+    if (restDays.length > MAX_REST_STRETCH_DAYS) throw new RangeError(`no working day within ${MAX_REST_STRETCH_DAYS} days after ${lastDay}: check the holiday calendar`);
+    date = addDays(date, 1);
+  }
+  const yearsNotLoaded = [...notLoaded].sort((a, b) => a - b);
+  return { date, counted: lastDay, moved: date !== lastDay, calendarLoaded: yearsNotLoaded.length === 0, yearsNotLoaded, restDays };
+}
+
+/** Problems in a holiday calendar (empty when sound): bad dates, periods out of order or overlapping, a working weekend that is not one. */
+export function validateHolidayCalendar(calendar: HolidayCalendar): string[] {
+  const problems: string[] = [];
+  let previousTo: IsoDate | null = null;
+  calendar.forEach((y, i) => {
+    const prev = calendar[i - 1];
+    if (prev && prev.year >= y.year) problems.push(`${y.year}: not after ${prev.year}`);
+    for (const p of y.periods) {
+      if (!isIsoDate(p.from) || !isIsoDate(p.to)) {
+        problems.push(`${y.year} ${p.name}: not a date`);
+        continue;
+      }
+      if (p.to < p.from) problems.push(`${y.year} ${p.name}: ends before it starts`);
+      if (previousTo !== null && p.from <= previousTo) problems.push(`${y.year} ${p.name}: overlaps or precedes the period before it`);
+      if (yearOf(p.to) !== y.year) problems.push(`${y.year} ${p.name}: ends outside its year`);
+      if (daysBetween(p.from, p.to) > MAX_REST_STRETCH_DAYS / 2) problems.push(`${y.year} ${p.name}: longer than any notice has announced`);
+      previousTo = p.to;
+    }
+    for (const d of y.workingWeekends) {
+      if (!isIsoDate(d)) {
+        problems.push(`${y.year}: working weekend ${d} is not a date`);
+        continue;
+      }
+      if (yearOf(d) !== y.year) problems.push(`${y.year}: working weekend ${d} outside its year`);
+      if (isoWeekday(d) < 6) problems.push(`${y.year}: working weekend ${d} is not a Saturday or Sunday`);
+      if (y.periods.some((p) => p.from <= d && d <= p.to)) problems.push(`${y.year}: working weekend ${d} is inside a holiday period`);
+    }
+  });
+  return problems;
 }
 
 /**
