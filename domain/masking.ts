@@ -43,3 +43,8 @@ export function maskPhone(phone: string): string {
 export function maskNumber(value: string, keepStart = 2, keepEnd = 4): string {
   return maskMiddle(value, keepStart, keepEnd);
 }
+
+/** Citizen ID numbers in a text named by their last four characters only: `…370102199001011234…` → `…尾号1234…`. */
+export function citizenIdsAsTails(text: string): string {
+  return text.replace(/\b(\d{6})\d{8}(\d{3}[\dX])\b/g, (_m, _region: string, tail: string) => `尾号${tail}`);
+}

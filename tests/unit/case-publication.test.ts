@@ -3,7 +3,8 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import type { CaseEvent } from '../../domain/case-state';
+import { CaseEvent } from '../../domain/case-log';
+import { benefitsInputFor, decideBenefits, type Benefits } from '../../domain/policy';
 import { reduceCase } from '../../domain/case-state';
 import { EncryptionCodec } from '../../infra/payload-codec';
 import type { BirthCaseInput } from '../../workflows/birth-case.contract';
@@ -32,8 +33,9 @@ function input(app = application()): BirthCaseInput {
   };
 }
 
-function event(seq: number, over: Partial<CaseEvent> = {}): CaseEvent {
-  return { seq, at: `2026-11-29T10:00:${String(seq % 60).padStart(2, '0')}.000+08:00`, actor: clerk, action: 'notification.sent', service: null, attempt: null, outcome: 'ok', reason: 'service_completed', ...over };
+/** A journal entry, checked against the case log's schema like any entry the workflow records. */
+function event(seq: number, over: Record<string, unknown> = {}): CaseEvent {
+  return CaseEvent.parse({ seq, at: `2026-11-29T10:00:${String(seq % 60).padStart(2, '0')}.000+08:00`, actor: clerk, action: 'notification.sent', service: null, attempt: null, outcome: 'ok', reason: 'service_completed', ...over });
 }
 
 /** The bytes Temporal stores for each memo field: JSON payload, then encrypted by the codec. */
@@ -57,7 +59,7 @@ async function roundTrip(memo: Record<string, unknown>): Promise<Record<string, 
 
 const journal = (n: number): CaseEvent[] => [
   event(1, { action: 'case.accepted', data: { newbornNameMissing: false } }),
-  ...Array.from({ length: n - 1 }, (_, i) => event(i + 2, { action: 'service.submitted', service: 'vaccination', attempt: 1, outcome: 'pending', data: { result: { x: 1 } } })),
+  ...Array.from({ length: n - 1 }, (_, i) => event(i + 2, { action: 'service.submitted', service: 'vaccination', attempt: 1, outcome: 'pending', data: { result: { applicationNumber: 'A1' } } })),
 ];
 
 test('when a memo is read back through the codec, then it is the case as the query shows it, without machine data', async () => {
@@ -164,7 +166,7 @@ test(`when a case is as long as the memo keeps (${MAX_MEMO_AUDIT_EVENTS} entries
   const pad = 32 * 1024 - Buffer.byteLength(JSON.stringify(big));
   const padded = { ...big, mother: { ...big.mother, name: big.mother.name + 'x'.repeat(Math.max(0, pad)) } };
   const longReason = '因'.repeat(500);
-  const events = Array.from({ length: MAX_MEMO_AUDIT_EVENTS }, (_, k) => event(k + 1, { action: 'case.corrected', reason: longReason, actor: { role: 'clerk', id: 'c'.repeat(64) } }));
+  const events = Array.from({ length: MAX_MEMO_AUDIT_EVENTS }, (_, k) => event(k + 1, { action: 'case.corrected', data: { paths: ['delivery.address'] }, reason: longReason, actor: { role: 'clerk', id: 'c'.repeat(64) } }));
   const sizes = await encodedSizes(fullCaseMemo(input(padded), padded, events));
   const total = Object.values(sizes).reduce((a, b) => a + b, 0);
   expect(total).toBeLessThan(MEMO_SIZE_BOUND_BYTES);
@@ -185,10 +187,11 @@ test('when cases wait on different people, then waitingOn names each, and a clos
 
 test('when the premium waiver is decided, then its outcome says granted, pending, lost (with why) or not applicable', () => {
   const base = reduceCase(journal(1));
-  const waiver = (w: Record<string, unknown>) => ({ ...base, benefits: { premiumWaiver: { eligible: true, pending: false, failed: [], ...w } } });
+  const decided = decideBenefits(benefitsInputFor(application()));
+  const waiver = (w: Partial<Benefits['premiumWaiver']>) => ({ ...base, benefits: { ...decided, premiumWaiver: { ...decided.premiumWaiver, eligible: true, pending: false, failed: [], ...w } } });
   expect(waiverOutcome(waiver({}))).toEqual({ outcome: 'granted', lostReason: null });
   expect(waiverOutcome(waiver({ pending: true }))).toEqual({ outcome: 'pending', lostReason: null });
   expect(waiverOutcome({ ...waiver({ pending: true }), status: 'partially_completed' })).toEqual({ outcome: 'lost', lostReason: 'NOT_ENROLLED' });
-  expect(waiverOutcome(waiver({ eligible: false, failed: [{ code: 'ENROLMENT_AFTER_DEADLINE', message: '' }] }))).toEqual({ outcome: 'lost', lostReason: 'ENROLMENT_AFTER_DEADLINE' });
-  expect(waiverOutcome(waiver({ eligible: false, failed: [{ code: 'BIRTH_ORDER_NOT_ELIGIBLE', message: '' }] }))).toEqual({ outcome: 'not_applicable', lostReason: null });
+  expect(waiverOutcome(waiver({ eligible: false, failed: [{ code: 'ENROLMENT_AFTER_DEADLINE', message: '', clause: '' }] }))).toEqual({ outcome: 'lost', lostReason: 'ENROLMENT_AFTER_DEADLINE' });
+  expect(waiverOutcome(waiver({ eligible: false, failed: [{ code: 'BIRTH_ORDER_NOT_ELIGIBLE', message: '', clause: '' }] }))).toEqual({ outcome: 'not_applicable', lostReason: null });
 });

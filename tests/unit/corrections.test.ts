@@ -3,7 +3,8 @@
 // merged application passes the rules of a new case, clock rules included; a correction wakes only the
 // services whose notice it answers.
 import fc from 'fast-check';
-import { reduceCase, type CaseEvent, type CaseAction, type DerivedCase } from '../../domain/case-state';
+import { reduceCase, type CaseAction, type DerivedCase } from '../../domain/case-state';
+import { CaseEvent } from '../../domain/case-log';
 import type { ServiceKey } from '../../domain/case.schemas';
 import { toShanghaiIso } from '../../domain/dates';
 import { CASE_KEY_FIELDS, CORRECTABLE_FIELDS, correctionRefusals, SERVICE_INPUT_FIELDS, servicesAnswered } from '../../workflows/corrections';
@@ -11,7 +12,7 @@ import { application } from '../helpers/fixtures';
 
 const SERVICES: ServiceKey[] = ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'];
 let seq = 0;
-const event = (action: CaseAction, service: ServiceKey | null = null, data?: Record<string, unknown>): CaseEvent => ({
+const event = (action: CaseAction, service: ServiceKey | null = null, data?: Record<string, unknown>): CaseEvent => CaseEvent.parse({
   seq: ++seq, at: '2026-11-20T10:00:00+08:00', actor: { role: 'system', id: null }, action, service, attempt: 1, outcome: 'ok', reason: null, ...(data ? { data } : {}),
 });
 /** A case whose services are in the given states. */

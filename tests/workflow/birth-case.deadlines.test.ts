@@ -12,6 +12,7 @@ import { addMonthsCivil, shanghaiDate } from '../../domain/dates';
 import { eventually } from '../helpers/eventually';
 import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
 import type { CaseAction } from '../../domain/case-state';
+import { eventsOf } from '../../domain/case-log';
 import { FakeAgencies } from '../helpers/fake-agencies';
 import type { AgencyScript } from '../helpers/fake-agencies';
 import { application } from '../helpers/fixtures';
@@ -109,8 +110,8 @@ test('when a review stays undecided for 60 days at production settings, then it 
     const state = await latest.query(getCaseState);
     expect(state.services.household.status).toBe('under_review');
     const reviewAt = Date.parse(state.events.find((e) => e.action === 'service.under_review')!.at);
-    const escalations = state.events.filter((e) => e.action === 'case.escalated' && e.service === 'household');
-    expect(escalations.map((e) => e.data?.['level'])).toEqual([1, 2]);
+    const escalations = eventsOf(state.events, 'case.escalated').filter((e) => e.service === 'household');
+    expect(escalations.map((e) => e.data.level)).toEqual([1, 2]);
     // the configured default: three days, then a second level three days later
     expect(Date.parse(escalations[0]!.at) - reviewAt).toBeGreaterThanOrEqual(3 * DAY);
     expect(Date.parse(escalations[0]!.at) - reviewAt).toBeLessThan(3 * DAY + 60_000);

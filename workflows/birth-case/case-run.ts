@@ -1,0 +1,114 @@
+// One run of a birth case: what it holds while it runs (the application as corrected, the messages that
+// arrived, the cancellation), shared by the handlers, the tracks and the compensation beside it.
+import type { CancellationScope} from '@temporalio/workflow';
+import { workflowInfo } from '@temporalio/workflow';
+import { perService, type ServiceKey } from '../../domain/catalog';
+import type { CaseCreateRequest } from '../../domain/case.schemas';
+import { isCaseClosed } from '../../domain/case-state';
+import type { DerivedCase, ServiceState } from '../../domain/case-state';
+import { toShanghaiIso } from '../../domain/dates';
+import { benefitsInputFor, decideBenefits } from '../../domain/policy';
+import type { BirthCaseInput, CancelInput, CancelOutcome, CaseSettings, CorrectionOutcome, ResolveInput } from '../birth-case.contract';
+import type { CorrectionClock } from '../corrections';
+import type { Journal } from './journal';
+
+const DAY_S = 86_400;
+export const MAX_REMEMBERED = 200;
+
+/** Thrown by a waiting track when the case is about to continue as new: it resumes from the event log. */
+export class Suspended extends Error {}
+
+export class CaseRun {
+  readonly workflowId = workflowInfo().workflowId;
+  readonly settings: CaseSettings;
+  application: CaseCreateRequest;
+  cancelRequest: CancelInput | null = null;
+  cancelOutcome: CancelOutcome | null = null;
+  finished = false;
+  /** the scope of everything that waits on agencies or people: a cancellation ends it at once */
+  work: CancellationScope | null = null;
+  /** per service: corrections that answered its notice, operator resolutions (taken and handled), agency callbacks */
+  readonly reopened = perService(() => 0);
+  readonly resolutions = perService((): ResolveInput[] => []);
+  readonly handledResolutions = perService(() => 0);
+  readonly agencySignals = perService(() => 0);
+  readonly agencyEventIds: string[];
+  readonly appliedCorrections: Map<string, CorrectionOutcome>;
+  private readonly maxHistoryEvents: number;
+
+  constructor(readonly input: BirthCaseInput, readonly journal: Journal) {
+    this.settings = input.settings;
+    this.application = input.resume?.application ?? input.application;
+    journal.bindApplication(() => this.application);
+    this.agencyEventIds = [...(input.resume?.agencyEventIds ?? [])];
+    this.appliedCorrections = new Map(input.resume?.appliedCorrections ?? []);
+    this.maxHistoryEvents = this.settings.maxHistoryEvents ?? 2000;
+  }
+
+  get events() { return this.journal.events; }
+  readonly record: Journal['record'] = (e) => this.journal.record(e);
+  derived(): DerivedCase { return this.journal.derived(); }
+  serviceState(key: ServiceKey): ServiceState { return this.derived().services[key]; }
+  requested(key: ServiceKey): boolean { return this.application.services.includes(key); }
+  stopping(): boolean { return this.cancelRequest !== null; }
+  shouldContinueAsNew(): boolean {
+    return !this.stopping() && (workflowInfo().historyLength > this.maxHistoryEvents || workflowInfo().continueAsNewSuggested);
+  }
+  /** The idempotency key of a service's attempt: a resubmission is a new application. */
+  attemptKey(key: ServiceKey, attempt: number): string {
+    return attempt === 1 ? `${this.workflowId}:${key}` : `${this.workflowId}:${key}:r${attempt}`;
+  }
+
+  /** Records a benefit decision when it differs from the last one (always, with `force`). */
+  decide(why: string, force = false): void {
+    const benefits = decideBenefits(benefitsInputFor(this.application, this.benefitFacts()));
+    if (!force && JSON.stringify(benefits) === JSON.stringify(this.derived().benefits)) return;
+    this.record({ action: 'benefits.decided', reason: why, data: { benefits } });
+  }
+
+  /** What the case has learnt since acceptance that the benefits read: the child's region, the enrolment. */
+  private benefitFacts(): NonNullable<Parameters<typeof benefitsInputFor>[1]> {
+    const { services } = this.derived();
+    const facts: NonNullable<Parameters<typeof benefitsInputFor>[1]> = this.application.grandparentsInLtc ? { grandparentsInLtc: this.application.grandparentsInLtc } : {};
+    const regionCode = services.household.status === 'completed' ? services.household.result?.regionCode : undefined;
+    if (typeof regionCode === 'string') facts.childHukouRegionCode = regionCode;
+    const enrolled = services.medicalInsurance.status === 'completed' ? services.medicalInsurance.result : undefined;
+    // Once enrolled, the agency's premium figure is the one shown (one premium source).
+    if (typeof enrolled?.enrolledOn === 'string') {
+      facts.enrolment = { registeredOn: enrolled.enrolledOn, inJinan: true, ...(typeof enrolled.premium === 'number' ? { agencyPremiumYuan: enrolled.premium } : {}) };
+    }
+    return facts;
+  }
+
+  /** The clock a correction is checked against: now, and the age limit as at acceptance. */
+  correctionClock(): CorrectionClock {
+    const acceptedAt = this.events[0]?.at ?? toShanghaiIso(Date.now());
+    const daysSinceAcceptance = Math.max(0, Math.floor((Date.now() - Date.parse(acceptedAt)) / (DAY_S * 1000)));
+    return { now: toShanghaiIso(Date.now()), maxAgeDays: (this.settings.maxChildAgeDays ?? 365) + daysSinceAcceptance };
+  }
+
+  /** Cancellation by update, signal or Temporal cancel: recorded, and every wait ends at once. */
+  startCancelling(c: CancelInput): void {
+    this.cancelRequest = c;
+    this.record({ action: 'case.cancel_requested', actor: c.actor, reason: c.reason });
+    this.work?.cancel();
+  }
+
+  /** Why the case cannot be cancelled now, or null. */
+  cannotCancel(): string | null {
+    if (this.finished || isCaseClosed(this.derived().status)) return '办件已结束，无法撤销';
+    if (this.cancelRequest) return '办件已在撤销中';
+    return null;
+  }
+}
+
+/** Keeps the latest MAX_REMEMBERED entries of an id list or map. */
+export function remember(target: string[], id: string): void {
+  target.push(id);
+  if (target.length > MAX_REMEMBERED) target.splice(0, target.length - MAX_REMEMBERED);
+}
+export function rememberOutcome<V>(target: Map<string, V>, id: string, value: V): void {
+  target.set(id, value);
+  const oldest = target.keys().next();
+  if (target.size > MAX_REMEMBERED && !oldest.done) target.delete(oldest.value);
+}

@@ -1,0 +1,104 @@
+// How a case waits: on an agency call (shown and escalated when the agency stays silent), on an agency
+// that owes an answer (re-read at a growing interval, woken by its callback), on a due time (escalated at
+// two levels), and on anything at all while the history grows towards continue-as-new. And how it tells
+// the parents (one SMS per step, across runs).
+import { condition, isCancellation, proxyActivities } from '@temporalio/workflow';
+import type { AgencyActivities, SmsTemplate } from '../../activities/agency.types';
+import { agencyActivityOptions } from '../../activities/agency-options';
+import { agencyLabel, serviceAgency, serviceLabel, type ServiceKey } from '../../domain/catalog';
+import type { EscalationKind } from '../../domain/case-log';
+import { toShanghaiIso } from '../../domain/dates';
+import { Suspended, type CaseRun } from './case-run';
+
+const smsGateway = proxyActivities<Pick<AgencyActivities, 'sendSms'>>(agencyActivityOptions.sms);
+
+/** Sends an SMS once per step (across runs); a failed message is recorded, never a reason to stop the case. */
+export async function notify(run: CaseRun, template: SmsTemplate, step: string, params: Record<string, string>): Promise<void> {
+  if (run.events.some((e) => e.action === 'notification.sent' && e.outcome === 'ok' && e.data?.step === step)) return;
+  try {
+    await smsGateway.sendSms({ idempotencyKey: `${run.workflowId}:sms:${step}`, caseId: run.input.caseId, phone: run.application.mother.phone, template, params });
+    run.record({ action: 'notification.sent', reason: template, data: { step } });
+  } catch (err) {
+    if (isCancellation(err)) throw err;
+    run.record({ action: 'notification.sent', outcome: 'failed', reason: template, data: { step } });
+  }
+}
+
+function agencyUnreachable(run: CaseRun, key: ServiceKey): void {
+  const agency = serviceAgency(key);
+  const label = agencyLabel(agency);
+  run.record({ action: 'service.agency_unreachable', service: key, outcome: 'pending', reason: `${label}暂时无法连接，系统持续重试中`, data: { agency } });
+  run.record({
+    action: 'case.escalated', service: key, outcome: 'pending', reason: `「${serviceLabel(key)}」：${label}长时间无应答，已上报督办`,
+    data: { kind: 'agency_unreachable', level: 1, dueAt: null },
+  });
+}
+
+/**
+ * Awaits an agency call. If it has not answered within the configured time (the activity keeps
+ * retrying), the service is shown as waiting on that agency and the case is escalated once.
+ */
+export async function watched<T>(run: CaseRun, key: ServiceKey, call: () => Promise<T>): Promise<T> {
+  const unreachableMs = (run.settings.agencyUnreachableSeconds ?? 6 * 3600) * 1000;
+  let settled = false;
+  const running = call();
+  void running.then(() => { settled = true; }, () => { settled = true; });
+  if (!(await condition(() => settled, unreachableMs))) agencyUnreachable(run, key);
+  return running;
+}
+
+/** The highest level of `kind` escalated for `key` since its status last changed. */
+function escalationLevel(run: CaseRun, key: ServiceKey, kind: EscalationKind): number {
+  let level = 0;
+  for (const e of run.events) {
+    if (e.service !== key) continue;
+    if (e.action === 'case.escalated' && e.data.kind === kind) level = Math.max(level, e.data.level);
+    else if (e.action.startsWith('service.') && e.action !== 'service.agency_unreachable' && e.action !== 'service.compensation') level = 0;
+  }
+  return level;
+}
+
+export interface Escalation { dueAtMs: number; secondAfterMs: number; message: (level: number) => string }
+
+/** Escalates `key` (level 1, then 2) when its due time passes; returns the next time to look again. */
+export function escalateIfDue(run: CaseRun, key: ServiceKey, kind: 'review_overdue' | 'correction_due', esc: Escalation): number {
+  const level = escalationLevel(run, key, kind);
+  const due = [esc.dueAtMs, esc.dueAtMs + esc.secondAfterMs];
+  if (level < 2 && Date.now() >= due[level]!) {
+    run.record({
+      action: 'case.escalated', service: key, outcome: 'pending', reason: esc.message(level + 1),
+      data: { kind, level: level + 1, dueAt: toShanghaiIso(due[level]!) },
+    });
+    return escalateIfDue(run, key, kind, esc);
+  }
+  return level < 2 ? due[level]! : Infinity;
+}
+
+/** Waits until `done`, a suspension for continue-as-new, or `untilMs`; throws Suspended in the second case. */
+export async function waitFor(run: CaseRun, done: () => boolean, untilMs: number): Promise<boolean> {
+  if (run.shouldContinueAsNew()) throw new Suspended();
+  const timeout = untilMs === Infinity ? undefined : Math.max(1, untilMs - Date.now());
+  const ok = await (timeout === undefined
+    ? condition(() => done() || run.shouldContinueAsNew()).then(() => true)
+    : condition(() => done() || run.shouldContinueAsNew(), timeout));
+  if (ok && !done() && run.shouldContinueAsNew()) throw new Suspended();
+  return ok && done();
+}
+
+/**
+ * Waits on an agency that owes an answer (a review, a card): a callback wakes the case at once; else it
+ * re-reads the agency at a growing interval (poll, 2×, 4× … up to the maximum). `seen` is the count of
+ * callbacks taken before the agency was last read, so one that arrived since is not missed. Escalates
+ * when the review's due time passes. Returns when it is time to read the agency.
+ */
+export async function awaitAgency(run: CaseRun, key: ServiceKey, round: number, seen: number, escalation?: Escalation): Promise<void> {
+  const { settings } = run;
+  const baseMs = settings.agencyPollSeconds * 1000;
+  const maxMs = (settings.agencyPollMaxSeconds ?? settings.agencyPollSeconds * 24) * 1000;
+  const readAt = Date.now() + Math.min(maxMs, baseMs * 2 ** Math.min(round, 30));
+  for (;;) {
+    const escalateAt = escalation ? escalateIfDue(run, key, 'review_overdue', escalation) : Infinity;
+    const woken = await waitFor(run, () => run.agencySignals[key] > seen || run.stopping(), Math.min(readAt, escalateAt));
+    if (woken || Date.now() >= readAt) return;
+  }
+}
