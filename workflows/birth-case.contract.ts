@@ -33,8 +33,8 @@ export const CaseSearchAttributes = {
   childcareSubsidy: defineSearchAttributeKey('BirthCaseChildcareSubsidy', SearchAttributeType.KEYWORD),
 } as const;
 
-export const WAITING_ON = ['parent', 'clerk', 'officer', 'agency'] as const;
-export type WaitingOn = (typeof WAITING_ON)[number];
+/** Whom a case waits on (the catalog's list). */
+export { WAITING_ON_KEYS as WAITING_ON, type WaitingOn } from '../domain/catalog';
 /** granted: waived; pending: eligible so far, enrolment to come; lost: could have had it, did not; not_applicable: never could (e.g. a first child) */
 export const WAIVER_OUTCOMES = ['granted', 'pending', 'lost', 'not_applicable'] as const;
 export type WaiverOutcome = (typeof WAIVER_OUTCOMES)[number];

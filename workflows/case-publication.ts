@@ -13,11 +13,10 @@
 // changed), so the history grows by a bounded amount per task, not by the whole journal. Size bound: see MEMO_SIZE_BOUND_BYTES.
 import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import type { AgencyName } from '../activities/agency.types';
+import { perService, serviceAgency, WAITING_ON_KEYS, type AgencyName } from '../domain/catalog';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import { isCaseClosed, reduceCase } from '../domain/case-state';
 import type { CaseEvent, DerivedCase } from '../domain/case-state';
-import type { Benefits } from '../domain/policy';
 import { CaseSearchAttributes } from './birth-case.contract';
 import type { BirthCaseInput, BirthCaseState, SubsidyDecision, WaiverOutcome, WaitingOn } from './birth-case.contract';
 
@@ -40,14 +39,8 @@ export const MEMO_SIZE_BOUND_BYTES = 1024 * 1024;
 export const MemoKeys = { case: 'case', state: 'state', benefits: 'benefits', auditPrefix: 'audit.' } as const;
 const auditKey = (chunk: number): string => `${MemoKeys.auditPrefix}${chunk}`;
 
-/** Which agency carries each service (the per-agency figures of the dashboard). */
-export const SERVICE_AGENCY: Readonly<Record<ServiceKey, AgencyName>> = {
-  birthCertificate: 'healthCommission',
-  vaccination: 'vaccination',
-  household: 'publicSecurity',
-  medicalInsurance: 'medicalSecurity',
-  socialSecurityCard: 'humanResources',
-};
+/** Which agency carries each service (the per-agency figures of the dashboard): the catalog's. */
+export const SERVICE_AGENCY: Readonly<Record<ServiceKey, AgencyName>> = perService(serviceAgency);
 
 export type AuditEntry = Omit<CaseEvent, 'data'>;
 export interface CaseMemoCase {
@@ -141,12 +134,12 @@ export function waitingOn(derived: Pick<DerivedCase, 'status' | 'services' | 'ac
     if (s.status === 'under_review') who.add('officer');
     if (s.status === 'submitted') who.add('agency');
   }
-  return (['parent', 'clerk', 'officer', 'agency'] as const).filter((w) => who.has(w));
+  return WAITING_ON_KEYS.filter((w) => who.has(w));
 }
 
 /** The premium waiver's outcome and, when lost, why (a failed condition's code, or NOT_ENROLLED). */
 export function waiverOutcome(derived: Pick<DerivedCase, 'status' | 'benefits' | 'services'>): { outcome: WaiverOutcome; lostReason: string | null } {
-  const waiver = (derived.benefits as Benefits | null)?.premiumWaiver;
+  const waiver = derived.benefits?.premiumWaiver;
   if (!waiver) return { outcome: 'pending', lostReason: null };
   const never = waiver.failed.find((f) => ['BIRTH_ORDER_NOT_ELIGIBLE', 'BORN_BEFORE_ELIGIBLE_DATE', 'NO_RULE_FOR_BIRTH_DATE'].includes(f.code));
   if (never) return { outcome: 'not_applicable', lostReason: null };
@@ -159,7 +152,7 @@ export function waiverOutcome(derived: Pick<DerivedCase, 'status' | 'benefits' |
 }
 
 export function childcareSubsidyDecision(derived: Pick<DerivedCase, 'benefits'>): SubsidyDecision {
-  const subsidy = (derived.benefits as Benefits | null)?.childcareSubsidy;
+  const subsidy = derived.benefits?.childcareSubsidy;
   if (!subsidy || subsidy.pending) return 'pending';
   return subsidy.eligible ? 'granted' : 'refused';
 }
@@ -258,7 +251,7 @@ export class CasePublisher {
     const attributes = [
       ...caseSearchAttributes(this.input.hospitalId, staged.application, staged.derived),
       { key: CaseSearchAttributes.overdue, value: staged.derived.overdue },
-    ] as SearchAttributeUpdatePair[];
+    ] satisfies SearchAttributeUpdatePair[];
     const upserts = attributes.filter((a) => {
       const json = JSON.stringify(a.value);
       if (this.lastAttributeValues[a.key.name] === json) return false;

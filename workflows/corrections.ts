@@ -2,51 +2,17 @@
 // on them (a printed certificate's name cannot change). Pure; used by the workflow's update validator and
 // by the API before it sends the update.
 import { caseCreateRequestSchema, toValidationIssues } from '../domain/case.schemas';
-import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
+import type { CaseCreateRequest } from '../domain/case.schemas';
+import { CORRECTABLE_FIELDS as CATALOG_FIELDS, CORRECTABLE_PATHS, fieldLabel, perService, serviceLabel, SERVICE_KEYS, SERVICES, type ServiceKey } from '../domain/catalog';
 import { isCaseClosed } from '../domain/case-state';
 import type { DerivedCase } from '../domain/case-state';
 
 export type CorrectionChanges = Record<string, string | number | boolean | null>;
 
-/** Correctable field → the service whose completion freezes it (null: never frozen by a service). */
-export const CORRECTABLE_FIELDS: Readonly<Record<string, ServiceKey | null>> = {
-  'newborn.name': 'birthCertificate',
-  'newborn.sex': 'birthCertificate',
-  'newborn.birthAt': 'birthCertificate',
-  'newborn.birthWeightGrams': 'birthCertificate',
-  'newborn.birthOrder': 'medicalInsurance',
-  'mother.name': 'birthCertificate',
-  'mother.idNumber': 'birthCertificate',
-  'mother.phone': null,
-  'mother.hukouRegionCode': 'household',
-  'mother.insurance': null,
-  'mother.lowIncome': null,
-  'mother.supplementGround': null,
-  'father.name': 'birthCertificate',
-  'father.idNumber': 'birthCertificate',
-  'father.phone': null,
-  'father.hukouRegionCode': 'household',
-  married: 'household',
-  householdOf: 'household',
-  'delivery.method': 'socialSecurityCard',
-  'delivery.address': 'socialSecurityCard',
-  'delivery.recipient': 'socialSecurityCard',
-};
-
-const FIELD_NAMES: Record<string, string> = {
-  'newborn.name': '新生儿姓名', 'newborn.sex': '新生儿性别', 'newborn.birthAt': '出生时间',
-  'newborn.birthWeightGrams': '出生体重', 'newborn.birthOrder': '孩次', 'mother.name': '母亲姓名',
-  'mother.idNumber': '母亲身份证号', 'mother.phone': '母亲手机号', 'mother.hukouRegionCode': '母亲户籍地',
-  'mother.insurance': '母亲参保类型', 'mother.lowIncome': '母亲低保/特困/失业金情况',
-  'mother.supplementGround': '育儿生活补贴加发情形', 'father.name': '父亲姓名',
-  'father.idNumber': '父亲身份证号', 'father.phone': '父亲手机号', 'father.hukouRegionCode': '父亲户籍地',
-  married: '婚姻状况', householdOf: '随父/随母落户', 'delivery.method': '领取方式',
-  'delivery.address': '邮寄地址', 'delivery.recipient': '收件人',
-};
-const SERVICE_NAMES: Record<ServiceKey, string> = {
-  birthCertificate: '出生医学证明已签发', vaccination: '预防接种证已办结', household: '户口已登记',
-  medicalInsurance: '医保已参保', socialSecurityCard: '社保卡已寄出',
-};
+/** Correctable field → the service whose submission holds it (null: no service holds it). From the catalog. */
+export const CORRECTABLE_FIELDS: Readonly<Record<string, ServiceKey | null>> = Object.fromEntries(
+  CORRECTABLE_PATHS.map((path) => [path, CATALOG_FIELDS[path].heldBy]),
+);
 
 /** Every reason the change cannot be applied now (empty: it can). Messages are for the clerk. */
 export function correctionProblems(changes: CorrectionChanges, state: DerivedCase, cancelled: boolean): string[] {
@@ -60,9 +26,7 @@ export function correctionProblems(changes: CorrectionChanges, state: DerivedCas
       continue;
     }
     const freezer = CORRECTABLE_FIELDS[path];
-    if (freezer && state.services[freezer].status === 'completed') {
-      problems.push(`${SERVICE_NAMES[freezer]}，${FIELD_NAMES[path] ?? path}不可更改`);
-    }
+    if (freezer && state.services[freezer].status === 'completed') problems.push(`${SERVICES[freezer].done}，${fieldLabel(path)}不可更改`);
   }
   return problems;
 }
@@ -94,23 +58,17 @@ export function applyCorrection(application: CaseCreateRequest, changes: Correct
  * found. A wrong mother's ID, birth time or birth order is fixed by cancelling the case and filing it
  * again with the right data (which then gets the id duplicate detection looks for).
  */
-export const CASE_KEY_FIELDS: ReadonlySet<string> = new Set(['mother.idNumber', 'newborn.birthAt', 'newborn.birthOrder']);
+export const CASE_KEY_FIELDS: ReadonlySet<string> = new Set(CORRECTABLE_PATHS.filter((path) => CATALOG_FIELDS[path].caseKey));
 
 /** The fields each service sends to its agency: a correction answers a service's notice only through these. */
-export const SERVICE_INPUT_FIELDS: Readonly<Record<ServiceKey, readonly string[]>> = {
-  birthCertificate: ['newborn.name', 'newborn.sex', 'newborn.birthAt', 'newborn.birthWeightGrams', 'mother.name', 'mother.idNumber', 'mother.hukouRegionCode', 'father.name', 'father.idNumber', 'father.hukouRegionCode'],
-  vaccination: ['newborn.name', 'newborn.sex', 'newborn.birthAt', 'mother.name', 'mother.idNumber', 'mother.hukouRegionCode'],
-  household: ['newborn.name', 'newborn.sex', 'newborn.birthAt', 'mother.name', 'mother.idNumber', 'mother.hukouRegionCode', 'father.name', 'father.idNumber', 'father.hukouRegionCode', 'married', 'householdOf'],
-  medicalInsurance: ['newborn.name', 'newborn.birthAt', 'newborn.birthOrder'],
-  socialSecurityCard: ['newborn.name', 'delivery.method', 'delivery.address', 'delivery.recipient'],
-};
+export const SERVICE_INPUT_FIELDS: Readonly<Record<ServiceKey, readonly string[]>> = perService((key) => SERVICES[key].inputFields);
 
 /** A service holds its fields from submission on: in flight, under review, waiting on an operator, or done. */
 const HOLDING = new Set(['submitted', 'under_review', 'needs_attention', 'completed']);
 
 /** The services waiting on a correction notice that this change answers (it changes a field they send). */
 export function servicesAnswered(paths: readonly string[], state: DerivedCase): ServiceKey[] {
-  return (Object.keys(SERVICE_INPUT_FIELDS) as ServiceKey[]).filter(
+  return SERVICE_KEYS.filter(
     (key) => state.services[key].status === 'needs_correction' && paths.some((p) => SERVICE_INPUT_FIELDS[key].includes(p)),
   );
 }
@@ -138,7 +96,7 @@ export function correctionRefusals(changes: CorrectionChanges, state: DerivedCas
       problems.push(`字段 ${path} 不可更正`);
       continue;
     }
-    const label = Object.hasOwn(FIELD_NAMES, path) ? FIELD_NAMES[path] : path;
+    const label = fieldLabel(path);
     if (CASE_KEY_FIELDS.has(path)) {
       problems.push(`${label}是办件标识的组成部分，不能更正；如有误，请撤销本办件后重新申报`);
       continue;
@@ -146,15 +104,11 @@ export function correctionRefusals(changes: CorrectionChanges, state: DerivedCas
     const owner = CORRECTABLE_FIELDS[path];
     if (!owner) continue;
     const status = state.services[owner].status;
-    if (status === 'completed') problems.push(`${SERVICE_NAMES[owner]}，${label}不可更改`);
-    else if (HOLDING.has(status)) problems.push(`「${SERVICE_TITLES[owner]}」已提交机构办理，${label}暂不可更改（机构发出补正告知后可更正）`);
+    if (status === 'completed') problems.push(`${SERVICES[owner].done}，${label}不可更改`);
+    else if (HOLDING.has(status)) problems.push(`「${serviceLabel(owner)}」已提交机构办理，${label}暂不可更改（机构发出补正告知后可更正）`);
   }
   if (problems.length > 0) return problems;
   const merged = caseCreateRequestSchema({ now: clock.now, maxAgeDays: clock.maxAgeDays }).safeParse(applyCorrection(application, changes));
   if (!merged.success) return toValidationIssues(merged.error).map((i) => (i.path ? `${i.path}：${i.message}` : i.message));
   return [];
 }
-
-const SERVICE_TITLES: Record<ServiceKey, string> = {
-  birthCertificate: '出生医学证明', vaccination: '预防接种证', household: '户口登记', medicalInsurance: '医保参保', socialSecurityCard: '社保卡',
-};
