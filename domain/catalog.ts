@@ -5,6 +5,10 @@
 // Pure and free of Node: the workflow bundle and the web pages import it.
 import { z } from 'zod';
 
+/** A table's keys in their written order, typed as its keys (a table here has at least one entry). */
+const keysOf = <T extends Record<string, unknown>>(table: T): readonly [keyof T & string, ...Array<keyof T & string>] =>
+  Object.keys(table) as [keyof T & string, ...Array<keyof T & string>];
+
 // ---- agencies ------------------------------------------------------------------------------------
 
 /** The agencies, as named in fault settings, callbacks, activity options, record counts and the audit. */
@@ -17,7 +21,7 @@ export const AGENCIES = {
   sms: { label: '政务短信平台' },
 } as const;
 export type AgencyName = keyof typeof AGENCIES;
-export const AGENCY_NAMES = Object.keys(AGENCIES) as readonly AgencyName[] as readonly [AgencyName, ...AgencyName[]];
+export const AGENCY_NAMES = keysOf(AGENCIES);
 export const AgencyNameSchema = z.enum(AGENCY_NAMES);
 export const agencyLabel = (agency: AgencyName): string => AGENCIES[agency].label;
 
@@ -63,7 +67,7 @@ export const SERVICES = {
 }>;
 export type ServiceKey = keyof typeof SERVICES;
 /** The services in the bundle's order (the order of the object above). */
-export const SERVICE_KEYS = Object.keys(SERVICES) as readonly ServiceKey[] as readonly [ServiceKey, ...ServiceKey[]];
+export const SERVICE_KEYS = keysOf(SERVICES);
 export const ServiceKeySchema = z.enum(SERVICE_KEYS);
 export type ServiceResult<K extends ServiceKey> = z.infer<(typeof ServiceResults)[K]>;
 /** The agencies that carry a service (and take compensation requests): every one but the SMS gateway. */
@@ -75,8 +79,11 @@ export const serviceLabel = (key: ServiceKey): string => SERVICES[key].label;
 export const serviceAgency = (key: ServiceKey): ServiceAgency => SERVICES[key].agency;
 export const isServiceKey = (key: unknown): key is ServiceKey => typeof key === 'string' && Object.hasOwn(SERVICES, key);
 /** One value per service, made by `f` (counters, empty lists). */
-export const perService = <T>(f: (key: ServiceKey) => T): Record<ServiceKey, T> =>
-  Object.fromEntries(SERVICE_KEYS.map((k) => [k, f(k)])) as Record<ServiceKey, T>;
+export const perService = <T>(f: (key: ServiceKey) => T): Record<ServiceKey, T> => {
+  const out: Partial<Record<ServiceKey, T>> = {};
+  for (const k of SERVICE_KEYS) out[k] = f(k);
+  return out as Record<ServiceKey, T>;
+};
 
 // ---- statuses ------------------------------------------------------------------------------------
 
@@ -92,7 +99,7 @@ export const CASE_STATUSES = {
   cancelled: { label: '已撤销', tone: 'info', closed: true },
 } as const satisfies Record<string, { label: string; tone: Tone; closed: boolean }>;
 export type CaseStatus = keyof typeof CASE_STATUSES;
-export const CASE_STATUS_KEYS = Object.keys(CASE_STATUSES) as readonly CaseStatus[] as readonly [CaseStatus, ...CaseStatus[]];
+export const CASE_STATUS_KEYS = keysOf(CASE_STATUSES);
 export const CaseStatusSchema = z.enum(CASE_STATUS_KEYS);
 export const CLOSED_CASE_STATUSES: readonly CaseStatus[] = CASE_STATUS_KEYS.filter((s) => CASE_STATUSES[s].closed);
 export const isCaseClosed = (s: CaseStatus): boolean => CASE_STATUSES[s].closed;
@@ -116,7 +123,7 @@ export const SERVICE_STATUSES = {
   cancelled: { label: '已撤销', tone: 'info', terminal: true },
 } as const satisfies Record<string, { label: string; tone: Tone; terminal: boolean }>;
 export type ServiceStatus = keyof typeof SERVICE_STATUSES;
-export const SERVICE_STATUS_KEYS = Object.keys(SERVICE_STATUSES) as readonly ServiceStatus[] as readonly [ServiceStatus, ...ServiceStatus[]];
+export const SERVICE_STATUS_KEYS = keysOf(SERVICE_STATUSES);
 export const ServiceStatusSchema = z.enum(SERVICE_STATUS_KEYS);
 export const isTerminal = (s: ServiceStatus): boolean => SERVICE_STATUSES[s].terminal;
 
@@ -128,7 +135,7 @@ export const WAITING_ON = {
   agency: { label: '等待部门系统' },
 } as const;
 export type WaitingOn = keyof typeof WAITING_ON;
-export const WAITING_ON_KEYS = Object.keys(WAITING_ON) as readonly WaitingOn[] as readonly [WaitingOn, ...WaitingOn[]];
+export const WAITING_ON_KEYS = keysOf(WAITING_ON);
 export const WaitingOnSchema = z.enum(WAITING_ON_KEYS);
 
 // ---- fields --------------------------------------------------------------------------------------
@@ -162,7 +169,7 @@ export const CORRECTABLE_FIELDS = {
   'delivery.recipient': { label: '收件人', heldBy: 'socialSecurityCard', caseKey: false },
 } as const satisfies Record<string, { label: string; heldBy: ServiceKey | null; caseKey: boolean }>;
 export type CorrectablePath = keyof typeof CORRECTABLE_FIELDS;
-export const CORRECTABLE_PATHS = Object.keys(CORRECTABLE_FIELDS) as readonly CorrectablePath[] as readonly [CorrectablePath, ...CorrectablePath[]];
+export const CORRECTABLE_PATHS = keysOf(CORRECTABLE_FIELDS);
 export const isCorrectablePath = (path: unknown): path is CorrectablePath => typeof path === 'string' && Object.hasOwn(CORRECTABLE_FIELDS, path);
 export const fieldLabel = (path: string): string => (isCorrectablePath(path) ? CORRECTABLE_FIELDS[path].label : path);
 
@@ -180,5 +187,5 @@ export const POLICY_CONDITIONS = {
   HUKOU_NOT_JINAN: { label: '非本市户籍' },
 } as const;
 export type PolicyConditionCode = keyof typeof POLICY_CONDITIONS;
-export const POLICY_CONDITION_CODES = Object.keys(POLICY_CONDITIONS) as readonly PolicyConditionCode[] as readonly [PolicyConditionCode, ...PolicyConditionCode[]];
+export const POLICY_CONDITION_CODES = keysOf(POLICY_CONDITIONS);
 export const PolicyConditionCodeSchema = z.enum(POLICY_CONDITION_CODES);
