@@ -189,3 +189,15 @@ export const POLICY_CONDITIONS = {
 export type PolicyConditionCode = keyof typeof POLICY_CONDITIONS;
 export const POLICY_CONDITION_CODES = keysOf(POLICY_CONDITIONS);
 export const PolicyConditionCodeSchema = z.enum(POLICY_CONDITION_CODES);
+
+/**
+ * Why a case lost the premium waiver (the `BirthCaseWaiverLostReason` search attribute, the dashboard):
+ * a failed condition of the decision, or NOT_ENROLLED — the case closed while the waiver still waited on
+ * the child's enrolment (not a policy condition: nothing failed, the enrolment never came).
+ */
+export const WAIVER_LOST_REASONS = {
+  ...POLICY_CONDITIONS,
+  NOT_ENROLLED: { label: '未完成参保登记' },
+} as const;
+export type WaiverLostReason = keyof typeof WAIVER_LOST_REASONS;
+export const isWaiverLostReason = (code: unknown): code is WaiverLostReason => typeof code === 'string' && Object.hasOwn(WAIVER_LOST_REASONS, code);
