@@ -14,6 +14,43 @@ export type GrandparentRelation = z.infer<typeof GrandparentRelation>;
 export const SupplementGround = z.enum(['none', 'minimumLivingAllowance', 'destituteSupport', 'unemploymentBenefit']);
 export type SupplementGround = z.infer<typeof SupplementGround>;
 
+/**
+ * Readings that change a decision for an input decided before them, so each is switched on explicitly (a
+ * running case keeps deciding as it did: the workflow turns them on behind a patch). Absent or false: the
+ * reading before issue 22. Recorded in the decision (`Benefits.rules`) so that reads follow the case.
+ * - `restDays`: Civil Code art. 203 — the premium-waiver deadline (six months by arts. 201–202) that falls
+ *   on a rest day or public holiday moves to the next working day; the decision says so (`deadlineByArt203`).
+ * - `fullSummary`: the family summary's items of issue 22 (生育津贴 and 福利待遇不变, the national extra
+ *   maternity leave, 普惠性幼儿园 and preschool aid, public-rental swap and +15 m², the grandparents' LTC
+ *   subsidy always, the spouse's maternity insurance for an uninsured mother) and the clause-8 wording;
+ *   the maternity decision for an uninsured mother names Social Insurance Law art. 54.
+ * - `familyChildren`: housing-fund ceilings, public-rental priority, the school district (and, with
+ *   `fullSummary`, the items that depend on the number of children) follow the family's number of children
+ *   after this delivery (`familyChildrenOf`), the same on every twin's case, not the child's own birth order.
+ */
+export const PolicyRules = z.strictObject({
+  restDays: z.boolean().optional(),
+  fullSummary: z.boolean().optional(),
+  familyChildren: z.boolean().optional(),
+});
+export type PolicyRules = z.infer<typeof PolicyRules>;
+
+/** The rules switched on, or undefined when none is (the reading before issue 22: the output stays as it was). */
+export function activeRules(rules: PolicyRules | undefined): PolicyRules | undefined {
+  if (!rules) return undefined;
+  const on = Object.fromEntries(Object.entries(rules).filter(([, v]) => v === true)) as PolicyRules;
+  return Object.keys(on).length > 0 ? on : undefined;
+}
+
+/**
+ * The family's number of children after this delivery: the birth order of the last-born child of it. A
+ * first delivery of twins → 2 on both cases (birth orders 1 and 2); twins after one child → 3.
+ */
+export function familyChildrenOf(birthOrder: number, multipleBirth?: { children: number; position: number } | null): number {
+  if (!multipleBirth) return birthOrder;
+  return Math.max(birthOrder, birthOrder + multipleBirth.children - multipleBirth.position);
+}
+
 /** Facts about one newborn, plain JSON. Unknown-yet facts are null (hukou, enrolment): the decision is then pending. */
 export const BenefitsInput = z.strictObject({
   /** ISO date-time with offset; the birth date is its Asia/Shanghai calendar date. */
@@ -42,6 +79,8 @@ export const BenefitsInput = z.strictObject({
   }),
   /** Grandparents insured in Jinan long-term-care insurance. */
   grandparentsInLtc: z.array(z.strictObject({ relation: GrandparentRelation })).max(4).optional(),
+  /** Readings switched on (see PolicyRules); absent = the reading before issue 22. */
+  rules: PolicyRules.optional(),
 });
 export type BenefitsInput = z.infer<typeof BenefitsInput>;
 

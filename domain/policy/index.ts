@@ -4,16 +4,17 @@
 import { z } from 'zod';
 import type { CaseCreateRequest } from '../case.schemas';
 import { ChildcareSubsidyDecision, decideChildcareSubsidy } from './childcare-subsidy';
-import type { BenefitsInput, SupplementGround } from './conditions';
+import { activeRules, PolicyRules, type BenefitsInput, type SupplementGround } from './conditions';
 import { decideMaternity, MaternityDecision } from './maternity';
 import { DEFAULT_POLICY_TABLE, type PolicyTable } from './policy-table';
 import { decidePremiumWaiver, PremiumWaiverDecision } from './premium-waiver';
 
-export { BenefitsInput, FailedCondition, GrandparentRelation, SupplementGround, birthOrderName } from './conditions';
+export { BenefitsInput, FailedCondition, GrandparentRelation, PolicyRules, SupplementGround, activeRules, birthOrderName, familyChildrenOf } from './conditions';
 export { ChildcareSubsidyDecision, decideChildcareSubsidy, subsidyPeriod } from './childcare-subsidy';
 export { MaternityDecision, decideMaternity } from './maternity';
 export {
-  GrandparentLtcSubsidy, PremiumWaiverDecision, decidePremiumWaiver, premiumWaiverApplies, premiumWaiverDeadline, publishedPremiumsByYear, unpublishedPremiumSentence,
+  DeadlineByArt203, GrandparentLtcSubsidy, PremiumWaiverDecision, decidePremiumWaiver, premiumWaiverApplies, premiumWaiverDeadline, premiumWaiverWindow,
+  publishedPremiumsByYear, unpublishedPremiumSentence,
 } from './premium-waiver';
 export { EntitlementItem, EntitlementKey, FamilyEntitlements, familyEntitlements } from './entitlements';
 export { CLAUSE_TEXT, Citation, ClauseNumber, PLAN_TITLE, cite, clauseLabel } from './clauses';
@@ -23,15 +24,25 @@ export const Benefits = z.object({
   premiumWaiver: PremiumWaiverDecision,
   childcareSubsidy: ChildcareSubsidyDecision,
   maternity: MaternityDecision,
+  /**
+   * The readings switched on for this decision (only those on; absent when none is): a read of the case
+   * passes them on to `familyEntitlements`, so the summary follows the case's own decision.
+   */
+  rules: PolicyRules.optional(),
 });
 export type Benefits = z.infer<typeof Benefits>;
 
-/** Every benefit with its eligibility, amounts, dates and the reason for each failed condition. */
+/**
+ * Every benefit with its eligibility, amounts, dates and the reason for each failed condition. With no
+ * `input.rules` switched on, the answer is exactly the one before issue 22 (running cases replay).
+ */
 export function decideBenefits(input: BenefitsInput, table: PolicyTable = DEFAULT_POLICY_TABLE): Benefits {
+  const rules = activeRules(input.rules);
   return {
     premiumWaiver: decidePremiumWaiver(input, table),
     childcareSubsidy: decideChildcareSubsidy(input, table),
     maternity: decideMaternity(input, table),
+    ...(rules ? { rules } : {}),
   };
 }
 
@@ -59,6 +70,8 @@ export function benefitsInputFor(
     childHukouRegionCode?: string | null;
     enrolment?: { registeredOn: string; inJinan: boolean; agencyPremiumYuan?: number } | null;
     grandparentsInLtc?: BenefitsInput['grandparentsInLtc'];
+    /** Readings switched on (see PolicyRules). */
+    rules?: PolicyRules;
   } = {},
 ): BenefitsInput {
   const ground = supplementGroundOf(application.mother);
@@ -78,5 +91,6 @@ export function benefitsInputFor(
       unemploymentBenefit: ground === 'unemploymentBenefit',
     },
     ...(facts.grandparentsInLtc ? { grandparentsInLtc: facts.grandparentsInLtc } : {}),
+    ...(activeRules(facts.rules) ? { rules: activeRules(facts.rules) } : {}),
   };
 }

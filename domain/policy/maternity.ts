@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { shanghaiDate } from '../dates';
 import { Citation, cite, clauseLabel } from './clauses';
-import { FailedCondition, type BenefitsInput } from './conditions';
+import { activeRules, FailedCondition, type BenefitsInput } from './conditions';
 import { entryAt, nearestEntry, type MaternityPayment, type PolicyTable } from './policy-table';
 
 const CLAUSE = 15;
@@ -43,7 +43,11 @@ export function decideMaternity(input: BenefitsInput, table: PolicyTable): Mater
   const multiple = input.multipleBirth ?? null;
   const delivery = { children: multiple?.children ?? 1, position: multiple?.position ?? 1, countedHere: (multiple?.position ?? 1) === 1 };
   if (scheme === 'none') {
-    const message = `母亲未参加基本医疗保险或生育保险，不享受生育医疗费待遇（${clause}）`;
+    // With `fullSummary`: the plan's scheme does not cover her, but national law may through her spouse (art. 54).
+    const message = activeRules(input.rules)?.fullSummary
+      ? `母亲未参加基本医疗保险或生育保险，不能以本人参保享受生育医疗费待遇（${clause}）；母亲未就业、配偶为参加生育保险的职工的，` +
+        '按国家规定享受生育医疗费用待遇，由配偶参保的生育保险基金支付（国家规定：《中华人民共和国社会保险法》第五十四条），请向配偶参保地医保经办机构申请'
+      : `母亲未参加基本医疗保险或生育保险，不享受生育医疗费待遇（${clause}）`;
     return { eligible: false, scheme, rule: null, reason: message, failed: [{ code: 'MOTHER_NOT_INSURED', message, clause }], delivery, citation };
   }
   const rules = entryAt(table, 'maternity', birthDate)?.value;

@@ -1,7 +1,7 @@
 // The numbers and conditions of the benefit rules, as date-effective data. A new year's premium, a
 // changed amount or a new rule version is a new entry here (or in a table passed to decideBenefits),
 // never new code. Source: Jinan implementation plan of 2022-12-31 (see docs/policy-rules.md).
-import { compareIsoDates, isIsoDate, type IsoDate } from '../dates';
+import { compareIsoDates, daysBetween, isIsoDate, yearOf, type IsoDate } from '../dates';
 import type { ClauseNumber } from './clauses';
 
 export interface PolicyEntry<V> {
@@ -62,6 +62,14 @@ export interface FamilyEntitlementRule {
   schoolDistrictBirthOrders: number[];
   /** Clause 15: children's inpatient reimbursement rate raised by this many percentage points. */
   inpatientExtraPercentagePoints: number;
+  /**
+   * National rule (女职工劳动保护特别规定 art. 7), told with the `fullSummary` rule: more maternity leave per
+   * additional baby of a multiple birth, and for a difficult birth (days, on top of `maternityLeaveDays`).
+   */
+  extraMaternityLeaveDaysPerAdditionalBaby: number;
+  extraMaternityLeaveDaysDifficultBirth: number;
+  /** Clause 13 (`fullSummary`): priority at a 普惠性幼儿园 for the family's child of this birth order (三孩). */
+  kindergartenPriorityBirthOrder: number;
 }
 
 export type MaternityScheme = 'resident' | 'employee' | 'flexible';
@@ -149,6 +157,10 @@ export const DEFAULT_POLICY_TABLE: PolicyTable = {
         rentalSubsidyExtraAreaPerChildM2: 15,
         schoolDistrictBirthOrders: [2, 3],
         inpatientExtraPercentagePoints: 5,
+        // 女职工劳动保护特别规定 (国务院令第619号) art. 7: national, added to the 158 days of clause 11.
+        extraMaternityLeaveDaysPerAdditionalBaby: 15,
+        extraMaternityLeaveDaysDifficultBirth: 15,
+        kindergartenPriorityBirthOrder: 3,
       },
       source: `${PLAN} 第8、11–15条`,
     },
@@ -183,6 +195,54 @@ export function nearestEntry<K extends PolicyKey>(table: PolicyTable, key: K, da
 /** The earliest `effectiveFrom` of a key (for the waiver and the subsidy: the first eligible birth date). */
 export function firstEffectiveDate(table: PolicyTable, key: PolicyKey): IsoDate | undefined {
   return table[key][0]?.effectiveFrom;
+}
+
+/** Whether the premium table has a figure for each year that matters now (the current one and the next). */
+export interface PremiumCoverage {
+  /** The date the check is for (Asia/Shanghai calendar date). */
+  today: IsoDate;
+  /** The current and the next calendar year, each with its figure (null when the table has none for the whole year). */
+  years: Array<{ year: number; yuan: number | null }>;
+  /** The years of `years` without a figure, ascending; empty when covered. */
+  missing: number[];
+  /** The last day the table covers (null for an empty table). */
+  coveredTo: IsoDate | null;
+  /** For the start-up log and the dashboard, in Chinese; null when nothing is missing. */
+  message: string | null;
+}
+
+/**
+ * The resident-premium table's coverage on `today`: a year counts as covered when its entries cover every
+ * day of it with one figure. Pure: the caller passes the date (start-up: `shanghaiDateOfMs(Date.now())`).
+ */
+export function premiumCoverage(today: IsoDate, table: PolicyTable = DEFAULT_POLICY_TABLE): PremiumCoverage {
+  const entries = table.residentPremiumYuan;
+  const current = yearOf(today);
+  const years = [current, current + 1].map((year) => ({ year, yuan: yearFigure(entries, year) }));
+  const missing = years.filter((y) => y.yuan === null).map((y) => y.year);
+  const ends = entries.map((e) => e.effectiveTo ?? '9999-12-31').sort();
+  const coveredTo = ends[ends.length - 1] ?? null;
+  const message = missing.length === 0
+    ? null
+    : `城乡居民医保个人缴费标准缺少${missing.join('、')}年度的数据（政策表${coveredTo ? `截至${coveredTo}` : '为空'}）：` +
+      '该年度参保的个人缴费补助将告知“尚未公布”，请在标准公布后补录到政策表（domain/policy/policy-table.ts）';
+  return { today, years, missing, coveredTo, message };
+}
+
+/** The year's figure when the entries cover all of the year with one value, else null. */
+function yearFigure(entries: PolicyTable['residentPremiumYuan'], year: number): number | null {
+  const from = `${String(year).padStart(4, '0')}-01-01`;
+  const to = `${String(year).padStart(4, '0')}-12-31`;
+  const inYear = entries.filter((e) => compareIsoDates(e.effectiveFrom, to) <= 0 && (e.effectiveTo === undefined || compareIsoDates(e.effectiveTo, from) >= 0));
+  const values = new Set(inYear.map((e) => e.value));
+  if (values.size !== 1) return null;
+  // Entries do not overlap (validatePolicyTable): the days they cover within the year add up.
+  const covered = inYear.reduce((days, e) => {
+    const start = compareIsoDates(e.effectiveFrom, from) < 0 ? from : e.effectiveFrom;
+    const end = e.effectiveTo === undefined || compareIsoDates(e.effectiveTo, to) > 0 ? to : e.effectiveTo;
+    return days + daysBetween(start, end) + 1;
+  }, 0);
+  return covered === daysBetween(from, to) + 1 ? (inYear[0]?.value ?? null) : null;
 }
 
 /** Problems in a table (empty when sound): bad dates, entries out of order or overlapping. */

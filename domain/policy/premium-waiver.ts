@@ -2,8 +2,9 @@
 // resident medical insurance within six months of birth has that year's individual contribution paid in
 // full; so do grandparents in Jinan long-term-care insurance (their LTC contribution). Readings: rules.md.
 import { z } from 'zod';
-import { addMonthsCivil, compareIsoDates, shanghaiDate, yearOf, type IsoDate } from '../dates';
+import { addMonthsCivil, compareIsoDates, isoWeekday, lastDayByArt203, shanghaiDate, yearOf, type IsoDate } from '../dates';
 import {
+  activeRules,
   birthDateCondition,
   birthOrderCondition,
   birthOrderName,
@@ -11,6 +12,7 @@ import {
   GrandparentRelation,
   refusalReason,
   type BenefitsInput,
+  type PolicyRules,
 } from './conditions';
 import { Citation, cite, clauseLabel } from './clauses';
 import { entryAt, firstEffectiveDate, nearestEntry, valueAt, type PolicyTable } from './policy-table';
@@ -34,6 +36,20 @@ export const GrandparentLtcSubsidy = z.object({
 });
 export type GrandparentLtcSubsidy = z.infer<typeof GrandparentLtcSubsidy>;
 
+/** How Civil Code art. 203 moved (or kept) the deadline; on the decision only with the `restDays` rule. */
+export const DeadlineByArt203 = z.object({
+  /** The last day by arts. 201–202 (six months from the birth date). */
+  counted: z.iso.date(),
+  /** True when `counted` was a rest day or public holiday and the deadline is the next working day. */
+  moved: z.boolean(),
+  /** False when the holiday notice of a year looked at is not loaded: weekends only were counted. */
+  calendarLoaded: z.boolean(),
+  yearsNotLoaded: z.array(z.number().int()),
+  /** The sentence for people: why the deadline moved, or that the year's calendar is not loaded. */
+  note: z.string(),
+});
+export type DeadlineByArt203 = z.infer<typeof DeadlineByArt203>;
+
 export const PremiumWaiverDecision = z.object({
   /** Every known condition holds. With `pending`, the enrolment is still to come (by `deadline`). */
   eligible: z.boolean(),
@@ -43,6 +59,8 @@ export const PremiumWaiverDecision = z.object({
   birthDate: z.iso.date(),
   /** Last day on which enrolment registration still qualifies (inclusive). */
   deadline: z.iso.date(),
+  /** With the `restDays` rule: how art. 203 applied to `deadline`. */
+  deadlineByArt203: DeadlineByArt203.optional(),
   /** Year of enrolment registration; while unknown, the birth year (`enrolmentYearEstimated`). */
   enrolmentYear: z.number().int(),
   enrolmentYearEstimated: z.boolean(),
@@ -68,7 +86,9 @@ export function decidePremiumWaiver(input: BenefitsInput, table: PolicyTable): P
   const rule = nearestEntry(table, 'premiumWaiver', birthDate);
   if (!rule) throw new Error('policy table has no premiumWaiver entry');
   const { birthOrders, windowMonths } = rule.value;
-  const deadline = premiumWaiverDeadline(table, birthDate);
+  const { deadline, byArt203 } = premiumWaiverWindow(table, birthDate, input.rules);
+  // Said in the reason only when it matters: a moved deadline, or a year whose holidays are not loaded.
+  const art203Note = byArt203 && (byArt203.moved || !byArt203.calendarLoaded) ? byArt203.note : null;
   const clauseNumber = rule.clause ?? CLAUSE;
   const clause = clauseLabel(clauseNumber);
 
@@ -89,7 +109,7 @@ export function decidePremiumWaiver(input: BenefitsInput, table: PolicyTable): P
     } else if (compareIsoDates(enrolment.registeredOn, deadline) > 0) {
       push({
         code: 'ENROLMENT_AFTER_DEADLINE',
-        message: `参保登记日期${enrolment.registeredOn}晚于截止日${deadline}（${clause}：须自出生之日起${windowMonths}个月内参保）`,
+        message: `参保登记日期${enrolment.registeredOn}晚于截止日${deadline}（${clause}：须自出生之日起${windowMonths}个月内参保${art203Note ? `；${art203Note}` : ''}）`,
         clause,
       });
     }
@@ -112,12 +132,12 @@ export function decidePremiumWaiver(input: BenefitsInput, table: PolicyTable): P
     const who = `${clause}；${birthOrderName(input.birthOrder)}，${birthDate}出生`;
     if (pending) {
       const estimate = premium === null ? unpublishedPremiumSentence(enrolmentYear) : `按出生年度预计${enrolmentYear}年度个人缴费${premium}元`;
-      reason = `符合${BENEFIT}条件（${who}）：须于${deadline}前（含当日）在济南参加城乡居民医保，参保登记当年度个人缴费由财政予以全额补助（${estimate}）`;
+      reason = `符合${BENEFIT}条件（${who}）：须于${deadline}前（含当日）在济南参加城乡居民医保，参保登记当年度个人缴费由财政予以全额补助（${estimate}）${art203Note ? `；${art203Note}` : ''}`;
     } else {
       const money = premium === null
         ? unpublishedPremiumSentence(enrolmentYear)
         : `${enrolmentYear}年度个人缴费${premium}元由财政予以全额补助${premiumSource === 'agency' ? '（医保经办机构核定金额）' : ''}`;
-      reason = `符合${BENEFIT}条件（${who}，${enrolment?.registeredOn ?? ''}在济南参保，截止日${deadline}）：${money}`;
+      reason = `符合${BENEFIT}条件（${who}，${enrolment?.registeredOn ?? ''}在济南参保，截止日${deadline}${art203Note ? `，${art203Note}` : ''}）：${money}`;
     }
   }
 
@@ -128,6 +148,7 @@ export function decidePremiumWaiver(input: BenefitsInput, table: PolicyTable): P
     failed,
     birthDate,
     deadline,
+    ...(byArt203 ? { deadlineByArt203: byArt203 } : {}),
     enrolmentYear,
     enrolmentYearEstimated: enrolment === null,
     premium,
@@ -153,11 +174,36 @@ function grandparentsLtc(
   });
 }
 
-/** The last day enrolment still qualifies: `windowMonths` from the birth date by the Civil Code (rules.md). */
-export function premiumWaiverDeadline(table: PolicyTable, birthDate: IsoDate): IsoDate {
+/**
+ * The last day enrolment still qualifies: `windowMonths` from the birth date by the Civil Code, arts.
+ * 201–202; with the `restDays` rule, art. 203 too (rules.md).
+ */
+export function premiumWaiverDeadline(table: PolicyTable, birthDate: IsoDate, rules?: PolicyRules): IsoDate {
+  return premiumWaiverWindow(table, birthDate, rules).deadline;
+}
+
+const WEEKDAY_NAMES = ['', '星期一', '星期二', '星期三', '星期四', '星期五', '星期六', '星期日'] as const;
+
+/** The deadline and, with the `restDays` rule, how art. 203 applied to it (with the sentence that says so). */
+export function premiumWaiverWindow(table: PolicyTable, birthDate: IsoDate, rules?: PolicyRules): { deadline: IsoDate; byArt203: DeadlineByArt203 | null } {
   const rule = nearestEntry(table, 'premiumWaiver', birthDate);
   if (!rule) throw new Error('policy table has no premiumWaiver entry');
-  return addMonthsCivil(birthDate, rule.value.windowMonths);
+  const counted = addMonthsCivil(birthDate, rule.value.windowMonths);
+  if (!activeRules(rules)?.restDays) return { deadline: counted, byArt203: null };
+  const r = lastDayByArt203(counted);
+  const first = r.restDays[0];
+  const what = first?.kind === 'holiday' ? `法定节假日（${first.holiday ?? ''}）` : `休息日（${WEEKDAY_NAMES[isoWeekday(counted)]}）`;
+  const law = '《民法典》第二百零三条';
+  let note = r.moved
+    ? `自出生之日起${rule.value.windowMonths}个月的最后一日${counted}为${what}，依${law}顺延至${r.date}`
+    : `自出生之日起${rule.value.windowMonths}个月的最后一日${counted}为工作日，无需顺延（${law}）`;
+  if (!r.calendarLoaded) {
+    note += `；${r.yearsNotLoaded.join('、')}年度节假日安排尚未载入，仅按周末顺延，遇法定节假日以国务院公布的放假安排为准`;
+  }
+  return {
+    deadline: r.date,
+    byArt203: { counted, moved: r.moved, calendarLoaded: r.calendarLoaded, yearsNotLoaded: r.yearsNotLoaded, note },
+  };
 }
 
 /**
@@ -167,6 +213,7 @@ export function premiumWaiverDeadline(table: PolicyTable, birthDate: IsoDate): I
 export function premiumWaiverApplies(
   table: PolicyTable,
   enrolment: { birthOrder: number; birthDate: IsoDate; enrolledOn: IsoDate },
+  rules?: PolicyRules,
 ): boolean {
   return decidePremiumWaiver(
     {
@@ -176,6 +223,7 @@ export function premiumWaiverApplies(
       enrolment: { registeredOn: enrolment.enrolledOn, inJinan: true },
       motherInsurance: 'none',
       motherSupport: {},
+      ...(rules ? { rules } : {}),
     },
     table,
   ).eligible;

@@ -63,3 +63,17 @@ describe('maternity: one payment per delivery, not per child', () => {
     expect(maternity('none').failed).toEqual([expect.objectContaining({ code: 'MOTHER_NOT_INSURED', clause: '第十五条' })]);
   });
 });
+
+describe('maternity: an uninsured mother with the fullSummary rule', () => {
+  it('when the mother is not insured, then the decision tells her of the spouse’s maternity insurance (Social Insurance Law art. 54) instead of a flat refusal', () => {
+    const m = decideBenefits({ birthAt: '2026-11-20T08:30:00+08:00', birthOrder: 1, childHukouRegionCode: null, motherInsurance: 'none', motherSupport: {}, rules: { fullSummary: true } }).maternity;
+    expect(m).toMatchObject({ eligible: false, scheme: 'none', rule: null, failed: [expect.objectContaining({ code: 'MOTHER_NOT_INSURED', clause: '第十五条' })] });
+    expect(m.reason).toContain('《中华人民共和国社会保险法》第五十四条');
+    expect(m.reason).toContain('配偶为参加生育保险的职工');
+    expect(m.reason).not.toContain('不享受生育医疗费待遇');
+  });
+
+  it('when the rule is off, then the sentence is the one before', () => {
+    expect(maternity('none').reason).toBe('母亲未参加基本医疗保险或生育保险，不享受生育医疗费待遇（第十五条）');
+  });
+});

@@ -3,6 +3,7 @@ import {
   DEFAULT_POLICY_TABLE,
   firstEffectiveDate,
   FIRST_ELIGIBLE_BIRTH_DATE,
+  premiumCoverage,
   validatePolicyTable,
   valueAt,
   BenefitsInput,
@@ -108,5 +109,40 @@ describe('BenefitsInput schema', () => {
     expect(BenefitsInput.safeParse(base).success).toBe(true);
     expect(BenefitsInput.safeParse({ ...base, childHukouRegionCode: '3701' }).success).toBe(false);
     expect(BenefitsInput.safeParse({ ...base, extra: true }).success).toBe(false);
+  });
+});
+
+describe('premium table coverage (the current and the next year)', () => {
+  const premiums = (entries: PolicyTable['residentPremiumYuan']): PolicyTable => ({ ...DEFAULT_POLICY_TABLE, residentPremiumYuan: entries });
+
+  it('when the default table is checked during 2025, then 2025 and 2026 have their figures and nothing is said', () => {
+    expect(premiumCoverage('2025-03-01')).toEqual({
+      today: '2025-03-01', years: [{ year: 2025, yuan: 400 }, { year: 2026, yuan: 400 }], missing: [], coveredTo: '2026-12-31', message: null,
+    });
+  });
+
+  it('when the default table is checked in December 2026, then 2027 is missing and the message says so', () => {
+    const c = premiumCoverage('2026-12-04');
+    expect(c.missing).toEqual([2027]);
+    expect(c.years).toEqual([{ year: 2026, yuan: 400 }, { year: 2027, yuan: null }]);
+    expect(c.message).toContain('缺少2027年度');
+    expect(c.message).toContain('截至2026-12-31');
+  });
+
+  it('when both years are missing, then both are named', () => {
+    expect(premiumCoverage('2028-01-01').missing).toEqual([2028, 2029]);
+    expect(premiumCoverage('2028-01-01').message).toContain('2028、2029年度');
+  });
+
+  it('when a year is covered only in part, or by two figures, then it counts as missing', () => {
+    const partial = premiums([{ effectiveFrom: '2030-01-01', effectiveTo: '2030-06-30', value: 400 }, { effectiveFrom: '2031-01-01', effectiveTo: '2031-12-31', value: 420 }]);
+    expect(premiumCoverage('2030-05-01', partial).missing).toEqual([2030]);
+    const split = premiums([{ effectiveFrom: '2030-01-01', effectiveTo: '2030-06-30', value: 400 }, { effectiveFrom: '2030-07-01', value: 420 }]);
+    expect(premiumCoverage('2030-05-01', split)).toMatchObject({ missing: [2030], years: [{ year: 2030, yuan: null }, { year: 2031, yuan: 420 }] });
+  });
+
+  it('when a year is covered by two entries with one figure, or by an open-ended entry, then it is covered', () => {
+    const halves = premiums([{ effectiveFrom: '2030-01-01', effectiveTo: '2030-06-30', value: 400 }, { effectiveFrom: '2030-07-01', value: 400 }]);
+    expect(premiumCoverage('2030-05-01', halves)).toMatchObject({ missing: [], coveredTo: '9999-12-31', message: null });
   });
 });

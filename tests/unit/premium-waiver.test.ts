@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { addDays, addMonthsCivil, fromEpochDay, toEpochDay } from '../../domain/dates';
-import { decideBenefits, type BenefitsInput } from '../../domain/policy';
+import { addDays, addMonthsCivil, fromEpochDay, isWorkingDay, toEpochDay } from '../../domain/dates';
+import { decideBenefits, DEFAULT_POLICY_TABLE, premiumWaiverApplies, premiumWaiverDeadline, type BenefitsInput } from '../../domain/policy';
 
 /** A second child born in Jinan, mother in resident insurance; override what a test is about. */
 function input(overrides: Partial<BenefitsInput> = {}): BenefitsInput {
@@ -211,6 +211,88 @@ describe('premium waiver properties', () => {
         expect(onTime.deadline > born).toBe(true);
         expect(onTime.eligible).toBe(true);
         expect(late.failed.map((f) => f.code)).toEqual(['ENROLMENT_AFTER_DEADLINE']);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('premium waiver with the restDays rule: Civil Code art. 203 moves a deadline on a rest day', () => {
+  const rules = { restDays: true };
+
+  it('when the six months end on 2023-10-01 (National Day), then the deadline is 2023-10-07, an adjusted working Saturday, and the reason says why', () => {
+    const w = waiver({ birthAt: '2023-04-01T09:00:00+08:00', rules });
+    expect(w.deadline).toBe('2023-10-07');
+    expect(w.deadlineByArt203).toEqual({
+      counted: '2023-10-01', moved: true, calendarLoaded: true, yearsNotLoaded: [],
+      note: '自出生之日起6个月的最后一日2023-10-01为法定节假日（中秋节、国庆节），依《民法典》第二百零三条顺延至2023-10-07',
+    });
+    expect(w.reason).toContain('须于2023-10-07前（含当日）');
+    expect(w.reason).toContain('依《民法典》第二百零三条顺延至2023-10-07');
+  });
+
+  it('when the family enrols on the first working day after the holiday, then the waiver applies; the next day it does not', () => {
+    const onTime = waiver({ birthAt: '2023-04-01T09:00:00+08:00', rules, enrolment: { registeredOn: '2023-10-07', inJinan: true } });
+    expect(onTime).toMatchObject({ eligible: true, pending: false, deadline: '2023-10-07' });
+    expect(onTime.reason).toContain('截止日2023-10-07，自出生之日起6个月的最后一日2023-10-01为法定节假日');
+    const late = waiver({ birthAt: '2023-04-01T09:00:00+08:00', rules, enrolment: { registeredOn: '2023-10-08', inJinan: true } });
+    expect(late.failed).toEqual([{ code: 'ENROLMENT_AFTER_DEADLINE', message: expect.stringContaining('晚于截止日2023-10-07'), clause: '第十五条' }]);
+    expect(late.failed[0]?.message).toContain('《民法典》第二百零三条');
+  });
+
+  it('when the rule is not switched on, then the deadline is counted as before (running cases decide as they did)', () => {
+    const w = waiver({ birthAt: '2023-04-01T09:00:00+08:00', enrolment: { registeredOn: '2023-10-07', inJinan: true } });
+    expect(w).toMatchObject({ eligible: false, deadline: '2023-10-01' });
+    expect(w).not.toHaveProperty('deadlineByArt203');
+    expect(decideBenefits(input())).not.toHaveProperty('rules');
+    expect(decideBenefits(input({ rules: { restDays: false } }))).not.toHaveProperty('rules');
+  });
+
+  it('when the six months end on a plain Saturday, then the deadline is the Monday, a 休息日 in the reason', () => {
+    const w = waiver({ birthAt: '2023-03-16T09:00:00+08:00', rules });
+    expect(w).toMatchObject({ deadline: '2023-09-18', deadlineByArt203: { counted: '2023-09-16', moved: true, calendarLoaded: true } });
+    expect(w.reason).toContain('最后一日2023-09-16为休息日（星期六），依《民法典》第二百零三条顺延至2023-09-18');
+  });
+
+  it('when the six months end on a working day, then nothing moves and the reason says nothing of art. 203', () => {
+    const w = waiver({ rules });
+    expect(w).toMatchObject({ deadline: '2023-09-15', deadlineByArt203: { counted: '2023-09-15', moved: false, calendarLoaded: true, note: expect.stringContaining('无需顺延') } });
+    expect(w.reason).not.toContain('民法典');
+  });
+
+  it('when the deadline falls in a year whose holidays are not loaded (2027), then weekends only, and the decision says the calendar is not loaded', () => {
+    const saturday = waiver({ birthAt: '2026-12-05T09:00:00+08:00', rules });
+    expect(saturday).toMatchObject({ deadline: '2027-06-07', deadlineByArt203: { counted: '2027-06-05', moved: true, calendarLoaded: false, yearsNotLoaded: [2027] } });
+    expect(saturday.reason).toContain('2027年度节假日安排尚未载入，仅按周末顺延');
+    // 2027-10-01 is a Friday: by weekends only it stays, and the reason says why that may be wrong
+    const friday = waiver({ birthAt: '2027-04-01T09:00:00+08:00', rules });
+    expect(friday).toMatchObject({ deadline: '2027-10-01', deadlineByArt203: { moved: false, calendarLoaded: false } });
+    expect(friday.reason).toContain('2027年度节假日安排尚未载入');
+  });
+
+  it('when decided with the rule, then the decision records it so reads follow the case', () => {
+    expect(decideBenefits(input({ rules: { restDays: true, fullSummary: false } })).rules).toEqual({ restDays: true });
+  });
+
+  it('when the mock asks whether the waiver applies, then the rule is passed on', () => {
+    const enrolment = { birthOrder: 2, birthDate: '2023-04-01', enrolledOn: '2023-10-07' };
+    expect(premiumWaiverApplies(DEFAULT_POLICY_TABLE, enrolment)).toBe(false);
+    expect(premiumWaiverApplies(DEFAULT_POLICY_TABLE, enrolment, rules)).toBe(true);
+    expect(premiumWaiverDeadline(DEFAULT_POLICY_TABLE, '2023-04-01', rules)).toBe('2023-10-07');
+  });
+
+  it('for any birth from 2023, the deadline is the counted day or the first working day after it; enrolling on it qualifies and the day after does not', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: toEpochDay('2023-01-01'), max: toEpochDay('2028-12-31') }).map(fromEpochDay), (born) => {
+        const birthAt = `${born}T12:00:00+08:00`;
+        const counted = addMonthsCivil(born, 6);
+        const w = waiver({ birthAt, rules });
+        expect(w.deadline >= counted).toBe(true);
+        expect(isWorkingDay(w.deadline)).toBe(true);
+        for (let d = counted; d < w.deadline; d = addDays(d, 1)) expect(isWorkingDay(d)).toBe(false);
+        expect(w.deadlineByArt203?.moved).toBe(w.deadline !== counted);
+        expect(waiver({ birthAt, rules, enrolment: { registeredOn: w.deadline, inJinan: true } }).eligible).toBe(true);
+        expect(waiver({ birthAt, rules, enrolment: { registeredOn: addDays(w.deadline, 1), inJinan: true } }).failed.map((f) => f.code)).toEqual(['ENROLMENT_AFTER_DEADLINE']);
       }),
       { numRuns: 300 },
     );
