@@ -1,6 +1,8 @@
 // Payloads the agencies POST to `/api/agency-callbacks/{agency}` (signed: see infra/agency-signature.ts).
 // Pure module: the API parses callbacks with these schemas; the mock agencies build them from the types.
 import { z } from 'zod';
+import { SERVICES } from '../domain/catalog';
+import { REVIEW_DESK } from './agency.types';
 
 // Every string is bounded: a callback's text ends up in the case's audit.
 const token = (max: number) => z.string().min(1).max(max).regex(/^[A-Za-z0-9._:-]+$/);
@@ -17,9 +19,9 @@ const callbackBase = {
 /** An officer decided a household-registration review; read the result with getHouseholdRegistration. */
 export const ReviewDecidedCallback = z.object({
   ...callbackBase,
-  agency: z.literal('publicSecurity'),
+  agency: z.literal(REVIEW_DESK.agency),
   type: z.literal('review.decided'),
-  service: z.literal('household'),
+  service: z.literal(REVIEW_DESK.service),
   reviewId: token(64),
   decision: z.enum(['approve', 'reject']),
   reason: z.string().max(500),
@@ -29,7 +31,7 @@ export type ReviewDecidedCallback = z.infer<typeof ReviewDecidedCallback>;
 /** The social-security card was made and posted; the same numbers getSocialSecurityCardStatus returns. */
 export const CardPostedCallback = z.object({
   ...callbackBase,
-  agency: z.literal('humanResources'),
+  agency: z.literal(SERVICES.socialSecurityCard.agency),
   type: z.literal('card.posted'),
   service: z.literal('socialSecurityCard'),
   applicationNumber: token(64),

@@ -1,6 +1,8 @@
 // The contract between the birth-case workflow and the agency adapters. Workflow code imports this
 // file as types only. Every request carries an idempotency key derived from the workflow id and the
 // step (`${workflowId}:household`, `${workflowId}:household:r2` after a correction), never from time.
+import { SERVICES } from '../domain/catalog';
+import type { AgencyName, ServiceAgency } from '../domain/catalog';
 
 export type Sex = 'M' | 'F';
 
@@ -128,8 +130,8 @@ export interface AgencyActivities {
   notifyCaseCancelled(req: CompensationRequest): Promise<CancellationNoticeAnswer>;
 }
 
-/** The agencies that take compensation requests (every one but the SMS gateway). */
-export type CompensatingAgency = 'healthCommission' | 'vaccination' | 'publicSecurity' | 'medicalSecurity' | 'humanResources';
+/** The agencies that take compensation requests: those that carry a service (every one but the SMS gateway). */
+export type CompensatingAgency = ServiceAgency;
 export interface CompensationRequest {
   agency: CompensatingAgency;
   /** the idempotency key of the submission to withdraw or report on */
@@ -148,16 +150,24 @@ export interface CancellationNoticeAnswer { acknowledged: true; reference: strin
 
 // --- Added for the adapters and the mock agencies (issue 4) ---
 
-/** The six agencies, as named in fault settings, callbacks, activity options and record counts. */
-export const AGENCY_NAMES = [
-  'healthCommission',
-  'vaccination',
-  'publicSecurity',
-  'medicalSecurity',
-  'humanResources',
-  'sms',
-] as const;
-export type AgencyName = (typeof AGENCY_NAMES)[number];
+// The six agencies (fault settings, callbacks, activity options, record counts): the catalog's.
+export { AGENCY_NAMES, AgencyNameSchema, type AgencyName } from '../domain/catalog';
+
+/** Each agency's path prefix at the gateway; the mock agencies serve the same paths. */
+export const AGENCY_PATHS: Readonly<Record<AgencyName, string>> = {
+  healthCommission: 'health-commission',
+  vaccination: 'vaccination',
+  publicSecurity: 'public-security',
+  medicalSecurity: 'medical-security',
+  humanResources: 'human-resources',
+  sms: 'sms',
+};
+
+/**
+ * The one desk of officers' manual reviews: household registration, decided at that service's agency
+ * (the review desk, the officers' routes, the development sign-in and the review callback read it).
+ */
+export const REVIEW_DESK = { service: 'household', agency: SERVICES.household.agency } as const;
 
 /**
  * Not a business outcome: the request or the answer broke the agency protocol (HTTP 400, 404, an

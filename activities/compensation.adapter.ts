@@ -4,21 +4,12 @@
 // Failures: AgencyProtocolError (400, 404, a malformed answer) · AgencyUnavailableError (retried).
 import { z } from 'zod';
 import { agencyClient, type AgencyClientConfig } from './agency-http';
-import type { CancellationNoticeAnswer, CompensatingAgency, CompensationRequest, WithdrawalAnswer } from './agency.types';
+import { AGENCY_PATHS, type CancellationNoticeAnswer, type CompensationRequest, type WithdrawalAnswer } from './agency.types';
 
 export interface CompensationAdapter {
   withdrawApplication(req: CompensationRequest): Promise<WithdrawalAnswer>;
   notifyCaseCancelled(req: CompensationRequest): Promise<CancellationNoticeAnswer>;
 }
-
-/** Each agency's path prefix at the gateway (the mock agencies serve the same paths). */
-export const AGENCY_PATHS: Readonly<Record<CompensatingAgency, string>> = {
-  healthCommission: 'health-commission',
-  vaccination: 'vaccination',
-  publicSecurity: 'public-security',
-  medicalSecurity: 'medical-security',
-  humanResources: 'human-resources',
-};
 
 const WithdrawalAnswerSchema: z.ZodType<WithdrawalAnswer> = z.object({
   outcome: z.enum(['withdrawn', 'already_done', 'not_received']),

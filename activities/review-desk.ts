@@ -3,11 +3,12 @@
 // then sends a signed `review.decided` callback. Errors are ReviewDeskError with an API error code.
 import { z } from 'zod';
 import { AgencyUnavailableError, sendAgencyRequest, type AgencyClientConfig } from './agency-http';
+import { REVIEW_DESK } from './agency.types';
 
 export interface PendingReview {
   reviewId: string;
-  agency: 'publicSecurity';
-  service: 'household';
+  agency: typeof REVIEW_DESK.agency;
+  service: typeof REVIEW_DESK.service;
   caseId: string;
   reason: string;
   createdAt: string;
@@ -61,7 +62,7 @@ const STATUS_CODES: Record<number, ReviewDeskErrorCode> = { 400: 'VALIDATION_FAI
 async function call<T>(config: AgencyClientConfig, operation: string, method: 'GET' | 'POST', path: string, body: unknown, schema: z.ZodType<T>): Promise<T> {
   let response;
   try {
-    response = await sendAgencyRequest('publicSecurity', config, { operation, method, path, body });
+    response = await sendAgencyRequest(REVIEW_DESK.agency, config, { operation, method, path, body });
   } catch (err) {
     if (err instanceof AgencyUnavailableError) throw new ReviewDeskError('UNAVAILABLE', `public security UNAVAILABLE: ${err.message}`);
     throw err;
@@ -81,7 +82,7 @@ export function createReviewDesk(config: AgencyClientConfig): ReviewDesk {
     async listPendingReviews(filter = {}) {
       const query = new URLSearchParams({ status: 'pending', ...(filter.caseId ? { caseId: filter.caseId } : {}) });
       const { reviews } = await call(config, 'listPendingReviews', 'GET', `public-security/reviews?${query}`, undefined, ReviewList);
-      return reviews.map((r) => ({ ...r, agency: 'publicSecurity' as const, service: 'household' as const }));
+      return reviews.map((r) => ({ ...r, ...REVIEW_DESK }));
     },
     async decideReview(reviewId, decision, reason, officerId) {
       const path = `public-security/reviews/${encodeURIComponent(reviewId)}/decision`;

@@ -1,7 +1,7 @@
 // Test and operator endpoints: record counts (exactly-once proofs), the SMS outbox, the callback
 // outbox and fault settings. Not part of any agency's API; no authentication (a local mock).
 import { Router } from 'express';
-import { AGENCY_NAMES, type AgencyName } from '../activities/agency.types';
+import { AGENCY_NAMES, AgencyNameSchema } from '../activities/agency.types';
 import type { MockContext } from './context';
 import { FaultSettings } from './faults';
 import { validationFailed, zodIssues } from './idempotency';
@@ -32,8 +32,9 @@ export function adminRoutes(ctx: MockContext): Router {
   });
 
   router.put('/faults/:agency', (req, res) => {
-    const agency = req.params.agency as AgencyName;
-    if (!AGENCY_NAMES.includes(agency)) return validationFailed(res, [{ path: 'agency', message: `one of ${AGENCY_NAMES.join(', ')}` }]);
+    const known = AgencyNameSchema.safeParse(req.params.agency);
+    if (!known.success) return validationFailed(res, [{ path: 'agency', message: `one of ${AGENCY_NAMES.join(', ')}` }]);
+    const agency = known.data;
     const parsed = FaultSettings.safeParse(req.body ?? {});
     if (!parsed.success) return validationFailed(res, zodIssues(parsed.error));
     const faults = ctx.faults.set(agency, parsed.data);

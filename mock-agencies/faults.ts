@@ -58,7 +58,10 @@ export class FaultInjector {
     initial: FaultsByAgency,
     private readonly options: { random: () => number; shutdown: AbortSignal },
   ) {
-    for (const [agency, settings] of Object.entries(initial) as Array<[AgencyName, FaultSettings]>) this.set(agency, settings);
+    for (const agency of AGENCY_NAMES) {
+      const settings = initial[agency];
+      if (settings) this.set(agency, settings);
+    }
   }
 
   /** Replaces the agency's settings (`{}` clears them) and restarts its slowThenSucceed counts. */

@@ -6,6 +6,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
 import type { z } from 'zod';
+import { AGENCY_PATHS, type AgencyName, type CompensatingAgency } from '../activities/agency.types';
+import { SERVICE_KEYS, serviceAgency } from '../domain/catalog';
 import { DEV_SECRETS } from '../infra/config';
 import { adminRoutes } from './admin.routes';
 import { CallbackOutbox } from './callback-outbox';
@@ -13,7 +15,7 @@ import type { MockContext } from './context';
 import { FaultInjector, FaultsByAgency } from './faults';
 import { healthCommissionRoutes } from './health-commission.routes';
 import { humanResourcesCompensation, humanResourcesRoutes } from './human-resources.routes';
-import { compensationRoutes } from './compensation.routes';
+import { compensationRoutes, type CompensationHooks } from './compensation.routes';
 import { errorBody } from './idempotency';
 import { DEFAULT_PREMIUM_TABLE } from './medical-security.rules';
 import { medicalSecurityRoutes } from './medical-security.routes';
@@ -169,24 +171,31 @@ function createApp(ctx: MockContext, adminToken: string | undefined): express.Ex
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.use('/health-commission', healthCommissionRoutes(ctx));
-  app.use('/vaccination', vaccinationRoutes(ctx));
+  const at = (agency: AgencyName): string => `/${AGENCY_PATHS[agency]}`;
+  app.use(at('healthCommission'), healthCommissionRoutes(ctx));
+  app.use(at('vaccination'), vaccinationRoutes(ctx));
   // Officers' review routes are for the orchestrator's review desk only.
-  app.use('/public-security/reviews', requireToken(adminToken));
-  app.use('/public-security', publicSecurityRoutes(ctx));
-  app.use('/medical-security', medicalSecurityRoutes(ctx));
-  app.use('/human-resources', humanResourcesRoutes(ctx));
+  app.use(`${at('publicSecurity')}/reviews`, requireToken(adminToken));
+  app.use(at('publicSecurity'), publicSecurityRoutes(ctx));
+  app.use(at('medicalSecurity'), medicalSecurityRoutes(ctx));
+  app.use(at('humanResources'), humanResourcesRoutes(ctx));
   // Compensation (withdrawals, notices of a cancelled case) at every agency that issues something.
   const documentField = (label: string, field: string) => (record: RecordRow): string | null => {
     const value = (record.state as Record<string, unknown>)[field];
     return typeof value === 'string' ? `${label} ${value}` : null;
   };
-  app.use('/health-commission', compensationRoutes(ctx, 'healthCommission', { submitOperation: 'issueBirthCertificate', documentOf: documentField('出生医学证明', 'certificateNumber') }));
-  app.use('/vaccination', compensationRoutes(ctx, 'vaccination', { submitOperation: 'createVaccinationRecord', documentOf: documentField('预防接种证', 'certificateNumber') }));
-  app.use('/public-security', compensationRoutes(ctx, 'publicSecurity', publicSecurityCompensation(ctx)));
-  app.use('/medical-security', compensationRoutes(ctx, 'medicalSecurity', { submitOperation: 'enrolMedicalInsurance', documentOf: documentField('医保参保登记', 'enrolmentNumber') }));
-  app.use('/human-resources', compensationRoutes(ctx, 'humanResources', humanResourcesCompensation(ctx)));
-  app.use('/sms', smsRoutes(ctx));
+  const compensation: Record<CompensatingAgency, CompensationHooks> = {
+    healthCommission: { submitOperation: 'issueBirthCertificate', documentOf: documentField('出生医学证明', 'certificateNumber') },
+    vaccination: { submitOperation: 'createVaccinationRecord', documentOf: documentField('预防接种证', 'certificateNumber') },
+    publicSecurity: publicSecurityCompensation(ctx),
+    medicalSecurity: { submitOperation: 'enrolMedicalInsurance', documentOf: documentField('医保参保登记', 'enrolmentNumber') },
+    humanResources: humanResourcesCompensation(ctx),
+  };
+  for (const service of SERVICE_KEYS) {
+    const agency = serviceAgency(service); // one service per agency, in the bundle's order
+    app.use(at(agency), compensationRoutes(ctx, agency, compensation[agency]));
+  }
+  app.use(at('sms'), smsRoutes(ctx));
   app.use('/admin', requireToken(adminToken), adminRoutes(ctx));
 
   app.use((_req, res) => {
