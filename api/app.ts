@@ -8,8 +8,8 @@ import type pino from 'pino';
 import type { Config } from '../infra/config';
 import type { ReviewDesk } from '../activities';
 import { callbackRoutes } from './callbacks.routes';
-import { cacheCaseReads, observeCaseReads } from './case-reader';
 import { createCaseReadCache } from './case-read-cache';
+import { createCaseRepository } from './case-repository';
 import { CODEC_PATH, codecRoutes } from './codec.routes';
 import { caseIdInPath, createApiMetrics } from './metrics';
 import { opsRoutes } from './ops.routes';
@@ -22,8 +22,9 @@ import { sessionRoutes } from './session.routes';
 import { webRoutes } from './web';
 import type { ParentRoutesDeps } from './parents.routes';
 
-declare module 'express-serve-static-core' {
-  interface Request {
+declare module 'node:http' {
+  interface IncomingMessage {
+    /** the body as received, kept by the JSON parser (agency callbacks verify their signature over it) */
     rawBody?: Buffer;
   }
 }
@@ -65,7 +66,7 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
 
   // One request log line and a request id on every line (pino-http). The line names the route pattern,
   // never the raw URL or headers (they may carry ids, tokens or escapes a caller chose).
-  app.use(pinoHttp({
+  app.use(pinoHttp<express.Request, express.Response>({
     logger,
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'requestId' },
@@ -79,8 +80,8 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     wrapSerializers: false,
     serializers: { req: () => undefined, res: () => undefined },
     // The logged object is built here, from the route pattern and the status only.
-    customSuccessObject: (req, res, val: { responseTime?: number }) => requestLine(req as express.Request, res.statusCode, val.responseTime),
-    customErrorObject: (req, res, _err, val: { responseTime?: number }) => requestLine(req as express.Request, res.statusCode, val.responseTime),
+    customSuccessObject: (req, res, val: { responseTime?: number }) => requestLine(req, res.statusCode, val.responseTime),
+    customErrorObject: (req, res, _err, val: { responseTime?: number }) => requestLine(req, res.statusCode, val.responseTime),
     customSuccessMessage: () => 'request',
     customErrorMessage: () => 'request',
   }));
@@ -92,8 +93,13 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
   });
 
   const metrics = createApiMetrics();
-  observeCaseReads(client, metrics.caseRead);
-  cacheCaseReads(client, createCaseReadCache({ ttlMs: config.CASE_READ_CACHE_MS, max: config.CASE_READ_CACHE_MAX }));
+  const cases = createCaseRepository({
+    client,
+    namespace: config.TEMPORAL_NAMESPACE,
+    pageTokenKey: config.CASE_ID_SECRET,
+    cache: createCaseReadCache({ ttlMs: config.CASE_READ_CACHE_MS, max: config.CASE_READ_CACHE_MAX }),
+    onRead: metrics.caseRead,
+  });
   app.use(metrics.middleware);
   app.get('/metrics', metrics.handler);
   // before the JSON parser: the codec takes larger bodies, and answers the Temporal UI's CORS preflight
@@ -106,16 +112,16 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     }
     next();
   });
-  app.use(express.json({ limit: MAX_BODY_BYTES, verify: (req, _res, buf) => { (req as express.Request).rawBody = buf; } }));
+  app.use(express.json({ limit: MAX_BODY_BYTES, verify: (req, _res, buf) => { req.rawBody = buf; } }));
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/api/openapi.json', (_req, res) => { res.json(openApiDocument()); });
 
   app.use(opsRoutes({ client, config, now }));
-  app.use('/api/cases', caseRoutes({ client, config, now }));
-  app.use('/api/track', parentRoutes({ client, config, limits: parentLimits }));
-  app.use('/api/reviews', officerRoutes({ client, config, reviewDesk }));
-  app.use('/api/agency-callbacks', callbackRoutes({ client, config, now }));
+  app.use('/api/cases', caseRoutes({ cases, config, now }));
+  app.use('/api/track', parentRoutes({ cases, config, limits: parentLimits }));
+  app.use('/api/reviews', officerRoutes({ cases, config, reviewDesk }));
+  app.use('/api/agency-callbacks', callbackRoutes({ cases, config, now }));
   app.use('/api/session', sessionRoutes({ config }));
   app.use(webRoutes(config.WEB_DIST_DIR));
   app.use(() => { throw notFound(); });

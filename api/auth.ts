@@ -1,4 +1,4 @@
-// Staff authentication: HS256 JWTs with role claims. Parents hold no account (see track.routes.ts).
+// Staff authentication: HS256 JWTs with role claims. Parents hold no account (see parents.routes.ts).
 import type { Request, RequestHandler } from 'express';
 import { parse as parseCookies } from 'cookie';
 import { jwtVerify, SignJWT } from 'jose';
@@ -28,12 +28,15 @@ export const DEFAULT_MAX_AGE_SECONDS = 12 * 3600;
 export interface TokenPolicy { audience: string; maxAgeSeconds: number }
 const DEFAULT_POLICY: TokenPolicy = { audience: DEFAULT_AUDIENCE, maxAgeSeconds: DEFAULT_MAX_AGE_SECONDS };
 
+const UNIT_SECONDS: Readonly<Record<string, number>> = { '': 1, s: 1, m: 60, h: 3600, d: 86_400 };
+
 /** A lifetime such as `3600`, `90s`, `30m`, `12h`, `1d` in seconds; null when unreadable. */
 export function lifetimeSeconds(ttl: string | number): number | null {
   if (typeof ttl === 'number') return Number.isInteger(ttl) && ttl > 0 ? ttl : null;
   const m = /^(\d{1,7})\s*([smhd]?)$/.exec(ttl.trim());
-  if (!m) return null;
-  const n = Number(m[1]) * { '': 1, s: 1, m: 60, h: 3600, d: 86_400 }[m[2] as '' | 's' | 'm' | 'h' | 'd'];
+  const unit = UNIT_SECONDS[m?.[2] ?? 'none'];
+  if (!m || unit === undefined) return null;
+  const n = Number(m[1]) * unit;
   return n > 0 ? n : null;
 }
 
@@ -107,6 +110,19 @@ async function verifyToken(token: string, secret: string | VerifyKey, policy: To
   }
   // frozen: a remembered token's claims are shared by the requests that carry it
   return { claims: Object.freeze(StaffClaims.parse(payload)), exp: payload.exp, iat: payload.iat };
+}
+
+/**
+ * The staff member a route guard (`requireStaff`) let through; with a role, that role's claims. A route
+ * without the guard, or with a guard for other roles, is a bug: it answers 401/403 rather than guess.
+ */
+export function staffOf(req: Request): StaffClaims;
+export function staffOf<R extends StaffRole>(req: Request, role: R): Extract<StaffClaims, { role: R }>;
+export function staffOf(req: Request, role?: StaffRole): StaffClaims {
+  const staff = req.staff;
+  if (!staff) throw new ApiError('UNAUTHENTICATED', '缺少登录凭证');
+  if (role !== undefined && staff.role !== role) throw new ApiError('FORBIDDEN', '无权执行此操作');
+  return staff;
 }
 
 /** The token secret and policy from the process config. */

@@ -25,8 +25,8 @@ export function newTrackingCode(caseId: string, key: string): { trackingCode: st
 }
 
 export function parseTrackingCode(code: string): { caseId: string; secret: string } | null {
-  const m = /^([0-9A-HJKMNP-TV-Z]{16})-([0-9A-HJKMNP-TV-Z]{12})$/.exec(code.trim().toUpperCase());
-  return m ? { caseId: m[1] as string, secret: m[2] as string } : null;
+  const [, caseId, secret] = /^([0-9A-HJKMNP-TV-Z]{16})-([0-9A-HJKMNP-TV-Z]{12})$/.exec(code.trim().toUpperCase()) ?? [];
+  return caseId && secret ? { caseId, secret } : null;
 }
 
 export function trackingSecretMatches(secret: string, storedHash: string, key: string): boolean {

@@ -1,7 +1,8 @@
 // What each reader sees of a case. The clerk of the case's hospital sees it in full; parents see it
 // masked (no full names, IDs or phones; result numbers in part; benefits in full).
 import type { BirthCaseState } from '../workflows/birth-case.contract';
-import type { ServiceKey } from '../domain/case.schemas';
+import { agencyLabel, AgencyNameSchema, perService } from '../domain/catalog';
+import type { ServiceKey } from '../domain/catalog';
 import type { CaseEvent, ServiceState } from '../domain/case-state';
 import { maskIdNumber, maskName, maskNumber, maskPhone } from '../domain/masking';
 import { DEFAULT_POLICY_TABLE, familyEntitlements, supplementGroundOf } from '../domain/policy';
@@ -16,16 +17,13 @@ type ServiceView = {
   escalation?: ServiceState['escalation'];
 };
 
-const AGENCY_NAMES: Record<string, string> = {
-  healthCommission: '市卫生健康委', vaccination: '预防接种单位', publicSecurity: '市公安局', medicalSecurity: '市医保局', humanResources: '市人社局',
-};
-
 function serviceView(s: ServiceState, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): ServiceView {
   const view: ServiceView = { status: s.status };
   // Staff see the cause of a fault; parents see only that the service waits on the staff (status).
   if (s.attention && s.status === 'needs_attention' && !maskResult) view.attention = { cause: s.attention.cause, since: s.attention.since };
   if (s.waitingOnAgency) {
-    const agency = Object.hasOwn(AGENCY_NAMES, s.waitingOnAgency.agency) ? AGENCY_NAMES[s.waitingOnAgency.agency] : '办理机构';
+    const known = AgencyNameSchema.safeParse(s.waitingOnAgency.agency);
+    const agency = known.success ? agencyLabel(known.data) : '办理机构';
     view.waitingOnAgency = { ...s.waitingOnAgency, message: `正在等待${agency}系统恢复，系统会自动重试，无需重复提交` };
   }
   if (s.escalation) view.escalation = s.escalation;
@@ -37,8 +35,7 @@ function serviceView(s: ServiceState, maskResult?: (r: Record<string, unknown>) 
 }
 
 function mapServices(state: BirthCaseState, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): Record<ServiceKey, ServiceView> {
-  const entries = (Object.entries(state.services) as Array<[ServiceKey, ServiceState]>).map(([k, s]) => [k, serviceView(s, maskResult)]);
-  return Object.fromEntries(entries) as Record<ServiceKey, ServiceView>;
+  return perService((k) => serviceView(state.services[k], maskResult));
 }
 
 /**

@@ -8,6 +8,7 @@
 import express, { Router } from 'express';
 import type { RequestHandler } from 'express';
 import type { Payload } from '@temporalio/common';
+import { parse as parseCookies, serialize } from 'cookie';
 import { z } from 'zod';
 import type { Config } from '../infra/config';
 import { payloadCodec } from '../infra/temporal';
@@ -33,13 +34,8 @@ const toJson = (p: Payload): z.infer<typeof JsonPayload> => ({
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
-function cookieToken(header: string | undefined): string | null {
-  for (const part of (header ?? '').split(';')) {
-    const [name, ...rest] = part.trim().split('=');
-    if (name === COOKIE) return decodeURIComponent(rest.join('='));
-  }
-  return null;
-}
+/** How long the codec sign-in lasts (12 h, the longest staff token). */
+const COOKIE_MAX_AGE_SECONDS = 43_200;
 
 export function codecRoutes(config: Config): Router {
   const router = Router();
@@ -66,7 +62,7 @@ export function codecRoutes(config: Config): Router {
   // The cookie stands in for the header when the UI cannot send one.
   const admin: RequestHandler = (req, res, next) => {
     if (!req.headers.authorization) {
-      const token = cookieToken(req.headers.cookie);
+      const token = req.headers.cookie ? parseCookies(req.headers.cookie)[COOKIE] : undefined;
       if (token) req.headers.authorization = `Bearer ${token}`;
     }
     return adminOnly(req, res, next);
@@ -90,7 +86,7 @@ export function codecRoutes(config: Config): Router {
     adminOnly,
     (req, res) => {
       const token = String(req.body.token).trim();
-      res.setHeader('set-cookie', `${COOKIE}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=${CODEC_PATH}; Max-Age=43200`);
+      res.setHeader('set-cookie', serialize(COOKIE, token, { httpOnly: true, sameSite: 'strict', path: CODEC_PATH, maxAge: COOKIE_MAX_AGE_SECONDS }));
       res.type('html').send('<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>已登录</title><p>已登录。Temporal UI 现在可以解码本服务的数据。</p></html>');
     },
   );

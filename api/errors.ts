@@ -1,15 +1,18 @@
 // One error shape for every answer: {"error": {"code", "message", "issues"?}}. Internal errors never
 // leak their message; Temporal being unreachable is a 503, not a 500.
 import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { z } from 'zod';
 import {
   isGrpcServiceError, ServiceError, WorkflowNotFoundError, WorkflowUpdateFailedError, WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import type { ValidationIssue } from '../domain/case.schemas';
 import { ReviewDeskError } from '../activities/review-desk';
 
-export type ErrorCode =
-  | 'VALIDATION_FAILED' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'DUPLICATE_CASE' | 'CONFLICT'
-  | 'RATE_LIMITED' | 'PAYLOAD_TOO_LARGE' | 'METHOD_NOT_ALLOWED' | 'UNSUPPORTED_MEDIA_TYPE' | 'UNAVAILABLE' | 'INTERNAL';
+export const ErrorCode = z.enum([
+  'VALIDATION_FAILED', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'DUPLICATE_CASE', 'CONFLICT',
+  'RATE_LIMITED', 'PAYLOAD_TOO_LARGE', 'METHOD_NOT_ALLOWED', 'UNSUPPORTED_MEDIA_TYPE', 'UNAVAILABLE', 'INTERNAL',
+]);
+export type ErrorCode = z.infer<typeof ErrorCode>;
 
 // gRPC status codes the Temporal client reports when the server cannot be reached in time.
 const GRPC_UNAVAILABLE = 14;
@@ -20,7 +23,7 @@ const STATUS: Record<ErrorCode, number> = {
   CONFLICT: 409, RATE_LIMITED: 429, PAYLOAD_TOO_LARGE: 413, METHOD_NOT_ALLOWED: 405, UNSUPPORTED_MEDIA_TYPE: 415,
   UNAVAILABLE: 503, INTERNAL: 500,
 };
-export const ERROR_CODES = Object.keys(STATUS) as ErrorCode[];
+export const ERROR_CODES = ErrorCode.options;
 
 /** What a 4xx raised by Express or body-parser (bad escape, charset, encoding, JSON) means in our words. */
 function fromHttpError(status: number, type: string | undefined): ApiError {
@@ -70,20 +73,29 @@ function toApiError(err: unknown): ApiError {
   if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError || temporalUnreachable(err)) {
     return new ApiError('UNAVAILABLE', '服务暂时不可用，请稍后重试');
   }
-  const e = err as { type?: unknown; status?: unknown; statusCode?: unknown } | null;
-  const status = typeof e?.status === 'number' ? e.status : typeof e?.statusCode === 'number' ? e.statusCode : undefined;
-  if (status !== undefined && status >= 400 && status < 500) return fromHttpError(status, typeof e?.type === 'string' ? e.type : undefined);
+  const http = httpErrorOf(err);
+  if (http && http.status >= 400 && http.status < 500) return fromHttpError(http.status, http.type);
   return new ApiError('INTERNAL', '系统内部错误');
+}
+
+/** The status (and body-parser's `type`) an error raised by Express or body-parser carries. */
+function httpErrorOf(err: unknown): { status: number; type: string | undefined } | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const status = 'status' in err && typeof err.status === 'number' ? err.status : 'statusCode' in err && typeof err.statusCode === 'number' ? err.statusCode : undefined;
+  if (status === undefined) return null;
+  return { status, type: 'type' in err && typeof err.type === 'string' ? err.type : undefined };
 }
 
 /** Temporal did not answer: a gRPC UNAVAILABLE/DEADLINE_EXCEEDED, or no connection, anywhere in the cause chain. */
 function temporalUnreachable(err: unknown): boolean {
-  for (let e: unknown = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = causeOf(e), depth++) {
     if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return true;
     if (e instanceof ServiceError && /Failed to connect/.test(e.message)) return true;
   }
   return false;
 }
+
+const causeOf = (e: unknown): unknown => (typeof e === 'object' && e !== null && 'cause' in e ? e.cause : undefined);
 
 export const errorHandler: ErrorRequestHandler = (err, req, res, next) => {
   if (res.headersSent) {

@@ -4,8 +4,8 @@
 // slow bucket leads to its log lines.
 import type { RequestHandler } from 'express';
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
-import type { LabelValues, OpenMetricsContentType } from 'prom-client';
-import type { CaseSource } from './case-reader';
+import type { OpenMetricsContentType } from 'prom-client';
+import type { CaseSource } from './case-repository';
 
 export const ApiMetricNames = {
   requests: 'birth_case_api_requests_total',
@@ -34,7 +34,8 @@ export function createApiMetrics(): ApiMetrics {
   // prom-client appends _total to counters in OpenMetrics output itself.
   const requests = new Counter({ name: ApiMetricNames.requests.replace(/_total$/, ''), help: 'HTTP requests by method, route pattern and status', labelNames, registers: [registry] });
   const errors = new Counter({ name: ApiMetricNames.errors.replace(/_total$/, ''), help: 'HTTP answers with status >= 400 by method, route pattern and status', labelNames, registers: [registry] });
-  const latency = new Histogram({
+  // Exemplar labels are free-form in OpenMetrics; prom-client types them like the metric's labels.
+  const latency = new Histogram<(typeof labelNames)[number] | 'requestId' | 'caseId'>({
     name: ApiMetricNames.latency, help: 'HTTP request latency by method, route pattern and status', labelNames, registers: [registry], enableExemplars: true,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
@@ -50,8 +51,7 @@ export function createApiMetrics(): ApiMetrics {
       if (res.statusCode >= 400) errors.inc(labels);
       const requestId = String(res.getHeader('x-request-id') ?? '').slice(0, 64);
       const caseId = caseIdInPath(req.originalUrl);
-      // prom-client types exemplar labels like metric labels; they are free-form in OpenMetrics.
-      const exemplarLabels = { requestId, ...(caseId ? { caseId } : {}) } as unknown as LabelValues<(typeof labelNames)[number]>;
+      const exemplarLabels = { requestId, ...(caseId ? { caseId } : {}) };
       latency.observe({ labels, value: Number(process.hrtime.bigint() - started) / 1e9, exemplarLabels });
     });
     next();

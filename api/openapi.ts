@@ -4,18 +4,19 @@
 import { OpenAPIRegistry, OpenApiGeneratorV31 } from '@asteasolutions/zod-to-openapi';
 import type { RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { z } from 'zod';
-import { AGENCY_NAMES } from '../activities/agency.types';
+import { AgencyNameSchema } from '../activities/agency.types';
 import {
   CancelRequest, CaseCreateRequest, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ReviewDecisionRequest, ServiceKey, TrackInputRequest, TrackRequest,
 } from '../domain/case.schemas';
-import { ERROR_CODES } from './errors';
+import { CaseListQuery } from './cases.schemas';
+import { ErrorCode } from './errors';
 import { Dashboard, DashboardQuery } from './ops.schemas';
 import { DevSignInRequest, SessionView } from './session.routes';
 import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView, ReviewCaseView, ReviewDecided, ReviewTaskList } from './views.schemas';
 
 export const ErrorBody = z.object({
   error: z.object({
-    code: z.enum(ERROR_CODES as [string, ...string[]]),
+    code: ErrorCode,
     message: z.string(),
     issues: z.array(z.object({ path: z.string(), code: z.string(), message: z.string() })).optional(),
     caseId: z.string().optional(),
@@ -28,28 +29,49 @@ const caseId = z.string().regex(new RegExp(CASE_ID)).meta({ description: '16 cha
 type Method = RouteConfig['method'];
 const ROUTES: Array<{ method: Method; path: string }> = [];
 
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+const body = (schema: z.ZodType) => ({ required: true, ...json(schema) });
+const err = (description: string) => ({ description, ...json(ErrorBody) });
+const ok = (description: string, schema: z.ZodType) => ({ description, ...json(schema) });
+// Answers every route can give, by what the route does.
+const common = { 400: err('VALIDATION_FAILED: a bad request (every problem by path in `issues`; also a malformed %-escape in the path)'), 500: err('INTERNAL: never expected; no internals in the message') };
+const withBody = { 413: err('PAYLOAD_TOO_LARGE: body over 32 KB'), 415: err('UNSUPPORTED_MEDIA_TYPE: a charset other than UTF-8, or an unknown Content-Encoding') };
+const staff = { 401: err('UNAUTHENTICATED: no token, or a bad, expired or foreign one'), 403: err('FORBIDDEN: the token\'s role may not do this') };
+const temporal = { 503: err('UNAVAILABLE: Temporal did not answer in time') };
+const notFound = { 404: err('NOT_FOUND: no such case (or not the caller\'s hospital\'s)') };
+const security = [{ staffJwt: [] }];
+
+type Register = (route: RouteConfig) => void;
+
 let cached: object | null = null;
 
 export function openApiDocument(): object {
   if (cached) return cached;
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'staffJwt', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
-  const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
-  const body = (schema: z.ZodType) => ({ required: true, ...json(schema) });
-  const err = (description: string) => ({ description, ...json(ErrorBody) });
-  const ok = (description: string, schema: z.ZodType) => ({ description, ...json(schema) });
-  // Answers every route can give, by what the route does.
-  const common = { 400: err('VALIDATION_FAILED: a bad request (every problem by path in `issues`; also a malformed %-escape in the path)'), 500: err('INTERNAL: never expected; no internals in the message') };
-  const withBody = { 413: err('PAYLOAD_TOO_LARGE: body over 32 KB'), 415: err('UNSUPPORTED_MEDIA_TYPE: a charset other than UTF-8, or an unknown Content-Encoding') };
-  const staff = { 401: err('UNAUTHENTICATED: no token, or a bad, expired or foreign one'), 403: err('FORBIDDEN: the token\'s role may not do this') };
-  const temporal = { 503: err('UNAVAILABLE: Temporal did not answer in time') };
-  const notFound = { 404: err('NOT_FOUND: no such case (or not the caller\'s hospital\'s)') };
-  const register = (r: RouteConfig): void => {
+  const register: Register = (r) => {
     ROUTES.push({ method: r.method, path: r.path });
     registry.registerPath(r);
   };
-  const security = [{ staffJwt: [] }];
+  caseRoutesDoc(register);
+  reviewRoutesDoc(register);
+  parentRoutesDoc(register);
+  callbackRoutesDoc(register);
+  sessionRoutesDoc(register);
+  opsRoutesDoc(register);
+  register({ method: 'get', path: '/api/openapi.json', summary: 'This document', responses: { 200: ok('OpenAPI 3.1', z.object({}).passthrough()), ...common } });
 
+  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'birth-one-thing API', version: '1.0.0',
+      description: 'HTTP contract v1 of the 出生一件事 orchestrator. Every error has the body `{"error":{"code","message","issues"?,"caseId"?}}`. A method a path does not list is answered 405 METHOD_NOT_ALLOWED with Allow.',
+    },
+  });
+  return cached;
+}
+
+function caseRoutesDoc(register: Register): void {
   register({
     method: 'post', path: '/api/cases', summary: 'Start a case (clerk)', security,
     request: { body: body(CaseCreateRequest) },
@@ -61,17 +83,7 @@ export function openApiDocument(): object {
   });
   register({
     method: 'get', path: '/api/cases', summary: 'List own hospital cases (clerk; admin: all)', security,
-    request: {
-      query: z.object({
-        status: z.enum(['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']).optional(),
-        bornFrom: z.iso.date().optional(),
-        bornTo: z.iso.date().optional(),
-        waitingOn: z.enum(['parent', 'clerk', 'officer', 'agency']).optional(),
-        overdue: z.enum(['true', 'false']).optional(),
-        pageSize: z.coerce.number().int().min(1).max(100).optional(),
-        pageToken: z.string().max(2000).regex(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/).optional().meta({ description: 'opaque: the nextPageToken of the previous page of the same query' }),
-      }),
-    },
+    request: { query: CaseListQuery },
     responses: { 200: ok('a page of CaseSummary', CaseSummaryPage), ...common, ...staff, ...temporal },
   });
   register({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseView', CaseView), ...common, ...staff, ...notFound, ...temporal } });
@@ -91,6 +103,9 @@ export function openApiDocument(): object {
     request: { params: z.object({ caseId, service: ServiceKey }), body: body(ResolveRequest) },
     responses: { 200: ok('CaseView', CaseView), ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: the service does not need attention') },
   });
+}
+
+function reviewRoutesDoc(register: Register): void {
   register({ method: 'get', path: '/api/reviews', summary: 'Review tasks of the officer\'s agency, oldest first', security, responses: { 200: ok('tasks', ReviewTaskList), ...common, ...staff, ...temporal } });
   register({
     method: 'get', path: '/api/reviews/{caseId}/{service}', summary: 'A review with the case facts the officer needs (numbers masked)', security,
@@ -105,26 +120,38 @@ export function openApiDocument(): object {
       ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: nothing waits for review, or already decided'),
     },
   });
+}
+
+function parentRoutesDoc(register: Register): void {
   const parentErrors = { ...common, ...withBody, 404: err('NOT_FOUND: wrong code or digits (the same answer for both)'), 429: err('RATE_LIMITED: too many failed attempts from this address, or for this code from this address'), ...temporal };
   register({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: body(TrackRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors } });
   register({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: body(TrackInputRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors, 409: err('CONFLICT: nothing of the kind is asked now') } });
+}
+
+function callbackRoutesDoc(register: Register): void {
   register({
     method: 'post', path: '/api/agency-callbacks/{agency}',
     summary: 'Signed agency event',
     description: 'X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<agency>.<raw body>"> with the agency\'s own key; refused when more than 300 s from the receiver\'s clock. An event id already seen is acknowledged and dropped.',
-    request: { params: z.object({ agency: z.enum(AGENCY_NAMES) }), headers: z.object({ 'x-signature': z.string().regex(/^t=\d{1,12},v1=[0-9a-fA-F]{64}$/) }), body: body(z.object({}).passthrough()) },
+    request: { params: z.object({ agency: AgencyNameSchema }), headers: z.object({ 'x-signature': z.string().regex(/^t=\d{1,12},v1=[0-9a-fA-F]{64}$/) }), body: body(z.object({}).passthrough()) },
     responses: {
       200: ok('received (or a duplicate, or the case has closed)', z.object({ received: z.literal(true), duplicate: z.literal(true).optional(), ignored: z.string().optional() })),
       ...common, ...withBody, 401: err('UNAUTHENTICATED: bad, stale or missing signature'), 404: err('NOT_FOUND: unknown agency or case'),
       429: err('RATE_LIMITED: too many callbacks'), ...temporal,
     },
   });
+}
+
+function sessionRoutesDoc(register: Register): void {
   const cookieNote = 'The web pages\' staff session: an HttpOnly, SameSite=Strict cookie; state-changing requests that ride on it must be JSON.';
   register({ method: 'get', path: '/api/session', summary: `Who is signed in. ${cookieNote}`, responses: { 200: ok('SessionView', SessionView), ...common } });
   register({ method: 'post', path: '/api/session/dev', summary: 'Development sign-in (only with ALLOW_DEV_SECRETS=true): sets the session cookie', request: { body: body(DevSignInRequest) }, responses: { 200: ok('SessionView', SessionView), ...common, ...withBody, 404: err('NOT_FOUND: no development sign-in here') } });
   register({ method: 'post', path: '/api/session/sign-out', summary: 'Clears the session cookie', responses: { 200: ok('SessionView', SessionView), ...common, 403: err('FORBIDDEN: a cookie-borne request that is not JSON') } });
+}
+
+// Operators (issue 10): process up, readiness, metrics, the dashboard's figures, the Temporal UI's codec.
+function opsRoutesDoc(register: Register): void {
   register({ method: 'get', path: '/healthz', summary: 'Process up', responses: { 200: ok('up', z.object({ status: z.literal('ok') })), ...common } });
-  // Operators (issue 10): readiness, metrics, the dashboard's figures, the Temporal UI's codec.
   register({
     method: 'get', path: '/readyz', summary: 'Ready when Temporal answers and a worker polls the birth-case task queue (DescribeTaskQueue)',
     responses: {
@@ -142,6 +169,10 @@ export function openApiDocument(): object {
     request: { query: DashboardQuery },
     responses: { 200: ok('the figures of the period (default: the last 30 days)', Dashboard), ...common, 400: err('VALIDATION_FAILED: bad period (1–366 days) or hospital id'), ...staff, ...temporal },
   });
+  codecRoutesDoc(register);
+}
+
+function codecRoutesDoc(register: Register): void {
   const CodecPayloads = z.object({ payloads: z.array(z.object({ metadata: z.record(z.string(), z.string()).optional(), data: z.string().optional() })) }).describe('Temporal codec-server protocol: payloads in proto JSON, bytes as base64');
   for (const op of ['decode', 'encode'] as const) {
     register({
@@ -155,16 +186,6 @@ export function openApiDocument(): object {
     request: { body: { required: true, content: { 'application/x-www-form-urlencoded': { schema: z.object({ token: z.string() }) } } } },
     responses: { 200: { description: 'signed in (HTML)' }, ...common, 401: err('UNAUTHENTICATED: bad token'), 403: err('FORBIDDEN: not an admin') },
   });
-  register({ method: 'get', path: '/api/openapi.json', summary: 'This document', responses: { 200: ok('OpenAPI 3.1', z.object({}).passthrough()), ...common } });
-
-  cached = new OpenApiGeneratorV31(registry.definitions).generateDocument({
-    openapi: '3.1.0',
-    info: {
-      title: 'birth-one-thing API', version: '1.0.0',
-      description: 'HTTP contract v1 of the 出生一件事 orchestrator. Every error has the body `{"error":{"code","message","issues"?,"caseId"?}}`. A method a path does not list is answered 405 METHOD_NOT_ALLOWED with Allow.',
-    },
-  });
-  return cached;
 }
 
 let patterns: Array<{ re: RegExp; methods: string[] }> | null = null;

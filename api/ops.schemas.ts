@@ -10,6 +10,7 @@ export const DashboardQuery = z.strictObject({
   to: z.iso.date().optional(),
   hospitalId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
 });
+export type DashboardQuery = z.infer<typeof DashboardQuery>;
 
 export const Dashboard = z.object({
   period: z.object({ from: z.iso.date(), to: z.iso.date(), hospitalId: z.string().nullable() }).describe('cases accepted on these Shanghai days, both included (of one hospital, if given)'),

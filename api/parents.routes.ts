@@ -4,23 +4,21 @@
 // case id cannot lock its family out: their own address backs off, the family's does not (the code's
 // 60-bit secret, not the limit, is what makes guessing hopeless).
 import { Router } from 'express';
-import type { Client } from '@temporalio/client';
 import type { Request } from 'express';
 import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import { TrackInputRequest, TrackRequest } from '../domain/case.schemas';
 import type { Config } from '../infra/config';
-import { birthCaseWorkflowId, supplyNewbornName } from '../workflows/birth-case.contract';
+import { supplyNewbornName } from '../workflows/birth-case.contract';
 import type { BirthCaseState } from '../workflows/birth-case.contract';
 import { parentCaseView } from './case-views';
 import { parseTrackingCode, trackingSecretMatches } from './case-identity';
-import { invalidateCaseRead } from './case-reader';
-import { loadCase } from './cases.routes';
+import type { CaseRepository } from './case-repository';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
 import { sendView } from './view-body';
 
 export interface ParentRoutesDeps {
-  client: Client;
+  cases: CaseRepository;
   config: Config;
   /** failures allowed per window, per code and per client address */
   limits?: { windowMs: number; perCode: number; perAddress: number };
@@ -32,7 +30,7 @@ function phoneMatches(state: BirthCaseState, last4: string): boolean {
   return phones.some((p) => p !== undefined && p.slice(-4) === last4);
 }
 
-export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000, perCode: 5, perAddress: 30 } }: ParentRoutesDeps): Router {
+export function parentRoutes({ cases, config, limits = { windowMs: 15 * 60_000, perCode: 5, perAddress: 30 } }: ParentRoutesDeps): Router {
   const router = Router();
   const tooMany = (): never => { throw new ApiError('RATE_LIMITED', '尝试次数过多，请稍后再试'); };
   const limiter = (limit: number, keyGenerator?: (req: Request) => string) =>
@@ -55,7 +53,7 @@ export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000,
   async function authorise(trackingCode: string, phoneLast4: string, fresh = false): Promise<BirthCaseState> {
     const parsed = parseTrackingCode(trackingCode);
     if (!parsed) throw notFound();
-    const state = await loadCase(client, parsed.caseId, undefined, { fresh }).catch((err: unknown) => {
+    const state = await cases.load(parsed.caseId, undefined, { fresh }).catch((err: unknown) => {
       if (err instanceof ApiError && err.code === 'NOT_FOUND') throw notFound();
       throw err;
     });
@@ -73,10 +71,10 @@ export function parentRoutes({ client, config, limits = { windowMs: 15 * 60_000,
   router.post('/input', perAddress, perCode, async (req, res) => {
     const body = parseBody(TrackInputRequest, req.body);
     const state = await authorise(body.trackingCode, body.phoneLast4, true);
-    await client.workflow.getHandle(birthCaseWorkflowId(state.caseId)).executeUpdate(supplyNewbornName, {
+    await cases.write(state.caseId, (handle) => handle.executeUpdate(supplyNewbornName, {
       args: [{ name: body.input.newbornName, actor: { role: 'parent', id: null } }],
-    }).finally(() => invalidateCaseRead(client, state.caseId));
-    sendView(req, res, parentCaseView(await loadCase(client, state.caseId)));
+    }));
+    sendView(req, res, parentCaseView(await cases.load(state.caseId)));
   });
 
   return router;

@@ -5,7 +5,9 @@
 import { Router } from 'express';
 import type { Request, Response } from 'express';
 import { serialize } from 'cookie';
+import { decodeJwt } from 'jose';
 import { z } from 'zod';
+import { REVIEW_DESK } from '../activities/agency.types';
 import type { Config } from '../infra/config';
 import { signStaffToken, STAFF_COOKIE, staffAuth, staffToken, verifyStaffToken } from './auth';
 import type { StaffClaims } from './auth';
@@ -16,7 +18,7 @@ import { parseBody } from './validation';
 export const DEV_SESSION_SECONDS = 8 * 3600;
 
 /** The agencies whose officers have a review desk. */
-export const OFFICER_AGENCIES = ['publicSecurity'] as const;
+export const OFFICER_AGENCIES = [REVIEW_DESK.agency] as const;
 
 export const DevSignInRequest = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('clerk'), hospitalId: z.string().trim().regex(/^H\d{4}$/) }),
@@ -44,7 +46,7 @@ function setCookie(req: Request, res: Response, value: string, maxAge: number): 
   }));
 }
 
-function staffOf(claims: StaffClaims): NonNullable<SessionView['staff']> {
+function staffView(claims: StaffClaims): NonNullable<SessionView['staff']> {
   const { sub, role } = claims;
   if (claims.role === 'clerk') return { id: sub, role, hospitalId: claims.hospitalId };
   if (claims.role === 'officer') return { id: sub, role, agency: claims.agency };
@@ -63,9 +65,9 @@ export function sessionRoutes({ config }: { config: Config }): Router {
     if (!token) return void res.json(signedOut);
     const claims = await verifyStaffToken(token, secret, policy).catch(() => null);
     if (!claims) return void res.json(signedOut);
-    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as { exp?: number }).exp;
+    const { exp } = decodeJwt(token);
     const view: SessionView = {
-      signedIn: true, devSignIn: config.ALLOW_DEV_SECRETS, staff: staffOf(claims), expiresAt: exp ? new Date(exp * 1000).toISOString() : null,
+      signedIn: true, devSignIn: config.ALLOW_DEV_SECRETS, staff: staffView(claims), expiresAt: exp ? new Date(exp * 1000).toISOString() : null,
     };
     res.json(view);
   });
@@ -80,7 +82,7 @@ export function sessionRoutes({ config }: { config: Config }): Router {
     setCookie(req, res, token, DEV_SESSION_SECONDS);
     res.setHeader('cache-control', 'no-store');
     const view: SessionView = {
-      signedIn: true, devSignIn: true, staff: staffOf(claims), expiresAt: new Date(Date.now() + DEV_SESSION_SECONDS * 1000).toISOString(),
+      signedIn: true, devSignIn: true, staff: staffView(claims), expiresAt: new Date(Date.now() + DEV_SESSION_SECONDS * 1000).toISOString(),
     };
     req.log?.info({ role: claims.role, staff: claims.sub }, 'development sign-in');
     res.json(view);

@@ -5,6 +5,8 @@
 // both are dropped with the state.
 import type { Request, Response } from 'express';
 
+type EtagFn = (body: Buffer, encoding?: BufferEncoding) => string | undefined;
+
 interface Body {
   bytes: Buffer;
   /** the ETag express would send for these bytes (its `etag fn` setting), or undefined when ETags are off */
@@ -15,7 +17,7 @@ const bodies = new WeakMap<object, Body>();
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /** The view's body, serialised on first use; `etagFn` is express's, as `res.send` would use it. */
-export function viewBody(view: object, etagFn?: (body: Buffer, encoding?: BufferEncoding) => string | undefined): Body {
+export function viewBody(view: object, etagFn?: EtagFn): Body {
   let body = bodies.get(view);
   if (body === undefined) {
     const bytes = Buffer.from(JSON.stringify(view), 'utf8');
@@ -25,12 +27,22 @@ export function viewBody(view: object, etagFn?: (body: Buffer, encoding?: Buffer
   return body;
 }
 
+/** Express's ETag function (its `etag fn` setting; none when ETags are off). */
+function etagFnOf(req: Request): EtagFn | undefined {
+  const fn: unknown = req.app.get('etag fn');
+  if (typeof fn !== 'function') return undefined;
+  return (body) => {
+    const tag: unknown = fn(body);
+    return typeof tag === 'string' ? tag : undefined;
+  };
+}
+
 /**
  * Answers with `view` as JSON. Everything else `res.send` does stays as it is: Content-Length, the
  * freshness check (304 for a matching If-None-Match), HEAD without a body, and every header set before.
  */
 export function sendView(req: Request, res: Response, view: object): void {
-  const { bytes, etag } = viewBody(view, req.app.get('etag fn') as ((body: Buffer, encoding?: BufferEncoding) => string | undefined) | undefined);
+  const { bytes, etag } = viewBody(view, etagFnOf(req));
   res.setHeader('Content-Type', JSON_TYPE);
   if (etag !== undefined) res.setHeader('ETag', etag);
   res.send(bytes);

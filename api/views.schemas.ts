@@ -3,12 +3,10 @@
 import { z } from 'zod';
 import { Benefits, FamilyEntitlements } from '../domain/policy';
 import { CaseCreateRequest } from '../domain/case.schemas';
-
-const CaseStatusEnum = z.enum(['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']);
-const ServiceStatusEnum = z.enum(['pending', 'submitted', 'under_review', 'needs_correction', 'needs_attention', 'completed', 'refused', 'skipped', 'cancelled']);
+import { CaseStatusSchema, perService, ServiceStatusSchema } from '../domain/catalog';
 
 export const ServiceView = z.object({
-  status: ServiceStatusEnum,
+  status: ServiceStatusSchema,
   result: z.record(z.string(), z.unknown()).optional(),
   review: z.object({ agency: z.string(), reason: z.string() }).optional(),
   reason: z.string().optional(),
@@ -20,13 +18,7 @@ export const ServiceView = z.object({
   escalation: z.object({ kind: z.enum(['review_overdue', 'correction_due', 'agency_unreachable']), level: z.number().int(), since: z.string(), dueAt: z.string().nullable(), message: z.string() }).optional(),
 });
 
-const Services = z.object({
-  birthCertificate: ServiceView,
-  vaccination: ServiceView,
-  household: ServiceView,
-  medicalInsurance: ServiceView,
-  socialSecurityCard: ServiceView,
-});
+const Services = z.object(perService(() => ServiceView));
 
 export const ActionRequired = z.object({
   kind: z.enum(['correction', 'newborn_name', 'needs_attention']),
@@ -37,7 +29,7 @@ export const ActionRequired = z.object({
 
 export const CaseView = z.object({
   caseId: z.string(),
-  status: CaseStatusEnum,
+  status: CaseStatusSchema,
   hospitalId: z.string(),
   createdAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
@@ -60,7 +52,7 @@ export type CaseView = z.infer<typeof CaseView>;
 
 export const ParentView = z.object({
   caseId: z.string(),
-  status: CaseStatusEnum,
+  status: CaseStatusSchema,
   createdAt: z.string().nullable(),
   updatedAt: z.string().nullable(),
   newborn: z.object({ name: z.string().nullable(), sex: z.enum(['M', 'F']), birthAt: z.string() }),
@@ -90,7 +82,7 @@ export const AuditEntries = z.object({
 export const CaseSummaryPage = z.object({
   cases: z.array(z.object({
     caseId: z.string(),
-    status: CaseStatusEnum.nullable(),
+    status: CaseStatusSchema.nullable(),
     hospitalId: z.string().nullable(),
     bornAt: z.string().nullable(),
     createdAt: z.string().nullable(),
@@ -130,7 +122,7 @@ const MaskedParent = z.object({ name: z.string(), idNumber: z.string(), phone: z
 export const ReviewCaseView = z.object({
   caseId: z.string(),
   service: z.string(),
-  serviceStatus: ServiceStatusEnum,
+  serviceStatus: ServiceStatusSchema,
   pending: z.boolean(),
   review: z.object({ reviewId: z.string(), reason: z.string(), createdAt: z.string(), slaDueAt: z.string() }).nullable(),
   hospitalId: z.string(),

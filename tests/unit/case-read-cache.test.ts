@@ -3,9 +3,8 @@
 // are not kept, the cache stays bounded — and the clerk's hospital check still runs on a cached state.
 import type { Client } from '@temporalio/client';
 import { createCaseReadCache } from '../../api/case-read-cache';
-import { cacheCaseReads, createCaseReader, invalidateCaseRead } from '../../api/case-reader';
-import type { CaseSource } from '../../api/case-reader';
-import { loadCase } from '../../api/cases.routes';
+import { createCaseRepository } from '../../api/case-repository';
+import type { CaseSource } from '../../api/case-repository';
 import { ApiError } from '../../api/errors';
 import type { BirthCaseState } from '../../workflows/birth-case.contract';
 
@@ -60,9 +59,8 @@ function setUp(options: { ttlMs?: number; max?: number } = {}) {
   const fake = fakeClient();
   let clock = 1_000;
   const cache = createCaseReadCache({ ttlMs: options.ttlMs ?? 300, max: options.max ?? 100, now: () => clock });
-  cacheCaseReads(fake.client, cache);
   const sources: CaseSource[] = [];
-  const reader = createCaseReader(fake.client, (s) => sources.push(s));
+  const reader = createCaseRepository({ client: fake.client, namespace: 'default', pageTokenKey: 'test-key', cache, onRead: (s) => sources.push(s) });
   return { fake, cache, reader, sources, advance: (ms: number) => { clock += ms; } };
 }
 
@@ -89,7 +87,7 @@ test('when the TTL has passed, then the next read describes the case again and s
   fake.answer.set(CASE_A, () => stateOf(CASE_A, version));
   expect(await reader.read(CASE_A)).toMatchObject({ version: 1 });
   version = 2; // changed elsewhere (the worker, another API process)
-  advance(299);
+  advance(300); // lru-cache serves an entry while its age is at most the TTL
   expect(await reader.read(CASE_A)).toMatchObject({ version: 1 });
   advance(1);
   expect(await reader.read(CASE_A)).toMatchObject({ version: 2 });
@@ -103,12 +101,12 @@ test('when this process writes to a case, then the next read describes it again 
   expect(await reader.read(CASE_A)).toMatchObject({ version: 1 });
 
   // A read in flight across the write: it answers the old state, but must not be kept.
-  invalidateCaseRead(fake.client, CASE_A);
+  reader.invalidate(CASE_A);
   fake.hold = true;
   const before = reader.read(CASE_A);
   await new Promise((go) => setImmediate(go));
   version = 2;
-  invalidateCaseRead(fake.client, CASE_A); // the write
+  reader.invalidate(CASE_A); // the write
   fake.hold = false;
   const after = reader.read(CASE_A); // does not join the flight begun before the write
   expect(await after).toMatchObject({ version: 2 });
@@ -127,7 +125,7 @@ test('when a flight begun before a write answers the old state late, then it is 
   await new Promise((go) => setImmediate(go));
   fake.answer.set(CASE_A, () => stateOf(CASE_A, 1)); // this flight saw the case before the write
   fake.release();
-  invalidateCaseRead(fake.client, CASE_A); // the write lands while the answer is on its way
+  reader.invalidate(CASE_A); // the write lands while the answer is on its way
   fake.hold = false;
   expect(await stale).toMatchObject({ version: 1 });
   version = 2;
@@ -178,11 +176,11 @@ test('when the TTL is 0, then every read describes (the cache is off)', async ()
 });
 
 test('when a clerk of another hospital reads a cached case, then she gets 404 as without the cache', async () => {
-  const { fake } = setUp({ ttlMs: 60_000 });
+  const { fake, reader } = setUp({ ttlMs: 60_000 });
   fake.answer.set(CASE_B, () => stateOf(CASE_B, 1, 'H0001'));
-  const own = await loadCase(fake.client, CASE_B, { sub: 'c1', role: 'clerk', hospitalId: 'H0001' });
+  const own = await reader.load(CASE_B, { sub: 'c1', role: 'clerk', hospitalId: 'H0001' });
   expect(own.caseId).toBe(CASE_B);
-  const other = loadCase(fake.client, CASE_B, { sub: 'c2', role: 'clerk', hospitalId: 'H0002' });
+  const other = reader.load(CASE_B, { sub: 'c2', role: 'clerk', hospitalId: 'H0002' });
   await expect(other).rejects.toBeInstanceOf(ApiError);
   await expect(other).rejects.toMatchObject({ code: 'NOT_FOUND' });
   expect(fake.describes.get(CASE_B)).toBe(1);

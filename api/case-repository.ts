@@ -1,0 +1,185 @@
+// The API's one way to the cases in Temporal, built once per app (api/app.ts) and handed to the routes.
+// Reads come from the memo the workflow keeps current (one describe call; no worker, no replay), and only
+// for cases whose memo cannot serve (started before the memo existed, or a journal longer than the memo
+// keeps) from the workflow's query; in front of both, the short-lived read cache (api/case-read-cache.ts):
+// repeated and concurrent reads of a case share one describe. Writes go to the workflow, and drop the
+// case from the cache whatever they answer. Lists come from Temporal's visibility, a page at a time.
+import type { Client, WorkflowHandle } from '@temporalio/client';
+import { isGrpcServiceError } from '@temporalio/client';
+import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { temporal } from '@temporalio/proto';
+import { CaseStatusSchema } from '../domain/catalog';
+import type { CaseStatus } from '../domain/catalog';
+import { reduceCase } from '../domain/case-state';
+import { addDays, toShanghaiIso } from '../domain/dates';
+import {
+  BIRTH_CASE_TASK_QUEUE, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, caseIdFromWorkflowId, CaseSearchAttributes, getCaseState,
+} from '../workflows/birth-case.contract';
+import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
+import { caseSearchAttributes, caseStateFromMemo, initialCaseMemo } from '../workflows/case-publication';
+import type { StaffClaims } from './auth';
+import { CASE_ID_PATTERN } from './case-identity';
+import type { CaseReadCache } from './case-read-cache';
+import type { CaseListQuery } from './cases.schemas';
+import { notFound } from './errors';
+import { badPageToken, openPageToken, sealPageToken } from './page-token';
+
+/** Where a read was served from (the API's metrics count them). */
+export type CaseSource = 'memo' | 'query' | 'cache';
+
+export interface ReadOptions {
+  /** skip the cache (a write is about to be decided on this state); the fresh state still fills it */
+  fresh?: boolean;
+}
+
+export interface CaseSummary {
+  caseId: string;
+  status: CaseStatus | null;
+  hospitalId: string | null;
+  bornAt: string | null;
+  createdAt: string | null;
+}
+
+export interface CaseRepository {
+  /** The case as the workflow last published it. Throws WorkflowNotFoundError for an unknown case. */
+  read(caseId: string, options?: ReadOptions): Promise<BirthCaseState>;
+  /**
+   * A case the caller may see: clerks only their hospital's (others get 404: existence must not leak).
+   * The check runs on every call, whether the state comes from the cache or from Temporal. Before a write,
+   * load with `{ fresh: true }`: the write is decided on the case as Temporal has it now.
+   */
+  load(caseId: string, staff?: StaffClaims, options?: ReadOptions): Promise<BirthCaseState>;
+  /** Starts a case, refusing a second one for the same newborn (WorkflowExecutionAlreadyStartedError). */
+  start(input: BirthCaseInput): Promise<void>;
+  /** Runs a write (update, signal) on the case's workflow; the case's next read goes to Temporal. */
+  write<T>(caseId: string, act: (handle: WorkflowHandle) => Promise<T>): Promise<T>;
+  /** This process changed the case (or asked it to change): its next read goes to Temporal. */
+  invalidate(caseId: string): void;
+  /** Whether Temporal knows the case at all, running or closed. */
+  exists(caseId: string): Promise<boolean>;
+  /** A page of cases matching the filter (of one hospital when `hospitalId` is given), newest first. */
+  list(filter: CaseListQuery, hospitalId: string | null): Promise<{ cases: CaseSummary[]; nextPageToken: string | null }>;
+}
+
+export interface CaseRepositoryDeps {
+  client: Client;
+  namespace: string;
+  /** seals the list's page tokens (CASE_ID_SECRET) */
+  pageTokenKey: string;
+  /** the per-process read cache; none: every read goes to Temporal */
+  cache?: CaseReadCache;
+  /** told where each read was served from */
+  onRead?: (source: CaseSource) => void;
+}
+
+/** Started, task scheduled, started, completed: a history longer than this has had its first workflow task. */
+const FIRST_TASK_DONE_EVENTS = 3;
+/** gRPC INVALID_ARGUMENT: the server refused what we passed on (here, only a caller's page token can be wrong). */
+const GRPC_INVALID_ARGUMENT = 3;
+
+export function createCaseRepository({ client, namespace, pageTokenKey, cache, onRead }: CaseRepositoryDeps): CaseRepository {
+  const handleOf = (caseId: string): WorkflowHandle => client.workflow.getHandle(birthCaseWorkflowId(caseId));
+  const describeCase = (caseId: string): Promise<BirthCaseState> => describe(handleOf(caseId), onRead);
+
+  const read = async (caseId: string, options: ReadOptions = {}): Promise<BirthCaseState> => {
+    if (!cache) return describeCase(caseId);
+    if (options.fresh) cache.invalidate(caseId);
+    let loaded = false;
+    const state = await cache.get(caseId, () => { loaded = true; return describeCase(caseId); });
+    if (!loaded) onRead?.('cache');
+    return state;
+  };
+  const invalidate = (caseId: string): void => cache?.invalidate(caseId);
+
+  return {
+    read,
+    invalidate,
+    async load(caseId, staff, options) {
+      if (!CASE_ID_PATTERN.test(caseId)) throw notFound();
+      const state = await read(caseId, options);
+      if (staff?.role === 'clerk' && state.hospitalId !== staff.hospitalId) throw notFound();
+      return state;
+    },
+    async start(input) {
+      await client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, {
+        taskQueue: BIRTH_CASE_TASK_QUEUE,
+        workflowId: birthCaseWorkflowId(input.caseId),
+        args: [input],
+        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+        // Readable and listable before any worker has run the case.
+        memo: initialCaseMemo(input),
+        typedSearchAttributes: caseSearchAttributes(input.hospitalId, input.application, reduceCase([])).filter((a): a is SearchAttributePair => a.value !== null),
+      });
+    },
+    write: (caseId, act) => act(handleOf(caseId)).finally(() => invalidate(caseId)),
+    exists: (caseId) => handleOf(caseId).describe().then(() => true, () => false),
+    async list(filter, hospitalId) {
+      const query = listQuery(filter, hospitalId);
+      const page = await client.workflowService.listWorkflowExecutions({
+        namespace,
+        query,
+        pageSize: filter.pageSize,
+        nextPageToken: filter.pageToken ? openPageToken(filter.pageToken, query, pageTokenKey) : undefined,
+      }).catch((err: unknown) => {
+        if (filter.pageToken && isGrpcServiceError(err) && err.code === GRPC_INVALID_ARGUMENT) throw badPageToken();
+        throw err;
+      });
+      const cases = (page.executions ?? []).flatMap((e) => caseSummary(e) ?? []);
+      const next = page.nextPageToken;
+      return { cases, nextPageToken: next && next.length > 0 ? sealPageToken(next, query, pageTokenKey) : null };
+    },
+  };
+}
+
+/** The case from its memo, or from the workflow's query when the memo cannot serve. */
+async function describe(handle: WorkflowHandle, onRead?: (source: CaseSource) => void): Promise<BirthCaseState> {
+  const description = await handle.describe();
+  const fromMemo = caseStateFromMemo(description.memo);
+  // Only the API's initial memo, yet the first workflow task is done: a worker without the publication
+  // (a rolling deploy) runs this case, so its memo will not move — ask the workflow instead.
+  const stale = fromMemo !== null && fromMemo.events.length === 0 && description.historyLength > FIRST_TASK_DONE_EVENTS;
+  if (fromMemo && !stale) {
+    onRead?.('memo');
+    return fromMemo;
+  }
+  onRead?.('query');
+  return handle.query(getCaseState);
+}
+
+/** The visibility query of a list: every value is enum- or date-checked, or from the signed token, so safe to quote. */
+function listQuery(filter: CaseListQuery, hospitalId: string | null): string {
+  const sa = CaseSearchAttributes;
+  const clauses = [`WorkflowType = '${BIRTH_CASE_WORKFLOW_TYPE}'`];
+  if (hospitalId !== null) clauses.push(`${sa.hospitalId.name} = '${hospitalId.replace(/'/g, '')}'`);
+  if (filter.status) clauses.push(`${sa.status.name} = '${filter.status}'`);
+  if (filter.bornFrom) clauses.push(`${sa.bornOn.name} >= '${filter.bornFrom}T00:00:00+08:00'`);
+  if (filter.waitingOn) clauses.push(`${sa.waitingOn.name} = '${filter.waitingOn}'`);
+  if (filter.overdue) clauses.push(`${sa.overdue.name} = ${filter.overdue}`);
+  if (filter.bornTo) clauses.push(`${sa.bornOn.name} < '${addDays(filter.bornTo, 1)}T00:00:00+08:00'`);
+  return clauses.join(' AND ');
+}
+
+function caseSummary(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): CaseSummary | null {
+  const caseId = caseIdFromWorkflowId(e.execution?.workflowId ?? '');
+  if (!caseId) return null;
+  const fields = e.searchAttributes?.indexedFields ?? {};
+  const decode = (name: string): unknown => {
+    const data = fields[name]?.data;
+    return data ? JSON.parse(Buffer.from(data).toString('utf8')) : null;
+  };
+  const status = CaseStatusSchema.safeParse(decode(CaseSearchAttributes.status.name));
+  const hospitalId = decode(CaseSearchAttributes.hospitalId.name);
+  return {
+    caseId,
+    status: status.success ? status.data : null,
+    hospitalId: typeof hospitalId === 'string' ? hospitalId : null,
+    bornAt: shanghaiIsoOrNull(decode(CaseSearchAttributes.bornOn.name)),
+    createdAt: e.startTime ? toShanghaiIso(Number(e.startTime.seconds ?? 0) * 1000) : null,
+  };
+}
+
+function shanghaiIsoOrNull(value: unknown): string | null {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? toShanghaiIso(Date.parse(value)) : null;
+}

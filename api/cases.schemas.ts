@@ -1,0 +1,22 @@
+// Request shapes of the clerk's case routes that are not a case's own payload (those live in
+// domain/case.schemas.ts): parsed by the route and documented by the OpenAPI document, from one schema.
+import { z } from 'zod';
+import { CASE_STATUS_KEYS, RETIRED_CASE_STATUS_FILTERS, WaitingOnSchema } from '../domain/catalog';
+
+/** A page token the API handed out: Temporal's token, sealed with an HMAC over the query (cases.routes.ts). */
+const PAGE_TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
+
+/** A status the list may be filtered by: every case status, and the retired values, which match nothing. */
+export const CaseStatusFilter = z.enum([...CASE_STATUS_KEYS, ...RETIRED_CASE_STATUS_FILTERS]);
+
+/** `GET /api/cases`: the filters, Shanghai birth days (both included), and the page. */
+export const CaseListQuery = z.strictObject({
+  status: CaseStatusFilter.optional(),
+  bornFrom: z.iso.date().optional(),
+  bornTo: z.iso.date().optional(),
+  waitingOn: WaitingOnSchema.optional(),
+  overdue: z.enum(['true', 'false']).optional(),
+  pageSize: z.coerce.number().int().min(1).max(100).default(20),
+  pageToken: z.string().max(2000).regex(PAGE_TOKEN).optional().meta({ description: 'opaque: the nextPageToken of the previous page of the same query' }),
+});
+export type CaseListQuery = z.infer<typeof CaseListQuery>;
