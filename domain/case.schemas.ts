@@ -142,7 +142,19 @@ export const Newborn = z.strictObject({
   birthWeightGrams: z.number(req).int().min(300).max(7000),
   birthOrder: z.number(req).int().min(1).max(20),
   multipleBirth: MultipleBirth.optional(),
-}, req);
+}, req).check(z.superRefine((n, ctx) => {
+  // Issue 22: a child born k-th of a multiple birth is at least the family's k-th child.
+  const position = n.multipleBirth?.position;
+  // A position beyond the count is reported on its own field (MULTIPLE_BIRTH_POSITION); judge only a valid one.
+  if (position !== undefined && position <= (n.multipleBirth?.children ?? 0) && n.birthOrder < position) {
+    addIssue(
+      ctx as Ctx,
+      'BIRTH_ORDER_BELOW_POSITION',
+      `孩次为第${n.birthOrder}孩，但本孩子是本次分娩中第${position}个出生的，孩次至少应为第${position}孩（如双胞胎中后出生的孩子至少是第2孩），请核对孩次或多胞胎信息`,
+      ['birthOrder'],
+    );
+  }
+}));
 export type Newborn = z.infer<typeof Newborn>;
 
 export const Mother = z.strictObject({

@@ -278,6 +278,21 @@ describe('policy fields of the application (issue 11): the supplement’s ground
     const single = parse({ newborn: { multipleBirth: { children: 1, position: 1 } } });
     expect(single.success).toBe(false);
   });
+
+  it('when the birth order is below the position in the multiple birth (a second-born twin as 一孩), then BIRTH_ORDER_BELOW_POSITION at newborn.birthOrder, in Chinese', () => {
+    const bad = parse({ newborn: { birthOrder: 1, multipleBirth: { children: 2, position: 2 } } });
+    expect(bad.success || bad.issues).toEqual([
+      expect.objectContaining({ path: 'newborn.birthOrder', code: 'BIRTH_ORDER_BELOW_POSITION', message: expect.stringContaining('孩次至少应为第2孩') }),
+    ]);
+    const triplet = parse({ newborn: { birthOrder: 2, multipleBirth: { children: 3, position: 3 } } });
+    expect(triplet.success || triplet.issues).toEqual([expect.objectContaining({ path: 'newborn.birthOrder', code: 'BIRTH_ORDER_BELOW_POSITION' })]);
+  });
+
+  it('when the birth order is at least the position, then the twin is accepted (first-born twin as 一孩, second-born as 二孩 or later)', () => {
+    expect(parse({ newborn: { birthOrder: 1, multipleBirth: { children: 2, position: 1 } } }).success).toBe(true);
+    expect(parse({ newborn: { birthOrder: 2, multipleBirth: { children: 2, position: 2 } } }).success).toBe(true);
+    expect(parse({ newborn: { birthOrder: 3, multipleBirth: { children: 2, position: 1 } } }).success).toBe(true);
+  });
 });
 
 describe('correcting the supplement’s ground', () => {
