@@ -1,5 +1,5 @@
-// 市医保局: resident basic medical-insurance enrolment; answers the yearly premium and whether the
-// clause-15 waiver applies.
+// 市医保局: resident basic medical-insurance enrolment; answers the yearly premium (only a figure it has:
+// null with `premiumNotPublished` for a year not yet published) and whether the clause-15 waiver applies.
 import { Router } from 'express';
 import { z } from 'zod';
 import type { CorrectionItem } from '../activities/agency.types';
@@ -37,6 +37,7 @@ export function medicalSecurityRoutes(ctx: MockContext): Router {
         const birthDate = shanghaiDate(input.birthAt);
         const child = parseCitizenId(input.childCitizenId);
         const premium = agencyPremiumFor(ctx.premiumTable, Number(input.enrolledOn.slice(0, 4)));
+        const unknownYear = premium.kind === 'unknownYear';
         const items: CorrectionItem[] = [
           ...nameItems('childName', input.childName),
           ...citizenIdItems('childCitizenId', input.childCitizenId, false),
@@ -44,9 +45,9 @@ export function medicalSecurityRoutes(ctx: MockContext): Router {
             ? [{ path: 'childCitizenId', message: 'the birth date in the ID number does not match birthAt' }]
             : []),
           ...(input.enrolledOn < birthDate ? [{ path: 'enrolledOn', message: 'enrolment date is before the birth date' }] : []),
-          ...(premium === undefined ? [{ path: 'enrolledOn', message: 'no resident premium is set for that year' }] : []),
+          ...(unknownYear ? [{ path: 'enrolledOn', message: 'no resident premium is set for that year' }] : []),
         ];
-        if (items.length > 0 || !child || premium === undefined) return correctionRequired(items);
+        if (items.length > 0 || !child || unknownYear) return correctionRequired(items);
         if (!isJinanRegion(child.regionCode)) {
           return refused('the child is not in a Jinan household: resident insurance is joined where the household is');
         }
@@ -61,7 +62,9 @@ export function medicalSecurityRoutes(ctx: MockContext): Router {
         const result = {
           enrolmentNumber: numbered(ENROLMENT_PREFIX, id, 8),
           enrolledOn: input.enrolledOn,
-          premium,
+          // Only a figure the agency has: a year not yet published answers null with the reason.
+          premium: premium.kind === 'published' ? premium.yuan : null,
+          ...(premium.kind === 'notYetPublished' ? { premiumNotPublished: { year: premium.year, message: premium.message } } : {}),
           waived: premiumWaived({ birthOrder: input.birthOrder, birthDate, enrolledOn: input.enrolledOn }),
         };
         ctx.store.updateState(id, result);

@@ -8,15 +8,23 @@ import { DEFAULT_POLICY_TABLE, premiumWaiverApplies, premiumWaiverDeadline, publ
 export const DEFAULT_PREMIUM_TABLE: Readonly<Record<number, number>> = Object.freeze(publishedPremiumsByYear(DEFAULT_POLICY_TABLE));
 
 /**
- * The agency's premium for an enrolment year. The agency always knows its current figure: for a year
- * after the table's last published one it answers that last figure (the engine, meanwhile, says plainly
- * that the year is not yet published until the table has it, and shows this figure once enrolled).
- * Undefined for a year before every published figure.
+ * The agency's premium for an enrolment year: only a figure it has (issue 22). For a year after the last
+ * published one it says the figure is not yet published (the enrolment goes on; the premium is null with
+ * the reason) rather than carry the last figure forward, which the engine would then show as the agency's.
+ * `unknownYear`: a year before every published figure (the mock asks for a correction of enrolledOn).
  */
-export function agencyPremiumFor(table: Readonly<Record<number, number>>, year: number): number | undefined {
-  if (table[year] !== undefined) return table[year];
-  const earlier = Object.keys(table).map(Number).filter((y) => y < year);
-  return earlier.length > 0 ? table[Math.max(...earlier)] : undefined;
+export type AgencyPremium =
+  | { kind: 'published'; yuan: number }
+  | { kind: 'notYetPublished'; year: number; message: string }
+  | { kind: 'unknownYear'; year: number };
+
+export function agencyPremiumFor(table: Readonly<Record<number, number>>, year: number): AgencyPremium {
+  const yuan = table[year];
+  if (yuan !== undefined) return { kind: 'published', yuan };
+  const later = Object.keys(table).map(Number).some((y) => y > year);
+  const earlier = Object.keys(table).map(Number).some((y) => y < year);
+  if (earlier && !later) return { kind: 'notYetPublished', year, message: `${year}年度城乡居民医保个人缴费标准尚未公布` };
+  return { kind: 'unknownYear', year };
 }
 
 /** Last day of "six months from the birth date": the engine's deadline. */

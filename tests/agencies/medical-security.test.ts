@@ -34,9 +34,32 @@ test.each([
   expect(result).toEqual({ enrolmentNumber: expect.any(String), enrolledOn, premium, waived });
 });
 
-test('when the enrolment year comes after the last published figure (2027), then the agency answers its current figure and the engine’s waiver', async () => {
-  const result = await enrol('2026-12-20T08:00:00+08:00', 2, '2027-01-02');
-  expect(result).toEqual({ enrolmentNumber: expect.any(String), enrolledOn: '2027-01-02', premium: 400, waived: true });
+test('when the enrolment year comes after the last published figure (2027), then the child is enrolled, the premium is null and the answer says the figure is not yet published', async () => {
+  // Read over HTTP: the adapter's contract (a numeric premium) does not take this answer yet.
+  const req = medicalInsuranceRequest(uniqueId('ms'), { birthAt: '2026-12-20T08:00:00+08:00', enrolledOn: '2027-01-02' });
+  const res = await fetch(`${mock.url}/medical-security/enrolments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'Idempotency-Key': req.idempotencyKey },
+    body: JSON.stringify(req),
+  });
+  expect(res.status).toBe(201);
+  expect(await res.json()).toEqual({
+    enrolmentNumber: expect.any(String),
+    enrolledOn: '2027-01-02',
+    premium: null,
+    premiumNotPublished: { year: 2027, message: '2027年度城乡居民医保个人缴费标准尚未公布' },
+    waived: true,
+  });
+});
+
+test('when the enrolment year has a published figure, then the answer carries it and nothing about publication', async () => {
+  const req = medicalInsuranceRequest(uniqueId('ms'), { enrolledOn: '2026-12-01' });
+  const res = await fetch(`${mock.url}/medical-security/enrolments`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'Idempotency-Key': req.idempotencyKey },
+    body: JSON.stringify(req),
+  });
+  expect(await res.json()).toEqual({ enrolmentNumber: expect.any(String), enrolledOn: '2026-12-01', premium: 400, waived: true });
 });
 
 test('when no premium is set for the enrolment year or any before it, then a correction notice on enrolledOn', async () => {
