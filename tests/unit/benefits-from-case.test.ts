@@ -42,3 +42,23 @@ describe('decisions from a case, with the clock fixed', () => {
     }
   });
 });
+
+describe('readings switched on from the workflow (issue 22)', () => {
+  it('when the workflow passes rules with the facts, then only those on reach the input and the decision records them', () => {
+    const app = application({}, 2, at('2026-11-22T10:00:00+08:00'));
+    const input = benefitsInputFor(app, { childHukouRegionCode: '370103', rules: { restDays: true, fullSummary: false } });
+    expect(input.rules).toEqual({ restDays: true });
+    expect(decideBenefits(input).rules).toEqual({ restDays: true });
+    expect(decideBenefits(input).premiumWaiver.deadlineByArt203).toBeDefined();
+  });
+
+  it('when no rule is on, then the input and the decision carry none (a running case decides as it did)', () => {
+    const app = application({}, 2, at('2026-11-22T10:00:00+08:00'));
+    for (const rules of [undefined, {}, { restDays: false }]) {
+      const input = benefitsInputFor(app, { childHukouRegionCode: '370103', ...(rules ? { rules } : {}) });
+      expect(input).not.toHaveProperty('rules');
+      expect(decideBenefits(input)).toEqual(decideBenefits(benefitsInputFor(app, { childHukouRegionCode: '370103' })));
+      expect(decideBenefits(input)).not.toHaveProperty('rules');
+    }
+  });
+});
