@@ -16,8 +16,8 @@ export {
   DeadlineByArt203, GrandparentLtcSubsidy, PremiumWaiverDecision, decidePremiumWaiver, premiumWaiverApplies, premiumWaiverDeadline, premiumWaiverWindow,
   publishedPremiumsByYear, unpublishedPremiumSentence,
 } from './premium-waiver';
-export { EntitlementItem, EntitlementKey, FamilyEntitlements, familyEntitlements } from './entitlements';
-export { CLAUSE_TEXT, Citation, ClauseNumber, PLAN_TITLE, cite, clauseLabel } from './clauses';
+export { EntitlementItem, EntitlementKey, EntitlementsChild, FamilyEntitlements, familyEntitlements } from './entitlements';
+export { CLAUSE_TEXT, CLAUSE_TEXT_FULL, Citation, ClauseNumber, NationalRule, PLAN_TITLE, cite, citeNational, clauseLabel } from './clauses';
 export * from './policy-table';
 
 export const Benefits = z.object({
