@@ -58,15 +58,12 @@ function requestLine(req: express.Request, status: number, ms: number | undefine
   return { method: req.method, route: req.route?.path ? `${req.baseUrl}${req.route.path}` : undefined, status, ms, ...(caseId ? { caseId } : {}) };
 }
 
-export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits }: AppDeps): express.Express {
-  const app = express();
-  app.disable('x-powered-by');
-  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
-  app.use(helmet());
-
-  // One request log line and a request id on every line (pino-http). The line names the route pattern,
-  // never the raw URL or headers (they may carry ids, tokens or escapes a caller chose).
-  app.use(pinoHttp<express.Request, express.Response>({
+/**
+ * One request log line and a request id on every line (pino-http). The line names the route pattern,
+ * never the raw URL or headers (they may carry ids, tokens or escapes a caller chose).
+ */
+function requestLogger(logger: pino.Logger) {
+  return pinoHttp<express.Request, express.Response>({
     logger,
     quietReqLogger: true,
     customAttributeKeys: { reqId: 'requestId' },
@@ -84,7 +81,16 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     customErrorObject: (req, res, _err, val: { responseTime?: number }) => requestLine(req, res.statusCode, val.responseTime),
     customSuccessMessage: () => 'request',
     customErrorMessage: () => 'request',
-  }));
+  });
+}
+
+export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits }: AppDeps): express.Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
+  app.use(helmet());
+
+  app.use(requestLogger(logger));
   app.use((req, res, next) => {
     // Answers carry personal data or tokens: no cache, shared or private, may keep them.
     res.setHeader('Cache-Control', 'no-store');

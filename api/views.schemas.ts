@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { Benefits, FamilyEntitlements } from '../domain/policy';
 import { CaseCreateRequest } from '../domain/case.schemas';
 import { CaseStatusSchema, perService, ServiceStatusSchema } from '../domain/catalog';
+import { EscalationKind } from '../domain/case-log';
 
 export const ServiceView = z.object({
   status: ServiceStatusSchema,
@@ -15,7 +16,7 @@ export const ServiceView = z.object({
   /** the agency has not answered for longer than the configured time; retries go on */
   waitingOnAgency: z.object({ agency: z.string(), since: z.string(), message: z.string() }).optional(),
   /** past a due time: a review, a correction deadline a day away, an unreachable agency (level 1, then 2) */
-  escalation: z.object({ kind: z.enum(['review_overdue', 'correction_due', 'agency_unreachable']), level: z.number().int(), since: z.string(), dueAt: z.string().nullable(), message: z.string() }).optional(),
+  escalation: z.object({ kind: EscalationKind, level: z.number().int(), since: z.string(), dueAt: z.string().nullable(), message: z.string() }).optional(),
 });
 
 const Services = z.object(perService(() => ServiceView));
