@@ -1,66 +1,46 @@
-// What people read for the API's codes. Unknown codes (a newer back end) read as a plain Chinese
-// label, never as the raw code.
-import { SERVICE_LABELS } from '../../../domain/services';
+// What people read for the API's codes. Services, statuses, agencies, whom a case waits on, field and
+// lost-reason labels are the catalog's (domain/catalog.ts); the rest is the pages' own wording. Unknown
+// codes (a newer back end) read as a plain Chinese label, never as the raw code.
+import {
+  agencyLabel as catalogAgencyLabel, AgencyNameSchema, CASE_STATUS_KEYS, CASE_STATUSES, CaseStatusSchema, CORRECTABLE_FIELDS, isCaseClosed, isServiceKey,
+  serviceAgency, serviceLabel as catalogServiceLabel, SERVICE_KEYS, SERVICE_STATUSES, WAITING_ON, WAIVER_LOST_REASONS,
+} from '../../../domain/catalog';
+import type { CaseStatus, CorrectablePath, ServiceKey, ServiceStatus } from '../../../domain/catalog';
 
-export { SERVICE_LABELS };
-export const SERVICE_ORDER = ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'] as const;
-export type ServiceKey = (typeof SERVICE_ORDER)[number];
+export { isServiceKey, SERVICE_KEYS, type ServiceKey };
+
+type Tag = (typeof CASE_STATUSES)[CaseStatus]['tone'] | (typeof SERVICE_STATUSES)[ServiceStatus]['tone'];
+const pick = <T>(table: Record<string, T>, key: string | null | undefined, fallback: T): T =>
+  key && Object.hasOwn(table, key) ? (table[key] ?? fallback) : fallback;
 
 export const serviceLabel = (key: string | null | undefined): string =>
-  key && Object.hasOwn(SERVICE_LABELS, key) ? SERVICE_LABELS[key as ServiceKey] : key ? '其他事项' : '';
+  isServiceKey(key) ? catalogServiceLabel(key) : key ? '其他事项' : '';
 
-type Tag = 'primary' | 'success' | 'warning' | 'danger' | 'info';
-const pick = <T>(table: Record<string, T>, key: string | null | undefined, fallback: T): T =>
-  key && Object.hasOwn(table, key) ? (table[key] as T) : fallback;
-
-const CASE_STATUS: Record<string, [string, Tag]> = {
-  accepted: ['已受理', 'primary'],
-  in_progress: ['办理中', 'primary'],
-  action_required: ['待补正', 'warning'],
-  needs_attention: ['需人工关注', 'danger'],
-  completed: ['已办结', 'success'],
-  partially_completed: ['部分办结', 'warning'],
-  cancelled: ['已撤销', 'info'],
-  rejected: ['未通过', 'danger'],
+const UNKNOWN_STATUS = { label: '处理中', tone: 'info' } as const;
+export const caseStatusLabel = (s: string | null | undefined): string => pick<{ label: string }>(CASE_STATUSES, s, UNKNOWN_STATUS).label;
+export const caseStatusTag = (s: string | null | undefined): Tag => pick<{ tone: Tag }>(CASE_STATUSES, s, UNKNOWN_STATUS).tone;
+/** Closed: nothing more happens to the case (the pages stop following it). */
+export const caseClosed = (s: string | null | undefined): boolean => {
+  const known = CaseStatusSchema.safeParse(s);
+  return known.success && isCaseClosed(known.data);
 };
-export const caseStatusLabel = (s: string | null | undefined): string => pick(CASE_STATUS, s, ['处理中', 'info'] as [string, Tag])[0];
-export const caseStatusTag = (s: string | null | undefined): Tag => pick(CASE_STATUS, s, ['处理中', 'info'] as [string, Tag])[1];
-export const CASE_STATUS_OPTIONS = ['accepted', 'in_progress', 'action_required', 'completed', 'partially_completed', 'cancelled', 'rejected']
-  .map((value) => ({ value, label: caseStatusLabel(value) }));
+export const CASE_STATUS_OPTIONS = CASE_STATUS_KEYS.map((value) => ({ value, label: caseStatusLabel(value) }));
 
-const SERVICE_STATUS: Record<string, [string, Tag]> = {
-  pending: ['等待办理', 'info'],
-  submitted: ['已提交，办理中', 'primary'],
-  under_review: ['人工审核中', 'warning'],
-  needs_correction: ['待更正', 'warning'],
-  needs_attention: ['需人工关注', 'danger'],
-  escalated: ['已上报处理', 'warning'],
-  completed: ['已办结', 'success'],
-  refused: ['未通过', 'danger'],
-  skipped: ['未申请', 'info'],
-  cancelled: ['已撤销', 'info'],
-};
-export const serviceStatusLabel = (s: string | null | undefined): string => pick(SERVICE_STATUS, s, ['处理中', 'info'] as [string, Tag])[0];
-export const serviceStatusTag = (s: string | null | undefined): Tag => pick(SERVICE_STATUS, s, ['处理中', 'info'] as [string, Tag])[1];
+export const serviceStatusLabel = (s: string | null | undefined): string => pick<{ label: string }>(SERVICE_STATUSES, s, UNKNOWN_STATUS).label;
+export const serviceStatusTag = (s: string | null | undefined): Tag => pick<{ tone: Tag }>(SERVICE_STATUSES, s, UNKNOWN_STATUS).tone;
 
-export const AGENCY_LABELS: Record<string, string> = {
-  healthCommission: '卫生健康部门',
-  vaccination: '疾控/接种单位',
-  publicSecurity: '公安机关（户籍）',
-  medicalSecurity: '医疗保障部门',
-  humanResources: '人力资源和社会保障部门',
-  sms: '短信平台',
+export const agencyLabel = (a: string | null | undefined): string => {
+  const known = AgencyNameSchema.safeParse(a);
+  return known.success ? catalogAgencyLabel(known.data) : a ? '相关部门' : '';
 };
-export const agencyLabel = (a: string | null | undefined): string => pick(AGENCY_LABELS, a, a ? '相关部门' : '');
+/** The agency that handles a service (what "waiting on whom" names). */
+export const serviceAgencyLabel = (key: ServiceKey): string => catalogAgencyLabel(serviceAgency(key));
 
-/** The agency that handles each service (what "waiting on whom" names). */
-export const SERVICE_AGENCY: Record<ServiceKey, string> = {
-  birthCertificate: '卫生健康部门',
-  vaccination: '接种单位',
-  household: '公安机关（户籍）',
-  medicalInsurance: '医疗保障部门',
-  socialSecurityCard: '人力资源和社会保障部门',
-};
+/** Whom a case waits on (the dashboard's rows), in the catalog's order. */
+export const WAITING_ON_ROWS = Object.entries(WAITING_ON).map(([key, { label }]) => ({ key, label }));
+
+/** Why a case lost the premium waiver: a failed condition's label, or NOT_ENROLLED's. */
+export const lostReasonLabel = (code: string): string => pick<{ label: string }>(WAIVER_LOST_REASONS, code, { label: '其他原因' }).label;
 
 const ACTIONS: Record<string, string> = {
   'case.accepted': '受理办件',
@@ -107,21 +87,16 @@ export const RESULT_LABELS: Record<string, string> = {
   trackingNumber: 'EMS邮件单号',
 };
 
-/** Fields a correction notice may name that the case page offers for editing, with their labels. */
-export const CORRECTABLE_FIELDS: Record<string, string> = {
-  'newborn.name': '新生儿姓名',
-  'newborn.birthAt': '出生时间',
-  'mother.name': '母亲姓名',
-  'mother.idNumber': '母亲身份证号码',
-  'mother.phone': '母亲手机号码',
-  'mother.hukouRegionCode': '母亲户籍地区码',
-  'father.name': '父亲姓名',
-  'father.idNumber': '父亲身份证号码',
-  'father.phone': '父亲手机号码',
-  'father.hukouRegionCode': '父亲户籍地区码',
-  'delivery.address': '邮寄地址',
-  'mother.supplementGround': '育儿生活补贴加发情形',
-};
+/**
+ * Fields a correction notice may name that the case page offers for editing (as text, a date-time or, for
+ * the supplement's ground, a list); the notice's other fields are shown, not edited. Labels: the catalog's.
+ */
+const EDITABLE_ON_PAGE: ReadonlySet<string> = new Set<CorrectablePath>([
+  'newborn.name', 'newborn.birthAt', 'mother.name', 'mother.idNumber', 'mother.phone', 'mother.hukouRegionCode',
+  'father.name', 'father.idNumber', 'father.phone', 'father.hukouRegionCode', 'delivery.address', 'mother.supplementGround',
+]);
+export const editableOnPage = (path: string): boolean => EDITABLE_ON_PAGE.has(path);
+export const fieldLabel = (path: string): string => pick<{ label: string }>(CORRECTABLE_FIELDS, path, { label: '所列信息' }).label;
 
 export const INSURANCE_LABELS: Record<string, string> = {
   resident: '城乡居民医保', employee: '职工医保', flexible: '灵活就业人员医保', none: '未参保',
@@ -196,9 +171,9 @@ export function plainText(text: string | null | undefined): string | null {
   if (!text) return null;
   if (CJK.test(text)) return withoutTechnicalTail(text);
   const t = text.trim();
-  if (Object.hasOwn(PHRASES, t)) return PHRASES[t] as string;
+  if (Object.hasOwn(PHRASES, t)) return PHRASES[t] ?? null;
   const parts = t.split(/;\s*/).map((p) => (Object.hasOwn(PHRASES, p) ? PHRASES[p] : null));
   if (parts.length > 1 && parts.every((p) => p)) return parts.join('；');
-  if (Object.hasOwn(CASE_STATUS, t)) return caseStatusLabel(t);
+  if (Object.hasOwn(CASE_STATUSES, t)) return caseStatusLabel(t);
   return null;
 }
