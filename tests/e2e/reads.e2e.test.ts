@@ -6,6 +6,7 @@ import { msToTs } from '@temporalio/common/lib/time';
 import pino from 'pino';
 import { createReviewDesk } from '../../activities';
 import { createApp } from '../../api/app';
+import { AGENCY_NAMES } from '../../domain/catalog';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { Dashboard } from '../../api/ops.schemas';
 import { AuditEntries, CaseView, ParentView } from '../../api/views.schemas';
@@ -172,7 +173,7 @@ test('when cases have run, then /metrics on the worker shows per-agency calls an
     expect(text).toMatch(/birth_case_agency_calls_total\{[^}]*agency="humanResources"[^}]*\} [1-9]/);
     return text;
   });
-  for (const agency of ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms']) {
+  for (const agency of AGENCY_NAMES) {
     expect(worker).toMatch(new RegExp(`birth_case_agency_calls_total\\{[^}]*agency="${agency}"[^}]*outcome="ok"[^}]*\\} [1-9]`));
     expect(worker).toMatch(new RegExp(`birth_case_agency_call_latency_count\\{[^}]*agency="${agency}"[^}]*\\} [1-9]`));
   }
