@@ -16,7 +16,8 @@ export {
   DeadlineByArt203, GrandparentLtcSubsidy, PremiumWaiverDecision, decidePremiumWaiver, premiumWaiverApplies, premiumWaiverDeadline, premiumWaiverWindow,
   publishedPremiumsByYear, unpublishedPremiumSentence,
 } from './premium-waiver';
-export { EntitlementItem, EntitlementKey, EntitlementsChild, FamilyEntitlements, familyEntitlements } from './entitlements';
+export { EntitlementItem, EntitlementKey, FamilyEntitlements, familyEntitlements } from './entitlements';
+export type { EntitlementsChild } from './entitlements';
 export { CLAUSE_TEXT, CLAUSE_TEXT_FULL, Citation, ClauseNumber, NationalRule, PLAN_TITLE, cite, citeNational, clauseLabel } from './clauses';
 export * from './policy-table';
 
