@@ -18,7 +18,7 @@ import { agencyActivityOptions } from '../activities/agency-options';
 import { serviceLabel } from '../domain/catalog';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import { isCaseClosed, isTerminal } from '../domain/case-state';
-import type { DerivedCase } from '../domain/case-state';
+import type { CaseEvent, DerivedCase, EventInput } from '../domain/case-state';
 import { benefitsInputFor, decideBenefits } from '../domain/policy';
 import type { Benefits } from '../domain/policy';
 import { addMonthsCivil, shanghaiDate, shanghaiDateOfMs, toShanghaiIso } from '../domain/dates';
@@ -35,8 +35,7 @@ import {
   supplyNewbornName,
 } from './birth-case.contract';
 import type { BirthCaseInput, BirthCaseState, CancelInput, CorrectionInput } from './birth-case.contract';
-import { applyCorrection, correctionProblems } from './corrections';
-import type { Journal } from './birth-case.workflow';
+import { legacyApplyCorrection, legacyCorrectionProblems } from './legacy-v1.support';
 
 const healthCommission = proxyActivities<Pick<AgencyActivities, 'issueBirthCertificate'>>(agencyActivityOptions.healthCommission);
 const vaccinationAgency = proxyActivities<Pick<AgencyActivities, 'createVaccinationRecord'>>(agencyActivityOptions.vaccination);
@@ -45,13 +44,28 @@ const medicalSecurity = proxyActivities<Pick<AgencyActivities, 'enrolMedicalInsu
 const humanResources = proxyActivities<Pick<AgencyActivities, 'applySocialSecurityCard' | 'getSocialSecurityCardStatus'>>(agencyActivityOptions.humanResources);
 const smsGateway = proxyActivities<Pick<AgencyActivities, 'sendSms'>>(agencyActivityOptions.sms);
 
+/**
+ * What the legacy case needs of the journal the live workflow passes in; defined here so that the frozen
+ * code depends on no live workflow module (the live journal satisfies it structurally).
+ */
+export interface LegacyJournal {
+  readonly events: CaseEvent[];
+  /** every entry of the case goes through here (and, on the live side, what is published about it) */
+  record(e: EventInput): void;
+  derived(): DerivedCase;
+  /** the status search attribute was set outside record() (the legacy start) */
+  markPublished(status: string): void;
+  /** where record() reads the application as it is now (for the publication) */
+  bindApplication(current: () => CaseCreateRequest): void;
+}
+
 /** What a submission to an agency came to, once any review or correction loop is over. */
 type Outcome<T> =
   | { ok: true; value: T; result: Record<string, unknown> }
   | { ok: false; reason: string }
   | { ok: false; cancelled: true };
 
-export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): Promise<DerivedCase> {
+export async function legacyBirthCase(input: BirthCaseInput, journal: LegacyJournal): Promise<DerivedCase> {
   const workflowId = workflowInfo().workflowId;
   let application: CaseCreateRequest = input.application;
   let cancelRequest: CancelInput | null = null;
@@ -79,7 +93,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
   setHandler(
     correctCase,
     (c: CorrectionInput) => {
-      application = applyCorrection(application, c.changes);
+      application = legacyApplyCorrection(application, c.changes);
       corrections += 1;
       const paths = Object.keys(c.changes);
       record({ action: 'case.corrected', actor: c.actor, reason: c.note ?? null, data: { paths } });
@@ -87,7 +101,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
     },
     {
       validator: (c: CorrectionInput) => {
-        const problems = correctionProblems(c.changes, derived(), cancelled());
+        const problems = legacyCorrectionProblems(c.changes, derived(), cancelled());
         if (problems.length > 0) throw new Error(problems.join('；'));
       },
     },
@@ -95,7 +109,7 @@ export async function legacyBirthCase(input: BirthCaseInput, journal: Journal): 
   setHandler(
     supplyNewbornName,
     ({ name, actor }) => {
-      application = applyCorrection(application, { 'newborn.name': name });
+      application = legacyApplyCorrection(application, { 'newborn.name': name });
       corrections += 1;
       record({ action: 'newborn.named', actor });
     },
