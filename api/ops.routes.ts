@@ -8,11 +8,12 @@ import { temporal } from '@temporalio/proto';
 import type { Config } from '../infra/config';
 import { z } from 'zod';
 import { addDays, daysBetween, shanghaiDateOfMs, toShanghaiIso } from '../domain/dates';
-import { CASE_STATUS_KEYS, CLOSED_CASE_STATUSES, SERVICE_KEYS, serviceAgency, ServiceKeySchema, WAITING_ON_KEYS } from '../domain/catalog';
+import { CLOSED_CASE_STATUSES, SERVICE_KEYS, serviceAgency, ServiceKeySchema, WAITING_ON_KEYS } from '../domain/catalog';
 import {
   BIRTH_CASE_TASK_QUEUE, BIRTH_CASE_WORKFLOW_TYPE, caseIdFromWorkflowId, CaseSearchAttributes, SUBSIDY_DECISIONS, WAIVER_OUTCOMES,
 } from '../workflows/birth-case.contract';
 import { MemoKeys } from '../workflows/case-publication';
+import { CaseStatusFilter } from './cases.schemas';
 import { DASHBOARD_MAX_TIMED_CASES, DashboardQuery } from './ops.schemas';
 import { requireStaff, staffAuth } from './auth';
 import { ApiError } from './errors';
@@ -98,7 +99,8 @@ const dashboard = ({ client, now }: OpsRoutesDeps): RequestHandler => async (req
 
   const [total, byStatus, byWaitingOn, overdueReviews, overdueCorrections, waiver, subsidy, lostByReason, timings] = await Promise.all([
     count(),
-    countEach(CASE_STATUS_KEYS, (s) => `${sa.status.name} = ${quote(s)}`),
+    // every status the list may be filtered by, the retired ones too (they count 0, as they always did)
+    countEach(CaseStatusFilter.options, (s) => `${sa.status.name} = ${quote(s)}`),
     countEach(WAITING_ON_KEYS, (w) => `${sa.waitingOn.name} = ${quote(w)}`),
     count(`${sa.overdue.name} = true AND ${sa.waitingOn.name} = 'officer'`),
     count(`${sa.overdue.name} = true AND ${sa.waitingOn.name} = 'clerk'`),
