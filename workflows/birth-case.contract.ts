@@ -4,6 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import type { Actor, CaseEvent, DerivedCase } from '../domain/case-state';
+import type { PolicyRules } from '../domain/policy';
 
 export const BIRTH_CASE_TASK_QUEUE = 'birth-case';
 export const BIRTH_CASE_WORKFLOW_TYPE = 'birthCaseWorkflow';
@@ -76,6 +77,8 @@ export interface ResumeState {
   appliedCorrections: Array<[string, CorrectionOutcome]>;
   /** how many runs came before this one */
   runs: number;
+  /** the policy readings the case started with (absent: the readings before issue 22) */
+  policyRules?: PolicyRules;
 }
 
 /** Household registration is due within this many months of birth (national practice; see rules.md). */

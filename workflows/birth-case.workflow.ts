@@ -13,6 +13,7 @@ import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCan
 import { SERVICE_KEYS } from '../domain/catalog';
 import { SYSTEM } from '../domain/case-state';
 import type { DerivedCase } from '../domain/case-state';
+import type { PolicyRules } from '../domain/policy';
 import { acceptanceSmsParams } from './birth-case.contract';
 import type { BirthCaseInput } from './birth-case.contract';
 import { CasePublisher } from './case-publication';
@@ -35,6 +36,13 @@ export const CASE_V2_PATCH = 'case-v2';
  */
 export const LEAN_HISTORY_PATCH = 'lean-history';
 
+/**
+ * Cases started since this patch decide by the policy readings of issue 22 (POLICY_READINGS): Civil Code
+ * art. 203 for deadlines that end on a rest day, the family summary in full, twins as one family.
+ */
+export const POLICY_READINGS_PATCH = 'policy-readings';
+export const POLICY_READINGS: PolicyRules = { restDays: true, fullSummary: true, familyChildren: true };
+
 export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedCase> {
   if (!input.resume && !patched(CASE_V2_PATCH)) {
     // Added after cases were running: the memo and search attributes that serve reads without a worker.
@@ -51,7 +59,9 @@ type Tracks = Array<PromiseSettledResult<void>>;
 
 /** The case: accepted, its tracks run until done, cancelled or suspended, then finished accordingly. */
 async function runCase(input: BirthCaseInput, journal: ReturnType<typeof createJournal>): Promise<DerivedCase> {
-  const run = new CaseRun(input, journal);
+  // A continued case keeps the readings it started with; only a new case asks for the patch.
+  const rules = input.resume ? input.resume.policyRules : patched(POLICY_READINGS_PATCH) ? POLICY_READINGS : undefined;
+  const run = new CaseRun(input, journal, rules);
   setCaseHandlers(run);
   if (!input.resume) accept(run);
   const tracks = await runTracks(run);
@@ -127,6 +137,7 @@ function continueAsNewFrom(run: CaseRun): Promise<never> {
       agencyEventIds: run.agencyEventIds.slice(-MAX_REMEMBERED),
       appliedCorrections: [...run.appliedCorrections.entries()].slice(-MAX_REMEMBERED),
       runs: (run.input.resume?.runs ?? 0) + 1,
+      ...(run.policyRules ? { policyRules: run.policyRules } : {}),
     },
   });
 }

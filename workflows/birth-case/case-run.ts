@@ -7,7 +7,7 @@ import type { CaseCreateRequest } from '../../domain/case.schemas';
 import { isCaseClosed } from '../../domain/case-state';
 import type { DerivedCase, ServiceState } from '../../domain/case-state';
 import { toShanghaiIso } from '../../domain/dates';
-import { benefitsInputFor, decideBenefits } from '../../domain/policy';
+import { benefitsInputFor, decideBenefits, type PolicyRules } from '../../domain/policy';
 import type { BirthCaseInput, CancelInput, CancelOutcome, CaseSettings, CorrectionOutcome, ResolveInput } from '../birth-case.contract';
 import type { CorrectionClock } from '../corrections';
 import type { Journal } from './journal';
@@ -36,7 +36,11 @@ export class CaseRun {
   readonly appliedCorrections: Map<string, CorrectionOutcome>;
   private readonly maxHistoryEvents: number;
 
-  constructor(readonly input: BirthCaseInput, readonly journal: Journal) {
+  /**
+   * @param policyRules the policy readings the case decides by (none: the readings before issue 22), fixed
+   * when the case starts and carried across continue-as-new, so a case never changes readings mid-way
+   */
+  constructor(readonly input: BirthCaseInput, readonly journal: Journal, readonly policyRules: PolicyRules | undefined) {
     this.settings = input.settings;
     this.application = input.resume?.application ?? input.application;
     journal.bindApplication(() => this.application);
@@ -61,7 +65,7 @@ export class CaseRun {
 
   /** Records a benefit decision when it differs from the last one (always, with `force`). */
   decide(why: string, force = false): void {
-    const benefits = decideBenefits(benefitsInputFor(this.application, this.benefitFacts()));
+    const benefits = decideBenefits(benefitsInputFor(this.application, { ...this.benefitFacts(), ...(this.policyRules ? { rules: this.policyRules } : {}) }));
     if (!force && JSON.stringify(benefits) === JSON.stringify(this.derived().benefits)) return;
     this.record({ action: 'benefits.decided', reason: why, data: { benefits } });
   }

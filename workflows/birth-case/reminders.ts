@@ -2,7 +2,7 @@
 // service is still open — household registration (one month after birth) and the premium-waiver window.
 import { serviceLabel, type ServiceKey } from '../../domain/catalog';
 import { isTerminal } from '../../domain/case-state';
-import { addMonthsCivil, shanghaiDate } from '../../domain/dates';
+import { addMonthsCivil, lastDayByArt203, shanghaiDate } from '../../domain/dates';
 import { DEFAULT_REMINDER_LEAD_DAYS, HOUSEHOLD_REGISTRATION_DUE_MONTHS } from '../birth-case.contract';
 import type { CaseRun } from './case-run';
 import { notify, waitFor } from './waits';
@@ -19,7 +19,10 @@ async function remindBefore(run: CaseRun, key: ServiceKey, dueOn: string, params
 
 export function deadlineReminders(run: CaseRun): Array<Promise<void>> {
   const birthDate = shanghaiDate(run.application.newborn.birthAt);
-  const reminders = [remindBefore(run, 'household', addMonthsCivil(birthDate, HOUSEHOLD_REGISTRATION_DUE_MONTHS), { item: serviceLabel('household') })];
+  const householdDue = addMonthsCivil(birthDate, HOUSEHOLD_REGISTRATION_DUE_MONTHS);
+  // Civil Code art. 203 where the case decides by it: a last day on a rest day moves to the next working day.
+  const dueOn = run.policyRules?.restDays ? lastDayByArt203(householdDue).date : householdDue;
+  const reminders = [remindBefore(run, 'household', dueOn, { item: serviceLabel('household') })];
   const waiver = run.derived().benefits?.premiumWaiver;
   if (waiver?.eligible) reminders.push(remindBefore(run, 'medicalInsurance', waiver.deadline, { item: '二孩三孩医保个人缴费补助（出生六个月内参保）' }));
   return reminders;
