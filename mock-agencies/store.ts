@@ -117,6 +117,8 @@ interface RawRecord {
   data: string;
 }
 
+interface RecordCount { agency: string; service: string; caseId: string; count: number }
+
 function toRecord<S, D>(row: RawRecord | undefined): RecordRow<S, D> | undefined {
   if (!row) return undefined;
   return {
@@ -136,7 +138,7 @@ export class MockStore {
 
   constructor(readonly db: Db) {
     this.stmt = {
-      getAnswer: db.prepare(
+      getAnswer: db.prepare<[AgencyName, string, string], { request_hash: string; status: number; body: string }>(
         'SELECT request_hash, status, body FROM idempotent_answers WHERE agency = ? AND operation = ? AND idempotency_key = ?',
       ),
       putAnswer: db.prepare(
@@ -146,11 +148,11 @@ export class MockStore {
         'INSERT INTO records (agency, service, case_id, idempotency_key, subject, state, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       updateState: db.prepare('UPDATE records SET state = ?, updated_at = ? WHERE id = ?'),
-      byId: db.prepare('SELECT * FROM records WHERE id = ?'),
-      byKey: db.prepare('SELECT * FROM records WHERE agency = ? AND idempotency_key = ?'),
-      bySubject: db.prepare('SELECT * FROM records WHERE agency = ? AND subject = ?'),
-      ofAgency: db.prepare('SELECT * FROM records WHERE agency = @agency AND (@caseId IS NULL OR case_id = @caseId) ORDER BY id'),
-      counts: db.prepare(
+      byId: db.prepare<[number], RawRecord>('SELECT * FROM records WHERE id = ?'),
+      byKey: db.prepare<[AgencyName, string], RawRecord>('SELECT * FROM records WHERE agency = ? AND idempotency_key = ?'),
+      bySubject: db.prepare<[AgencyName, string], RawRecord>('SELECT * FROM records WHERE agency = ? AND subject = ?'),
+      ofAgency: db.prepare<[{ agency: AgencyName; caseId: string | null }], RawRecord>('SELECT * FROM records WHERE agency = @agency AND (@caseId IS NULL OR case_id = @caseId) ORDER BY id'),
+      counts: db.prepare<[{ caseId: string | null; agency: string | null }], RecordCount>(
         `SELECT agency, service, case_id AS caseId, COUNT(*) AS count FROM records
          WHERE (@caseId IS NULL OR case_id = @caseId) AND (@agency IS NULL OR agency = @agency)
          GROUP BY agency, service, case_id ORDER BY agency, service, case_id`,
@@ -159,9 +161,7 @@ export class MockStore {
   }
 
   getAnswer(agency: AgencyName, operation: string, key: string): StoredAnswer | undefined {
-    const row = this.stmt.getAnswer.get(agency, operation, key) as
-      | { request_hash: string; status: number; body: string }
-      | undefined;
+    const row = this.stmt.getAnswer.get(agency, operation, key);
     return row && { requestHash: row.request_hash, status: row.status, body: JSON.parse(row.body) };
   }
 
@@ -180,27 +180,22 @@ export class MockStore {
   }
 
   recordById<S, D>(id: number): RecordRow<S, D> | undefined {
-    return toRecord<S, D>(this.stmt.byId.get(id) as RawRecord | undefined);
+    return toRecord<S, D>(this.stmt.byId.get(id));
   }
 
   recordByKey<S, D>(agency: AgencyName, key: string): RecordRow<S, D> | undefined {
-    return toRecord<S, D>(this.stmt.byKey.get(agency, key) as RawRecord | undefined);
+    return toRecord<S, D>(this.stmt.byKey.get(agency, key));
   }
 
   recordBySubject(agency: AgencyName, subject: string): RecordRow | undefined {
-    return toRecord(this.stmt.bySubject.get(agency, subject) as RawRecord | undefined);
+    return toRecord(this.stmt.bySubject.get(agency, subject));
   }
 
   recordsOf<S, D>(agency: AgencyName, caseId: string | undefined): Array<RecordRow<S, D>> {
-    return (this.stmt.ofAgency.all({ agency, caseId: caseId ?? null }) as RawRecord[]).map((r) => toRecord<S, D>(r)!);
+    return this.stmt.ofAgency.all({ agency, caseId: caseId ?? null }).flatMap((r) => toRecord<S, D>(r) ?? []);
   }
 
-  recordCounts(filter: { caseId?: string; agency?: string }): Array<{ agency: string; service: string; caseId: string; count: number }> {
-    return this.stmt.counts.all({ caseId: filter.caseId ?? null, agency: filter.agency ?? null }) as Array<{
-      agency: string;
-      service: string;
-      caseId: string;
-      count: number;
-    }>;
+  recordCounts(filter: { caseId?: string; agency?: string }): RecordCount[] {
+    return this.stmt.counts.all({ caseId: filter.caseId ?? null, agency: filter.agency ?? null });
   }
 }
