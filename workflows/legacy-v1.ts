@@ -133,10 +133,9 @@ function legacyCase(input: BirthCaseInput, journal: LegacyJournal): LegacyCase {
     corrections: 0,
     agencySignals: { birthCertificate: 0, vaccination: 0, household: 0, medicalInsurance: 0, socialSecurityCard: 0 },
     agencyEventIds: [],
-    benefitFacts: {},
+    benefitFacts: input.application.grandparentsInLtc ? { grandparentsInLtc: input.application.grandparentsInLtc } : {},
   };
   journal.bindApplication(() => c.application);
-  if (c.application.grandparentsInLtc) c.benefitFacts.grandparentsInLtc = c.application.grandparentsInLtc;
   return c;
 }
 
