@@ -220,6 +220,7 @@ function accept(c: LegacyCase, journal: LegacyJournal): void {
   journal.markPublished('accepted');
   c.record({ action: 'case.accepted', actor: c.input.acceptedBy, data: { newbornNameMissing: !c.application.newborn.name } });
   decide(c, 'case accepted');
+  // Spelled out, not the catalog's SERVICE_KEYS: frozen code, and this order is the order of recorded entries.
   for (const key of ['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard'] as const) {
     if (!requested(c, key)) c.record({ action: 'service.skipped', service: key, reason: '未申请此项' });
   }
