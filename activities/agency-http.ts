@@ -92,12 +92,16 @@ export async function sendAgencyRequest(agency: AgencyName, config: AgencyClient
   } catch (err) {
     if (cancellation?.aborted) throw cancellation.reason;
     if (timeout.aborted) throw new AgencyUnavailableError(`${label}: no answer within ${timeoutMs} ms`);
-    const cause = (err as { cause?: { code?: unknown } }).cause;
-    const code = typeof cause?.code === 'string' ? cause.code : 'connection failed';
-    throw new AgencyUnavailableError(`${label}: ${code}`);
+    throw new AgencyUnavailableError(`${label}: ${networkCode(err) ?? 'connection failed'}`);
   } finally {
     clearInterval(heartbeats);
   }
+}
+
+/** The system error code (ECONNREFUSED, ECONNRESET, …) under a failed fetch, if any. */
+function networkCode(err: unknown): string | null {
+  const cause = typeof err === 'object' && err !== null && 'cause' in err ? err.cause : undefined; // not instanceof: fetch's errors may come from another realm
+  return typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : null;
 }
 
 export function protocolFailure(agency: AgencyName, operation: string, status: number | null, code: string | null, why: string): ApplicationFailure {
