@@ -169,11 +169,15 @@ function makeDatabase(dialect: DatabaseDialect, location: string, db: AnyDb, sta
 async function migrateOne(db: AnyDb, dialect: DatabaseDialect, schema: ModuleSchema): Promise<string[]> {
   const migrations = schema.migrations(dialect);
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
+  // PostgreSQL: the migration tables live in the schema the connection works in (its search_path). Named
+  // explicitly, since Kysely would otherwise take a same-named table in any other schema for its own.
+  const pgSchema = dialect === 'postgres' ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema : undefined;
   const migrator = new Migrator({
     db,
     provider,
     migrationTableName: `migrations_${schema.owner}`,
     migrationLockTableName: `migrations_${schema.owner}_lock`,
+    ...(pgSchema ? { migrationTableSchema: pgSchema } : {}),
   });
   // Two processes starting on one SQLite file: the second may find the file locked by the first's
   // migration and is told SQLITE_BUSY at once (SQLite does not wait inside a deferred transaction that
