@@ -14,23 +14,6 @@ export const CORRECTABLE_FIELDS: Readonly<Record<string, ServiceKey | null>> = O
   CORRECTABLE_PATHS.map((path) => [path, CATALOG_FIELDS[path].heldBy]),
 );
 
-/** Every reason the change cannot be applied now (empty: it can). Messages are for the clerk. */
-export function correctionProblems(changes: CorrectionChanges, state: DerivedCase, cancelled: boolean): string[] {
-  if (cancelled || isCaseClosed(state.status)) return ['办件已结束或已撤销，不能更正'];
-  const paths = Object.keys(changes);
-  if (paths.length === 0) return ['没有需要更正的内容'];
-  const problems: string[] = [];
-  for (const path of paths) {
-    if (!Object.hasOwn(CORRECTABLE_FIELDS, path)) {
-      problems.push(`字段 ${path} 不可更正`);
-      continue;
-    }
-    const freezer = CORRECTABLE_FIELDS[path];
-    if (freezer && state.services[freezer].status === 'completed') problems.push(`${SERVICES[freezer].done}，${fieldLabel(path)}不可更改`);
-  }
-  return problems;
-}
-
 /** A new application with the changes applied at their dotted paths (the input is not modified). */
 export function applyCorrection(application: CaseCreateRequest, changes: CorrectionChanges): CaseCreateRequest {
   const next = JSON.parse(JSON.stringify(application)) as Record<string, unknown>;
@@ -81,7 +64,7 @@ export interface CorrectionClock {
 }
 
 /**
- * Every reason the change cannot be applied now (empty: it can). Stricter than correctionProblems: a
+ * Every reason the change cannot be applied now (empty: it can). A
  * field is frozen from the moment the service that owns it is submitted until a correction notice for
  * that service reopens it; key fields never change; the merged application must pass the same schema,
  * with the same clock rules, as a new case.

@@ -84,24 +84,13 @@ function lastDayUnderAge(birthDate: IsoDate, years: number): IsoDate {
   return addDays(addYearsCivil(birthDate, years), -1);
 }
 
-function items({ birthDate, order, deliveryOrders, multipleChildren, motherInsurance, waiver, full }: Facts, r: FamilyEntitlementRule): Item[] {
+/** Leave for the parents (clause 11), with the national extra maternity leave and allowance when told in full. */
+function leaveItems({ birthDate, multipleChildren, full }: Facts, r: FamilyEntitlementRule): Item[] {
   const leaveEnd = addDays(birthDate, r.maternityLeaveDays - 1);
   const parentalTo = lastDayUnderAge(birthDate, r.parentalLeaveUntilAgeYears);
-  const taxFrom = yearMonthOf(birthDate);
-  const taxTo = addMonthsToYearMonth(yearMonthOf(addYearsCivil(birthDate, r.taxDeductionUntilAgeYears)), -1);
-  const taxMonths = monthsInclusive(taxFrom, taxTo);
-  const ceilingKeys = Object.keys(r.housingFundLoanCeilings).map(Number).sort((a, b) => a - b);
-  // A fourth or later child's family has had a third child: the highest ceiling applies (a choice).
-  const ceilingKey = ceilingKeys.filter((k) => k <= order).pop();
-  const ceiling = ceilingKey === undefined ? undefined : r.housingFundLoanCeilings[String(ceilingKey)];
-  const minorTo = lastDayUnderAge(birthDate, MINOR_UNTIL_AGE_YEARS);
-  const rentalApplies = order >= r.publicRentalFromBirthOrder;
-  const schoolApplies = r.schoolDistrictBirthOrders.includes(order);
-  const name = birthOrderName(order);
   // The plan's words for leave (clause 11); 福利待遇不变 told with `fullSummary`.
   const paid = full ? '视为出勤，工资照发，福利待遇不变' : '视为出勤，工资照发';
-
-  const leave: Item[] = [
+  return [
     {
       key: 'maternityLeave', title: '产假', clause: 11, applies: true,
       text: `女方享受产假${r.maternityLeaveDays}天；自分娩之日（${birthDate}）起连续休假的，休至${leaveEnd}（含当日）；产假期间${paid}`,
@@ -120,8 +109,24 @@ function items({ birthDate, order, deliveryOrders, multipleChildren, motherInsur
     },
   ];
 
+}
+
+function items(facts: Facts, r: FamilyEntitlementRule): Item[] {
+  const { birthDate, order, deliveryOrders, motherInsurance, waiver, full } = facts;
+  const taxFrom = yearMonthOf(birthDate);
+  const taxTo = addMonthsToYearMonth(yearMonthOf(addYearsCivil(birthDate, r.taxDeductionUntilAgeYears)), -1);
+  const taxMonths = monthsInclusive(taxFrom, taxTo);
+  const ceilingKeys = Object.keys(r.housingFundLoanCeilings).map(Number).sort((a, b) => a - b);
+  // A fourth or later child's family has had a third child: the highest ceiling applies (a choice).
+  const ceilingKey = ceilingKeys.filter((k) => k <= order).pop();
+  const ceiling = ceilingKey === undefined ? undefined : r.housingFundLoanCeilings[String(ceilingKey)];
+  const minorTo = lastDayUnderAge(birthDate, MINOR_UNTIL_AGE_YEARS);
+  const rentalApplies = order >= r.publicRentalFromBirthOrder;
+  const schoolApplies = r.schoolDistrictBirthOrders.includes(order);
+  const name = birthOrderName(order);
+
   return [
-    ...leave,
+    ...leaveItems(facts, r),
     {
       key: 'childcareTaxDeduction', title: `${r.taxDeductionUntilAgeYears}岁以下婴幼儿照护个人所得税专项附加扣除`, clause: 12, applies: true,
       text: `父母可享受${r.taxDeductionUntilAgeYears}岁以下婴幼儿照护个人所得税专项附加扣除，每孩每月${r.taxDeductionMonthlyYuan}元，自${taxFrom}至${taxTo}共${taxMonths}个月，不限孩次`,
