@@ -39,13 +39,15 @@ export type AccessRole = keyof typeof ACCESS_ROLES;
 export const AccessRole = z.enum(Object.keys(ACCESS_ROLES) as [AccessRole, ...AccessRole[]]);
 
 const id = z.string().min(1).max(128).regex(/^[\p{L}\p{N}._:@/-]+$/u, 'letters, digits and . _ : @ / - only');
+/** what an identity provider puts in a claim (`auth0|5f…`, an e-mail, a UUID): any text without control characters */
+const claim = z.string().min(1).max(255).regex(/^[^\p{Cc}]+$/u, 'no control characters');
 
 /** Who read: the token's subject, role and organisation (the shape of the API's staff claims). */
 export const AccessActor = z.discriminatedUnion('role', [
-  z.object({ sub: id, role: z.literal('clerk'), hospitalId: id }),
-  z.object({ sub: id, role: z.literal('officer'), agency: id }),
-  z.object({ sub: id, role: z.literal('hallClerk'), hallId: id }),
-  z.object({ sub: id, role: z.literal('admin') }),
+  z.object({ sub: claim, role: z.literal('clerk'), hospitalId: claim }),
+  z.object({ sub: claim, role: z.literal('officer'), agency: claim }),
+  z.object({ sub: claim, role: z.literal('hallClerk'), hallId: claim }),
+  z.object({ sub: claim, role: z.literal('admin') }),
 ]);
 export type AccessActor = z.infer<typeof AccessActor>;
 
@@ -90,12 +92,12 @@ const oneOrMany = <T extends z.ZodType>(item: T) => z.union([item, z.array(item)
 /** A query of the records (the admin page's filters); every field optional. `from` inclusive, `to` exclusive. */
 export const AccessQuery = z.object({
   caseId: id.optional(),
-  subject: id.optional(),
+  subject: claim.optional(),
   role: oneOrMany(AccessRole),
   view: oneOrMany(AccessView),
-  hospitalId: id.optional(),
-  agency: id.optional(),
-  hallId: id.optional(),
+  hospitalId: claim.optional(),
+  agency: claim.optional(),
+  hallId: claim.optional(),
   from: isoInstant.optional(),
   to: isoInstant.optional(),
   limit: z.coerce.number().int().min(1).max(500).default(50),

@@ -272,15 +272,17 @@ export function accessLogSuite(name: string, open: () => Promise<Database>): voi
     it('when the records are exported, then the CSV holds every matching record oldest first, escaped', async () => {
       await log.record(clerkRead('case-x'));
       await log.record({ actor: { sub: '@evil', role: 'admin' }, caseId: 'case-x', view: 'export' });
+      await log.record({ actor: { sub: '=HYPERLINK("http://x","y")', role: 'admin' }, caseId: 'case-x', view: 'export' });
       await log.record(clerkRead('case-y'));
       let csv = '';
       for await (const chunk of log.exportCsv({ caseId: 'case-x' }, { bom: true })) csv += chunk;
       const lines = csv.split('\r\n');
       expect(lines[0]).toBe('\uFEFFseq,at,subject,role,hospitalId,agency,hallId,caseId,view,clientAddress,prevHash,hash');
-      expect(lines).toHaveLength(4);
+      expect(lines).toHaveLength(5);
       expect(lines[1]).toMatch(/^1,2026-11-20T08:00:00\.000\+08:00,clerk\.H0001,clerk,H0001,,,case-x,case,127\.0\.0\.1,0{64},[0-9a-f]{64}$/);
       expect(lines[2]).toMatch(/^2,[^,]+,'@evil,admin,,,,case-x,export,,/);
-      expect(lines[3]).toBe('');
+      expect(lines[3]).toMatch(/^3,[^,]+,"'=HYPERLINK\(""http:\/\/x"",""y""\)",admin,/);
+      expect(lines[4]).toBe('');
     });
 
     it('when the database is migrated again, then nothing is applied twice and records stay', async () => {
