@@ -79,6 +79,26 @@ export function createOidcServer(settings: OidcSettings): OidcServer {
     });
   }
 
+  // The pages rendered here load nothing and run no script; their forms go here or back to the API.
+  const redirectOrigins = [...settings.webClient.redirectUris, ...settings.webClient.postLogoutRedirectUris].map((u) => new URL(u).origin);
+  const csp = [
+    "default-src 'none'",
+    "style-src 'unsafe-inline'",
+    `form-action 'self' ${[...new Set(redirectOrigins)].join(' ')}`,
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+
+  // Only on the pages rendered here: the provider's own auto-submitting forms (form_post responses, a
+  // sign-out without a session) run an inline script that this policy would stop.
+  const ownPage = (ctx: KoaContextWithOIDC, html: string) => {
+    ctx.type = 'html';
+    ctx.set('Content-Security-Policy', csp);
+    ctx.set('X-Content-Type-Options', 'nosniff');
+    ctx.set('Referrer-Policy', 'no-referrer');
+    ctx.body = html;
+  };
+
   const findAccount = (_ctx: KoaContextWithOIDC, sub: string): Account | undefined => {
     const user = users.get(sub);
     if (!user) return undefined;
@@ -112,14 +132,8 @@ export function createOidcServer(settings: OidcSettings): OidcServer {
       },
       rpInitiatedLogout: {
         enabled: true,
-        logoutSource: (ctx, form) => {
-          ctx.type = 'html';
-          ctx.body = signOutPage(form);
-        },
-        postLogoutSuccessSource: (ctx) => {
-          ctx.type = 'html';
-          ctx.body = signedOutPage();
-        },
+        logoutSource: (ctx, form) => ownPage(ctx, signOutPage(form)),
+        postLogoutSuccessSource: (ctx) => ownPage(ctx, signedOutPage()),
       },
     },
     extraTokenClaims: (_ctx, token) => {
@@ -127,31 +141,15 @@ export function createOidcServer(settings: OidcSettings): OidcServer {
       const user = users.get(token.accountId);
       return user ? staffClaims(user) : undefined;
     },
-    renderError: (ctx, out) => {
-      ctx.type = 'html';
-      ctx.body = errorPage(String(out.error ?? 'server_error'));
-    },
+    renderError: (ctx, out) => ownPage(ctx, errorPage(String(out.error ?? 'server_error'))),
   };
 
   const provider = new Provider(settings.issuer, configuration);
   if (settings.trustProxy) provider.proxy = true;
 
-  // The provider's own HTML (sign-out, errors): the same headers as the sign-in page.
-  const redirectOrigins = [...settings.webClient.redirectUris, ...settings.webClient.postLogoutRedirectUris].map((u) => new URL(u).origin);
-  const csp = [
-    "default-src 'none'",
-    "style-src 'unsafe-inline'",
-    `form-action 'self' ${[...new Set(redirectOrigins)].join(' ')}`,
-    "frame-ancestors 'none'",
-    "base-uri 'none'",
-  ].join('; ');
   provider.use(async (ctx, next) => {
     await next();
-    if (ctx.response.is('html')) {
-      ctx.set('Content-Security-Policy', csp);
-      ctx.set('X-Content-Type-Options', 'nosniff');
-      ctx.set('Referrer-Policy', 'no-referrer');
-    }
+    if (ctx.response.is('html')) ctx.set('X-Content-Type-Options', 'nosniff');
   });
 
   if (settings.devTokenClient) {

@@ -12,7 +12,9 @@ import { OIDC_DEV_SECRETS, resolveOidcSettings } from '../../infra/oidc/provider
 import { startOidcProvider } from '../helpers/oidc-provider-process';
 import type { OidcProviderProcess } from '../helpers/oidc-provider-process';
 
-const REDIRECT_URI = 'http://127.0.0.1:3999/api/session/callback';
+const RP_ORIGIN = 'http://127.0.0.1:3999';
+const REDIRECT_URI = `${RP_ORIGIN}/api/session/callback`;
+const POST_LOGOUT_URI = `${RP_ORIGIN}/`;
 const WEB_CLIENT = 'birth-one-thing-web';
 const AUDIENCE = 'birth-one-thing-api';
 
@@ -45,7 +47,7 @@ async function browse(jar: CookieJar, start: string, init: RequestInit = {}): Pr
   let url = new URL(start);
   let request: RequestInit = init;
   for (let hops = 0; hops < 15; hops++) {
-    if (url.href.startsWith(REDIRECT_URI)) return { url, res: new Response(null, { status: 200 }) };
+    if (url.origin === RP_ORIGIN) return { url, res: new Response(null, { status: 200 }) };
     const res = await fetch(url, { ...request, redirect: 'manual', headers: { ...(request.headers as Record<string, string>), cookie: jar.header(url) }, signal: AbortSignal.timeout(10_000) });
     jar.store(res);
     const location = res.headers.get('location');
@@ -62,7 +64,7 @@ describe('the development identity provider (its own process)', () => {
   let config: oidc.Configuration;
 
   beforeAll(async () => {
-    op = await startOidcProvider({ OIDC_WEB_REDIRECT_URIS: REDIRECT_URI });
+    op = await startOidcProvider({ OIDC_WEB_REDIRECT_URIS: REDIRECT_URI, OIDC_WEB_POST_LOGOUT_REDIRECT_URIS: POST_LOGOUT_URI });
     config = await oidc.discovery(new URL(op.issuer), WEB_CLIENT, OIDC_DEV_SECRETS.OIDC_WEB_CLIENT_SECRET, undefined, { execute: [oidc.allowInsecureRequests] });
   });
   afterAll(async () => {
@@ -147,6 +149,30 @@ describe('the development identity provider (its own process)', () => {
     expect(html).toContain('账号或密码不正确');
     expect(html).toContain('value="admin"');
     expect(again.url.href.startsWith(REDIRECT_URI)).toBe(false);
+  });
+
+  it('when the staff member signs out through the API, then the provider asks in Chinese, ends the session and returns to the API', async () => {
+    const { verifier, state, nonce, jar, page } = await authorize();
+    const back = await signIn(jar, page, 'admin', OIDC_DEV_SECRETS.OIDC_DEV_PASSWORD);
+    const tokens = await oidc.authorizationCodeGrant(config, back.url, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
+
+    const end = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token as string, post_logout_redirect_uri: POST_LOGOUT_URI, state: 'bye' });
+    const confirm = await browse(jar, end.href);
+    const html = await confirm.res.text();
+    expect(html).toContain('确定要退出登录吗？');
+    expect(confirm.res.headers.get('content-security-policy')).toContain("default-src 'none'");
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1] as string;
+    const xsrf = /name="xsrf" value="([^"]+)"/.exec(html)?.[1] as string;
+    const done = await browse(jar, new URL(action, confirm.url).href, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ xsrf, logout: 'yes' }).toString(),
+    });
+    expect(done.url.href).toBe(`${POST_LOGOUT_URI}?state=bye`);
+
+    // the provider's session is gone: the next sign-in asks for the password again
+    const again = await browse(jar, oidc.buildAuthorizationUrl(config, { redirect_uri: REDIRECT_URI, scope: 'openid', code_challenge: await oidc.calculatePKCECodeChallenge(oidc.randomPKCECodeVerifier()), code_challenge_method: 'S256' }).href);
+    expect(await again.res.text()).toContain('<label for="password">密码</label>');
   });
 
   it('when a sign-in asks without PKCE, then the provider refuses it', async () => {
