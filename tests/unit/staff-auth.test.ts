@@ -2,7 +2,7 @@
 // token string; every request still checks the token's expiry and age against the clock and the role
 // the route asks for, and only tokens that passed the full check are remembered.
 import type { Request, Response } from 'express';
-import { requireStaff, signStaffToken } from '../../api/auth';
+import { requireStaff, signStaffToken, staffOf } from '../../api/auth';
 import { ApiError } from '../../api/errors';
 
 const SECRET = 'unit-test-secret-of-enough-length-0123456789';
@@ -67,5 +67,26 @@ describe('staff route guard', () => {
     const claims = (await pass(guard, token)) as { hospitalId: string };
     expect(() => { claims.hospitalId = 'H0002'; }).toThrow(TypeError);
     expect(await pass(guard, token)).toEqual(clerk);
+  });
+});
+
+describe('staffOf', () => {
+  const requestWith = (staff?: Request['staff']): Request => ({ staff }) as Request;
+  const codeOf = (f: () => unknown): unknown => {
+    try {
+      return f();
+    } catch (err) {
+      return err instanceof ApiError ? err.code : err;
+    }
+  };
+
+  it('when a guard let the staff member through, then the route reads the claims, narrowed to the role it names', () => {
+    expect(staffOf(requestWith(clerk))).toEqual(clerk);
+    expect(staffOf(requestWith(clerk), 'clerk').hospitalId).toBe('H0001');
+  });
+
+  it('when a route has no guard, or asks for another role, then 401 or 403 rather than a guess', () => {
+    expect(codeOf(() => staffOf(requestWith()))).toBe('UNAUTHENTICATED');
+    expect(codeOf(() => staffOf(requestWith(clerk), 'officer'))).toBe('FORBIDDEN');
   });
 });
