@@ -242,6 +242,16 @@ function migrations(dialect: DatabaseDialect): Record<string, Migration> {
 /** This module's tables and migrations, for `database.migrate(accessLogSchema)`. */
 export const accessLogSchema: ModuleSchema = { owner: 'access_log', migrations };
 
+/** Settings from the environment; the lead folds these into infra/config.ts's Env. */
+export const AccessLogEnv = z.object({
+  /**
+   * days access records are kept before pruning may remove them; at least 180 (the Cybersecurity Law,
+   * art. 21, asks for network logs of at least six months)
+   */
+  ACCESS_LOG_RETENTION_DAYS: z.coerce.number().int().min(180).max(36_500).default(365),
+});
+export type AccessLogEnv = z.infer<typeof AccessLogEnv>;
+
 // ---- the store ---------------------------------------------------------------------------------------
 
 export interface AccessLogOptions {
