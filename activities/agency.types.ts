@@ -65,8 +65,10 @@ export interface MedicalInsuranceRequest {
 export interface MedicalInsuranceResult {
   enrolmentNumber: string;
   enrolledOn: string;
-  /** yuan, the yearly individual premium */
-  premium: number;
+  /** yuan, the yearly individual premium; null when the agency has not published that year's figure */
+  premium: number | null;
+  /** With `premium: null`: the year whose figure is not yet published, and the agency's sentence. */
+  premiumNotPublished?: { year: number; message: string };
   waived: boolean;
 }
 

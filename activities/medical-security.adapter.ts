@@ -1,6 +1,7 @@
 // 市医保局 medical security: resident medical-insurance enrolment, premium and clause-15 waiver.
 // Failures: AgencyCorrectionRequired (child's name non-standard, ID malformed or its birth date not the
-// birth date, enrolment before birth, no premium set for the year) · AgencyRefused (child not in a Jinan
+// birth date, enrolment before birth, a year before every premium figure); a year not yet published enrols
+// with premium null and premiumNotPublished · AgencyRefused (child not in a Jinan
 // household; already enrolled) · AgencyUnavailableError (retried).
 import { z } from 'zod';
 import { agencyClient, type AgencyClientConfig } from './agency-http';
@@ -13,8 +14,12 @@ export interface MedicalSecurityAdapter {
 const MedicalInsuranceResultSchema: z.ZodType<MedicalInsuranceResult> = z.object({
   enrolmentNumber: z.string().min(1),
   enrolledOn: z.iso.date(),
-  premium: z.number().int().min(0),
+  // null: the year's figure is not yet published (issue 22); the agency then says which year and why.
+  premium: z.number().int().min(0).nullable(),
+  premiumNotPublished: z.object({ year: z.number().int(), message: z.string() }).optional(),
   waived: z.boolean(),
+}).refine((r) => r.premium !== null || r.premiumNotPublished !== undefined, {
+  message: 'premium null without premiumNotPublished', path: ['premiumNotPublished'],
 });
 
 export function createMedicalSecurityAdapter(config: AgencyClientConfig): MedicalSecurityAdapter {

@@ -32,7 +32,8 @@ export const ServiceResults = {
   birthCertificate: z.object({ certificateNumber: z.string() }),
   vaccination: z.object({ certificateNumber: z.string(), nextDoses: z.array(z.unknown()).optional() }),
   household: z.object({ citizenId: z.string(), regionCode: z.string() }),
-  medicalInsurance: z.object({ enrolmentNumber: z.string(), enrolledOn: z.string(), premium: z.number().optional(), waived: z.boolean().optional() }),
+  // premium null: the agency has not published that year's figure (premiumNotPublished says which year).
+  medicalInsurance: z.object({ enrolmentNumber: z.string(), enrolledOn: z.string(), premium: z.number().nullable().optional(), premiumNotPublished: z.object({ year: z.number().int(), message: z.string() }).optional(), waived: z.boolean().optional() }),
   socialSecurityCard: z.object({ applicationNumber: z.string(), cardNumber: z.string().nullish(), trackingNumber: z.string().nullish() }),
 } as const;
 

@@ -1,7 +1,9 @@
 // Medical-security rules of the mock: the yearly individual resident premium and the clause-15 subsidy.
 // One definition with the engine: the premiums are the policy table's published figures and `waived` and
 // the window are the engine's own rule (birth order, first eligible birth date, six months by the Civil
-// Code), so the mock and the decisions shown to parents cannot disagree. `premiumTable` overrides premiums.
+// Code, arts. 201–203: a last day on a rest day or holiday moves to the next working day — the reading new
+// cases decide by), so the mock and the decisions shown to parents cannot disagree. `premiumTable`
+// overrides premiums.
 import { DEFAULT_POLICY_TABLE, premiumWaiverApplies, premiumWaiverDeadline, publishedPremiumsByYear } from '../domain/policy';
 
 /** Yuan per calendar year of enrolment: the policy table's published figures. */
@@ -27,11 +29,14 @@ export function agencyPremiumFor(table: Readonly<Record<number, number>>, year: 
   return { kind: 'unknownYear', year };
 }
 
-/** Last day of "six months from the birth date": the engine's deadline. */
+/** The agency applies the Civil Code as a whole: art. 203 (the engine's `restDays` reading) included. */
+const AGENCY_RULES = { restDays: true } as const;
+
+/** Last day of "six months from the birth date": the engine's deadline, art. 203 included. */
 export function lastDayOfWaiverWindow(birthDate: string): string {
-  return premiumWaiverDeadline(DEFAULT_POLICY_TABLE, birthDate);
+  return premiumWaiverDeadline(DEFAULT_POLICY_TABLE, birthDate, AGENCY_RULES);
 }
 
 export function premiumWaived(input: { birthOrder: number; birthDate: string; enrolledOn: string }): boolean {
-  return premiumWaiverApplies(DEFAULT_POLICY_TABLE, input);
+  return premiumWaiverApplies(DEFAULT_POLICY_TABLE, input, AGENCY_RULES);
 }

@@ -66,9 +66,10 @@ export const BenefitsInput = z.strictObject({
   householdOfParent: z.strictObject({ parent: z.enum(['mother', 'father']), hukouRegionCode: z.string().regex(/^\d{6}$/) }).nullable().optional(),
   /**
    * Resident medical-insurance enrolment registration; null/absent until enrolled. `agencyPremiumYuan`:
-   * the yearly individual premium the medical-security agency answered on enrolment (the figure shown).
+   * the yearly individual premium the medical-security agency answered on enrolment (the figure shown);
+   * null when the agency has not published that year's figure (then the table's, else "not yet published").
    */
-  enrolment: z.strictObject({ registeredOn: z.iso.date(), inJinan: z.boolean(), agencyPremiumYuan: z.number().nonnegative().optional() }).nullable().optional(),
+  enrolment: z.strictObject({ registeredOn: z.iso.date(), inJinan: z.boolean(), agencyPremiumYuan: z.number().nonnegative().nullable().optional() }).nullable().optional(),
   /** Twins, triplets…: how many children the delivery brought and which of them this child is (1 = first-born). */
   multipleBirth: z.strictObject({ children: z.number().int().min(2).max(9), position: z.number().int().min(1).max(9) }).nullable().optional(),
   motherInsurance: z.enum(['resident', 'employee', 'flexible', 'none']),

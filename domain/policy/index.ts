@@ -69,7 +69,7 @@ export function benefitsInputFor(
   application: Pick<CaseCreateRequest, 'newborn' | 'mother'> & Partial<Pick<CaseCreateRequest, 'father' | 'householdOf'>>,
   facts: {
     childHukouRegionCode?: string | null;
-    enrolment?: { registeredOn: string; inJinan: boolean; agencyPremiumYuan?: number } | null;
+    enrolment?: { registeredOn: string; inJinan: boolean; agencyPremiumYuan?: number | null } | null;
     grandparentsInLtc?: BenefitsInput['grandparentsInLtc'];
     /** Readings switched on (see PolicyRules). */
     rules?: PolicyRules;

@@ -119,7 +119,8 @@ export function decidePremiumWaiver(input: BenefitsInput, table: PolicyTable): P
   const pending = eligible && enrolment === null;
   const enrolmentYear = yearOf(enrolment ? enrolment.registeredOn : birthDate);
   // One source: once enrolled, the agency's figure; before, the table's estimate; else "not yet published".
-  const agencyPremium = enrolment?.agencyPremiumYuan;
+  // A null from the agency (its figure not yet published) is never labelled as the agency's.
+  const agencyPremium = typeof enrolment?.agencyPremiumYuan === 'number' ? enrolment.agencyPremiumYuan : undefined;
   const tablePremium = valueAt(table, 'residentPremiumYuan', enrolment ? enrolment.registeredOn : birthDate) ?? null;
   const premium = agencyPremium ?? tablePremium;
   const premiumSource = agencyPremium !== undefined ? 'agency' : tablePremium !== null ? 'table' : 'unpublished';

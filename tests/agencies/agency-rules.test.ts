@@ -47,7 +47,11 @@ describe('dates', () => {
     ['2023-08-31', '2024-02-29'],
     ['2024-08-31', '2025-02-28'],
     ['2024-12-31', '2025-06-30'],
-  ])('when born on %s, then the waiver window ends on %s (rules.md)', (born, last) => {
+    // Art. 203: 2023-10-01 is in the National Day holiday → the adjusted working Saturday 2023-10-07.
+    ['2023-04-01', '2023-10-07'],
+    // Art. 203: 2023-09-16 is a Saturday → Monday 2023-09-18.
+    ['2023-03-16', '2023-09-18'],
+  ])('when born on %s, then the waiver window ends on %s (rules.md, arts. 201–203)', (born, last) => {
     expect(lastDayOfWaiverWindow(born)).toBe(last);
   });
 
@@ -57,15 +61,23 @@ describe('dates', () => {
   });
 
   test('when the waiver conditions are checked, then every one of them must hold', () => {
+    // Born 2023-01-01: six months end on Saturday 2023-07-01, so by art. 203 the last day is Monday 07-03.
     const ok = { birthOrder: 2, birthDate: '2023-01-01', enrolledOn: '2023-07-01' };
     expect(premiumWaived(ok)).toBe(true);
+    expect(premiumWaived({ ...ok, enrolledOn: '2023-07-03' })).toBe(true);
     expect(premiumWaived({ ...ok, birthOrder: 1 })).toBe(false);
     expect(premiumWaived({ ...ok, birthOrder: 4 })).toBe(false);
     expect(premiumWaived({ ...ok, birthDate: '2022-12-31' })).toBe(false);
-    expect(premiumWaived({ ...ok, enrolledOn: '2023-07-02' })).toBe(false);
+    expect(premiumWaived({ ...ok, enrolledOn: '2023-07-04' })).toBe(false);
   });
 
-  test('when the mock answers premium and waiver, then they are the engine’s: one table, one window rule', () => {
+  test('when the window ends in the National Day holiday, then the mock waives on the first working day after it and not the day after that', () => {
+    const twin = { birthOrder: 2, birthDate: '2023-04-01' };
+    expect(premiumWaived({ ...twin, enrolledOn: '2023-10-07' })).toBe(true);
+    expect(premiumWaived({ ...twin, enrolledOn: '2023-10-08' })).toBe(false);
+  });
+
+  test('when the mock answers premium and waiver, then they are the engine’s with art. 203 (restDays): one table, one window rule', () => {
     for (const e of DEFAULT_POLICY_TABLE.residentPremiumYuan) expect(DEFAULT_PREMIUM_TABLE[yearOf(e.effectiveFrom)]).toBe(e.value);
     expect(Object.keys(DEFAULT_PREMIUM_TABLE)).toHaveLength(DEFAULT_POLICY_TABLE.residentPremiumYuan.length);
     fc.assert(fc.property(
@@ -77,7 +89,7 @@ describe('dates', () => {
         const enrolledOn = fromEpochDay(born + after);
         const engine = decideBenefits({
           birthAt: `${birthDate}T12:00:00+08:00`, birthOrder, childHukouRegionCode: '370102', motherInsurance: 'resident', motherSupport: {},
-          enrolment: { registeredOn: enrolledOn, inJinan: true },
+          enrolment: { registeredOn: enrolledOn, inJinan: true }, rules: { restDays: true },
         }).premiumWaiver;
         expect(premiumWaived({ birthOrder, birthDate, enrolledOn })).toBe(engine.eligible);
         expect(lastDayOfWaiverWindow(birthDate)).toBe(engine.deadline);

@@ -29,13 +29,27 @@ test.each([
   ['a fourth child', '2026-11-20T08:30:00+08:00', 4, '2026-11-25', 400, false],
   ['born on 31 December 2022 (Shanghai)', '2022-12-31T23:30:00+08:00', 2, '2023-01-05', 380, false],
   ['born on 1 January 2023 in Shanghai (still 2022 in UTC)', '2023-01-01T00:30:00+08:00', 2, '2023-01-05', 380, true],
+  // Civil Code art. 203: a last day on a rest day or holiday moves to the next working day.
+  ['the window ends on Saturday 2023-09-16: enrolled on Monday 09-18', '2023-03-16T09:00:00+08:00', 2, '2023-09-18', 380, true],
+  ['the window ends on Saturday 2023-09-16: Tuesday 09-19 is too late', '2023-03-16T09:00:00+08:00', 2, '2023-09-19', 380, false],
+  ['the window ends in the National Day holiday: enrolled on the adjusted working Saturday 10-07', '2023-04-01T09:00:00+08:00', 3, '2023-10-07', 380, true],
 ])('when %s, then premium and waiver follow the rule', async (_what, birthAt, birthOrder, enrolledOn, premium, waived) => {
   const result = await enrol(birthAt, birthOrder, enrolledOn);
   expect(result).toEqual({ enrolmentNumber: expect.any(String), enrolledOn, premium, waived });
 });
 
+test('when the enrolment year comes after the last published figure (2027), then the adapter takes the enrolment with premium null and the year not yet published', async () => {
+  const result = await enrol('2026-12-20T08:00:00+08:00', 2, '2027-01-04');
+  expect(result).toEqual({
+    enrolmentNumber: expect.any(String),
+    enrolledOn: '2027-01-04',
+    premium: null,
+    premiumNotPublished: { year: 2027, message: '2027年度城乡居民医保个人缴费标准尚未公布' },
+    waived: true,
+  });
+});
+
 test('when the enrolment year comes after the last published figure (2027), then the child is enrolled, the premium is null and the answer says the figure is not yet published', async () => {
-  // Read over HTTP: the adapter's contract (a numeric premium) does not take this answer yet.
   const req = medicalInsuranceRequest(uniqueId('ms'), { birthAt: '2026-12-20T08:00:00+08:00', enrolledOn: '2027-01-02' });
   const res = await fetch(`${mock.url}/medical-security/enrolments`, {
     method: 'POST',

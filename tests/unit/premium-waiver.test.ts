@@ -154,6 +154,13 @@ describe('premium waiver: amount = the whole individual contribution of the enro
     expect(overTable).toMatchObject({ premium: 410, premiumSource: 'agency' });
   });
 
+  it('when the agency enrolled the child but answered premium null (its figure not yet published), then the decision says the year is not published and never labels it the agency’s', () => {
+    const w = waiver({ birthAt: '2026-12-20T08:00:00+08:00', enrolment: { registeredOn: '2027-01-04', inJinan: true, agencyPremiumYuan: null } });
+    expect(w).toMatchObject({ eligible: true, pending: false, premium: null, amount: null, premiumSource: 'unpublished' });
+    expect(w.reason).toContain('2027年度个人缴费标准尚未公布，参保后按公布标准由财政全额补助');
+    expect(w.reason).not.toContain('医保经办机构核定金额');
+  });
+
   it('before enrolment, then the table’s estimate, marked as such', () => {
     expect(waiver({ birthAt: '2026-11-20T08:00:00+08:00', enrolment: null })).toMatchObject({ premium: 400, amount: 400, premiumSource: 'table' });
   });
