@@ -15,6 +15,7 @@ import {
 import { MemoKeys } from '../workflows/case-publication';
 import { CaseStatusFilter } from './cases.schemas';
 import { DASHBOARD_MAX_TIMED_CASES, DashboardQuery } from './ops.schemas';
+import { premiumCoverage } from '../domain/policy';
 import { requireStaff, staffAuth } from './auth';
 import { ApiError } from './errors';
 import type { Dashboard } from './ops.schemas';
@@ -117,9 +118,15 @@ const dashboard = ({ client, now }: OpsRoutesDeps): RequestHandler => async (req
     agencies: timings.agencies,
     premiumWaiver: { ...waiver, lostByReason },
     childcareSubsidy: subsidy,
+    premiumTableCoverage: premiumTableCoverage(shanghaiDateOfMs(now().getTime())),
   };
   res.json(body);
 };
+
+function premiumTableCoverage(today: string): Dashboard['premiumTableCoverage'] {
+  const { years, missing, coveredTo, message } = premiumCoverage(today);
+  return { years, missing, coveredTo, message };
+}
 
 async function lostReasons(client: Client, query: string): Promise<Record<string, number>> {
   const byReason: Record<string, number> = {};

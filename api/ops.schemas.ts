@@ -33,5 +33,11 @@ export const Dashboard = z.object({
     lostByReason: z.record(z.string(), z.number().int()).describe('failed condition code, or NOT_ENROLLED'),
   }),
   childcareSubsidy: z.object({ granted: z.number().int(), pending: z.number().int(), refused: z.number().int() }),
+  premiumTableCoverage: z.object({
+    years: z.array(z.object({ year: z.number().int(), yuan: z.number().nullable() })).describe('this year and the next, with the policy table\'s individual resident premium (null: no figure)'),
+    missing: z.array(z.number().int()),
+    coveredTo: z.iso.date().nullable(),
+    message: z.string().nullable().describe('set when this year or the next has no premium figure'),
+  }).describe('the policy table\'s resident premium figures for this year and the next (premiumCoverage)'),
 });
 export type Dashboard = z.infer<typeof Dashboard>;

@@ -1,5 +1,7 @@
 // API process entry: `tsx api/server.ts`. Graceful shutdown: stop accepting, finish in-flight requests.
 import { createReviewDesk } from '../activities';
+import { shanghaiDateOfMs } from '../domain/dates';
+import { premiumCoverage } from '../domain/policy';
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { createClient } from '../infra/temporal';
@@ -9,6 +11,10 @@ const config = loadConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
 const client = createClient(config);
 const app = createApp({ client, config, logger, reviewDesk: createReviewDesk({ baseUrl: config.mockAgenciesUrl, token: config.AGENCY_API_TOKEN }) });
+
+// The premium table must reach next year: said at start-up, before a case needs the missing figure.
+const coverage = premiumCoverage(shanghaiDateOfMs(Date.now()));
+if (coverage.message) logger.warn({ missing: coverage.missing, coveredTo: coverage.coveredTo }, coverage.message);
 
 const server = app.listen(config.PORT, config.API_HOST, () => {
   logger.info({ url: `http://${config.API_HOST}:${config.PORT}` }, 'api ready');
