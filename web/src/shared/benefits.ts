@@ -10,21 +10,14 @@ const clauseOf = (d: object): string | null => {
   return typeof c === 'string' ? c : null;
 };
 
-export function benefitLines(b: Benefits): BenefitLine[] {
-  const lines: BenefitLine[] = [];
-  const w = b.premiumWaiver;
-  lines.push({
-    title: '新生儿居民医保保费减免',
-    state: w.pending ? 'pending' : w.eligible ? 'yes' : 'no',
-    headline: w.pending ? '待参保登记后核定' : w.eligible ? `可减免 ${yuan(w.amount)}` : '不符合减免条件',
-    details: [
-      w.reason,
-      ...w.failed.map((f) => f.message),
-      `请在 ${dateOnly(w.deadline)} 前完成参保登记${w.eligible ? '，逾期不能享受减免' : ''}`,
-      ...(w.grandparentsLtc ?? []).map((g) => `${g.relation}：${g.reason}`),
-    ].filter(Boolean),
-    clause: clauseOf(w),
-  });
+/**
+ * What the case says of the enrolment: `enrolled` when the medical-insurance service is done (the page
+ * knows it from the case); the decision itself knows it once decided on the enrolment.
+ */
+export interface BenefitContext { enrolled?: boolean }
+
+export function benefitLines(b: Benefits, context: BenefitContext = {}): BenefitLine[] {
+  const lines: BenefitLine[] = [premiumWaiverLine(b.premiumWaiver, context)];
   const c = b.childcareSubsidy;
   lines.push({
     title: '育儿补贴',
@@ -49,3 +42,39 @@ export function benefitLines(b: Benefits): BenefitLine[] {
   });
   return lines.map((l) => ({ ...l, details: [...new Set(l.details)] }));
 }
+
+type Waiver = Benefits['premiumWaiver'];
+
+/**
+ * The waiver follows the case: before enrolment, the deadline to enrol by; once enrolled, the outcome
+ * (granted, with the amount or the year not yet published; or not granted, with why) and no deadline.
+ */
+export function premiumWaiverLine(w: Waiver, context: BenefitContext = {}): BenefitLine {
+  const enrolled = context.enrolled === true || w.enrolmentYearEstimated === false;
+  const common = { title: '新生儿居民医保保费减免', clause: clauseOf(w) };
+  const grandparents = (w.grandparentsLtc ?? []).map((g) => `${g.relation}：${g.reason}`);
+  const failed = w.failed.map((f) => f.message);
+  if (enrolled && !w.pending) {
+    const headline = w.eligible
+      ? (typeof w.amount === 'number' ? `已参保，准予全额补助 ${yuan(w.amount)}` : '已参保，准予全额补助（年度标准尚未公布）')
+      : '已参保，未能享受减免';
+    return { ...common, state: w.eligible ? 'yes' : 'no', headline, details: unique([w.reason, ...failed, ...grandparents]) };
+  }
+  if (enrolled) {
+    // The service is done but the decision on it has not reached this page yet: no stale deadline.
+    return { ...common, state: 'pending', headline: '已参保，减免结果核定中', details: unique([...grandparents]) };
+  }
+  return {
+    ...common,
+    state: w.pending ? 'pending' : w.eligible ? 'yes' : 'no',
+    headline: w.pending ? '待参保登记后核定' : w.eligible ? `可减免 ${yuan(w.amount)}` : '不符合减免条件',
+    details: unique([
+      w.reason,
+      ...failed,
+      `请在 ${dateOnly(w.deadline)} 前完成参保登记${w.eligible ? '，逾期不能享受减免' : ''}`,
+      ...grandparents,
+    ]),
+  };
+}
+
+const unique = (lines: string[]): string[] => [...new Set(lines.filter(Boolean))];
