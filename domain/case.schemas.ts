@@ -128,9 +128,11 @@ const isoDateTime = z.iso.datetime({ offset: true, ...req }).max(40);
 
 // Policy (issue 11): a multiple birth — how many children the delivery brought, which of them this is.
 // Birth order stays per child (twins may be the 2nd and the 3rd child).
+const MULTIPLE_BIRTH_CHILDREN = z.number(req).int().min(2, '多胞胎至少为2个孩子').max(9);
+const MULTIPLE_BIRTH_POSITION = z.number(req).int().min(1, '出生顺序从1开始').max(9);
 const MultipleBirth = z.strictObject({
-  children: z.number(req).int().min(2).max(9),
-  position: z.number(req).int().min(1).max(9),
+  children: MULTIPLE_BIRTH_CHILDREN,
+  position: MULTIPLE_BIRTH_POSITION,
 }).check(z.superRefine((v, ctx) => {
   if (v.position > v.children) addIssue(ctx as Ctx, 'MULTIPLE_BIRTH_POSITION', `多胞胎中的第${v.position}个孩子超出本次分娩的孩子数（${v.children}）`, ['position']);
 })).meta({ description: '多胞胎：本次分娩的孩子数和本孩子是第几个（1为第一个出生）' });
@@ -333,6 +335,7 @@ export function caseCreateRequestSchema(opts: CaseCreateClockOptions): typeof Ca
  */
 export const CorrectablePath = z.enum([
   'newborn.name', 'newborn.sex', 'newborn.birthAt', 'newborn.birthWeightGrams', 'newborn.birthOrder',
+  'newborn.multipleBirth.children', 'newborn.multipleBirth.position',
   'mother.name', 'mother.idNumber', 'mother.phone', 'mother.hukouRegionCode', 'mother.insurance', 'mother.lowIncome',
   'father.name', 'father.idNumber', 'father.phone', 'father.hukouRegionCode',
   'married', 'householdOf', 'delivery.method', 'delivery.address', 'delivery.recipient', 'mother.supplementGround',
@@ -355,6 +358,8 @@ const CORRECTION_VALUE_CHECKS: ReadonlyMap<CorrectablePath, z.ZodType> = new Map
   ['father.hukouRegionCode', regionCode('父亲')],
   ['delivery.address', freeText(200)],
   ['mother.supplementGround', SupplementGround],
+  ['newborn.multipleBirth.children', MULTIPLE_BIRTH_CHILDREN],
+  ['newborn.multipleBirth.position', MULTIPLE_BIRTH_POSITION],
 ]);
 const MAX_CHANGES = 20;
 
@@ -366,6 +371,7 @@ const docOf = (schema: z.ZodType): Record<string, unknown> => {
 const CORRECTION_VALUE_DOC: Record<CorrectablePath, Record<string, unknown>> = {
   'newborn.name': docOf(personName('新生儿')), 'newborn.sex': docOf(z.enum(['M', 'F'])), 'newborn.birthAt': docOf(isoDateTime),
   'newborn.birthWeightGrams': docOf(z.number().int().min(300).max(7000)), 'newborn.birthOrder': docOf(z.number().int().min(1).max(20)),
+  'newborn.multipleBirth.children': docOf(MULTIPLE_BIRTH_CHILDREN), 'newborn.multipleBirth.position': docOf(MULTIPLE_BIRTH_POSITION),
   'mother.name': docOf(personName('母亲')), 'mother.idNumber': docOf(citizenId('母亲')), 'mother.phone': docOf(mobile('母亲')),
   'mother.hukouRegionCode': docOf(regionCode('母亲')), 'mother.insurance': docOf(z.enum(['resident', 'employee', 'flexible', 'none'])),
   'mother.lowIncome': docOf(z.boolean()), 'father.name': docOf(personName('父亲')), 'father.idNumber': docOf(citizenId('父亲')),

@@ -152,6 +152,11 @@ export const CORRECTABLE_FIELDS = {
   'newborn.birthAt': { label: '出生时间', heldBy: 'birthCertificate', caseKey: true },
   'newborn.birthWeightGrams': { label: '出生体重', heldBy: 'birthCertificate', caseKey: false },
   'newborn.birthOrder': { label: '孩次', heldBy: 'medicalInsurance', caseKey: true },
+  // A multiple birth is checked against the birth order (a k-th-born twin is at least the k-th child) and
+  // decides the family's benefits, final once the child is enrolled: held, like the birth order, by the
+  // medical-insurance submission. No agency is sent it, so a correction wakes no service.
+  'newborn.multipleBirth.children': { label: '本次分娩孩子数', heldBy: 'medicalInsurance', caseKey: false },
+  'newborn.multipleBirth.position': { label: '本孩子是第几个出生', heldBy: 'medicalInsurance', caseKey: false },
   'mother.name': { label: '母亲姓名', heldBy: 'birthCertificate', caseKey: false },
   'mother.idNumber': { label: '母亲身份证号码', heldBy: 'birthCertificate', caseKey: true },
   'mother.phone': { label: '母亲手机号码', heldBy: null, caseKey: false },

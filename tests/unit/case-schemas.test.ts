@@ -302,3 +302,11 @@ describe('correcting the supplement’s ground', () => {
     expect(bad.success || bad.issues).toEqual([expect.objectContaining({ path: 'changes.mother.supplementGround', code: 'INVALID_VALUE' })]);
   });
 });
+
+describe('correcting a multiple birth', () => {
+  it('when a clerk corrects newborn.multipleBirth.children or .position, then whole numbers in range are accepted and others refused at the field', () => {
+    expect(validate(CorrectionRequest, { changes: { 'newborn.multipleBirth.children': 2, 'newborn.multipleBirth.position': 2 } }).success).toBe(true);
+    const bad = validate(CorrectionRequest, { changes: { 'newborn.multipleBirth.children': 1, 'newborn.multipleBirth.position': 1.5 } });
+    expect(bad.success || bad.issues.map((i) => i.path).sort()).toEqual(['changes.newborn.multipleBirth.children', 'changes.newborn.multipleBirth.position']);
+  });
+});

@@ -63,6 +63,31 @@ describe('correction rules', () => {
     expect(correctionRefusals({ 'mother.phone': '13900139000' }, caseWith({}), false, app, tooOld).join()).toContain('365');
   });
 
+  test('when a multiple birth is corrected before the medical-insurance enrolment is submitted, then it is taken; once submitted or done, it is held', () => {
+    const app = application();
+    app.newborn.birthOrder = 3;
+    const twins = { 'newborn.multipleBirth.children': 2, 'newborn.multipleBirth.position': 2 };
+    expect(correctionRefusals(twins, caseWith({ birthCertificate: 'completed', household: 'submitted' }), false, app, clock)).toEqual([]);
+    for (const status of ['submitted', 'completed'] as const) {
+      const refusals = correctionRefusals(twins, caseWith({ medicalInsurance: status }), false, app, clock);
+      expect(refusals).toHaveLength(2);
+      expect(refusals.join()).toContain('本孩子是第几个出生');
+    }
+    // Waiting for the enrolment's correction notice: open again.
+    expect(correctionRefusals(twins, caseWith({ medicalInsurance: 'needs_correction' }), false, app, clock)).toEqual([]);
+  });
+
+  test('when a corrected multiple birth is impossible, then it is refused at its field with the new-case message', () => {
+    const app = application();
+    app.newborn.birthOrder = 1;
+    const secondTwin = correctionRefusals({ 'newborn.multipleBirth.children': 2, 'newborn.multipleBirth.position': 2 }, caseWith({}), false, app, clock);
+    expect(secondTwin.join()).toMatch(/^newborn\.birthOrder：.*至少应为第2孩/);
+    const beyond = correctionRefusals({ 'newborn.multipleBirth.children': 2, 'newborn.multipleBirth.position': 3 }, caseWith({}), false, { ...app, newborn: { ...app.newborn, birthOrder: 3 } }, clock);
+    expect(beyond.join()).toContain('超出本次分娩的孩子数');
+    // Only one half of a multiple birth on a case that had none: the other is required.
+    expect(correctionRefusals({ 'newborn.multipleBirth.children': 2 }, caseWith({}), false, app, clock).join()).toContain('newborn.multipleBirth.position');
+  });
+
   test('when a path is not an own correctable field (prototype keys included), then it is refused and nothing is looked up by it', () => {
     const app = application();
     for (const path of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'newborn.__proto__', 'mother']) {
