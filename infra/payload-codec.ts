@@ -34,18 +34,31 @@ const decoder = new TextDecoder();
 
 export const payloadKeyId = (key: Buffer): string => createHash('sha256').update(key).digest('hex').slice(0, 16);
 
+/**
+ * A payload the worker's codec refuses: not encrypted with a key of the ring. Whoever can reach Temporal
+ * but holds no payload key (a `temporal workflow update execute` from the CLI) cannot hand the workflow
+ * an input, so an update's actor is only ever what a holder of the key (the API) wrote.
+ */
+export class DataConverterError extends ValueError {}
+// ValueError's `name` is a read-only property of its prototype (the SDK's error marker): give ours its own.
+Object.defineProperty(DataConverterError.prototype, 'name', { value: 'DataConverterError', enumerable: true });
+
 export class EncryptionCodec implements PayloadCodec {
   private readonly current: { id: string; key: Buffer };
   private readonly ring: ReadonlyMap<string, Buffer>;
 
   private readonly compress: boolean;
+  private readonly refuseUnencrypted: boolean;
 
   /**
    * `keys`: one key, or the ring with the encrypting key first. `compress: false` writes every payload
    * uncompressed (what a fleet runs while processes that predate compression may still read its payloads).
+   * `refuseUnencrypted: true` (the worker's codec) makes decode throw DataConverterError for a payload
+   * that is not encrypted with a key of the ring, instead of passing it through.
    */
-  constructor(keys: Buffer | readonly Buffer[], opts: { compress?: boolean } = {}) {
+  constructor(keys: Buffer | readonly Buffer[], opts: { compress?: boolean; refuseUnencrypted?: boolean } = {}) {
     this.compress = opts.compress ?? true;
+    this.refuseUnencrypted = opts.refuseUnencrypted ?? false;
     const list = Buffer.isBuffer(keys) ? [keys] : [...keys];
     if (list.length === 0) throw new Error('The payload key ring is empty.');
     for (const key of list) if (key.length !== 32) throw new Error('Every payload key must be 32 bytes.');
@@ -82,10 +95,13 @@ export class EncryptionCodec implements PayloadCodec {
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
       const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
-      if (!encoding || decoder.decode(encoding) !== ENCODING) return payload;
+      if (!encoding || decoder.decode(encoding) !== ENCODING) {
+        if (this.refuseUnencrypted) throw new DataConverterError('Refused a payload that is not encrypted with the payload key (only the API may write to a case).');
+        return payload;
+      }
       const keyIdBytes = payload.metadata?.[KEY_ID_KEY];
       const key = keyIdBytes ? this.ring.get(decoder.decode(keyIdBytes)) : this.current.key;
-      if (!key) throw new ValueError('Payload was encrypted with a key that is not in the key ring.');
+      if (!key) throw new DataConverterError('Payload was encrypted with a key that is not in the key ring.');
       if (!payload.data) throw new ValueError('Encrypted payload has no data.');
       const compression = payload.metadata?.[COMPRESSION_KEY];
       const compressed = compression !== undefined && compression !== null;

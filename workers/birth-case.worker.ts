@@ -2,8 +2,10 @@
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import pino from 'pino';
 import type { WorkerOptions } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
 import { createAgencyActivities } from '../activities';
 import type { Config } from '../infra/config';
+import { EncryptionCodec, loadPayloadKeys } from '../infra/payload-codec';
 import { dataConverter, temporalConnectionOptions } from '../infra/temporal';
 import { BIRTH_CASE_TASK_QUEUE } from '../workflows/birth-case.contract';
 import { agencyTelemetry } from './agency-telemetry';
@@ -25,11 +27,22 @@ export async function createBirthCaseWorker({ connection, config, workflowBundle
     taskQueue,
     ...(workflowBundle ? { workflowBundle } : { workflowsPath: require.resolve('../workflows') }),
     activities: createAgencyActivities({ baseUrl: config.mockAgenciesUrl, timeoutMs: config.AGENCY_TIMEOUT_MS, token: config.AGENCY_API_TOKEN, trackingKey: config.CASE_ID_SECRET }),
-    dataConverter: dataConverter(config),
+    dataConverter: workerDataConverter(config),
     // Per-agency latency, failures and retries on the SDK's meter (exported with the SDK's own metrics).
     interceptors: { activity: [agencyTelemetry(Runtime.instance().metricMeter, logger)] },
     ...workerTuning(config),
   });
+}
+
+/**
+ * The worker's converter: the API's key ring and failure converter, but an inbound payload that is not
+ * encrypted with a key of the ring is refused (DataConverterError) instead of passed through. Anyone who
+ * reaches Temporal without the payload key (`temporal workflow update execute correctCase …`) cannot hand
+ * a case an input: the actor an update names is only ever what a holder of the key (the API) wrote.
+ */
+export function workerDataConverter(config: Pick<Config, 'PAYLOAD_ENCRYPTION_KEY' | 'DATA_DIR' | 'ALLOW_DEV_SECRETS' | 'PAYLOAD_COMPRESSION'>): DataConverter {
+  const keys = loadPayloadKeys({ base64: config.PAYLOAD_ENCRYPTION_KEY, dataDir: config.DATA_DIR, allowDevKey: config.ALLOW_DEV_SECRETS });
+  return { ...dataConverter(config), payloadCodecs: [new EncryptionCodec(keys, { compress: config.PAYLOAD_COMPRESSION, refuseUnencrypted: true })] };
 }
 
 /** The tuning knobs: the sticky cache always bounded (default 500), the others as set in the environment (bench/RESULTS.md says which values the figures justify). */

@@ -17,6 +17,7 @@ import { perService, serviceAgency, WAITING_ON_KEYS, type AgencyName } from '../
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import { isCaseClosed, reduceCase } from '../domain/case-state';
 import type { CaseEvent, DerivedCase } from '../domain/case-state';
+import { shanghaiDate } from '../domain/dates';
 import { CaseSearchAttributes } from './birth-case.contract';
 import type { BirthCaseInput, BirthCaseState, SubsidyDecision, WaiverOutcome, WaitingOn } from './birth-case.contract';
 
@@ -157,13 +158,19 @@ export function childcareSubsidyDecision(derived: Pick<DerivedCase, 'benefits'>)
   return subsidy.eligible ? 'granted' : 'refused';
 }
 
+/**
+ * The birth date only (midnight, +08:00): search attributes are stored and shown in the clear (a Temporal
+ * UI without a login shows them), so the instant of birth stays in the encrypted input and memo.
+ */
+export const bornOnValue = (birthAt: string): Date => new Date(`${shanghaiDate(birthAt)}T00:00:00+08:00`);
+
 /** The search attributes this module keeps (not `overdue`, which the overdue escalation sets). */
 export function caseSearchAttributes(hospitalId: string, application: CaseCreateRequest, derived: DerivedCase): SearchAttributeUpdatePair[] {
   const waiver = waiverOutcome(derived);
   return [
     { key: CaseSearchAttributes.hospitalId, value: hospitalId },
     { key: CaseSearchAttributes.status, value: derived.status },
-    { key: CaseSearchAttributes.bornOn, value: new Date(application.newborn.birthAt) },
+    { key: CaseSearchAttributes.bornOn, value: bornOnValue(application.newborn.birthAt) },
     { key: CaseSearchAttributes.waitingOn, value: waitingOn(derived) },
     { key: CaseSearchAttributes.waiverOutcome, value: waiver.outcome },
     { key: CaseSearchAttributes.waiverLostReason, value: waiver.lostReason },

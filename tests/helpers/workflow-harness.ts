@@ -6,7 +6,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { CaseCreateRequest } from '../../domain/case.schemas';
-import { dataConverter } from '../../infra/temporal';
+import { workerDataConverter } from '../../workers/birth-case.worker';
 import { BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, getCaseState } from '../../workflows/birth-case.contract';
 import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
 import { eventually } from './eventually';
@@ -39,7 +39,7 @@ export function useWorkflowHarness(taskQueuePrefix: string): WorkflowHarness {
     const [started, bundle] = await Promise.all([startDevServer(config), bundleWorkflows()]);
     env = started;
     worker = await Worker.create({
-      connection: started.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config),
+      connection: started.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: workerDataConverter(config),
     });
     running = worker.run();
   }, 120_000);

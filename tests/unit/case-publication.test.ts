@@ -10,7 +10,7 @@ import { EncryptionCodec } from '../../infra/payload-codec';
 import type { BirthCaseInput } from '../../workflows/birth-case.contract';
 import {
   AUDIT_CHUNK_EVENTS, caseStateFromMemo, CasePublisher, fullCaseMemo, initialCaseMemo, MAX_MEMO_AUDIT_EVENTS, MEMO_SIZE_BOUND_BYTES,
-  waiverOutcome, waitingOn,
+  waiverOutcome, waitingOn, caseSearchAttributes, bornOnValue,
 } from '../../workflows/case-publication';
 import { application } from '../helpers/fixtures';
 
@@ -194,4 +194,11 @@ test('when the premium waiver is decided, then its outcome says granted, pending
   expect(waiverOutcome({ ...waiver({ pending: true }), status: 'partially_completed' })).toEqual({ outcome: 'lost', lostReason: 'NOT_ENROLLED' });
   expect(waiverOutcome(waiver({ eligible: false, failed: [{ code: 'ENROLMENT_AFTER_DEADLINE', message: '', clause: '' }] }))).toEqual({ outcome: 'lost', lostReason: 'ENROLMENT_AFTER_DEADLINE' });
   expect(waiverOutcome(waiver({ eligible: false, failed: [{ code: 'BIRTH_ORDER_NOT_ELIGIBLE', message: '', clause: '' }] }))).toEqual({ outcome: 'not_applicable', lostReason: null });
+});
+
+test('when a case publishes its search attributes, then BirthCaseBornOn holds the birth date at midnight +08:00, not the instant of birth', () => {
+  const app = application({ newborn: { birthAt: '2026-11-20T23:59:30+08:00' } });
+  const pair = caseSearchAttributes('H0001', app, reduceCase([])).find((a) => a.key.name === 'BirthCaseBornOn');
+  expect((pair?.value as Date).toISOString()).toBe('2026-11-19T16:00:00.000Z');
+  expect(bornOnValue('2026-11-20T00:10:00+08:00').toISOString()).toBe('2026-11-19T16:00:00.000Z');
 });

@@ -116,3 +116,32 @@ describe('compression before encryption', () => {
     }), { numRuns: 200 });
   });
 });
+
+describe('the worker refuses payloads not encrypted with its ring (finding 4)', () => {
+  const key = randomBytes(32);
+  const plain = (): Payload[] => [defaultPayloadConverter.toPayload({ changes: { 'delivery.address': '伪造地址' }, actor: { role: 'clerk', id: 'forged' } })];
+
+  test('when a payload arrives in the clear (as `temporal workflow update execute` sends it), then the worker\'s codec throws DataConverterError', async () => {
+    const strict = new EncryptionCodec(key, { refuseUnencrypted: true });
+    await expect(strict.decode(plain())).rejects.toMatchObject({ name: 'DataConverterError' });
+  });
+
+  test('when a payload is encrypted with a key outside the ring, then it is refused too', async () => {
+    const foreign = await new EncryptionCodec(randomBytes(32)).encode(plain());
+    await expect(new EncryptionCodec(key, { refuseUnencrypted: true }).decode(foreign)).rejects.toMatchObject({ name: 'DataConverterError' });
+  });
+
+  test('when the API encrypted it, then the worker decodes it; the API\'s own codec still passes a clear payload through', async () => {
+    const strict = new EncryptionCodec(key, { refuseUnencrypted: true });
+    const sealed = await new EncryptionCodec(key).encode(plain());
+    expect(defaultPayloadConverter.fromPayload((await strict.decode(sealed))[0] as Payload)).toMatchObject({ actor: { id: 'forged' } });
+    expect(await new EncryptionCodec(key).decode(plain())).toEqual(plain());
+  });
+
+  test('when the worker is built, then its converter is the refusing one', async () => {
+    const { workerDataConverter } = await import('../../workers/birth-case.worker');
+    const dir = mkdtempSync(join(tmpdir(), 'codec-'));
+    const converter = workerDataConverter({ DATA_DIR: dir, ALLOW_DEV_SECRETS: true, PAYLOAD_ENCRYPTION_KEY: key.toString('base64'), PAYLOAD_COMPRESSION: true });
+    await expect(converter.payloadCodecs?.[0]?.decode(plain())).rejects.toMatchObject({ name: 'DataConverterError' });
+  });
+});
