@@ -1,6 +1,7 @@
 // Maternity medical costs (clause 15): what insurance pays for the hospital delivery, by the mother's scheme.
 // Decided per delivery, not per child: twins share one delivery, so the payment is shown once, on the
-// case of the first-born child of that delivery; the others refer to it (rules.md).
+// case of the first-born child of that delivery; the others refer to it (rules.md). Before issue 22 a
+// percentage was repeated on every child's case; with `fullSummary` or `familyChildren` it is told once too.
 import { z } from 'zod';
 import { shanghaiDate } from '../dates';
 import { Citation, cite, clauseLabel } from './clauses';
@@ -65,9 +66,16 @@ export function decideMaternity(input: BenefitsInput, table: PolicyTable): Mater
       ? `；${kind}为同一次分娩，按一次分娩计算，在第1个孩子（本办件）中显示`
       : `；${kind}为同一次分娩，按一次分娩计算，已在第1个孩子的办件中显示，本办件（第${multiple.position}个孩子）不重复计算`;
   }
+  // With `fullSummary` or `familyChildren`: the delivery is told once whatever the rule — a percentage of
+  // the delivery's costs is the first-born's case's too (without them, as decided before issue 22).
+  const oncePerDelivery = Boolean(activeRules(input.rules)?.fullSummary || activeRules(input.rules)?.familyChildren);
+  if (oncePerDelivery && !delivery.countedHere) {
+    reason = `母亲参加${name}，本次分娩的生育医疗费待遇（${what}）按一次分娩核定，在第1个出生孩子的办件中办理；` +
+      `本办件为${MULTIPLE_NAMES[delivery.children] ?? `${delivery.children}胞胎`}中第${delivery.position}个孩子，不重复享受（${clause}）`;
+  }
   const base = { eligible: true, scheme, failed: [], reason, delivery, citation };
   if (payment.rule === 'fixed') {
     return { ...base, rule: 'fixed', ...(delivery.countedHere ? { amount: payment.amountYuan } : {}) };
   }
-  return { ...base, rule: 'percent', percent: payment.percent };
+  return { ...base, rule: 'percent', ...(delivery.countedHere || !oncePerDelivery ? { percent: payment.percent } : {}) };
 }

@@ -52,3 +52,12 @@ describe('the premium waiver line follows the enrolment', () => {
     expect(line?.details.join('\n')).not.toMatch(STALE);
   });
 });
+
+describe('the maternity line of a multiple birth', () => {
+  it('when the case is the second twin’s, then the line refers to the first-born’s case instead of repeating the payment', () => {
+    const twinB = decided({ birthOrder: 3, motherInsurance: 'resident', multipleBirth: { children: 2, position: 2 }, rules: { restDays: true, fullSummary: true, familyChildren: true } });
+    expect(benefitLines(twinB)[2]).toMatchObject({ title: '生育医疗费用待遇', state: 'yes', headline: '按一次分娩计算，见第1个出生孩子的办件' });
+    const twinA = decided({ birthOrder: 2, motherInsurance: 'resident', multipleBirth: { children: 2, position: 1 }, rules: { restDays: true, fullSummary: true, familyChildren: true } });
+    expect(benefitLines(twinA)[2]).toMatchObject({ headline: '定额 3,000元' });
+  });
+});

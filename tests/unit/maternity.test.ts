@@ -47,6 +47,25 @@ describe('maternity: one payment per delivery, not per child', () => {
     expect([first, second].reduce((sum, m) => sum + (m.amount ?? 0), 0)).toBe(3000);
   });
 
+  it('when twins’ mother is in employee maternity insurance, then with fullSummary or familyChildren the percentage is told once, on the first-born’s case; without, as decided before', () => {
+    const withRules = (position: number, rules: BenefitsInput['rules']) => decideBenefits({
+      birthAt: '2026-11-20T08:30:00+08:00', birthOrder: 2 + position - 1, childHukouRegionCode: null, motherInsurance: 'employee', motherSupport: {},
+      multipleBirth: { children: 2, position }, rules,
+    }).maternity;
+    for (const rules of [{ fullSummary: true }, { familyChildren: true }]) {
+      expect(withRules(1, rules)).toMatchObject({ rule: 'percent', percent: 100, delivery: { countedHere: true } });
+      const second = withRules(2, rules);
+      expect(second).toMatchObject({ eligible: true, rule: 'percent', delivery: { children: 2, position: 2, countedHere: false } });
+      expect(second).not.toHaveProperty('percent');
+      expect(second.reason).toContain('按一次分娩核定，在第1个出生孩子的办件中办理');
+      expect(second.reason).toContain('本办件为双胞胎中第2个孩子，不重复享受');
+    }
+    // No rule on: the decision of a case decided before issue 22, word for word.
+    expect(withRules(2, undefined)).toMatchObject({ rule: 'percent', percent: 100 });
+    expect(withRules(2, { restDays: true })).toMatchObject({ rule: 'percent', percent: 100 });
+    expect(withRules(2, undefined).reason).toBe('母亲参加职工生育保险，住院分娩医疗费政策范围内报销100%（第十五条）；双胞胎为同一次分娩，按一次分娩计算，已在第1个孩子的办件中显示，本办件（第2个孩子）不重复计算');
+  });
+
   it('when twins are the 2nd and the 3rd child, then both are eligible for the premium subsidy and the childcare subsidy', () => {
     const a = twin(1, 'resident', 2);
     const b = twin(2, 'resident', 3);

@@ -36,7 +36,9 @@ export function benefitLines(b: Benefits, context: BenefitContext = {}): Benefit
   lines.push({
     title: '生育医疗费用待遇',
     state: m.eligible ? 'yes' : 'no',
-    headline: m.eligible ? (typeof m.amount === 'number' ? `定额 ${yuan(m.amount)}` : typeof m.percent === 'number' ? `按 ${m.percent}% 报销` : '可享受') : '不符合条件',
+    headline: m.eligible && m.delivery?.countedHere === false && typeof m.amount !== 'number' && typeof m.percent !== 'number'
+      ? '按一次分娩计算，见第1个出生孩子的办件'
+      : m.eligible ? (typeof m.amount === 'number' ? `定额 ${yuan(m.amount)}` : typeof m.percent === 'number' ? `按 ${m.percent}% 报销` : '可享受') : '不符合条件',
     details: [m.reason, ...m.failed.map((f) => f.message)].filter(Boolean),
     clause: clauseOf(m),
   });
