@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { benefitsInputFor, DEFAULT_POLICY_TABLE, decideBenefits, subsidyPeriod, type BenefitsInput } from '../../domain/policy';
 import { application } from '../helpers/fixtures';
 
@@ -161,6 +162,33 @@ describe('childcare subsidy: the child’s hukou follows the householdOf parent'
     expect(s).toMatchObject({ eligible: false, pending: false, hukouBasis: 'registered' });
     const jinan = decideBenefits(benefitsInputFor(application(), { childHukouRegionCode: '370103' })).childcareSubsidy;
     expect(jinan).toMatchObject({ eligible: true, pending: false, hukouBasis: 'registered' });
+  });
+});
+
+describe('childcare subsidy: the registered household wins over the parent’s region (issue 22)', () => {
+  it('when the parent named in householdOf is from Qingdao but the child is registered in a Jinan household, then eligible on the registered household', () => {
+    const app = application({ mother: { hukouRegionCode: '370202' }, father: { hukouRegionCode: '370211' }, householdOf: 'father' });
+    const s = decideBenefits(benefitsInputFor(app, { childHukouRegionCode: '370103' })).childcareSubsidy;
+    expect(s).toMatchObject({ eligible: true, pending: false, hukouRegionCode: '370103', hukouBasis: 'registered' });
+    expect(s.failed).toEqual([]);
+  });
+
+  it('when the parent named in householdOf is from Jinan but the child is registered in a Qingdao household, then not eligible, on the registered household', () => {
+    const app = application({ mother: { hukouRegionCode: '370102' }, father: { hukouRegionCode: '370211' }, householdOf: 'mother' });
+    const s = decideBenefits(benefitsInputFor(app, { childHukouRegionCode: '370202' })).childcareSubsidy;
+    expect(s).toMatchObject({ eligible: false, pending: false, hukouRegionCode: '370202', hukouBasis: 'registered' });
+    expect(s.failed).toEqual([expect.objectContaining({ code: 'HUKOU_NOT_JINAN' })]);
+  });
+
+  it('for any parents’ regions and registered region, once registered the decision follows the registered region alone', () => {
+    const region = fc.constantFrom('370102', '370103', '370112', '370202', '370211', '110105', '440524');
+    fc.assert(fc.property(region, region, region, fc.constantFrom('mother' as const, 'father' as const), (m, f, child, householdOf) => {
+      const app = application({ mother: { hukouRegionCode: m }, father: { hukouRegionCode: f }, householdOf });
+      const s = decideBenefits(benefitsInputFor(app, { childHukouRegionCode: child })).childcareSubsidy;
+      expect(s.hukouRegionCode).toBe(child);
+      expect(s.hukouBasis).toBe('registered');
+      expect(s.eligible).toBe(child.startsWith('3701'));
+    }));
   });
 });
 
