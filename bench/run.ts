@@ -2,7 +2,10 @@
 // dev server on SQLite, mock agencies over HTTP, worker and API as separate processes). Prints ratios, the
 // machine and the settings; writes the figures to bench/results/<time>.json. Sizes (defaults = the issue's):
 //   BENCH_CASES=500  BENCH_READ_SECONDS=10  BENCH_READ_CONNECTIONS=50  BENCH_WAITING=1000,10000
-//   BENCH_BACKLOG=1000  BENCH_OUTAGE_SECONDS=30  BENCH_PARTS=orchestration,reads,waiting,backlog
+//   BENCH_BACKLOG=1000  BENCH_OUTAGE_SECONDS=30  BENCH_PARTS=orchestration,reads,stopped-worker,waiting,backlog
+// stopped-worker: with the worker stopped (SIGSTOP), how long the clerk's read, the parents' tracking and the
+// audit take, and how soon after SIGCONT a change made meanwhile shows (the target: under a second each;
+// moved here from tests/e2e/reads.e2e.test.ts, which keeps only that they answer).
 // Worker tuning passes through: WORKER_MAX_CACHED_WORKFLOWS, WORKER_MAX_CONCURRENT_WORKFLOW_TASKS,
 // WORKER_MAX_CONCURRENT_ACTIVITIES (see bench/RESULTS.md).
 // BENCH_API_PROFILE=<dir>: the API runs under the V8 sampling profiler and writes api-<phase>.cpuprofile
@@ -32,7 +35,7 @@ const SIZES = {
   backlog: num('BENCH_BACKLOG', 1000),
   outageSeconds: num('BENCH_OUTAGE_SECONDS', 30),
 };
-const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,waiting,backlog').split(','));
+const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,stopped-worker,waiting,backlog').split(','));
 const TUNING = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('WORKER_') || k.startsWith('CASE_READ_')) && v !== undefined)) as Record<string, string>;
 const AGENCIES = ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms'];
 
@@ -114,6 +117,46 @@ function dbBytes(file: string): number {
   return ['', '-wal', '-shm'].reduce((sum, ext) => { try { return sum + statSync(file + ext).size; } catch { return sum; } }, 0);
 }
 
+/** Reads answered from the memo while the worker is stopped, and how soon a change shows once it runs again. */
+async function stoppedWorkerReads(
+  stack: ProcessStack, clerk: string, startWaitingCase: () => Promise<{ caseId: string; trackingCode: string }>,
+): Promise<Record<string, unknown>> {
+  const worker = stack.pid('worker-1');
+  if (!worker) throw new Error('stopped-worker: no worker process');
+  const { caseId, trackingCode } = await startWaitingCase();
+  const untilT0 = Date.now();
+  while ((await stack.call('GET', `/api/cases/${caseId}`, { token: clerk })).body?.status !== 'action_required') {
+    if (Date.now() - untilT0 > 60_000) throw new Error('stopped-worker: the case did not ask for the name');
+    await sleep(200);
+  }
+  const timedMs = async (fn: () => Promise<{ status: number }>): Promise<number> => {
+    const t0 = performance.now();
+    const r = await fn();
+    if (r.status !== 200) throw new Error(`stopped-worker: answered ${r.status}`);
+    return Math.round(performance.now() - t0);
+  };
+  process.kill(worker, 'SIGSTOP');
+  try {
+    const clerkReadMs = await timedMs(() => stack.call('GET', `/api/cases/${caseId}`, { token: clerk }));
+    const parentTrackMs = await timedMs(() => stack.call('POST', '/api/track', { body: { trackingCode, phoneLast4: '8000' } }));
+    const auditMs = await timedMs(() => stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk }));
+    const named = stack.call('POST', '/api/track/input', { body: { trackingCode, phoneLast4: '8000', input: { newbornName: '李安然' } } });
+    const resumedAt = performance.now();
+    process.kill(worker, 'SIGCONT');
+    while ((await stack.call('GET', `/api/cases/${caseId}`, { token: clerk })).body?.newborn?.name !== '李安然') {
+      if (performance.now() - resumedAt > 30_000) throw new Error('stopped-worker: the name never showed');
+      await sleep(20);
+    }
+    const changeShownMs = Math.round(performance.now() - resumedAt);
+    await named;
+    const targetMs = 1000;
+    const within = [clerkReadMs, parentTrackMs, auditMs, changeShownMs].every((ms) => ms < targetMs);
+    return { clerkReadMs, parentTrackMs, auditMs, changeShownMs, targetMs, withinTarget: within };
+  } finally {
+    process.kill(worker, 'SIGCONT');
+  }
+}
+
 async function main(): Promise<void> {
   // BENCH_PROFILE_DIR=<dir>: every Node process of the stack samples its CPU and writes a .cpuprofile there
   // when it exits at the end of the run (bench/cpu-profile.cjs).
@@ -134,7 +177,7 @@ async function main(): Promise<void> {
   process.once('SIGTERM', interrupted);
   try {
     await stack.startTemporal();
-    await stack.startAgencies();
+    await Promise.all([stack.startAgencies(), stack.startOidc()]);
     await Promise.all([stack.startWorker('1'), stack.startWorker('floor', 'bench/floor/worker.ts'), stack.startApi(apiEnv(stack.env.NODE_OPTIONS), 'bench/api-with-floor.ts')]);
     client = createClient(loadConfig({ ...stack.env }));
     const c = client;
@@ -220,6 +263,11 @@ async function main(): Promise<void> {
       const ratio = (f: { requestsPerSecond: number }) => round(f.requestsPerSecond / bare.requestsPerSecond, 3);
       if (env.BENCH_API_PROFILE) await fetch(`${stack.apiUrl}/bench/profile/after-reads`, { method: 'POST' });
       results.reads = { bare, clerkOpen, clerkDone, parent, ratios: { clerkOpen: ratio(clerkOpen), clerkDone: ratio(clerkDone), parent: ratio(parent) } };
+    }
+
+    if (PARTS.has('stopped-worker')) {
+      results.stoppedWorker = await stoppedWorkerReads(stack, clerk, () => startCase(false));
+      log(`stopped-worker ${JSON.stringify(results.stoppedWorker)}`);
     }
 
     if (PARTS.has('waiting')) {

@@ -19,7 +19,10 @@ let stack: Stack;
 let clerk: string;
 let admin: string;
 
+// /metrics on the API's port only with this bearer token (the metrics' own listener is the server's, not the stack's)
+const METRICS_TOKEN = 'test-metrics-token-0123456789abcdef0123';
 beforeAll(async () => {
+  process.env.METRICS_TOKEN = METRICS_TOKEN;
   stack = await startStack({ workerProcess: true });
   clerk = await stack.token({ sub: 'clerk-1', role: 'clerk', hospitalId: 'H0001' });
   admin = await stack.token({ sub: 'admin-1', role: 'admin' });
@@ -31,13 +34,8 @@ afterAll(async () => {
 
 const caseUntil = (token: string, caseId: string, predicate: (c: any) => boolean, timeoutMs?: number): Promise<any> => stack.caseUntil(token, caseId, predicate, timeoutMs);
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await fn();
-  return { ms: performance.now() - started, value };
-}
-
-test('when the worker is stopped (SIGSTOP), then the case, the parents\' tracking and the audit still answer 200 within a second; resumed, a change shows within a second', async () => {
+// How fast these answer is the benchmark's (bench/run.ts, part stopped-worker): here, only that they do.
+test('when the worker is stopped (SIGSTOP), then the case, the parents\' tracking and the audit still answer 200; resumed, a change made meanwhile shows', async () => {
   const worker = stack.workerProcess!;
   const app = application();
   delete app.newborn.name;
@@ -49,23 +47,18 @@ test('when the worker is stopped (SIGSTOP), then the case, the parents\' trackin
 
   process.kill(worker.pid, 'SIGSTOP');
   try {
-    const read = await timed(() => stack.call('GET', `/api/cases/${caseId}`, { token: clerk }));
-    const track = await timed(() => stack.call('POST', '/api/track', { body: { trackingCode, phoneLast4: app.mother.phone.slice(-4) } }));
-    const audit = await timed(() => stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk }));
-    for (const r of [read, track, audit]) {
-      expect(r.value.status).toBe(200);
-      expect(r.ms).toBeLessThan(1000);
-    }
-    expect(CaseView.parse(read.value.body)).toMatchObject({ status: 'action_required', mother: { name: app.mother.name } });
-    expect(ParentView.parse(track.value.body)).toMatchObject({ status: 'action_required', actionsRequired: [{ kind: 'newborn_name' }] });
-    expect(AuditEntries.parse(audit.value.body).entries[0]).toMatchObject({ seq: 1, action: 'case.accepted' });
+    const read = await stack.call('GET', `/api/cases/${caseId}`, { token: clerk });
+    const track = await stack.call('POST', '/api/track', { body: { trackingCode, phoneLast4: app.mother.phone.slice(-4) } });
+    const audit = await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk });
+    for (const r of [read, track, audit]) expect(r.status).toBe(200);
+    expect(CaseView.parse(read.body)).toMatchObject({ status: 'action_required', mother: { name: app.mother.name } });
+    expect(ParentView.parse(track.body)).toMatchObject({ status: 'action_required', actionsRequired: [{ kind: 'newborn_name' }] });
+    expect(AuditEntries.parse(audit.body).entries[0]).toMatchObject({ seq: 1, action: 'case.accepted' });
 
     // The parents give the name while the worker is stopped: the update waits for the worker.
     const named = stack.call('POST', '/api/track/input', { body: { trackingCode, phoneLast4: app.mother.phone.slice(-4), input: { newbornName: '李安然' } } });
-    const resumedAt = performance.now();
     process.kill(worker.pid, 'SIGCONT');
     await caseUntil(clerk, caseId, (c) => c.newborn.name === '李安然' && c.status !== 'action_required', 10_000);
-    expect(performance.now() - resumedAt).toBeLessThan(1000);
     expect((await named).status).toBe(200);
   } finally {
     process.kill(worker.pid, 'SIGCONT');
@@ -180,11 +173,12 @@ test('when cases have run, then /metrics on the worker shows per-agency calls an
   expect(worker).toMatch(/temporal_workflow_completed/); // the SDK's own metrics, same endpoint
   expect(worker).not.toMatch(/="[^"]*[0-9A-HJKMNP-TV-Z]{16}[^"]*"/); // no case id (nor anything personal) in a label
 
-  const api = await (await fetch(`${stack.apiUrl}/metrics`)).text();
+  expect((await fetch(`${stack.apiUrl}/metrics`)).status).toBe(401); // finding 6: not without the token
+  const api = await (await fetch(`${stack.apiUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   expect(api).toMatch(/birth_case_api_requests_total\{method="GET",route="\/api\/cases\/:caseId",status="200"\} [1-9]/);
   expect(api).toMatch(/birth_case_api_case_reads_total\{source="memo"\} [1-9]/);
-  expect(api).toMatch(/birth_case_api_request_duration_seconds_bucket\{[^}]*route="\/api\/cases\/:caseId"[^}]*\} \d+ # \{requestId="[^"]+",caseId="[0-9A-Z]{16}"\}/);
-  expect(api).not.toMatch(/route="\/api\/cases\/[0-9A-Z]{16}/);
+  expect(api).toMatch(/birth_case_api_request_duration_seconds_bucket\{[^}]*route="\/api\/cases\/:caseId"[^}]*\} \d+ # \{requestId="[^"]+"\}/);
+  expect(api).not.toMatch(/[0-9A-HJKMNP-TV-Z]{16}/); // finding 6: no case id anywhere in the metrics
 });
 
 test('when an admin asks the codec endpoint, then a case\'s encrypted memo comes back readable; others get 401/403, and only the Temporal UI\'s origin passes CORS', async () => {
