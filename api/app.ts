@@ -7,11 +7,14 @@ import { randomUUID } from 'node:crypto';
 import type pino from 'pino';
 import type { Config } from '../infra/config';
 import type { ReviewDesk } from '../activities';
+import type { AccessLog } from '../infra/access-log';
+import { openAccessLog } from './access';
+import { accessRoutes } from './access.routes';
 import { callbackRoutes } from './callbacks.routes';
 import { createCaseReadCache } from './case-read-cache';
 import { createCaseRepository } from './case-repository';
 import { CODEC_PATH, codecRoutes } from './codec.routes';
-import { caseIdInPath, createApiMetrics } from './metrics';
+import { caseIdInPath, createApiMetrics, mountMetrics } from './metrics';
 import { opsRoutes } from './ops.routes';
 import { caseRoutes } from './cases.routes';
 import { ApiError, errorHandler, notFound } from './errors';
@@ -36,6 +39,8 @@ export interface AppDeps {
   reviewDesk: ReviewDesk;
   now?: () => Date;
   parentLimits?: ParentRoutesDeps['limits'];
+  /** where staff reads are recorded; default: the project's database (api/access.ts) */
+  accessLog?: AccessLog;
 }
 
 /** Bodies above this are refused before parsing. */
@@ -84,7 +89,7 @@ function requestLogger(logger: pino.Logger) {
   });
 }
 
-export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits }: AppDeps): express.Express {
+export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits, accessLog = openAccessLog(config, logger) }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
@@ -105,11 +110,12 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     pageTokenKey: config.CASE_ID_SECRET,
     cache: createCaseReadCache({ ttlMs: config.CASE_READ_CACHE_MS, max: config.CASE_READ_CACHE_MAX }),
     onRead: metrics.caseRead,
+    accessLog,
   });
   app.use(metrics.middleware);
-  app.get('/metrics', metrics.handler);
+  mountMetrics(app, metrics);
   // before the JSON parser: the codec takes larger bodies, and answers the Temporal UI's CORS preflight
-  app.use(CODEC_PATH, codecRoutes(config));
+  app.use(CODEC_PATH, codecRoutes(config, accessLog));
   // Methods the contract does not declare for a path it knows: 405 with Allow, before any route runs.
   app.use((req, _res, next) => {
     const allowed = declaredMethods(req.path);
@@ -124,6 +130,7 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
   app.get('/api/openapi.json', (_req, res) => { res.json(openApiDocument()); });
 
   app.use(opsRoutes({ client, config, now }));
+  app.use(accessRoutes({ accessLog, config }));
   app.use('/api/cases', caseRoutes({ cases, config, now }));
   app.use('/api/track', parentRoutes({ cases, config, limits: parentLimits }));
   app.use('/api/reviews', officerRoutes({ cases, config, reviewDesk }));

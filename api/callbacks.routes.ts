@@ -10,6 +10,7 @@ import { LRUCache } from 'lru-cache';
 import { AgencyCallback } from '../activities/agency-callbacks.schemas';
 import { AGENCY_NAMES, AgencyNameSchema } from '../activities/agency.types';
 import type { AgencyName } from '../activities/agency.types';
+import type { ServiceKey } from '../domain/catalog';
 import { agencyCallbackKey, SIGNATURE_HEADER, SIGNATURE_TOLERANCE_SECONDS, verifyCallback } from '../infra/agency-signature';
 import type { Config } from '../infra/config';
 import { agencyEvent, reviewDecidedEventId } from '../workflows/birth-case.contract';
@@ -39,6 +40,26 @@ export function callbackRoutes(deps: CallbackRoutesDeps): Router {
   return router;
 }
 
+/**
+ * A decision callback must name the review the case waits on: one the case never had is refused (404, or
+ * 409 while another review of the service is open) and changes nothing — no signal, no audit entry. One
+ * the case had and has since decided (a late copy of a real callback) is acknowledged and dropped.
+ */
+async function reviewVerdict(cases: CaseRepository, caseId: string, service: ServiceKey, reviewId: string): Promise<'pending' | 'decided'> {
+  const state = await cases.read(caseId, { fresh: true }).catch((err: unknown) => {
+    if (err instanceof WorkflowNotFoundError) throw notFound();
+    throw err;
+  });
+  const current = state.services[service];
+  if (current.status === 'under_review' && current.review) {
+    if (current.review.reviewId === reviewId) return 'pending';
+    throw new ApiError('CONFLICT', 'no such review of this service');
+  }
+  const hadReview = state.events.some((e) => e.action === 'service.under_review' && e.service === service);
+  if (!hadReview) throw new ApiError('NOT_FOUND', 'no such review');
+  return 'decided';
+}
+
 function receiveCallback({ cases, config, now = () => new Date() }: CallbackRoutesDeps): RequestHandler {
   const seen = seenEvents();
   const keys = new Map(AGENCY_NAMES.map((a): [AgencyName, string] => [a, agencyCallbackKey(config.AGENCY_CALLBACK_SECRET, a)]));
@@ -59,6 +80,13 @@ function receiveCallback({ cases, config, now = () => new Date() }: CallbackRout
     if (seen.has(seenKey)) {
       res.json({ received: true, duplicate: true });
       return;
+    }
+    if (event.type === 'review.decided') {
+      const verdict = await reviewVerdict(cases, event.caseId, event.service, event.reviewId);
+      if (verdict === 'decided') {
+        res.json({ received: true, ignored: 'review already decided' });
+        return;
+      }
     }
     seen.set(seenKey, true);
     try {

@@ -9,7 +9,7 @@ import { isGrpcServiceError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
-import { CaseStatusSchema } from '../domain/catalog';
+import { CaseStatusSchema, serviceAgency } from '../domain/catalog';
 import type { CaseStatus } from '../domain/catalog';
 import { reduceCase } from '../domain/case-state';
 import { addDays, toShanghaiIso } from '../domain/dates';
@@ -18,11 +18,14 @@ import {
 } from '../workflows/birth-case.contract';
 import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
 import { caseSearchAttributes, caseStateFromMemo, initialCaseMemo } from '../workflows/case-publication';
+import type { AccessLog, AccessView } from '../infra/access-log';
+import type { Request } from 'express';
+import { readRecorder } from './access';
 import type { StaffClaims } from './auth';
 import { CASE_ID_PATTERN } from './case-identity';
 import type { CaseReadCache } from './case-read-cache';
 import type { CaseListQuery } from './cases.schemas';
-import { notFound } from './errors';
+import { ApiError, notFound } from './errors';
 import { badPageToken, openPageToken, sealPageToken } from './page-token';
 
 /** Where a read was served from (the API's metrics count them). */
@@ -45,7 +48,8 @@ export interface CaseRepository {
   /** The case as the workflow last published it. Throws WorkflowNotFoundError for an unknown case. */
   read(caseId: string, options?: ReadOptions): Promise<BirthCaseState>;
   /**
-   * A case the caller may see: clerks only their hospital's (others get 404: existence must not leak).
+   * A case the caller may see: clerks only their hospital's, officers only a case their agency has (or
+   * had) a review for (others get 404: existence must not leak).
    * The check runs on every call, whether the state comes from the cache or from Temporal. Before a write,
    * load with `{ fresh: true }`: the write is decided on the case as Temporal has it now.
    */
@@ -60,6 +64,13 @@ export interface CaseRepository {
   exists(caseId: string): Promise<boolean>;
   /** A page of cases matching the filter (of one hospital when `hospitalId` is given), newest first. */
   list(filter: CaseListQuery, hospitalId: string | null): Promise<{ cases: CaseSummary[]; nextPageToken: string | null }>;
+  /**
+   * Records that the signed-in staff member read these cases in this view (the access log, never
+   * Temporal). Call it before answering: when the record cannot be stored it throws 503 UNAVAILABLE.
+   */
+  recordRead(req: Request, caseIds: string | readonly string[], view: AccessView): Promise<void>;
+  /** The access log (the admin's routes and the parents' page read it). */
+  readonly accessLog: AccessLog;
 }
 
 export interface CaseRepositoryDeps {
@@ -71,6 +82,8 @@ export interface CaseRepositoryDeps {
   cache?: CaseReadCache;
   /** told where each read was served from */
   onRead?: (source: CaseSource) => void;
+  /** where staff reads are recorded; none: every recorded read is refused (503), fail closed */
+  accessLog?: AccessLog;
 }
 
 /** Started, task scheduled, started, completed: a history longer than this has had its first workflow task. */
@@ -78,7 +91,13 @@ const FIRST_TASK_DONE_EVENTS = 3;
 /** gRPC INVALID_ARGUMENT: the server refused what we passed on (here, only a caller's page token can be wrong). */
 const GRPC_INVALID_ARGUMENT = 3;
 
-export function createCaseRepository({ client, namespace, pageTokenKey, cache, onRead }: CaseRepositoryDeps): CaseRepository {
+/** The access log of a repository built without one: every call fails, so every staff read answers 503. */
+const NO_ACCESS_LOG = new Proxy({} as AccessLog, {
+  get: () => () => Promise.reject(new ApiError('UNAVAILABLE', '访问记录库未配置')),
+});
+
+export function createCaseRepository({ client, namespace, pageTokenKey, cache, onRead, accessLog = NO_ACCESS_LOG }: CaseRepositoryDeps): CaseRepository {
+  const reads = readRecorder(accessLog);
   const handleOf = (caseId: string): WorkflowHandle => client.workflow.getHandle(birthCaseWorkflowId(caseId));
   const describeCase = (caseId: string): Promise<BirthCaseState> => describe(handleOf(caseId), onRead);
 
@@ -95,10 +114,13 @@ export function createCaseRepository({ client, namespace, pageTokenKey, cache, o
   return {
     read,
     invalidate,
+    accessLog,
+    recordRead: reads.record,
     async load(caseId, staff, options) {
       if (!CASE_ID_PATTERN.test(caseId)) throw notFound();
       const state = await read(caseId, options);
       if (staff?.role === 'clerk' && state.hospitalId !== staff.hospitalId) throw notFound();
+      if (staff?.role === 'officer' && !hasReviewOf(state, staff.agency)) throw notFound();
       return state;
     },
     async start(input) {
@@ -131,6 +153,12 @@ export function createCaseRepository({ client, namespace, pageTokenKey, cache, o
       return { cases, nextPageToken: next && next.length > 0 ? sealPageToken(next, query, pageTokenKey) : null };
     },
   };
+}
+
+/** Whether the agency has a review of this case, open or decided (a service of its was sent to manual review). */
+export function hasReviewOf(state: BirthCaseState, agency: string): boolean {
+  if (Object.values(state.services).some((s) => s.review?.agency === agency)) return true;
+  return state.events.some((e) => e.action === 'service.under_review' && e.service !== null && e.service !== undefined && serviceAgency(e.service) === agency);
 }
 
 /** The case from its memo, or from the workflow's query when the memo cannot serve. */

@@ -56,6 +56,26 @@ function memoised<V>(build: (state: BirthCaseState) => V): (state: BirthCaseStat
 
 export const clerkCaseView = memoised(buildClerkCaseView);
 export const parentCaseView = memoised(buildParentCaseView);
+export const adminCaseView = memoised(buildAdminCaseView);
+
+/**
+ * The operations admin's view of a case: the clerk's view with every personal value masked (names, ID
+ * numbers, phones, the delivery address, the child's ID in the results). The admin runs the system; the
+ * family's data is the hospital's and the agencies' to see.
+ */
+function buildAdminCaseView(state: BirthCaseState) {
+  const clerk = buildClerkCaseView(state);
+  const person = <P extends { name: string; idNumber: string; phone: string }>(p: P): P => ({ ...p, name: maskName(p.name), idNumber: maskIdNumber(p.idNumber), phone: maskPhone(p.phone) });
+  return {
+    ...clerk,
+    newborn: { ...clerk.newborn, ...(clerk.newborn.name ? { name: maskName(clerk.newborn.name) } : {}) },
+    mother: person(clerk.mother),
+    father: clerk.father ? person(clerk.father) : clerk.father,
+    delivery: { ...clerk.delivery, ...(clerk.delivery.address ? { address: maskNumber(clerk.delivery.address, 3, 0) } : {}) },
+    services: mapServices(state, maskResultNumbers),
+    masked: true as const,
+  };
+}
 
 function buildClerkCaseView(state: BirthCaseState) {
   const { application: a } = state;

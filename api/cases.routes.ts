@@ -1,6 +1,6 @@
 // Clerk routes: start, list, read, audit, correct and cancel cases of the clerk's own hospital.
 import { Router } from 'express';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage } from '@temporalio/client';
 import {
   CancelRequest, CaseCreateRequest, caseCreateRequestSchema, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ServiceKey, toValidationIssues,
@@ -11,11 +11,11 @@ import type { Actor } from '../domain/case-state';
 import { toShanghaiIso } from '../domain/dates';
 import type { Config } from '../infra/config';
 import { correctCase, requestCancellation, resolveService } from '../workflows/birth-case.contract';
-import type { BirthCaseInput, CaseSettings } from '../workflows/birth-case.contract';
+import type { BirthCaseInput, BirthCaseState, CaseSettings } from '../workflows/birth-case.contract';
 import { applyCorrection } from '../workflows/corrections';
 import { requireStaff, staffAuth, staffOf } from './auth';
 import type { StaffClaims } from './auth';
-import { auditView, clerkCaseView } from './case-views';
+import { adminCaseView, auditView, clerkCaseView } from './case-views';
 import { caseIdFor, newTrackingCode } from './case-identity';
 import type { CaseRepository } from './case-repository';
 import { CaseListQuery } from './cases.schemas';
@@ -48,7 +48,7 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
   return router;
 }
 
-const staffActor = (s: StaffClaims): Actor => ({ role: s.role, id: s.sub });
+const staffActor = (s: Extract<StaffClaims, { role: 'clerk' }>): Actor => ({ role: s.role, id: s.sub });
 
 /** What a new case is started with from this process's settings. */
 function caseSettings(config: Config): CaseSettings {
@@ -74,8 +74,8 @@ const startCase = ({ cases, config, now }: CaseRoutesDeps): RequestHandler => as
   const input: BirthCaseInput = {
     caseId, hospitalId: staff.hospitalId, acceptedBy: staffActor(staff), application, trackingSecretHash, trackingNonce, settings: caseSettings(config),
   };
-  await cases.start(input).catch((err: unknown) => {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw new ApiError('DUPLICATE_CASE', '该新生儿已有办件，请勿重复申报', { caseId });
+  await cases.start(input).catch(async (err: unknown) => {
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw await duplicateOf(cases, caseId, staff.hospitalId);
     throw err;
   });
   req.log?.info({ caseId }, 'case accepted');
@@ -83,18 +83,38 @@ const startCase = ({ cases, config, now }: CaseRoutesDeps): RequestHandler => as
   res.status(201).location(`/api/cases/${caseId}`).json({ caseId, trackingCode, status });
 };
 
+/**
+ * The answer to a second start for the same newborn: the existing case named only to its own hospital.
+ * Another hospital learns that the newborn has a case, not which (the id would let it ask after the case).
+ */
+async function duplicateOf(cases: CaseRepository, caseId: string, hospitalId: string): Promise<ApiError> {
+  const existing = await cases.read(caseId).catch(() => null);
+  const own = existing !== null && existing.hospitalId === hospitalId;
+  return new ApiError('DUPLICATE_CASE', '该新生儿已有办件，请勿重复申报', own ? { caseId } : {});
+}
+
 const listCases = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const filter = parseBody(CaseListQuery, req.query);
   const staff = staffOf(req);
-  res.json(await cases.list(filter, staff.role === 'clerk' ? staff.hospitalId : null));
+  const page = await cases.list(filter, staff.role === 'clerk' ? staff.hospitalId : null);
+  await cases.recordRead(req, page.cases.map((c) => c.caseId), 'list');
+  res.json(page);
 };
 
+/** The case as this reader may see it: the clerk in full, the admin masked. The read is recorded first. */
+async function sendCase(req: Request, res: Response, cases: CaseRepository, state: BirthCaseState): Promise<void> {
+  const staff = staffOf(req);
+  await cases.recordRead(req, state.caseId, 'case');
+  sendView(req, res, staff.role === 'admin' ? adminCaseView(state) : clerkCaseView(state));
+}
+
 const readCase = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
-  sendView(req, res, clerkCaseView(await cases.load(String(req.params.caseId), staffOf(req))));
+  await sendCase(req, res, cases, await cases.load(String(req.params.caseId), staffOf(req)));
 };
 
 const readAudit = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const state = await cases.load(String(req.params.caseId), staffOf(req));
+  await cases.recordRead(req, state.caseId, 'audit');
   res.json(auditView(state.events));
 };
 
@@ -111,7 +131,7 @@ function correctionUpdateId(key: string | undefined): string | undefined {
 const correct = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const body = parseBody(CorrectionRequest, req.body);
   const caseId = String(req.params.caseId);
-  const staff = staffOf(req);
+  const staff = staffOf(req, 'clerk');
   const state = await cases.load(caseId, staff, { fresh: true });
   // The corrected case must still be a valid case, by the same rules as a new one.
   const merged = CaseCreateRequest.safeParse(applyCorrection(state.application, body.changes));
@@ -123,7 +143,7 @@ const correct = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) 
     ...(updateId ? { updateId } : {}),
     args: [{ changes: body.changes, note: body.note, actor: staffActor(staff) }],
   }));
-  sendView(req, res, clerkCaseView(await cases.load(caseId, staff)));
+  await sendCase(req, res, cases, await cases.load(caseId, staff));
 };
 
 const resolve = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
@@ -131,12 +151,12 @@ const resolve = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) 
   const caseId = String(req.params.caseId);
   const service = ServiceKey.safeParse(req.params.service);
   if (!service.success) throw notFound();
-  const staff = staffOf(req);
+  const staff = staffOf(req, 'clerk');
   await cases.load(caseId, staff, { fresh: true });
   await cases.write(caseId, (handle) => handle.executeUpdate(resolveService, {
     args: [{ service: service.data, action: body.action, note: body.note, actor: staffActor(staff) }],
   }));
-  sendView(req, res, clerkCaseView(await cases.load(caseId, staff)));
+  await sendCase(req, res, cases, await cases.load(caseId, staff));
 };
 
 /** The answer, or null if it has not come within `ms`. */
@@ -149,7 +169,7 @@ async function within<T>(answer: Promise<T>, ms: number): Promise<T | null> {
 const cancel = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const body = parseBody(CancelRequest, req.body);
   const caseId = String(req.params.caseId);
-  const staff = staffOf(req);
+  const staff = staffOf(req, 'clerk');
   const state = await cases.load(caseId, staff, { fresh: true });
   if (isCaseClosed(state.status)) {
     throw new ApiError('CONFLICT', '办件已结束，无法撤销');

@@ -10,8 +10,10 @@ import type { RequestHandler } from 'express';
 import type { Payload } from '@temporalio/common';
 import { parse as parseCookies, serialize } from 'cookie';
 import { z } from 'zod';
+import type { AccessLog } from '../infra/access-log';
 import type { Config } from '../infra/config';
 import { payloadCodec } from '../infra/temporal';
+import { NO_CASE_ID, readRecorder } from './access';
 import { requireStaff, staffAuth } from './auth';
 import { ApiError } from './errors';
 import { parseBody } from './validation';
@@ -34,11 +36,24 @@ const toJson = (p: Payload): z.infer<typeof JsonPayload> => ({
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
+const CASE_ID_IN_JSON = /"caseId":"([0-9A-HJKMNP-TV-Z]{16})"/g;
+
+/** The cases decoded payloads belong to (workflow inputs, memo fields and most activity arguments name theirs). */
+export function caseIdsIn(payloads: readonly Payload[]): string[] {
+  const ids = new Set<string>();
+  for (const p of payloads) {
+    const text = Buffer.from(p.data ?? new Uint8Array()).toString('utf8');
+    for (const m of text.matchAll(CASE_ID_IN_JSON)) ids.add(m[1] as string);
+  }
+  return [...ids];
+}
+
 /** How long the codec sign-in lasts (12 h, the longest staff token). */
 const COOKIE_MAX_AGE_SECONDS = 43_200;
 
-export function codecRoutes(config: Config): Router {
+export function codecRoutes(config: Config, accessLog: AccessLog): Router {
   const router = Router();
+  const reads = readRecorder(accessLog);
   // the whole key ring: after a rotation the UI still decodes what the old key encrypted
   const codec = payloadCodec(config);
   const origins = new Set(config.TEMPORAL_UI_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean));
@@ -100,6 +115,11 @@ export function codecRoutes(config: Config): Router {
         out = op === 'decode' ? await codec.decode(payloads) : await codec.encode(payloads);
       } catch {
         throw new ApiError('VALIDATION_FAILED', '载荷无法解码（密钥不符或数据损坏）', { issues: [] });
+      }
+      // a decode shows personal data: recorded (per case its payloads name) before the answer
+      if (op === 'decode') {
+        const ids = caseIdsIn(out);
+        await reads.record(req, ids.length > 0 ? ids : [NO_CASE_ID], 'codec');
       }
       req.log?.info({ op, payloads: out.length, namespace: req.header('x-namespace')?.slice(0, 64) }, 'codec');
       res.json({ payloads: out.map(toJson) });

@@ -49,8 +49,10 @@ const readReview = ({ cases, reviewDesk }: OfficerRoutesDeps): RequestHandler =>
   const service = ServiceKey.safeParse(req.params.service);
   if (!service.success || !decidesReviewsOf(officer, service.data)) throw notFound();
   const caseId = String(req.params.caseId);
-  const state = await cases.load(caseId);
+  // only a case this agency has (or had) a review for; any other is 404, as if it did not exist
+  const state = await cases.load(caseId, officer);
   const [task] = await reviewDesk.listPendingReviews({ caseId });
+  await cases.recordRead(req, caseId, 'review');
   res.json(reviewCaseView(state, service.data, task ?? null));
 };
 
@@ -61,7 +63,7 @@ const decideReview = ({ cases, reviewDesk }: OfficerRoutesDeps): RequestHandler 
   const body = parseBody(ReviewDecisionRequest, req.body);
   if (!decidesReviewsOf(officer, service.data)) throw new ApiError('FORBIDDEN', '该事项不由本机构审核');
   const caseId = String(req.params.caseId);
-  const state = await cases.load(caseId, undefined, { fresh: true });
+  const state = await cases.load(caseId, officer, { fresh: true });
   const { status, review } = state.services[service.data];
   if (status !== 'under_review' || !review) throw new ApiError('CONFLICT', '该事项当前没有待审核的申请');
   await reviewDesk.decideReview(review.reviewId, body.decision, body.reason, officer.sub);

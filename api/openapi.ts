@@ -8,6 +8,7 @@ import { AgencyNameSchema } from '../activities/agency.types';
 import {
   CancelRequest, CaseCreateRequest, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ReviewDecisionRequest, ServiceKey, TrackInputRequest, TrackRequest,
 } from '../domain/case.schemas';
+import { AccessCsvQuery, AccessListQuery, AccessPageView, AccessVerifyView, ParentAccessView } from './access.schemas';
 import { CaseListQuery } from './cases.schemas';
 import { ErrorCode } from './errors';
 import { Dashboard, DashboardQuery } from './ops.schemas';
@@ -78,7 +79,7 @@ function caseRoutesDoc(register: Register): void {
     responses: {
       201: { ...ok('accepted', CaseCreated), headers: { Location: { schema: { type: 'string' }, description: '/api/cases/{caseId}' } } },
       ...common, ...withBody, ...staff, ...temporal,
-      409: err('DUPLICATE_CASE: this newborn already has a case (`caseId` names it)'),
+      409: err('DUPLICATE_CASE: this newborn already has a case (`caseId` names it when the case is of the caller\'s own hospital; another hospital gets no id)'),
     },
   });
   register({
@@ -86,7 +87,7 @@ function caseRoutesDoc(register: Register): void {
     request: { query: CaseListQuery },
     responses: { 200: ok('a page of CaseSummary', CaseSummaryPage), ...common, ...staff, ...temporal },
   });
-  register({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseView', CaseView), ...common, ...staff, ...notFound, ...temporal } });
+  register({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView (the clerk in full; the admin with names, ID numbers, phones and the address masked, `masked: true`); the read is recorded in the access log first (503 when it cannot be)', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseView', CaseView), ...common, ...staff, ...notFound, ...temporal } });
   register({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('entries', AuditEntries), ...common, ...staff, ...notFound, ...temporal } });
   register({
     method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case (clerk)', security,
@@ -110,7 +111,7 @@ function reviewRoutesDoc(register: Register): void {
   register({
     method: 'get', path: '/api/reviews/{caseId}/{service}', summary: 'A review with the case facts the officer needs (numbers masked)', security,
     request: { params: z.object({ caseId, service: ServiceKey }) },
-    responses: { 200: ok('ReviewCaseView', ReviewCaseView), ...common, ...staff, 404: err('NOT_FOUND: no such review for the officer\'s agency'), ...temporal },
+    responses: { 200: ok('ReviewCaseView', ReviewCaseView), ...common, ...staff, 404: err('NOT_FOUND: no such case, or none the officer\'s agency has (or had) a review for'), ...temporal },
   });
   register({
     method: 'post', path: '/api/reviews/{caseId}/{service}', summary: 'Decide a review (officer)', security,
@@ -125,6 +126,10 @@ function reviewRoutesDoc(register: Register): void {
 function parentRoutesDoc(register: Register): void {
   const parentErrors = { ...common, ...withBody, 404: err('NOT_FOUND: wrong code or digits (the same answer for both)'), 429: err('RATE_LIMITED: too many failed attempts from this address, or for this code from this address'), ...temporal };
   register({ method: 'post', path: '/api/track', summary: 'Parent view (masked)', request: { body: body(TrackRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors } });
+  register({
+    method: 'post', path: '/api/track/accesses', summary: '谁查看了我的信息: staff reads of the case as organisation, role and time (never who), newest first',
+    request: { body: body(TrackRequest) }, responses: { 200: ok('accesses', ParentAccessView), ...parentErrors },
+  });
   register({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: body(TrackInputRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors, 409: err('CONFLICT: nothing of the kind is asked now') } });
 }
 
@@ -161,15 +166,32 @@ function opsRoutesDoc(register: Register): void {
     },
   });
   register({
-    method: 'get', path: '/metrics', summary: 'Prometheus metrics (OpenMetrics text): requests, latency (with requestId/caseId exemplars) and errors by route; case reads by source',
-    responses: { 200: { description: 'OpenMetrics text', content: { 'application/openmetrics-text': { schema: z.string() } } }, ...common },
+    method: 'get', path: '/metrics', summary: 'Prometheus metrics (OpenMetrics text): requests, latency (requestId exemplars; no case ids) and errors by route; case reads by source. Here only with `Authorization: Bearer <METRICS_TOKEN>`; unauthenticated on the metrics\' own listener (API_METRICS_PORT, loopback)',
+    responses: { 200: { description: 'OpenMetrics text', content: { 'application/openmetrics-text': { schema: z.string() } } }, ...common, 401: err('UNAUTHENTICATED: no or wrong METRICS_TOKEN'), 404: err('NOT_FOUND: no METRICS_TOKEN configured (scrape the own listener)') },
   });
   register({
     method: 'get', path: '/api/ops/dashboard', summary: 'Operations dashboard figures (admin), from Temporal visibility', security,
     request: { query: DashboardQuery },
     responses: { 200: ok('the figures of the period (default: the last 30 days)', Dashboard), ...common, 400: err('VALIDATION_FAILED: bad period (1–366 days) or hospital id'), ...staff, ...temporal },
   });
+  accessRoutesDoc(register);
   codecRoutesDoc(register);
+}
+
+function accessRoutesDoc(register: Register): void {
+  const dbDown = { 503: err('UNAVAILABLE: the access records\' database does not answer') };
+  register({
+    method: 'get', path: '/api/ops/accesses', summary: 'Staff reads of personal data (admin): who, which case, which view, when, from where; newest first, a page at a time', security,
+    request: { query: AccessListQuery }, responses: { 200: ok('a page of access records', AccessPageView), ...common, ...staff, ...dbDown },
+  });
+  register({
+    method: 'get', path: '/api/ops/accesses.csv', summary: 'The matching access records as CSV (admin; UTF-8 with BOM, oldest first, streamed)', security,
+    request: { query: AccessCsvQuery }, responses: { 200: { description: 'CSV', content: { 'text/csv': { schema: z.string() } } }, ...common, ...staff, ...dbDown },
+  });
+  register({
+    method: 'get', path: '/api/ops/accesses/verify', summary: 'Walks the access records\' hash chain (admin): ok, or the first record edited, missing or inserted', security,
+    responses: { 200: ok('the chain\'s check', AccessVerifyView), ...common, ...staff, ...dbDown },
+  });
 }
 
 function codecRoutesDoc(register: Register): void {

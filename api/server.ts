@@ -6,6 +6,7 @@ import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
 import { createClient } from '../infra/temporal';
 import { createApp } from './app';
+import { serveMetrics } from './metrics';
 
 const config = loadConfig();
 const logger = createLogger('api', config.LOG_LEVEL);
@@ -19,9 +20,18 @@ if (coverage.message) logger.warn({ missing: coverage.missing, coveredTo: covera
 const server = app.listen(config.PORT, config.API_HOST, () => {
   logger.info({ url: `http://${config.API_HOST}:${config.PORT}` }, 'api ready');
 });
+// Prometheus scrapes the API on a listener of its own (API_METRICS_PORT, loopback by default).
+const metricsServer = serveMetrics(app).then((s) => {
+  if (s) logger.info({ address: s.address() }, 'api metrics ready');
+  return s;
+}, (err: unknown) => {
+  logger.error({ err: (err as Error).message }, 'api metrics listener not started');
+  return null;
+});
 
 function shutdown(signal: string): void {
   logger.info({ signal }, 'api shutting down');
+  void metricsServer.then((s) => s?.close());
   server.close(() => {
     void client.connection.close().finally(() => process.exit(0));
   });
