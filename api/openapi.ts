@@ -12,7 +12,7 @@ import { AccessCsvQuery, AccessListQuery, AccessPageView, AccessVerifyView, Pare
 import { CaseListQuery } from './cases.schemas';
 import { ErrorCode } from './errors';
 import { Dashboard, DashboardQuery } from './ops.schemas';
-import { DevSignInRequest, SessionView } from './session.routes';
+import { DevSignInRequest, LoginQuery, SessionView, SignedOutView } from './session.routes';
 import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView, ReviewCaseView, ReviewDecided, ReviewTaskList } from './views.schemas';
 
 export const ErrorBody = z.object({
@@ -148,10 +148,29 @@ function callbackRoutesDoc(register: Register): void {
 }
 
 function sessionRoutesDoc(register: Register): void {
-  const cookieNote = 'The web pages\' staff session: an HttpOnly, SameSite=Strict cookie; state-changing requests that ride on it must be JSON.';
+  const cookieNote = 'The web pages\' staff session: an opaque id in the HttpOnly, SameSite=Strict `bot_staff` cookie, the session kept server-side; state-changing requests that ride on it must be JSON.';
+  const redirect = (description: string) => ({ description, headers: z.object({ location: z.string() }) });
   register({ method: 'get', path: '/api/session', summary: `Who is signed in. ${cookieNote}`, responses: { 200: ok('SessionView', SessionView), ...common } });
-  register({ method: 'post', path: '/api/session/dev', summary: 'Development sign-in (only with ALLOW_DEV_SECRETS=true): sets the session cookie', request: { body: body(DevSignInRequest) }, responses: { 200: ok('SessionView', SessionView), ...common, ...withBody, 404: err('NOT_FOUND: no development sign-in here') } });
-  register({ method: 'post', path: '/api/session/sign-out', summary: 'Clears the session cookie', responses: { 200: ok('SessionView', SessionView), ...common, 403: err('FORBIDDEN: a cookie-borne request that is not JSON') } });
+  register({
+    method: 'get', path: '/api/session/login', summary: 'Staff sign-in through the identity provider (OpenID Connect, authorization code + PKCE + state + nonce): remembers the sign-in server-side (short-lived `bot_login` cookie) and sends the browser to the provider',
+    request: { query: LoginQuery },
+    responses: { 303: redirect('to the provider\'s sign-in page'), ...common, 400: err('VALIDATION_FAILED: `returnTo` is not a path of this site'), 503: err('UNAVAILABLE: the identity provider cannot be reached') },
+  });
+  register({
+    method: 'get', path: '/api/session/callback', summary: 'Where the identity provider sends the browser back: the code is exchanged (PKCE verifier, state, nonce, ID token checked), the staff member mapped from the claims, the session started (`bot_staff` cookie)',
+    request: { query: z.object({ code: z.string().optional(), state: z.string().optional(), error: z.string().optional() }) },
+    responses: {
+      303: redirect('to the page the sign-in started from (or /signin?failed=… when the provider refused or the person holds no staff role here)'),
+      ...common, 401: err('UNAUTHENTICATED: no sign-in under way, or the code, state, nonce or ID token did not check out'), 503: err('UNAVAILABLE: the identity provider cannot be reached'),
+    },
+  });
+  register({ method: 'post', path: '/api/session/dev', summary: 'Development sign-in (only with ALLOW_DEV_TOKENS=true, refused on any real deployment): starts a session for the role', request: { body: body(DevSignInRequest) }, responses: { 200: ok('SessionView', SessionView), ...common, ...withBody, 404: err('NOT_FOUND: no development sign-in here') } });
+  for (const path of ['/api/session/logout', '/api/session/sign-out']) {
+    register({
+      method: 'post', path, summary: `Ends the server session at once (the cookie stops working) and clears the cookie; \`endSessionUrl\` is the provider's sign-out page${path.endsWith('sign-out') ? ' (the older name of /api/session/logout)' : ''}`,
+      responses: { 200: ok('SignedOutView', SignedOutView), ...common, 403: err('FORBIDDEN: a request that is not JSON') },
+    });
+  }
 }
 
 // Operators (issue 10): process up, readiness, metrics, the dashboard's figures, the Temporal UI's codec.

@@ -6,7 +6,8 @@ import { AgencyNameSchema, ServiceKeySchema, ServiceResults } from './catalog';
 import type { ServiceKey } from './catalog';
 import { Benefits } from './policy';
 
-export const ActorRole = z.enum(['clerk', 'officer', 'admin', 'parent', 'system', 'agency']);
+// hallClerk: a service hall's clerk (政务服务中心窗口); no route lets one act on a case yet
+export const ActorRole = z.enum(['clerk', 'officer', 'admin', 'hallClerk', 'parent', 'system', 'agency']);
 export type ActorRole = z.infer<typeof ActorRole>;
 export const Actor = z.object({ role: ActorRole, id: z.string().nullable() });
 export type Actor = z.infer<typeof Actor>;

@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // `npm start`: the whole system on the embedded default — the Temporal dev server (SQLite file under the
-// data folder, so cases survive a restart), the mock agencies, the worker and the API. Waits until each
-// is ready, prints where everything is, and stops everything on Ctrl-C.
+// data folder, so cases survive a restart), the mock agencies, the development identity provider, the
+// worker and the API. Waits until each is ready, prints where everything is, and stops everything on Ctrl-C.
+// The development shortcuts (ALLOW_DEV_SECRETS: the secrets written in the repository, the development
+// provider's users) are on only when no real secret and no external Temporal address is set.
 // `npm start -- --workers 3` (or WORKERS=3) runs three worker processes on the task queue (metrics on
 // WORKER_METRICS_PORT, +1, +2). With TEMPORAL_ADDRESS set, no dev server is started: the parts connect to
 // that cluster (README, "Scale-out").
@@ -23,9 +25,31 @@ const ports = {
   temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
   agencies: Number(env.MOCK_AGENCIES_PORT ?? 4100),
   workerMetrics: Number(env.WORKER_METRICS_PORT ?? 9464),
+  oidc: Number(env.OIDC_PORT ?? 4200),
 };
 const dataDir = resolve(env.DATA_DIR ?? join(root, '.data'));
 const externalTemporal = Boolean(env.TEMPORAL_ADDRESS);
+// A real identity provider (OIDC_ISSUER) replaces the embedded development one.
+const externalIdentity = Boolean(env.OIDC_ISSUER);
+
+// Settings that make this a real deployment: with any of them set, no development shortcut is turned on.
+const REAL_SETTINGS = ['JWT_SECRET', 'AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'AGENCY_API_TOKEN', 'PAYLOAD_ENCRYPTION_KEY', 'OIDC_CLIENT_SECRET', 'TEMPORAL_API_KEY', 'TEMPORAL_ADDRESS'];
+const realSet = REAL_SETTINGS.filter((name) => env[name]);
+function developmentSwitch() {
+  if (realSet.length === 0) return env.ALLOW_DEV_SECRETS ?? 'true';
+  if (env.ALLOW_DEV_SECRETS === 'true' || env.ALLOW_DEV_TOKENS === 'true') {
+    throw new Error(`ALLOW_DEV_SECRETS/ALLOW_DEV_TOKENS=true is refused while real settings are set (${realSet.join(', ')}): the development shortcuts would stand beside real secrets.`);
+  }
+  return 'false';
+}
+// `npm start -- --cluster` is `npm run cluster` (scripts/cluster.mjs: PostgreSQL, the Temporal server, 2 workers,
+// 2 APIs). It handles Ctrl-C itself and stops its parts in order; this process only waits for it.
+if (process.argv.includes('--cluster')) {
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
+  const cluster = spawnSync(process.execPath, [join(root, 'scripts', 'cluster.mjs'), ...process.argv.slice(2)], { stdio: 'inherit' });
+  process.exit(cluster.status ?? 1);
+}
 
 function workerCount(argv) {
   const i = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
@@ -41,11 +65,24 @@ const searchAttributes = () => {
   return r.stdout.split('\n').filter(Boolean);
 };
 
+let allowDevSecrets;
+try {
+  allowDevSecrets = developmentSwitch();
+} catch (err) {
+  process.stderr.write(`[start] ${err.message}\n`);
+  process.exit(1);
+}
 const childEnv = {
   ...env,
-  // The development stack: the processes may use the development secrets (see README, Configuration).
-  ALLOW_DEV_SECRETS: env.ALLOW_DEV_SECRETS ?? 'true',
+  // The development stack only: the processes may use the development secrets (see README, Configuration).
+  ALLOW_DEV_SECRETS: allowDevSecrets,
   PORT: String(ports.api),
+  OIDC_PORT: String(ports.oidc),
+  // the embedded provider sends the browser back to this API
+  ...(externalIdentity ? {} : {
+    OIDC_WEB_REDIRECT_URIS: `http://${host}:${ports.api}/api/session/callback`,
+    OIDC_WEB_POST_LOGOUT_REDIRECT_URIS: `http://${host}:${ports.api}/`,
+  }),
   DATA_DIR: dataDir,
   TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS ?? `${host}:${ports.temporal}`,
   MOCK_AGENCIES_PORT: String(ports.agencies),
@@ -55,8 +92,6 @@ const childEnv = {
   // Scaled time on the embedded default: a day at an agency takes 2 s; a pending decision is re-read every 10 s.
   MOCK_TIME_SCALE_SECONDS_PER_DAY: env.MOCK_TIME_SCALE_SECONDS_PER_DAY ?? '2',
   AGENCY_POLL_SECONDS: env.AGENCY_POLL_SECONDS ?? '10',
-  // The development stack: its default secrets may be used, and the web pages offer the development sign-in.
-  ALLOW_DEV_SECRETS: env.ALLOW_DEV_SECRETS ?? 'true',
 };
 
 const children = [];
@@ -127,8 +162,12 @@ async function main() {
   buildWeb({ log });
   mkdirSync(dataDir, { recursive: true });
   const workers = workerCount(process.argv.slice(2));
+  if (!externalIdentity && allowDevSecrets !== 'true') {
+    throw new Error('OIDC_ISSUER (with OIDC_CLIENT_SECRET and OIDC_REDIRECT_URI) must name your identity provider: the embedded development provider runs only on the development stack (README, "Plugging in the hospital network\'s own identity provider").');
+  }
   for (const [name, port] of Object.entries(ports)) {
     if (externalTemporal && name.startsWith('temporal')) continue;
+    if (externalIdentity && name === 'oidc') continue;
     if (await portOpen(port)) throw new Error(`port ${port} (${name}) is in use; set another with its environment variable (see README).`);
   }
 
@@ -143,6 +182,14 @@ async function main() {
   log('starting the mock agencies…');
   launch('agencies', ...ts('mock-agencies/main.ts'));
   await waitFor('the mock agencies', () => httpOk(`http://${host}:${ports.agencies}/healthz`));
+
+  if (externalIdentity) {
+    log(`using the identity provider at ${env.OIDC_ISSUER}.`);
+  } else {
+    log('starting the development identity provider…');
+    launch('oidc', ...ts('scripts/oidc-provider.ts'), { OIDC_HOST: host });
+    await waitFor('the identity provider', () => httpOk(`http://${host}:${ports.oidc}/.well-known/openid-configuration`));
+  }
 
   log(`starting ${workers === 1 ? 'the worker' : `${workers} workers`} and the API…`);
   const metricsPort = (i) => (ports.workerMetrics > 0 ? ports.workerMetrics + i : 0);
@@ -163,8 +210,10 @@ async function main() {
 ${externalTemporal ? `    Temporal     ${env.TEMPORAL_ADDRESS}   (external cluster)` : `    Temporal UI  http://${host}:${ports.temporalUi}
     Temporal     ${host}:${ports.temporal}         (SQLite: ${join(dataDir, 'temporal.sqlite')})`}
     Agencies     http://${host}:${ports.agencies}   (mocks; admin: /admin/faults, /admin/records)
+    Sign-in      ${externalIdentity ? env.OIDC_ISSUER : `http://${host}:${ports.oidc}   (development identity provider; users clerk.H0001, clerk.H0002, officer.<agency>, admin, hall.JN-HALL-01; password dev-password)`}
     Metrics      http://${host}:${ports.api}/metrics (API) · ${workerMetrics} (worker${workers === 1 ? '' : 's'})
     Dashboard    http://${host}:${ports.api}/api/ops/dashboard (admin token) · codec for the Temporal UI: /api/ops/codec
+  Staff pages:        http://${host}:${ports.api}/ (sign in through the identity provider's page)
   An admin's token:   npm run --silent token -- --role admin
   A clerk's token:    npm run --silent token -- --role clerk --hospital H0001
   An officer's token: npm run --silent token -- --role officer --agency publicSecurity

@@ -1,35 +1,42 @@
-// Prints a staff JWT (signed with JWT_SECRET; its lifetime bounded by JWT_MAX_AGE_SECONDS) and nothing else:
+// Prints an access token for the API and nothing else, issued by the development identity provider that
+// `npm start` runs (the dev-user grant: the same provider-signed token the browser sign-in gives):
 //   npm run --silent token -- --role clerk --hospital H0001
 //   npm run --silent token -- --role officer --agency publicSecurity
+//   npm run --silent token -- --role admin            (--role hallClerk --hall JN-HALL-01; --user clerk.H0002)
+// The provider is found at OIDC_ISSUER (default http://127.0.0.1:<OIDC_PORT, 4200>). A provider outside
+// the development stack offers no such grant: the tool then says so and prints nothing.
 import { parseArgs } from 'node:util';
-import { lifetimeSeconds, signStaffToken, staffAuth, StaffClaims } from '../api/auth';
-import { loadConfig } from '../infra/config';
+import { fetchDevToken } from '../infra/oidc/dev-token';
+import { devUserId, STAFF_ROLES } from '../infra/oidc/dev-users';
+import type { StaffRoleClaim } from '../infra/oidc/dev-users';
+
+const USAGE = 'usage: token --role clerk --hospital H0001 | --role officer --agency publicSecurity | --role admin | --role hallClerk --hall JN-HALL-01 | --user <id>\n';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    options: { role: { type: 'string' }, hospital: { type: 'string' }, agency: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string', default: '12h' } },
+    options: { role: { type: 'string' }, hospital: { type: 'string' }, agency: { type: 'string' }, hall: { type: 'string' }, user: { type: 'string' } },
   });
   const role = values.role ?? 'clerk';
-  const claims = StaffClaims.safeParse({
-    role,
-    sub: values.sub ?? `dev-${role}`,
-    ...(values.hospital ? { hospitalId: values.hospital } : {}),
-    ...(values.agency ? { agency: values.agency } : {}),
+  const username =
+    values.user ??
+    ((STAFF_ROLES as readonly string[]).includes(role)
+      ? devUserId({ role: role as StaffRoleClaim, hospitalId: values.hospital, agency: values.agency, hallId: values.hall })
+      : null);
+  if (!username) {
+    process.stderr.write(USAGE);
+    process.exit(2);
+  }
+  const token = await fetchDevToken({
+    issuer: process.env.OIDC_ISSUER ?? `http://${process.env.OIDC_HOST ?? '127.0.0.1'}:${process.env.OIDC_PORT ?? '4200'}`,
+    username,
+    password: process.env.OIDC_DEV_PASSWORD,
+    clientId: process.env.OIDC_DEV_TOKEN_CLIENT_ID,
+    clientSecret: process.env.OIDC_DEV_TOKEN_CLIENT_SECRET,
   });
-  if (!claims.success) {
-    process.stderr.write('usage: token --role clerk --hospital H0001 | --role officer --agency publicSecurity | --role admin\n');
-    process.exit(2);
-  }
-  // A token signed with the development secret is accepted only by a stack that allows it, so the tool
-  // defaults to the development stack; with JWT_SECRET set it signs with that.
-  const { secret, policy } = staffAuth(loadConfig({ ALLOW_DEV_SECRETS: 'true', ...process.env }));
-  const seconds = lifetimeSeconds(values.ttl ?? '');
-  if (seconds === null || seconds > policy.maxAgeSeconds) {
-    // No token without an end: a lifetime must be given in bounds (JWT_MAX_AGE_SECONDS).
-    process.stderr.write(`token: --ttl must be a lifetime such as 30m or 12h, at most ${policy.maxAgeSeconds} s\n`);
-    process.exit(2);
-  }
-  process.stdout.write(`${await signStaffToken(claims.data, secret, seconds, policy)}\n`);
+  process.stdout.write(`${token.accessToken}\n`);
 }
 
-void main();
+main().catch((err: unknown) => {
+  process.stderr.write(`token: ${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,6 +1,7 @@
 // The whole system as real, separate processes — the Temporal dev server (SQLite file), the mock agencies,
-// any number of workers and the API, each started from its own entry point (`node --import tsx …`) — so a
-// test or the benchmark can kill -9 one of them and start it again on the same files and ports.
+// any number of workers, the development identity provider and the API, each started from its own entry
+// point (`node --import tsx …`) — so a test or the benchmark can kill -9 one of them and start it again on
+// the same files and ports.
 import { execFileSync, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -9,14 +10,14 @@ import { createServer, connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { signStaffToken } from '../../api/auth';
-import type { StaffClaims } from '../../api/auth';
 import { cliSearchAttributes } from '../../scripts/search-attributes';
 import { eventually } from './eventually';
+import { providerToken, TEST_HOSPITALS } from './stack';
+import type { DevStaff } from './stack';
 
 const projectRoot = resolve(__dirname, '../..');
 
-export type PartName = 'temporal' | 'agencies' | 'api' | `worker-${string}`;
+export type PartName = 'temporal' | 'agencies' | 'oidc' | 'api' | `worker-${string}`;
 
 interface Part {
   name: PartName;
@@ -53,7 +54,7 @@ export class ProcessStack {
   readonly dataDir = mkdtempSync(join(tmpdir(), 'birth-one-thing-procs-'));
   readonly temporalDb = join(this.dataDir, 'temporal.sqlite');
   readonly env: Record<string, string> & { JWT_SECRET: string; TEMPORAL_ADDRESS: string; AGENCY_API_TOKEN: string };
-  readonly ports: { api: number; temporal: number; agencies: number };
+  readonly ports: { api: number; temporal: number; agencies: number; oidc: number };
   private readonly parts = new Map<PartName, Part>();
   private readonly temporalCli = execFileSync(process.execPath, [join(projectRoot, 'scripts/temporal-cli.mjs')], { encoding: 'utf8' }).trim();
 
@@ -77,6 +78,12 @@ export class ProcessStack {
       AGENCY_CALLBACK_URL: `http://127.0.0.1:${ports.api}/api/agency-callbacks`,
       MOCK_TIME_SCALE_SECONDS_PER_DAY: String(opts.secondsPerDay ?? 0.2),
       AGENCY_POLL_SECONDS: String(opts.agencyPollSeconds ?? 5),
+      // the development identity provider (keys generated under the data dir) and the API as its client
+      OIDC_PORT: String(ports.oidc),
+      OIDC_ISSUER: `http://127.0.0.1:${ports.oidc}`,
+      OIDC_WEB_REDIRECT_URIS: `http://127.0.0.1:${ports.api}/api/session/callback`,
+      OIDC_WEB_POST_LOGOUT_REDIRECT_URIS: `http://127.0.0.1:${ports.api}/`,
+      OIDC_DEV_HOSPITALS: TEST_HOSPITALS.join(','),
       AGENCY_TIMEOUT_MS: '5000',
       LOG_LEVEL: 'warn',
       // No metrics endpoint: several workers (and other stacks) run on this machine at once.
@@ -86,7 +93,7 @@ export class ProcessStack {
   }
 
   static async create(opts: ProcessStackOptions = {}): Promise<ProcessStack> {
-    return new ProcessStack({ api: await freePort(), temporal: await freePort(), agencies: await freePort() }, opts);
+    return new ProcessStack({ api: await freePort(), temporal: await freePort(), agencies: await freePort(), oidc: await freePort() }, opts);
   }
 
   get apiUrl(): string { return `http://127.0.0.1:${this.ports.api}`; }
@@ -157,6 +164,12 @@ export class ProcessStack {
     await this.ready(part, async () => part.tail.some((l) => l.includes('worker ready')));
   }
 
+  /** The development identity provider (scripts/oidc-provider.ts); the API reads its keys from it. */
+  async startOidc(): Promise<void> {
+    const part = this.tsx('oidc', 'scripts/oidc-provider.ts', { OIDC_HOST: '127.0.0.1' });
+    await this.ready(part, async () => part.tail.some((l) => l.includes('"msg":"oidc-provider ready"')));
+  }
+
   async startApi(extraEnv: Record<string, string> = {}, entry = 'api/server.ts'): Promise<void> {
     const part = this.tsx('api', entry, extraEnv);
     await this.ready(part, async () => (await fetch(`${this.apiUrl}/readyz`)).ok);
@@ -164,7 +177,7 @@ export class ProcessStack {
 
   async startAll(workers = 1): Promise<void> {
     await this.startTemporal();
-    await this.startAgencies();
+    await Promise.all([this.startAgencies(), this.startOidc()]);
     await Promise.all([...Array.from({ length: workers }, (_, i) => this.startWorker(String(i + 1))), this.startApi()]);
   }
 
@@ -184,7 +197,8 @@ export class ProcessStack {
 
   logs(name: PartName): string { return this.parts.get(name)?.tail.join('\n') ?? ''; }
 
-  token(claims: StaffClaims): Promise<string> { return signStaffToken(claims, this.env.JWT_SECRET); }
+  /** A provider-signed access token for the development user of this role and organisation (see stack.ts). */
+  token(claims: DevStaff): Promise<string> { return providerToken(this.env.OIDC_ISSUER as string, claims); }
 
   async call(method: string, path: string, opts: { token?: string; body?: unknown } = {}): Promise<{ status: number; body: any }> {
     const res = await fetch(`${this.apiUrl}${path}`, {
@@ -212,4 +226,4 @@ export class ProcessStack {
   }
 }
 
-const rank = (name: PartName): number => (name === 'api' ? 0 : name.startsWith('worker') ? 1 : name === 'agencies' ? 2 : 3);
+const rank = (name: PartName): number => (name === 'api' ? 0 : name.startsWith('worker') ? 1 : name === 'agencies' || name === 'oidc' ? 2 : 3);

@@ -1,5 +1,6 @@
 // The whole system in one test process, with real parts: a Temporal dev server, the mock agencies over
-// HTTP (their own SQLite file), the worker with the real adapters, and the API on a real port.
+// HTTP (their own SQLite file), the worker with the real adapters, the API on a real port, and the
+// development identity provider as its own process (the API's bearer tokens and staff sign-in).
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:http';
@@ -11,13 +12,29 @@ import type { Worker } from '@temporalio/worker';
 import { createReviewDesk } from '../../activities';
 import { createApp } from '../../api/app';
 import type { AppDeps } from '../../api/app';
-import { signStaffToken, staffAuth } from '../../api/auth';
 import type { StaffClaims } from '../../api/auth';
 import type { Config } from '../../infra/config';
+import { fetchDevToken } from '../../infra/oidc/dev-token';
+import { devUserId } from '../../infra/oidc/dev-users';
 import { startMockAgencies } from '../../mock-agencies/server';
 import { createBirthCaseWorker } from '../../workers/birth-case.worker';
 import { eventually } from './eventually';
+import { startOidcProvider } from './oidc-provider-process';
+import type { OidcProviderProcess } from './oidc-provider-process';
 import { bundleWorkflows, startDevServer, testConfig } from './temporal';
+
+/** The hospitals whose clerks the test provider knows (`clerk.<id>`). */
+export const TEST_HOSPITALS = ['H0001', 'H0002', 'H0003', 'H0777'] as const;
+
+/** A staff member's role and organisation; a `sub` is accepted and ignored (the provider's user id is the subject). */
+export type DevStaff = (StaffClaims extends infer C ? (C extends StaffClaims ? Omit<C, 'sub'> : never) : never) & { sub?: string };
+
+/** A provider-signed access token for the development user with these claims' role and organisation. */
+export async function providerToken(issuer: string, claims: DevStaff): Promise<string> {
+  const username = devUserId(claims as Parameters<typeof devUserId>[0]);
+  if (!username) throw new Error(`no development user for ${JSON.stringify(claims)}`);
+  return (await fetchDevToken({ issuer, username })).accessToken;
+}
 
 export interface Stack {
   apiUrl: string;
@@ -28,7 +45,14 @@ export interface Stack {
   env: TestWorkflowEnvironment;
   /** the worker as its own process (with `workerProcess`): its pid, for SIGSTOP/SIGCONT, and its metrics URL */
   workerProcess?: { pid: number; metricsUrl: string; output(): string };
-  token(claims: StaffClaims): Promise<string>;
+  /** the development identity provider the API trusts */
+  oidc: OidcProviderProcess;
+  /**
+   * A provider-signed access token (the dev-user grant) for the development user of this role and
+   * organisation: `sub` is that user's id (`clerk.H0001`, `officer.publicSecurity`, `admin`), whatever
+   * `claims.sub` says. Hospitals: TEST_HOSPITALS.
+   */
+  token(claims: DevStaff): Promise<string>;
   /** fetch against the API with JSON in and out */
   call(method: string, path: string, opts?: { token?: string; body?: unknown; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
   /** polls the clerk's case view until `predicate` holds; the error names each service's status */
@@ -44,6 +68,10 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
   const http = createServer();
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const apiUrl = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  const oidc = await startOidcProvider({
+    OIDC_WEB_REDIRECT_URIS: `${apiUrl}/api/session/callback`, OIDC_WEB_POST_LOGOUT_REDIRECT_URIS: `${apiUrl}/`,
+    OIDC_DEV_HOSPITALS: TEST_HOSPITALS.join(','), OIDC_API_AUDIENCE: base.JWT_AUDIENCE,
+  });
 
   const agencies = await startMockAgencies({
     port: 0,
@@ -53,7 +81,10 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     adminToken: base.AGENCY_API_TOKEN,
     secondsPerDay: opts.secondsPerDay ?? 0.2,
   });
-  const config: Config = { ...base, mockAgenciesUrl: agencies.url };
+  const config: Config = {
+    ...base, mockAgenciesUrl: agencies.url,
+    OIDC_ISSUER: oidc.issuer, OIDC_REDIRECT_URI: `${apiUrl}/api/session/callback`, OIDC_POST_LOGOUT_REDIRECT_URI: `${apiUrl}/`,
+  };
 
   let worker: Worker | null = null;
   let running: Promise<void> = Promise.resolve();
@@ -76,7 +107,8 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     config,
     env,
     ...(child ? { workerProcess: { pid: child.pid, metricsUrl: child.metricsUrl, output: child.output } } : {}),
-    token: (claims) => signStaffToken(claims, config.JWT_SECRET, '1h', staffAuth(config).policy),
+    oidc,
+    token: (claims) => providerToken(oidc.issuer, claims),
     async call(method, path, { token, body, headers = {} } = {}) {
       const res = await fetch(`${apiUrl}${path}`, {
         method,
@@ -100,6 +132,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
       await running;
       if (child) await stopWorkerProcess(child.process);
       await agencies.close();
+      await oidc.stop();
       await env.teardown();
     },
   };

@@ -5,14 +5,17 @@ import { resolve } from 'node:path';
 import { DEV_SECRETS, loadConfig } from '../../infra/config';
 
 const strong = () => randomBytes(24).toString('hex');
-const real = () => ({ JWT_SECRET: strong(), AGENCY_CALLBACK_SECRET: strong(), CASE_ID_SECRET: strong(), AGENCY_API_TOKEN: strong(), PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64') });
+const real = () => ({
+  JWT_SECRET: strong(), AGENCY_CALLBACK_SECRET: strong(), CASE_ID_SECRET: strong(), AGENCY_API_TOKEN: strong(), PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+  OIDC_ISSUER: 'https://idp.hospital-network.example', OIDC_CLIENT_SECRET: strong(), OIDC_REDIRECT_URI: 'https://birth.hospital-network.example/api/session/callback',
+});
 
 test('when every secret is set and strong, then the configuration loads without the switch', () => {
   const env = real();
   expect(loadConfig(env)).toMatchObject({ JWT_SECRET: env.JWT_SECRET, ALLOW_DEV_SECRETS: false });
 });
 
-test.each(['JWT_SECRET', 'AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'AGENCY_API_TOKEN', 'PAYLOAD_ENCRYPTION_KEY'] as const)(
+test.each(['AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'AGENCY_API_TOKEN', 'OIDC_CLIENT_SECRET', 'PAYLOAD_ENCRYPTION_KEY'] as const)(
   'when %s is missing, short or a development value outside the development stack, then loading refuses and names it',
   (name) => {
     const without = { ...real(), [name]: undefined };
@@ -24,6 +27,17 @@ test.each(['JWT_SECRET', 'AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'AGENCY_API
     }
   },
 );
+
+test('when JWT_SECRET (only the development tokens use it) is unset outside the development stack, then the configuration loads; a weak one is still refused', () => {
+  expect(() => loadConfig({ ...real(), JWT_SECRET: undefined })).not.toThrow();
+  expect(() => loadConfig({ ...real(), JWT_SECRET: 'short-secret' })).toThrow('JWT_SECRET');
+});
+
+test('when the identity provider is not https or not named outside the development stack, then loading refuses', () => {
+  expect(() => loadConfig({ ...real(), OIDC_ISSUER: 'http://idp.example' })).toThrow('OIDC_ISSUER');
+  expect(() => loadConfig({ ...real(), OIDC_ISSUER: undefined })).toThrow('OIDC_ISSUER');
+  expect(() => loadConfig({ ...real(), OIDC_REDIRECT_URI: undefined })).toThrow('OIDC_REDIRECT_URI');
+});
 
 test('when ALLOW_DEV_SECRETS=true, then unset secrets take the development values', () => {
   expect(loadConfig({ ALLOW_DEV_SECRETS: 'true' })).toMatchObject({ ...DEV_SECRETS, ALLOW_DEV_SECRETS: true });
@@ -38,6 +52,6 @@ test('when the API process starts without secrets or the switch, then it exits a
       done({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stderr }));
   });
   expect(result.code).not.toBe(0);
-  expect(result.stderr).toContain('JWT_SECRET');
+  expect(result.stderr).toContain('OIDC_CLIENT_SECRET');
   expect(result.stderr).toContain('PAYLOAD_ENCRYPTION_KEY');
 });

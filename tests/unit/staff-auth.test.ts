@@ -1,16 +1,77 @@
-// The staff route guard verifies a token's signature and claims in full once, then remembers the exact
-// token string; every request still checks the token's expiry and age against the clock and the role
-// the route asks for, and only tokens that passed the full check are remembered.
+// Staff authentication (issue 20): bearer access tokens are the identity provider's, checked against its
+// published keys (issuer, audience, `typ at+jwt`, expiry); the role and organisation come from claims
+// through the configured mapping; the old self-signed development tokens pass only with their own flag,
+// which the configuration refuses beside any real secret or an external Temporal; sessions are
+// server-side and end at once; a malformed cookie is no cookie (401). The issuer here is a small HTTP
+// server on this machine that publishes discovery and a JWKS, as any provider does.
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Request, Response } from 'express';
-import { requireStaff, signStaffToken, staffOf } from '../../api/auth';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import type { CryptoKey, JWK } from 'jose';
+import { createStaffAuth, requireStaff, signStaffToken, STAFF_COOKIE } from '../../api/auth';
+import type { AuthConfig, StaffAuth } from '../../api/auth';
 import { ApiError } from '../../api/errors';
+import { claimMapping, staffFromClaims } from '../../api/oidc-client';
+import { createMemorySessionStore } from '../../api/staff-sessions';
+import { DEV_SECRETS, loadConfig } from '../../infra/config';
 
-const SECRET = 'unit-test-secret-of-enough-length-0123456789';
-const clerk = { sub: 'clerk-1', role: 'clerk', hospitalId: 'H0001' } as const;
+const AUDIENCE = 'birth-one-thing-api';
+const DEV_SECRET = 'unit-test-secret-of-enough-length-0123456789';
+
+let server: Server;
+let issuer: string;
+let key: CryptoKey;
+let otherKey: CryptoKey;
+let jwk: JWK;
+
+beforeAll(async () => {
+  ({ privateKey: key } = await generateKeyPair('RS256'));
+  const pair = await generateKeyPair('RS256', { extractable: true });
+  ({ privateKey: otherKey } = await generateKeyPair('RS256'));
+  jwk = { ...(await exportJWK(pair.publicKey)), kid: 'k1', alg: 'RS256', use: 'sig' };
+  key = pair.privateKey;
+  server = createServer((req, res) => {
+    res.setHeader('content-type', 'application/json');
+    if (req.url === '/.well-known/openid-configuration') {
+      res.end(JSON.stringify({
+        issuer, jwks_uri: `${issuer}/jwks`, authorization_endpoint: `${issuer}/auth`, token_endpoint: `${issuer}/token`,
+        response_types_supported: ['code'], subject_types_supported: ['public'], id_token_signing_alg_values_supported: ['RS256'],
+      }));
+    } else if (req.url === '/jwks') res.end(JSON.stringify({ keys: [jwk] }));
+    else res.writeHead(404).end('{}');
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  issuer = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise<void>((r) => server.close(() => r()));
+});
+
+function settings(over: Partial<AuthConfig> = {}): AuthConfig {
+  const base = loadConfig({ ALLOW_DEV_SECRETS: 'true', OIDC_ISSUER: issuer, JWT_SECRET: DEV_SECRET });
+  return { ...base, ...over };
+}
+
+interface Minted { claims?: Record<string, unknown>; typ?: string; aud?: string; iss?: string; exp?: number; iat?: number; otherKey?: boolean }
+async function accessToken(m: Minted = {}): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  return new SignJWT({ role: 'clerk', hospitalId: 'H0001', ...m.claims })
+    .setProtectedHeader({ alg: 'RS256', kid: 'k1', typ: m.typ ?? 'at+jwt' })
+    .setSubject('clerk.H0001')
+    .setIssuer(m.iss ?? issuer)
+    .setAudience(m.aud ?? AUDIENCE)
+    .setIssuedAt(m.iat ?? now)
+    .setExpirationTime(m.exp ?? now + 3600)
+    .sign(m.otherKey ? otherKey : key);
+}
 
 /** Runs a guard as express would: the claims it set, or the ApiError code it threw. */
-async function pass(guard: ReturnType<typeof requireStaff>, token: string): Promise<unknown> {
-  const req = { headers: { authorization: `Bearer ${token}` }, method: 'GET' } as unknown as Request;
+async function pass(guard: ReturnType<typeof requireStaff>, headers: Record<string, string>, method = 'GET'): Promise<unknown> {
+  const req = { headers, method, is: (t: string) => (headers['content-type'] ?? '').includes(t.replace('application/', '')) } as unknown as Request;
   try {
     let nextCalled = false;
     await guard(req, {} as Response, () => { nextCalled = true; });
@@ -19,74 +80,122 @@ async function pass(guard: ReturnType<typeof requireStaff>, token: string): Prom
     return err instanceof ApiError ? err.code : err;
   }
 }
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-afterEach(() => { jest.useRealTimers(); });
+describe('bearer access tokens from the identity provider', () => {
+  let auth: StaffAuth;
+  beforeAll(() => { auth = createStaffAuth(settings()); });
 
-describe('staff route guard', () => {
-  it('when a remembered token expires, then the next request with it is refused at the same second as a first one would be', async () => {
-    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'], now: Date.parse('2026-11-29T10:00:00Z') });
-    const guard = requireStaff(SECRET, 'clerk');
-    // (within the remembered tokens' own minute: the check below is the per-request one)
-    const token = await signStaffToken(clerk, SECRET, '30s');
-    for (let i = 0; i < 3; i++) expect(await pass(guard, token)).toEqual(clerk);
-    // within the 5 s clock tolerance after exp: still accepted, as jose accepts it
-    jest.setSystemTime(Date.parse('2026-11-29T10:00:34Z'));
-    expect(await pass(guard, token)).toEqual(clerk);
-    expect(await pass(requireStaff(SECRET, 'clerk'), token)).toEqual(clerk);
-    jest.setSystemTime(Date.parse('2026-11-29T10:00:35Z'));
-    expect(await pass(guard, token)).toBe('UNAUTHENTICATED');
-    expect(await pass(requireStaff(SECRET, 'clerk'), token)).toBe('UNAUTHENTICATED');
+  it('when the token is the provider\'s, for this API, typed at+jwt and current, then the clerk passes with her hospital', async () => {
+    expect(await pass(requireStaff(auth, 'clerk'), bearer(await accessToken()))).toEqual({ sub: 'clerk.H0001', role: 'clerk', hospitalId: 'H0001' });
   });
 
-  it('when a remembered token is altered, then the altered one is verified in full and refused', async () => {
-    const guard = requireStaff(SECRET, 'clerk');
-    const token = await signStaffToken(clerk, SECRET);
-    expect(await pass(guard, token)).toEqual(clerk);
-    const [header, payload, signature] = token.split('.') as [string, string, string];
-    const otherHospital = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(payload, 'base64url').toString()), hospitalId: 'H0002' })).toString('base64url');
-    expect(await pass(guard, `${header}.${otherHospital}.${signature}`)).toBe('UNAUTHENTICATED');
-    const flipped = `${signature.slice(0, -2)}${signature.endsWith('AA') ? 'BB' : 'AA'}`;
-    expect(await pass(guard, `${header}.${payload}.${flipped}`)).toBe('UNAUTHENTICATED');
-    expect(await pass(guard, await signStaffToken(clerk, 'another-secret-of-enough-length-0123456789'))).toBe('UNAUTHENTICATED');
-    expect(await pass(guard, token)).toEqual(clerk);
+  it.each<[string, Minted]>([
+    ['signed by another key under the same key id', { otherKey: true }],
+    ['for another audience', { aud: 'some-other-api' }],
+    ['from another issuer', { iss: 'https://idp.example.org' }],
+    ['expired', { iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 }],
+    ['an ID token (typ JWT), not an access token', { typ: 'JWT' }],
+    ['without a role of this system', { claims: { role: 'visitor' } }],
+    ['a clerk without a hospital', { claims: { hospitalId: undefined } }],
+  ])('when the token is %s, then 401', async (_what, m) => {
+    expect(await pass(requireStaff(auth, 'clerk'), bearer(await accessToken(m)))).toBe('UNAUTHENTICATED');
   });
 
-  it('when a remembered token reaches a route for another role, then it is refused there', async () => {
-    const clerks = requireStaff(SECRET, 'clerk');
-    const officers = requireStaff(SECRET, 'officer');
-    const token = await signStaffToken(clerk, SECRET);
-    expect(await pass(clerks, token)).toEqual(clerk);
-    expect(await pass(officers, token)).toBe('FORBIDDEN');
-    expect(await pass(clerks, token)).toEqual(clerk);
-    expect(await pass(officers, token)).toBe('FORBIDDEN');
+  it('when an officer\'s token reaches a clerks\' route, then 403; a service hall clerk is admitted by no route yet', async () => {
+    expect(await pass(requireStaff(auth, 'clerk'), bearer(await accessToken({ claims: { role: 'officer', agency: 'publicSecurity' } })))).toBe('FORBIDDEN');
+    const hall = bearer(await accessToken({ claims: { role: 'hallClerk', hallId: 'JN-HALL-01', hospitalId: undefined } }));
+    expect(await pass(requireStaff(auth, 'clerk', 'officer', 'admin'), hall)).toBe('FORBIDDEN');
   });
 
-  it('when a request changes the claims it was given, then the next request with the token gets them unchanged', async () => {
-    const guard = requireStaff(SECRET, 'clerk');
-    const token = await signStaffToken(clerk, SECRET);
-    const claims = (await pass(guard, token)) as { hospitalId: string };
-    expect(() => { claims.hospitalId = 'H0002'; }).toThrow(TypeError);
-    expect(await pass(guard, token)).toEqual(clerk);
+  it('when a development token signed with JWT_SECRET comes without ALLOW_DEV_TOKENS, then 401; with it (development only), it passes', async () => {
+    const dev = await signStaffToken({ sub: 'dev-admin', role: 'admin' }, DEV_SECRET);
+    expect(await pass(requireStaff(auth, 'admin'), bearer(dev))).toBe('UNAUTHENTICATED');
+    const devAuth = createStaffAuth(settings({ ALLOW_DEV_TOKENS: true }));
+    expect(await pass(requireStaff(devAuth, 'admin'), bearer(dev))).toEqual({ sub: 'dev-admin', role: 'admin' });
+  });
+
+  it('when the provider cannot be reached, then 503, not 401 and not 500', async () => {
+    const away = createStaffAuth(settings({ OIDC_ISSUER: 'http://127.0.0.1:9', OIDC_HTTP_TIMEOUT_MS: 500 }));
+    expect(await pass(requireStaff(away, 'clerk'), bearer(await accessToken()))).toBe('UNAVAILABLE');
   });
 });
 
-describe('staffOf', () => {
-  const requestWith = (staff?: Request['staff']): Request => ({ staff }) as Request;
-  const codeOf = (f: () => unknown): unknown => {
-    try {
-      return f();
-    } catch (err) {
-      return err instanceof ApiError ? err.code : err;
-    }
-  };
+describe('claims mapping', () => {
+  it('when the provider names roles its own way, inside an object claim and as a list, then the mapping finds the role and organisation', () => {
+    const m = claimMapping({ OIDC_CLAIM_ROLE: 'realm_access.roles', OIDC_CLAIM_HOSPITAL: 'org.hospital', OIDC_CLAIM_AGENCY: 'dept', OIDC_CLAIM_HALL: 'hall', OIDC_ROLE_MAP: 'registrar=clerk,reviewer=officer' });
+    expect(staffFromClaims({ sub: 'u1', realm_access: { roles: ['offline', 'registrar'] }, org: { hospital: 'H0002' } }, m)).toEqual({ sub: 'u1', role: 'clerk', hospitalId: 'H0002' });
+    expect(staffFromClaims({ sub: 'u2', realm_access: { roles: ['reviewer'] }, dept: 'publicSecurity' }, m)).toEqual({ sub: 'u2', role: 'officer', agency: 'publicSecurity' });
+    // an unmapped value is no role, even when it spells one of ours
+    expect(staffFromClaims({ sub: 'u3', realm_access: { roles: ['admin'] } }, m)).toBeNull();
+    // an inherited property is not a claim
+    expect(staffFromClaims({ sub: 'u4', realm_access: Object.create({ roles: ['registrar'] }) }, m)).toBeNull();
+    expect(() => claimMapping({ ...{ OIDC_CLAIM_ROLE: 'r', OIDC_CLAIM_HOSPITAL: 'h', OIDC_CLAIM_AGENCY: 'a', OIDC_CLAIM_HALL: 'l' }, OIDC_ROLE_MAP: 'boss=root' })).toThrow('OIDC_ROLE_MAP');
+  });
+});
 
-  it('when a guard let the staff member through, then the route reads the claims, narrowed to the role it names', () => {
-    expect(staffOf(requestWith(clerk))).toEqual(clerk);
-    expect(staffOf(requestWith(clerk), 'clerk').hospitalId).toBe('H0001');
+describe('server-side sessions and the cookie', () => {
+  const cookie = (value: string) => ({ cookie: `${STAFF_COOKIE}=${value}` });
+
+  it('when a session ends (sign-out), then its cookie is refused at once', async () => {
+    const sessions = createMemorySessionStore({ maxAgeSeconds: 3600, idleSeconds: 600 });
+    const auth = createStaffAuth(settings(), { sessions });
+    const { id } = sessions.create({ sub: 'clerk.H0001', role: 'clerk', hospitalId: 'H0001' });
+    expect(await pass(requireStaff(auth, 'clerk'), cookie(id))).toMatchObject({ role: 'clerk' });
+    sessions.end(id);
+    expect(await pass(requireStaff(auth, 'clerk'), cookie(id))).toBe('UNAUTHENTICATED');
   });
 
-  it('when a route has no guard, or asks for another role, then 401 or 403 rather than a guess', () => {
-    expect(codeOf(() => staffOf(requestWith()))).toBe('UNAUTHENTICATED');
-    expect(codeOf(() => staffOf(requestWith(clerk), 'officer'))).toBe('FORBIDDEN');
+  it('when a session is idle too long or past its end, then it is gone', () => {
+    let now = 1_000_000;
+    const sessions = createMemorySessionStore({ maxAgeSeconds: 3600, idleSeconds: 600, now: () => now });
+    const { id } = sessions.create({ sub: 'admin', role: 'admin' });
+    now += 599_000;
+    expect(sessions.get(id)).toBeDefined();
+    now += 601_000;
+    expect(sessions.get(id)).toBeUndefined();
+    const second = sessions.create({ sub: 'admin', role: 'admin' }).id;
+    for (let i = 0; i < 7; i++) { now += 500_000; expect(sessions.get(second)).toBeDefined(); }
+    now += 500_000;
+    expect(sessions.get(second)).toBeUndefined(); // in use all along, but past its hour
+  });
+
+  it.each(['%', '%E0%A4%A', 'x'.repeat(5000), '"unterminated', randomBytes(32).toString('base64url')])(
+    'when the cookie is malformed or names no session (%#), then 401',
+    async (value) => {
+      const auth = createStaffAuth(settings());
+      expect(await pass(requireStaff(auth, 'clerk'), cookie(value))).toBe('UNAUTHENTICATED');
+    },
+  );
+
+  it('when a state-changing request rides on the cookie without JSON, then 403', async () => {
+    const sessions = createMemorySessionStore({ maxAgeSeconds: 3600, idleSeconds: 600 });
+    const auth = createStaffAuth(settings(), { sessions });
+    const { id } = sessions.create({ sub: 'clerk.H0001', role: 'clerk', hospitalId: 'H0001' });
+    expect(await pass(requireStaff(auth, 'clerk'), { ...cookie(id), 'content-type': 'application/x-www-form-urlencoded' }, 'POST')).toBe('FORBIDDEN');
+  });
+});
+
+describe('the development shortcut is refused on a real deployment (finding 1)', () => {
+  const strong = () => randomBytes(24).toString('hex');
+  it.each<[string, Record<string, string>]>([
+    ['a real JWT_SECRET', { JWT_SECRET: strong() }],
+    ['a real CASE_ID_SECRET', { CASE_ID_SECRET: strong() }],
+    ['a payload key', { PAYLOAD_ENCRYPTION_KEY: randomBytes(32).toString('base64') }],
+    ['a real client secret for the identity provider', { OIDC_CLIENT_SECRET: strong() }],
+    ['an external Temporal', { TEMPORAL_ADDRESS: 'birth.a1b2c.tmprl.cloud:7233' }],
+    ['a Temporal API key', { TEMPORAL_API_KEY: strong() }],
+  ])('when ALLOW_DEV_TOKENS=true beside %s, then the configuration refuses to load', (_what, env) => {
+    expect(() => loadConfig({ ALLOW_DEV_SECRETS: 'true', ALLOW_DEV_TOKENS: 'true', ...env })).toThrow('ALLOW_DEV_TOKENS');
+  });
+
+  it('when ALLOW_DEV_TOKENS=true without the development stack, then refused; on the bare development stack it loads', () => {
+    expect(() => loadConfig({ ALLOW_DEV_TOKENS: 'true' })).toThrow('ALLOW_DEV_TOKENS');
+    expect(loadConfig({ ALLOW_DEV_SECRETS: 'true', ALLOW_DEV_TOKENS: 'true', JWT_SECRET: DEV_SECRETS.JWT_SECRET })).toMatchObject({ ALLOW_DEV_TOKENS: true });
+  });
+
+  it('when not on the development stack, then the identity provider\'s issuer (https), client secret and redirect URI are required', () => {
+    expect(() => loadConfig({ ALLOW_DEV_SECRETS: 'false' })).toThrow(/OIDC_ISSUER[\s\S]*OIDC_REDIRECT_URI|OIDC_CLIENT_SECRET/);
+    expect(() => loadConfig({ ALLOW_DEV_SECRETS: 'true', OIDC_ISSUER: 'not a url' })).toThrow('OIDC_ISSUER');
   });
 });

@@ -1,4 +1,5 @@
-// Who is signed in, as the API says (the token itself stays in an HttpOnly cookie the page never sees).
+// Who is signed in, as the API says. The session lives on the server; the page never sees its id (an
+// HttpOnly cookie). Signing in goes through the identity provider's own page (/api/session/login).
 import { reactive } from 'vue';
 import { api } from '../api/client';
 import type { DevSignInBody, SessionView } from '../api/types';
@@ -18,10 +19,20 @@ export async function devSignIn(body: DevSignInBody): Promise<SessionView> {
   return session.view;
 }
 
-export async function signOut(): Promise<void> {
-  session.view = await api<SessionView>('POST', '/api/session/sign-out', {});
+/** Where the browser goes to sign in: the API sends it on to the identity provider, and back to `next`. */
+export function signInHref(next: string | undefined): string {
+  const safe = next && next.startsWith('/') && !next.startsWith('//') && next.length <= 200 ? next : undefined;
+  return `/api/session/login${safe ? `?returnTo=${encodeURIComponent(safe)}` : ''}`;
 }
 
+/** Ends the session on the server; returns the identity provider's sign-out page, if it has one. */
+export async function signOut(): Promise<string | null> {
+  const out = await api<SessionView & { endSessionUrl?: string | null }>('POST', '/api/session/logout', {});
+  session.view = out;
+  return out.endSessionUrl ?? null;
+}
+
+// A service hall's clerk (hallClerk) has no desk yet: the sign-in page says so.
 const HOMES: Record<string, string> = { clerk: '/clerk/cases', officer: '/officer/reviews', admin: '/admin' };
 export const homeFor = (view: SessionView | null): string => {
   const role = view?.staff?.role;
