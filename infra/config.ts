@@ -111,8 +111,8 @@ export const Env = z.object({
   /** `aud` of the identity provider's access tokens for this API, and the longest lifetime (exp - iat) a token may have */
   JWT_AUDIENCE: z.string().min(1).default('birth-one-thing-api'),
   JWT_MAX_AGE_SECONDS: z.coerce.number().int().positive().max(7 * 24 * 3600).default(12 * 3600),
-  /** Express `trust proxy`: hop count, `loopback`, CIDRs (comma-separated) or `false`; see README */
-  TRUST_PROXY: z.string().default('loopback'),
+  /** Express `trust proxy`: `false` (default: the socket's address is the client's), a hop count, `loopback`, CIDRs (comma-separated); set it only behind a proxy that overwrites X-Forwarded-For; see README */
+  TRUST_PROXY: z.string().default('false'),
   /** deadline of every API call to Temporal (queries, updates, signals, starts) */
   TEMPORAL_CALL_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
   /** signed agency callbacks accepted per minute and client address */
