@@ -8,13 +8,13 @@
 import express, { Router } from 'express';
 import type { RequestHandler } from 'express';
 import type { Payload } from '@temporalio/common';
-import { parse as parseCookies, serialize } from 'cookie';
+import { serialize } from 'cookie';
 import { z } from 'zod';
 import type { AccessLog } from '../infra/access-log';
 import type { Config } from '../infra/config';
 import { payloadCodec } from '../infra/temporal';
 import { NO_CASE_ID, readRecorder } from './access';
-import { requireStaff, staffAuth } from './auth';
+import { readCookie, requireStaff, staffAuth } from './auth';
 import { ApiError } from './errors';
 import { parseBody } from './validation';
 
@@ -77,7 +77,8 @@ export function codecRoutes(config: Config, accessLog: AccessLog): Router {
   // The cookie stands in for the header when the UI cannot send one.
   const admin: RequestHandler = (req, res, next) => {
     if (!req.headers.authorization) {
-      const token = req.headers.cookie ? parseCookies(req.headers.cookie)[COOKIE] : undefined;
+      // a malformed cookie is no cookie (then 401), never an error
+      const token = readCookie(req, COOKIE);
       if (token) req.headers.authorization = `Bearer ${token}`;
     }
     return adminOnly(req, res, next);
