@@ -19,6 +19,7 @@ import { adminCaseView, auditView, clerkCaseView } from './case-views';
 import { caseIdFor, newTrackingCode } from './case-identity';
 import type { CaseRepository } from './case-repository';
 import { CaseListQuery } from './cases.schemas';
+import { readDelivery } from './delivery';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
 import { sendView } from './view-body';
@@ -41,6 +42,8 @@ export function caseRoutes(deps: CaseRoutesDeps): Router {
   router.get('/', staffReaders, listCases(deps));
   router.get('/:caseId', staffReaders, readCase(deps));
   router.get('/:caseId/audit', staffReaders, readAudit(deps));
+  // The other children of a multiple birth at this hospital (issue 22), matched server-side.
+  router.get('/:caseId/delivery', clerkOnly, readDelivery(deps.cases));
   router.post('/:caseId/corrections', clerkOnly, correct(deps));
   // A service that needs attention (an agency answer nobody planned for): retry, resubmit or close it.
   router.post('/:caseId/services/:service/resolve', clerkOnly, resolve(deps));

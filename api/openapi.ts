@@ -10,6 +10,7 @@ import {
 } from '../domain/case.schemas';
 import { AccessCsvQuery, AccessListQuery, AccessPageView, AccessVerifyView, ParentAccessView } from './access.schemas';
 import { CaseListQuery } from './cases.schemas';
+import { CaseDelivery } from './delivery';
 import { ErrorCode } from './errors';
 import { Dashboard, DashboardQuery } from './ops.schemas';
 import { DevSignInRequest, LoginQuery, SessionView, SignedOutView } from './session.routes';
@@ -88,6 +89,7 @@ function caseRoutesDoc(register: Register): void {
     responses: { 200: ok('a page of CaseSummary', CaseSummaryPage), ...common, ...staff, ...temporal },
   });
   register({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView (the clerk in full; the admin with names, ID numbers, phones and the address masked, `masked: true`); the read is recorded in the access log first (503 when it cannot be)', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseView', CaseView), ...common, ...staff, ...notFound, ...temporal } });
+  register({ method: 'get', path: '/api/cases/{caseId}/delivery', summary: 'The other children of the same multiple birth whose cases this hospital has (clerk): matched by the mother\'s ID number server-side; the reads are recorded', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseDelivery', CaseDelivery), ...common, ...staff, ...notFound, ...temporal } });
   register({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('entries', AuditEntries), ...common, ...staff, ...notFound, ...temporal } });
   register({
     method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case (clerk)', security,

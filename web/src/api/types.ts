@@ -31,3 +31,4 @@ export type ResolveBody = Body<paths['/api/cases/{caseId}/services/{service}/res
 export type ServiceView = CaseView['services'][keyof CaseView['services']];
 export type Benefits = NonNullable<CaseView['benefits']>;
 export type ActionRequired = CaseView['actionsRequired'][number];
+export type CaseDelivery = Ok<paths['/api/cases/{caseId}/delivery']['get']>;
