@@ -1,13 +1,16 @@
 // Times as people in Jinan read them: Beijing time, whatever the browser's own time zone.
 const fmt = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+  timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
 });
 const dateFmt = new Intl.DateTimeFormat('zh-CN', { timeZone: 'Asia/Shanghai', year: 'numeric', month: 'long', day: 'numeric' });
 
+/** An instant as people in Jinan read it: `2026年11月20日 08:30`, Beijing time. */
 export function dateTime(iso: string | null | undefined): string {
   if (!iso) return '—';
   const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? '—' : fmt.format(d).replace(/\//g, '-');
+  if (Number.isNaN(d.getTime())) return '—';
+  const part = (type: Intl.DateTimeFormatPartTypes) => fmt.formatToParts(d).find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}年${Number(part('month'))}月${Number(part('day'))}日 ${part('hour')}:${part('minute')}`;
 }
 
 /** A calendar date `2026-11-20` (no time) or an instant, as `2026年11月20日`. */
@@ -30,15 +33,27 @@ export function since(iso: string, nowMs: number): string {
 
 export const yuan = (n: number | null | undefined): string => (typeof n === 'number' ? `${n.toLocaleString('zh-CN')}元` : '—');
 
-/** A datetime-local value (`2026-11-20T08:30`, entered as Beijing time) as ISO 8601 with +08:00. */
-export function beijingIso(local: string): string | undefined {
+/** How the date-time pickers show and hold a Beijing time: `2026-11-20 08:30` (Element Plus / dayjs tokens). */
+export const PICKER_DATE_TIME = 'YYYY-MM-DD HH:mm';
+/** How the date pickers show and hold a calendar date: `2026-11-20`. */
+export const PICKER_DATE = 'YYYY-MM-DD';
+
+/** A picker's value (`2026-11-20 08:30`, or `2026-11-20T08:30`, entered as Beijing time) as ISO 8601 with +08:00. */
+export function beijingIso(local: string | null | undefined): string | undefined {
   if (!local) return undefined;
-  return /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(local) ? `${local}:00+08:00` : local;
+  const m = /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2})$/.exec(local);
+  return m ? `${m[1]}T${m[2]}:00+08:00` : local;
 }
 
-/** Now as a datetime-local value in Beijing time. */
+/** Now as a picker value in Beijing time (`2026-11-20 08:30`). */
 export function beijingLocalNow(nowMs: number): string {
-  return new Date(nowMs + 8 * 3600_000).toISOString().slice(0, 16);
+  return new Date(nowMs + 8 * 3600_000).toISOString().slice(0, 16).replace('T', ' ');
+}
+
+/** An instant as a picker value in Beijing time (`2026-11-20 08:30`); '' when it is not one. */
+export function beijingPickerValue(iso: string | null | undefined): string {
+  const ms = iso ? Date.parse(iso) : NaN;
+  return Number.isNaN(ms) ? '' : beijingLocalNow(ms);
 }
 
 /** A calendar month `2026-11` as `2026年11月`. */
