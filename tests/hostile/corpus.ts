@@ -52,8 +52,12 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/api/reviews/{caseId}/household', auth: 'officer', valid: () => ({ decision: 'approve', reason: '材料齐全' }) },
   { method: 'POST', path: '/api/track', auth: 'none' },
   { method: 'POST', path: '/api/track/input', auth: 'none' },
+  { method: 'POST', path: '/api/track/accesses', auth: 'none' },
   { method: 'POST', path: '/api/agency-callbacks/publicSecurity', auth: 'signed' },
   { method: 'GET', path: '/api/ops/dashboard', auth: 'admin' },
+  { method: 'GET', path: '/api/ops/accesses', auth: 'admin' },
+  { method: 'GET', path: '/api/ops/accesses.csv', auth: 'admin' },
+  { method: 'GET', path: '/api/ops/accesses/verify', auth: 'admin' },
   { method: 'POST', path: '/api/ops/codec/decode', auth: 'admin', valid: () => ({ payloads: [] }), largeBodies: true },
 ];
 
@@ -248,6 +252,9 @@ const BAD_SIGNATURES: Array<[string, string | undefined]> = [
   ['far future', `t=99999999999,v1=${'0'.repeat(64)}`],
 ];
 
+/** The access records' filters (issue 20): each one a 400, none reaching the database. */
+const ACCESS_QUERIES = ['page=0', 'page=abc', 'pageSize=1000', 'view=bogus', 'view=case&view=__proto__', 'role=root', 'from=yesterday', 'to=2026-13-01T00:00:00%2B08:00', 'caseId=%27%20OR%201%3D1', `caseId=${'C'.repeat(300)}`, 'sub=%00x', 'limit=5', 'unknown=1', 'sub[$ne]=x'];
+
 const LIST_QUERIES = ['pageSize=0', 'pageSize=-1', 'pageSize=1000', 'pageSize=abc', 'status=bogus', 'status=completed&status=cancelled', 'bornFrom=2026-02-30', 'bornFrom=yesterday', 'bornTo=2026-1-1', 'pageToken=garbage!', 'pageToken=AAAA.BBBB', `pageToken=${'A'.repeat(3000)}`, 'unknown=1', '__proto__[x]=1', 'status[$ne]=x'];
 
 /** Every hostile request, built from the tables above for this stack's case and tokens. */
@@ -292,6 +299,9 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
   for (const agency of ['nobody', 'constructor', '__proto__', 'PUBLICSECURITY']) out.push({ name: `callback: agency ${agency}`, method: 'POST', path: `/api/agency-callbacks/${agency}`, auth: 'signed', body: {}, expect: 404 });
   for (const q of ['days=0', 'days=367', 'days=abc', 'hospitalId=%27%20OR%201%3D1', 'hospitalId=' + 'H'.repeat(300), 'unknown=1']) {
     out.push({ name: `dashboard: ${q.slice(0, 40)}`, method: 'GET', path: `/api/ops/dashboard?${q}`, auth: 'admin', expect: 400 });
+  }
+  for (const q of ACCESS_QUERIES) {
+    for (const p of ['/api/ops/accesses', '/api/ops/accesses.csv']) out.push({ name: `accesses: ${p.slice(-4)} ${q.slice(0, 40)}`, method: 'GET', path: `${p}?${q}`, auth: 'admin', expect: 400 });
   }
   for (const q of LIST_QUERIES) out.push({ name: `list: ${q.slice(0, 40)}`, method: 'GET', path: `/api/cases?${q}`, auth: 'clerk', expect: 400 });
   for (const p of ['/api/cases/%', '/api/track/%zz', '/api/agency-callbacks/%E0%A4%A', '/api/reviews/%/household']) {
