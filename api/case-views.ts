@@ -103,7 +103,8 @@ function buildClerkCaseView(state: BirthCaseState) {
 
 /** The family's entitlement summary (information with clauses and dates), from the case as it is now. */
 function entitlementsOf(state: BirthCaseState) {
-  return familyEntitlements(state.application.newborn, DEFAULT_POLICY_TABLE);
+  // The readings the case's own decision used (issue 22): twins' cases tell the family the same.
+  return familyEntitlements(state.application.newborn, DEFAULT_POLICY_TABLE, state.benefits?.rules);
 }
 
 const maskResultNumbers = (r: Record<string, unknown>): Record<string, unknown> =>
