@@ -13,7 +13,7 @@ let clerk: string;
 
 beforeAll(async () => {
   stack = await startStack({ parentLimits: { windowMs: 60_000, perCode: 3, perAddress: 100 } });
-  clerk = await stack.token({ sub: 'clerk-1', role: 'clerk', hospitalId: 'H0001' });
+  clerk = await stack.token({ role: 'clerk', hospitalId: 'H0001' }); // the provider's development user clerk.H0001
 }, 180_000);
 afterAll(async () => { await stack?.stop(); });
 
@@ -49,7 +49,7 @@ test('when a clerk posts a valid case, then all five services complete with chec
 
   const audit = await stack.call('GET', `/api/cases/${created.body.caseId}/audit`, { token: clerk });
   expect(() => AuditEntries.parse(audit.body)).not.toThrow();
-  expect(audit.body.entries[0]).toMatchObject({ seq: 1, action: 'case.accepted', actor: { role: 'clerk', id: 'clerk-1' } });
+  expect(audit.body.entries[0]).toMatchObject({ seq: 1, action: 'case.accepted', actor: { role: 'clerk', id: 'clerk.H0001' } });
   expect(audit.body.entries.filter((e: any) => e.action === 'service.completed')).toHaveLength(5);
 
   const again = await stack.call('POST', '/api/cases', { token: clerk, body: app });
