@@ -1,6 +1,7 @@
 // The contract between the birth-case workflow and the agency adapters. Workflow code imports this
 // file as types only. Every request carries an idempotency key derived from the workflow id and the
 // step (`${workflowId}:household`, `${workflowId}:household:r2` after a correction), never from time.
+import { z } from 'zod';
 import { SERVICES } from '../domain/catalog';
 import type { AgencyName, ServiceAgency } from '../domain/catalog';
 
@@ -113,7 +114,14 @@ export const AgencyFailureType = {
 
 export interface CorrectionItem { path: string; message: string }
 export interface CorrectionDetails { agency: string; items: CorrectionItem[]; dueAt: string | null }
+/** The details of a correction notice as the workflow reads them off the failure (each part checked). */
+export const CorrectionDetailsSchema = z.object({
+  items: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+  dueAt: z.string().nullable().optional(),
+});
 export interface RefusalDetails { agency: string; reason: string }
+/** A refusal's details as the workflow reads them off the failure. */
+export const RefusalDetailsSchema = z.object({ reason: z.string() });
 
 /** What the worker registers; the workflow proxies these with each agency's retry policy. */
 export interface AgencyActivities {

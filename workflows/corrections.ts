@@ -14,22 +14,26 @@ export const CORRECTABLE_FIELDS: Readonly<Record<string, ServiceKey | null>> = O
   CORRECTABLE_PATHS.map((path) => [path, CATALOG_FIELDS[path].heldBy]),
 );
 
+/** `node` with `value` at the path below it: each object on the way copied (missing ones made), the rest shared. */
+function withValueAt(node: unknown, parts: readonly string[], value: CorrectionChanges[string]): unknown {
+  const [head, ...rest] = parts;
+  if (head === undefined) return value;
+  const copy: Record<string, unknown> = node !== null && typeof node === 'object' ? { ...node } : {};
+  copy[head] = withValueAt(Object.hasOwn(copy, head) ? copy[head] : undefined, rest, value);
+  return copy;
+}
+
 /** A new application with the changes applied at their dotted paths (the input is not modified). */
 export function applyCorrection(application: CaseCreateRequest, changes: CorrectionChanges): CaseCreateRequest {
-  const next = JSON.parse(JSON.stringify(application)) as Record<string, unknown>;
+  let next: unknown = application;
   for (const [path, value] of Object.entries(changes)) {
     // Only an own, correctable path is ever walked: never `__proto__`, `constructor` or an inherited key.
     if (!Object.hasOwn(CORRECTABLE_FIELDS, path)) throw new Error(`字段 ${path} 不可更正`);
-    const parts = path.split('.');
-    let target = next;
-    for (const part of parts.slice(0, -1)) {
-      const child = Object.hasOwn(target, part) ? target[part] : undefined;
-      if (child === null || typeof child !== 'object') target[part] = {};
-      target = target[part] as Record<string, unknown>;
-    }
-    target[parts[parts.length - 1] as string] = value;
+    next = withValueAt(next, path.split('.'), value);
   }
-  return next as unknown as CaseCreateRequest;
+  // The same application with correctable fields set; each value was checked by the correction schema, and
+  // the merged application by the new-case schema (correctionRefusals) before any change is applied.
+  return next as CaseCreateRequest;
 }
 
 // --- issue 9: corrections without races (the rules the birth case applies since patch `case-v2`) ---

@@ -1,8 +1,7 @@
 // One service from submission to its end: the agency's answer, a correction notice and its deadline, a
 // failure nobody planned for that waits for a person, and what it means for the services after it.
 import { ActivityFailure, ApplicationFailure, CancelledFailure, isCancellation } from '@temporalio/workflow';
-import type { CorrectionDetails, RefusalDetails } from '../../activities/agency.types';
-import { AgencyFailureType } from '../../activities/agency.types';
+import { AgencyFailureType, CorrectionDetailsSchema, RefusalDetailsSchema } from '../../activities/agency.types';
 import { agencyLabel, serviceAgency, serviceLabel, type ServiceKey } from '../../domain/catalog';
 import { isTerminal, type ServiceState } from '../../domain/case-state';
 import type { ServiceResultData } from '../../domain/case-log';
@@ -83,11 +82,11 @@ function refused(run: CaseRun, key: ServiceKey, attempt: number, reason: string)
 function failedSubmission(run: CaseRun, key: ServiceKey, attempt: number, err: unknown): 'correction' | 'attention' | null {
   const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
   if (failure?.type === AgencyFailureType.Refused) {
-    const details = failure.details?.[0] as RefusalDetails | undefined;
-    return refused(run, key, attempt, details?.reason ?? '机构不予受理');
+    const details = RefusalDetailsSchema.safeParse(failure.details?.[0]);
+    return refused(run, key, attempt, details.data?.reason ?? '机构不予受理');
   }
   if (failure?.type === AgencyFailureType.CorrectionRequired) {
-    const details = failure.details?.[0] as CorrectionDetails | undefined;
+    const details = CorrectionDetailsSchema.safeParse(failure.details?.[0]).data;
     const dueAt = details?.dueAt ?? toShanghaiIso(Date.now() + run.settings.correctionDueSeconds * 1000);
     run.record({ action: 'service.needs_correction', service: key, attempt, outcome: 'failed', reason: '补正告知', data: { items: details?.items ?? [], dueAt } });
     return 'correction';
