@@ -15,7 +15,8 @@ test('when Temporal is unreachable, then health is ok, readiness and case starts
   const deadPort = (closed.address() as AddressInfo).port;
   await new Promise<void>((r) => closed.close(() => r()));
 
-  const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}` });
+  // no identity provider here: the development tokens (JWT_SECRET) stand in for one, as only a test may
+  const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}`, ALLOW_DEV_TOKENS: true });
   const client = createClient(config);
   const app = createApp({ client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: 'http://127.0.0.1:9' }) });
   const server = app.listen(0, '127.0.0.1');
