@@ -43,20 +43,33 @@ export class DataConverterError extends ValueError {}
 // ValueError's `name` is a read-only property of its prototype (the SDK's error marker): give ours its own.
 Object.defineProperty(DataConverterError.prototype, 'name', { value: 'DataConverterError', enumerable: true });
 
+/**
+ * What the worker's codec hands on in place of a payload it refuses: its encoding names the refusal, and no
+ * payload converter knows it, so converting it fails with "Unknown encoding: DataConverterError: …" —
+ * inside the workflow, where the SDK rejects an update whose input does not convert before accepting it.
+ */
+export const REFUSED_PAYLOAD: Payload = Object.freeze({
+  metadata: { [METADATA_ENCODING_KEY]: encoder.encode('DataConverterError: not encrypted with the payload key') },
+  data: new Uint8Array(),
+});
+
 export class EncryptionCodec implements PayloadCodec {
   private readonly current: { id: string; key: Buffer };
   private readonly ring: ReadonlyMap<string, Buffer>;
 
   private readonly compress: boolean;
-  private readonly refuseUnencrypted: boolean;
+  private readonly refuseUnencrypted: boolean | 'reject-input';
 
   /**
    * `keys`: one key, or the ring with the encrypting key first. `compress: false` writes every payload
    * uncompressed (what a fleet runs while processes that predate compression may still read its payloads).
-   * `refuseUnencrypted: true` (the worker's codec) makes decode throw DataConverterError for a payload
-   * that is not encrypted with a key of the ring, instead of passing it through.
+   * `refuseUnencrypted` refuses a payload that is not encrypted with a key of the ring instead of passing it
+   * through: `true` throws DataConverterError (replay: every recorded history must decode); `'reject-input'`
+   * (the worker) hands on REFUSED_PAYLOAD, which no converter reads — so a forged update is rejected by the
+   * SDK before it is accepted (nothing in the history, the case untouched), where a throw here would fail
+   * the whole workflow task again and again and hold the case.
    */
-  constructor(keys: Buffer | readonly Buffer[], opts: { compress?: boolean; refuseUnencrypted?: boolean } = {}) {
+  constructor(keys: Buffer | readonly Buffer[], opts: { compress?: boolean; refuseUnencrypted?: boolean | 'reject-input' } = {}) {
     this.compress = opts.compress ?? true;
     this.refuseUnencrypted = opts.refuseUnencrypted ?? false;
     const list = Buffer.isBuffer(keys) ? [keys] : [...keys];
@@ -96,11 +109,13 @@ export class EncryptionCodec implements PayloadCodec {
     return payloads.map((payload) => {
       const encoding = payload.metadata?.[METADATA_ENCODING_KEY];
       if (!encoding || decoder.decode(encoding) !== ENCODING) {
+        if (this.refuseUnencrypted === 'reject-input') return REFUSED_PAYLOAD;
         if (this.refuseUnencrypted) throw new DataConverterError('Refused a payload that is not encrypted with the payload key (only the API may write to a case).');
         return payload;
       }
       const keyIdBytes = payload.metadata?.[KEY_ID_KEY];
       const key = keyIdBytes ? this.ring.get(decoder.decode(keyIdBytes)) : this.current.key;
+      if (!key && this.refuseUnencrypted === 'reject-input') return REFUSED_PAYLOAD;
       if (!key) throw new DataConverterError('Payload was encrypted with a key that is not in the key ring.');
       if (!payload.data) throw new ValueError('Encrypted payload has no data.');
       const compression = payload.metadata?.[COMPRESSION_KEY];

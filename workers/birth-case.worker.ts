@@ -36,13 +36,16 @@ export async function createBirthCaseWorker({ connection, config, workflowBundle
 
 /**
  * The worker's converter: the API's key ring and failure converter, but an inbound payload that is not
- * encrypted with a key of the ring is refused (DataConverterError) instead of passed through. Anyone who
- * reaches Temporal without the payload key (`temporal workflow update execute correctCase …`) cannot hand
- * a case an input: the actor an update names is only ever what a holder of the key (the API) wrote.
+ * encrypted with a key of the ring is refused instead of passed through (REFUSED_PAYLOAD, which fails to
+ * convert with "DataConverterError: not encrypted with the payload key"). Anyone who reaches Temporal
+ * without the payload key (`temporal workflow update execute correctCase …`) cannot hand a case an input:
+ * such an update is rejected before it is accepted, so the actor an update names is only ever what a
+ * holder of the key (the API) wrote. (A forged signal lands in the history before any worker sees it; its
+ * workflow task then fails until an operator terminates or resets the case — forging still fails.)
  */
 export function workerDataConverter(config: Pick<Config, 'PAYLOAD_ENCRYPTION_KEY' | 'DATA_DIR' | 'ALLOW_DEV_SECRETS' | 'PAYLOAD_COMPRESSION'>): DataConverter {
   const keys = loadPayloadKeys({ base64: config.PAYLOAD_ENCRYPTION_KEY, dataDir: config.DATA_DIR, allowDevKey: config.ALLOW_DEV_SECRETS });
-  return { ...dataConverter(config), payloadCodecs: [new EncryptionCodec(keys, { compress: config.PAYLOAD_COMPRESSION, refuseUnencrypted: true })] };
+  return { ...dataConverter(config), payloadCodecs: [new EncryptionCodec(keys, { compress: config.PAYLOAD_COMPRESSION, refuseUnencrypted: 'reject-input' })] };
 }
 
 /** The tuning knobs: the sticky cache always bounded (default 500), the others as set in the environment (bench/RESULTS.md says which values the figures justify). */

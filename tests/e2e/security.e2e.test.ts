@@ -3,6 +3,7 @@
 import { createHmac } from 'node:crypto';
 import { request } from 'node:http';
 import { SignJWT } from 'jose';
+import { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { dataConverter } from '../../infra/temporal';
 import { agencyCallbackKey, signCallback } from '../../infra/agency-signature';
@@ -20,7 +21,8 @@ const CALLBACK_LIMIT = 40;
 beforeAll(async () => {
   stack = await startStack({
     parentLimits: { windowMs: 60_000, perCode: 3, perAddress: 100 },
-    config: { CALLBACK_RATE_LIMIT_PER_MINUTE: CALLBACK_LIMIT, TEMPORAL_CALL_TIMEOUT_MS: 3000 },
+    // as behind a proxy on this machine that writes X-Forwarded-For (the default, TRUST_PROXY=false, believes no header)
+    config: { CALLBACK_RATE_LIMIT_PER_MINUTE: CALLBACK_LIMIT, TEMPORAL_CALL_TIMEOUT_MS: 3000, TRUST_PROXY: 'loopback' },
   });
   clerk = await stack.token({ sub: 'clerk-sec', role: 'clerk', hospitalId: 'H0001' });
 }, 180_000);
@@ -181,9 +183,13 @@ describe('agency callbacks (item 3)', () => {
 
   test('when one signed callback is sent five times, then only the first goes on to the case; the repeats are answered as duplicates', async () => {
     const { caseId } = await newCase(true);
-    const body = event(caseId, 'evt-replay-1');
+    // a card event: a review decision must name a review the case has (issue 20), this one needs none
+    const body = JSON.stringify({
+      eventId: 'evt-replay-1', occurredAt: new Date().toISOString(), caseId, idempotencyKey: `${birthCaseWorkflowId(caseId)}:socialSecurityCard`,
+      agency: 'humanResources', type: 'card.posted', service: 'socialSecurityCard', applicationNumber: 'A1', cardNumber: 'C1', trackingNumber: 'T1',
+    });
     for (let i = 0; i < 5; i++) {
-      const res = await send(body, signCallback(body, 'publicSecurity', key('publicSecurity')));
+      const res = await send(body, signCallback(body, 'humanResources', key('humanResources')), 'humanResources');
       expect(res.status).toBe(200);
       expect(res.body).toEqual(i === 0 ? { received: true } : { received: true, duplicate: true });
     }
@@ -288,4 +294,117 @@ describe('headers, methods and rate limits (items 11, 13, 14)', () => {
     expect(statuses).toContain(429);
     expect(statuses.filter((s) => s >= 500)).toEqual([]);
   });
+});
+
+describe('issue 20: who may see a case, and who did', () => {
+  const admin = (): Promise<string> => stack.token({ sub: 'admin', role: 'admin' });
+  const officer = (): Promise<string> => stack.token({ sub: 'officer.publicSecurity', role: 'officer', agency: 'publicSecurity' });
+  const underReview = async (): Promise<{ caseId: string; trackingCode: string }> => {
+    const created = await stack.call('POST', '/api/cases', { token: clerk, body: application({ married: false, father: null, householdOf: 'mother' }) });
+    expect(created.status).toBe(201);
+    await stack.caseUntil(clerk, created.body.caseId, (c) => c.services.household.status === 'under_review');
+    return created.body;
+  };
+
+  test('when a clerk reads a case, its audit and the list, then the admin sees each read (list: one per row) and the parents see organisation, role and time only', async () => {
+    const { caseId, trackingCode } = await newCase();
+    expect((await stack.call('GET', `/api/cases/${caseId}`, { token: clerk })).status).toBe(200);
+    expect((await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk })).status).toBe(200);
+    const list = await stack.call('GET', '/api/cases?pageSize=5', { token: clerk });
+    expect(list.status).toBe(200);
+    const adminToken = await admin();
+    const page = await stack.call('GET', `/api/ops/accesses?caseId=${caseId}&pageSize=50`, { token: adminToken });
+    expect(page.status).toBe(200);
+    const views = page.body.items.map((r: { view: string }) => r.view);
+    expect(views).toEqual(expect.arrayContaining(['case', 'audit']));
+    expect(page.body.items[0]).toMatchObject({ caseId, role: 'clerk', hospitalId: 'H0001', clientAddress: expect.any(String) });
+    const listed = list.body.cases.map((c: { caseId: string }) => c.caseId) as string[];
+    const listRows = await stack.call('GET', `/api/ops/accesses?view=list&sub=${encodeURIComponent(page.body.items[0].subject)}&pageSize=200`, { token: adminToken });
+    for (const id of listed) expect(listRows.body.items.some((r: { caseId: string }) => r.caseId === id)).toBe(true);
+
+    const parents = await stack.call('POST', '/api/track/accesses', { body: { trackingCode, phoneLast4: '8000' } });
+    expect(parents.status).toBe(200);
+    expect(parents.body.accesses.map((a: { roleLabel: string }) => a.roleLabel)).toContain('医院登记员');
+    expect(JSON.stringify(parents.body)).not.toContain(page.body.items[0].subject);
+
+    const csv = await fetch(`${stack.apiUrl}/api/ops/accesses.csv?caseId=${caseId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // the BOM: Excel reads UTF-8
+    const text = bytes.toString('utf8');
+    expect(text).toMatch(/^\uFEFFseq,at,subject,role/);
+    expect(text).toContain(caseId);
+    expect((await stack.call('GET', '/api/ops/accesses/verify', { token: adminToken })).body).toMatchObject({ ok: true });
+    expect((await stack.call('GET', '/api/ops/accesses', { token: clerk })).status).toBe(403);
+    expect((await stack.call('GET', '/api/ops/accesses.csv', { token: await officer() })).status).toBe(403);
+  });
+
+  test('finding 2: when an officer asks for a case their agency has no review for, then 404; for one under review, the facts', async () => {
+    const officerToken = await officer();
+    const { caseId } = await newCase();
+    expect((await stack.call('GET', `/api/reviews/${caseId}/household`, { token: officerToken })).status).toBe(404);
+    const reviewed = await underReview();
+    const res = await stack.call('GET', `/api/reviews/${reviewed.caseId}/household`, { token: officerToken });
+    expect(res.status).toBe(200);
+    expect(res.body.pending).toBe(true);
+  });
+
+  test('finding 3: when the admin reads a case through the clerks\' routes, then names, ID numbers, phones and the address are masked', async () => {
+    const body = application();
+    const created = await stack.call('POST', '/api/cases', { token: clerk, body });
+    const res = await stack.call('GET', `/api/cases/${created.body.caseId}`, { token: await admin() });
+    expect(res.status).toBe(200);
+    expect(res.body.masked).toBe(true);
+    const text = JSON.stringify(res.body);
+    for (const secret of [body.mother.idNumber, body.mother.phone, body.mother.name, body.delivery.address].filter(Boolean)) expect(text).not.toContain(secret as string);
+  });
+
+  test('finding 5: when another hospital starts the same newborn, then 409 without the case id; the own hospital gets the id', async () => {
+    const body = application();
+    const created = await stack.call('POST', '/api/cases', { token: clerk, body });
+    expect(created.status).toBe(201);
+    const other = await stack.call('POST', '/api/cases', { token: await stack.token({ sub: 'clerk.H0002', role: 'clerk', hospitalId: 'H0002' }), body });
+    expect(other.status).toBe(409);
+    expect(other.body.error.code).toBe('DUPLICATE_CASE');
+    expect(other.body.error).not.toHaveProperty('caseId');
+    expect(JSON.stringify(other.body)).not.toContain(created.body.caseId);
+    const own = await stack.call('POST', '/api/cases', { token: clerk, body });
+    expect(own.body.error).toMatchObject({ code: 'DUPLICATE_CASE', caseId: created.body.caseId });
+  });
+
+  test('when a validly signed callback names a review the case does not have, then it is refused and the audit gains nothing', async () => {
+    const { caseId } = await newCase(true);
+    const before = (await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk })).body.entries.length;
+    const body = JSON.stringify({
+      eventId: 'evt-unknown-review', occurredAt: new Date().toISOString(), caseId, idempotencyKey: `${birthCaseWorkflowId(caseId)}:household`,
+      agency: 'publicSecurity', type: 'review.decided', service: 'household', reviewId: 'PSR99999999', decision: 'approve', reason: 'forged',
+    });
+    const key = agencyCallbackKey(stack.config.AGENCY_CALLBACK_SECRET, 'publicSecurity');
+    const res = await stack.call('POST', '/api/agency-callbacks/publicSecurity', { body, headers: { 'x-signature': signCallback(body, 'publicSecurity', key) } });
+    expect([404, 409]).toContain(res.status);
+    const after = (await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk })).body.entries;
+    expect(after).toHaveLength(before);
+    expect(after.some((e: { action: string }) => e.action === 'review.decided')).toBe(false);
+  });
+
+  test('finding 4: when someone without the payload key sends correctCase straight to Temporal, then the worker refuses it and the case is unchanged', async () => {
+    const { caseId } = await newCase(true);
+    // a client with Temporal's default converter: payloads in the clear, as `temporal workflow update execute` sends them
+    const bare = new Client({ connection: stack.env.client.connection, namespace: stack.config.TEMPORAL_NAMESPACE });
+    const forged = bare.withDeadline(Date.now() + 5_000, () => bare.workflow.getHandle(birthCaseWorkflowId(caseId)).executeUpdate('correctCase', {
+      args: [{ changes: { 'delivery.address': '伪造的地址' }, note: 'x', actor: { role: 'clerk', id: 'forged-actor' } }],
+    }));
+    // rejected by the worker before it is accepted (at once, not at the deadline): nothing in the history, the
+    // case goes on; the rejection's message is encrypted like every failure, so this client cannot even read it
+    const started = Date.now();
+    await expect(forged).rejects.toThrow(/Unknown encoding: binary\/encrypted/);
+    expect(Date.now() - started).toBeLessThan(4_000);
+    const audit = await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk });
+    expect(JSON.stringify(audit.body)).not.toContain('forged-actor');
+    const read = await stack.call('GET', `/api/cases/${caseId}`, { token: clerk });
+    expect(read.body.delivery.address).not.toBe('伪造的地址');
+    // the case still takes the API's own writes
+    const valid = await stack.call('POST', `/api/cases/${caseId}/corrections`, { token: clerk, body: { changes: { 'mother.phone': '13800138001' } } });
+    expect(valid.status).toBe(200);
+  }, 60_000);
 });

@@ -10,7 +10,7 @@ import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common'
 import type { LoadedDataConverter, Payload } from '@temporalio/common';
 import { encodeErrorToFailure } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
-import { EncryptionCodec, loadPayloadKeys, parsePayloadKeys } from '../../infra/payload-codec';
+import { EncryptionCodec, loadPayloadKeys, parsePayloadKeys, REFUSED_PAYLOAD } from '../../infra/payload-codec';
 import { dataConverter } from '../../infra/temporal';
 import { failureConverter } from '../../infra/failure-converter';
 
@@ -138,10 +138,14 @@ describe('the worker refuses payloads not encrypted with its ring (finding 4)', 
     expect(await new EncryptionCodec(key).decode(plain())).toEqual(plain());
   });
 
-  test('when the worker is built, then its converter is the refusing one', async () => {
+  test('when the worker decodes a clear payload, then it hands on one no converter reads, so the SDK rejects the update before accepting it', async () => {
     const { workerDataConverter } = await import('../../workers/birth-case.worker');
     const dir = mkdtempSync(join(tmpdir(), 'codec-'));
     const converter = workerDataConverter({ DATA_DIR: dir, ALLOW_DEV_SECRETS: true, PAYLOAD_ENCRYPTION_KEY: key.toString('base64'), PAYLOAD_COMPRESSION: true });
-    await expect(converter.payloadCodecs?.[0]?.decode(plain())).rejects.toMatchObject({ name: 'DataConverterError' });
+    const [refused] = (await converter.payloadCodecs?.[0]?.decode(plain())) ?? [];
+    expect(refused).toBe(REFUSED_PAYLOAD);
+    expect(() => defaultPayloadConverter.fromPayload(refused as Payload)).toThrow(/DataConverterError: not encrypted with the payload key/);
+    const foreign = await new EncryptionCodec(randomBytes(32)).encode(plain());
+    expect((await converter.payloadCodecs?.[0]?.decode(foreign))?.[0]).toBe(REFUSED_PAYLOAD);
   });
 });
