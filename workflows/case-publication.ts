@@ -12,8 +12,9 @@
 // A publication rewrites only the audit chunks its entries fall in (and `state`/`case`/`benefits` when they
 // changed), so the history grows by a bounded amount per task, not by the whole journal. Size bound: see MEMO_SIZE_BOUND_BYTES.
 import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { z } from 'zod';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
-import { perService, serviceAgency, WAITING_ON_KEYS, type AgencyName } from '../domain/catalog';
+import { CaseStatusSchema, perService, serviceAgency, WAITING_ON_KEYS, type AgencyName } from '../domain/catalog';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import { isCaseClosed, reduceCase } from '../domain/case-state';
 import type { CaseEvent, DerivedCase } from '../domain/case-state';
@@ -97,23 +98,39 @@ export function fullCaseMemo(input: BirthCaseInput, application: CaseCreateReque
   return memo;
 }
 
+const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+/** The memo's fields as a reader checks them (a memo is data from Temporal: its shape is checked, not assumed). */
+const MemoCaseSchema = z.object({
+  v: z.literal(CASE_MEMO_VERSION), caseId: z.string(), hospitalId: z.string(), trackingSecretHash: z.string(),
+  application: z.custom<CaseCreateRequest>(isRecord),
+});
+const MemoStateSchema = z.object({
+  v: z.literal(CASE_MEMO_VERSION), events: z.number().int().nonnegative(), auditInMemo: z.number().int().nonnegative(),
+  status: CaseStatusSchema, overdue: z.boolean().default(false),
+  services: z.custom<DerivedCase['services']>(isRecord), actionsRequired: z.custom<DerivedCase['actionsRequired']>(Array.isArray),
+  timing: z.custom<CaseMemoState['timing']>(isRecord),
+});
+const MemoBenefitsSchema = z.custom<DerivedCase['benefits']>((v) => v === null || isRecord(v)).optional();
+
 /** What the case's memo says, as the query would answer it (events without machine data); null when the memo cannot serve. */
 export function caseStateFromMemo(memo: Record<string, unknown> | undefined): BirthCaseState | null {
-  const c = memo?.[MemoKeys.case] as CaseMemoCase | undefined;
-  const s = memo?.[MemoKeys.state] as CaseMemoState | undefined;
-  if (!c || !s || c.v !== CASE_MEMO_VERSION || s.v !== CASE_MEMO_VERSION) return null;
+  const c = MemoCaseSchema.safeParse(memo?.[MemoKeys.case]).data;
+  const s = MemoStateSchema.safeParse(memo?.[MemoKeys.state]).data;
+  const benefits = MemoBenefitsSchema.safeParse(memo?.[MemoKeys.benefits]);
+  if (!c || !s || !benefits.success) return null;
   if (s.auditInMemo < s.events) return null; // a journal longer than the memo keeps: the query has it all
   const events: CaseEvent[] = [];
   for (let n = 0; n * AUDIT_CHUNK_EVENTS < s.auditInMemo; n++) {
     const chunk = memo?.[auditKey(n)];
     if (!Array.isArray(chunk)) return null;
+    // The memo's entries are the journal's without their machine data (what the audit view shows).
     events.push(...(chunk as CaseEvent[]));
   }
   if (events.length !== s.events) return null;
   const { v: _v, timing: _t, events: _e, auditInMemo: _a, ...derived } = s;
   return {
     ...derived,
-    benefits: (memo?.[MemoKeys.benefits] as DerivedCase['benefits'] | undefined) ?? null,
+    benefits: benefits.data ?? null,
     createdAt: events[0]?.at ?? null,
     updatedAt: events.at(-1)?.at ?? null,
     caseId: c.caseId,

@@ -9,7 +9,7 @@ import { reduceCase } from '../../domain/case-state';
 import { EncryptionCodec } from '../../infra/payload-codec';
 import type { BirthCaseInput } from '../../workflows/birth-case.contract';
 import {
-  AUDIT_CHUNK_EVENTS, caseStateFromMemo, CasePublisher, fullCaseMemo, initialCaseMemo, MAX_MEMO_AUDIT_EVENTS, MEMO_SIZE_BOUND_BYTES,
+  AUDIT_CHUNK_EVENTS, MemoKeys, caseStateFromMemo, CasePublisher, fullCaseMemo, initialCaseMemo, MAX_MEMO_AUDIT_EVENTS, MEMO_SIZE_BOUND_BYTES,
   waiverOutcome, waitingOn, caseSearchAttributes, bornOnValue,
 } from '../../workflows/case-publication';
 import { application } from '../helpers/fixtures';
@@ -201,4 +201,15 @@ test('when a case publishes its search attributes, then BirthCaseBornOn holds th
   const pair = caseSearchAttributes('H0001', app, reduceCase([])).find((a) => a.key.name === 'BirthCaseBornOn');
   expect((pair?.value as Date).toISOString()).toBe('2026-11-19T16:00:00.000Z');
   expect(bornOnValue('2026-11-20T00:10:00+08:00').toISOString()).toBe('2026-11-19T16:00:00.000Z');
+});
+
+test('when a memo field has the wrong shape (data from Temporal is not trusted), then the memo does not serve and the read falls back', () => {
+  const memo = fullCaseMemo(input(), application(), journal(3));
+  expect(caseStateFromMemo(memo)?.events).toHaveLength(3);
+  const state = memo[MemoKeys.state] as Record<string, unknown>;
+  for (const broken of [{ ...state, status: 'hacked' }, { ...state, services: [] }, { ...state, events: -1 }, { ...state, v: 2 }, null]) {
+    expect(caseStateFromMemo({ ...memo, [MemoKeys.state]: broken })).toBeNull();
+  }
+  expect(caseStateFromMemo({ ...memo, [MemoKeys.case]: { ...(memo[MemoKeys.case] as object), caseId: 7 } })).toBeNull();
+  expect(caseStateFromMemo({ ...memo, [MemoKeys.benefits]: 'granted' })).toBeNull();
 });
