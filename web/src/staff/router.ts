@@ -17,6 +17,7 @@ export const router = createRouter({
     { path: '/officer/reviews', component: () => import('./pages/ReviewQueue.vue'), meta: { role: 'officer', title: '待审核' } },
     { path: '/officer/reviews/:caseId/:service', component: () => import('./pages/ReviewDetail.vue'), props: true, meta: { role: 'officer', title: '审核' } },
     { path: '/admin', component: () => import('./pages/OpsDashboard.vue'), meta: { role: 'admin', title: '运行概况' } },
+    { path: '/admin/accesses', component: () => import('./pages/AccessLog.vue'), meta: { role: 'admin', title: '访问记录' } },
     { path: '/:rest(.*)*', redirect: '/', meta: { title: '' } },
   ],
 });
