@@ -10,7 +10,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(jose|openid-client|oauth4webapi)/)'],
   // The PostgreSQL suites (*.pg.test.ts) run only against a server: `node scripts/with-postgres.mjs npx jest tests/db`
   // sets TEST_POSTGRES_URL (npm test does so after the main run). Without it they are not collected at all.
-  testRegex: process.env.TEST_POSTGRES_URL ? '/tests/.*\\.test\\.ts$' : '/tests/.*(?<!\\.pg)\\.test\\.ts$',
+  // tests/cluster/ starts the whole cluster (scripts/cluster.mjs, minutes): collected only with CLUSTER_SUITE=true.
+  testRegex: `/tests/${process.env.CLUSTER_SUITE === 'true' ? '' : '(?!cluster/)'}.*${process.env.TEST_POSTGRES_URL ? '' : '(?<!\\.pg)'}\\.test\\.ts$`,
   // Workflow and end-to-end suites start real servers; two cores do not run many at once.
   maxWorkers: 2,
   testTimeout: 60_000,
