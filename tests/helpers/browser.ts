@@ -33,8 +33,11 @@ export async function launchBrowser(): Promise<Browser> {
 
 export interface Watched { context: BrowserContext; offsite: string[]; pageErrors: string[] }
 
-/** A context for one person on one device; every request to anywhere but `origin` is recorded (and refused). */
-export async function newContext(browser: Browser, origin: string, device: 'desktop' | 'phone'): Promise<Watched> {
+/**
+ * A context for one person on one device; every request to anywhere but `origin` (and the `alsoAllowed`
+ * origins: the identity provider's sign-in pages) is recorded (and refused).
+ */
+export async function newContext(browser: Browser, origin: string, device: 'desktop' | 'phone', alsoAllowed: readonly string[] = []): Promise<Watched> {
   const context = await browser.newContext({
     viewport: device === 'phone' ? PHONE : DESKTOP,
     isMobile: device === 'phone',
@@ -49,7 +52,7 @@ export async function newContext(browser: Browser, origin: string, device: 'desk
   const pageErrors: string[] = [];
   await context.route('**/*', (route) => {
     const url = route.request().url();
-    if (url.startsWith(origin) || url.startsWith('data:')) return route.continue();
+    if (url.startsWith(origin) || url.startsWith('data:') || alsoAllowed.some((o) => url.startsWith(`${o}/`))) return route.continue();
     offsite.push(url);
     return route.abort();
   });

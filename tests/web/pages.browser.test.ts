@@ -29,7 +29,7 @@ const watched: Watched[] = [];
 beforeAll(async () => {
   buildPages();
   [stack, browser] = await Promise.all([startStack({ config: { ALLOW_DEV_SECRETS: true } }), launchBrowser()]);
-  clerkToken = await stack.token({ sub: 'dev-clerk-H0001', role: 'clerk', hospitalId: 'H0001' });
+  clerkToken = await stack.token({ role: 'clerk', hospitalId: 'H0001' }); // the provider's user clerk.H0001, as the pages sign in
 }, 300_000);
 
 afterAll(async () => {
@@ -46,7 +46,8 @@ afterEach(() => {
 });
 
 async function open(device: 'desktop' | 'phone'): Promise<Page> {
-  const w = await newContext(browser, stack.apiUrl, device);
+  // the identity provider's sign-in pages are the one other origin a staff member's browser visits
+  const w = await newContext(browser, stack.apiUrl, device, [stack.oidc.issuer]);
   watched.push(w);
   return w.context.newPage();
 }
@@ -65,13 +66,22 @@ async function check(page: Page, name: string, phoneToo = true): Promise<void> {
   }
 }
 
-async function devSignIn(page: Page, role: 'clerk' | 'officer' | 'admin'): Promise<void> {
+const DEV_USERS = { clerk: 'clerk.H0001', officer: 'officer.publicSecurity', admin: 'admin' } as const;
+
+/** Signs in as staff do: the pages' button, then the identity provider's own page (account and password), and back. */
+async function signIn(page: Page, role: keyof typeof DEV_USERS): Promise<void> {
   await page.goto(`${stack.apiUrl}/`);
-  await page.getByRole('heading', { name: '开发环境登录' }).waitFor();
+  const button = page.getByTestId('oidc-sign-in');
+  await button.waitFor();
   await check(page, 'signin');
-  if (role === 'officer') await page.getByText('部门审核员', { exact: true }).click();
-  if (role === 'admin') await page.getByText('运维管理员', { exact: true }).click();
+  await button.click();
+  await page.waitForURL(`${stack.oidc.issuer}/interaction/**`);
+  await page.getByRole('heading', { name: '工作人员登录' }).waitFor();
+  await check(page, 'provider-signin');
+  await page.getByRole('textbox', { name: '账号', exact: true }).fill(DEV_USERS[role]);
+  await page.getByLabel('密码', { exact: true }).fill('dev-password');
   await page.getByRole('button', { name: '登录', exact: true }).click();
+  await page.waitForURL(`${stack.apiUrl}/**`);
 }
 
 const caseView = (caseId: string) => stack.call('GET', `/api/cases/${caseId}`, { token: clerkToken }).then((r) => r.body);
@@ -88,7 +98,7 @@ const radio = (page: Page, group: string, label: string) =>
 
 test('a clerk signs in, sees a field error as she types, and starts a case; the parent names the baby on a phone and watches it finish', async () => {
   const page = await open('desktop');
-  await devSignIn(page, 'clerk');
+  await signIn(page, 'clerk');
   await page.getByTestId('signed-in-as').filter({ hasText: '医院编码 H0001' }).waitFor();
   await page.getByText('没有符合条件的办件').waitFor();
   await check(page, 'case-list-empty');
@@ -180,7 +190,7 @@ test('an officer approves a review on the desk, and the case completes', async (
   await caseUntil(caseId, (c) => c.services.household.status === 'under_review');
 
   const page = await open('desktop');
-  await devSignIn(page, 'officer');
+  await signIn(page, 'officer');
   await page.getByRole('heading', { name: '待审核' }).waitFor();
   const row = page.getByRole('row').filter({ hasText: caseId });
   await row.waitFor();
@@ -202,7 +212,7 @@ test('an officer approves a review on the desk, and the case completes', async (
   await caseUntil(caseId, (c) => c.status === 'completed');
   // The clerk's case page shows it finished, with the audit naming the officer's decision.
   const clerk = await open('desktop');
-  await devSignIn(clerk, 'clerk');
+  await signIn(clerk, 'clerk');
   await clerk.goto(`${stack.apiUrl}/clerk/cases/${caseId}`);
   await clerk.getByTestId('case-status').filter({ hasText: '已办结' }).waitFor();
   await clerk.getByText('审核决定').first().waitFor();
@@ -233,7 +243,7 @@ test('a correction notice is answered from the case page, offering only the fiel
   const named: string[] = notice.actionsRequired.find((a: any) => a.kind === 'correction').items.map((i: any) => i.path);
 
   const page = await open('desktop');
-  await devSignIn(page, 'clerk');
+  await signIn(page, 'clerk');
   await page.goto(`${stack.apiUrl}/clerk/cases/${caseId}`);
   await page.getByRole('button', { name: '回复更正' }).click();
   const dialog = page.getByRole('dialog', { name: '回复更正' });
@@ -284,7 +294,7 @@ test('an operations admin signs in and the dashboard counts a hospital\'s cases 
   }, { timeoutMs: 60_000, intervalMs: 500 });
 
   const page = await open('desktop');
-  await devSignIn(page, 'admin');
+  await signIn(page, 'admin');
   await page.getByRole('heading', { name: '运行概况' }).waitFor();
   await page.getByTestId('signed-in-as').filter({ hasText: '运维管理员' }).waitFor();
   // By keyboard: the hospital field, then Enter submits.
@@ -305,7 +315,7 @@ test('an operations admin signs in and the dashboard counts a hospital\'s cases 
   await check(page, 'admin-dashboard');
   // A clerk is not let in.
   const other = await open('desktop');
-  await devSignIn(other, 'clerk');
+  await signIn(other, 'clerk');
   await other.getByTestId('signed-in-as').waitFor();
   await other.goto(`${stack.apiUrl}/admin`);
   await other.getByRole('heading', { name: '办件列表' }).waitFor();
@@ -334,7 +344,7 @@ test('a service that needs attention is resubmitted from the case page, with a r
   await caseUntil(caseId, (c) => c.services.birthCertificate.status === 'needs_attention');
 
   const page = await open('desktop');
-  await devSignIn(page, 'clerk');
+  await signIn(page, 'clerk');
   await page.goto(`${stack.apiUrl}/clerk/cases/${caseId}`);
   await page.getByRole('heading', { name: '出生医学证明：需要人工处理' }).waitFor();
   // The clerk reads why in Chinese; the agency's protocol detail stays in the audit for operators.
@@ -356,7 +366,7 @@ test('a service that needs attention is resubmitted from the case page, with a r
   const after = await caseUntil(caseId, (c) => c.services.birthCertificate.status === 'completed');
   expect(after.actionsRequired.some((a: any) => a.kind === 'needs_attention')).toBe(false);
   const audit = (await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerkToken })).body.entries;
-  expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'service.resolved', reason: '已与卫生健康部门电话核实，原申请未被受理', actor: expect.objectContaining({ id: 'dev-clerk-H0001' }) })]));
+  expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'service.resolved', reason: '已与卫生健康部门电话核实，原申请未被受理', actor: expect.objectContaining({ id: 'clerk.H0001' }) })]));
 });
 
 test('when the back end cannot reach Temporal, then the pages say so in Chinese and retry by themselves', async () => {
@@ -364,7 +374,7 @@ test('when the back end cannot reach Temporal, then the pages say so in Chinese 
   await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
   const deadPort = (closed.address() as AddressInfo).port;
   await new Promise<void>((r) => closed.close(() => r()));
-  const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}`, ALLOW_DEV_SECRETS: true });
+  const config = testConfig({ TEMPORAL_ADDRESS: `127.0.0.1:${deadPort}`, ALLOW_DEV_SECRETS: true, ALLOW_DEV_TOKENS: true });
   const app = createApp({ client: createClient(config), config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: 'http://127.0.0.1:9' }) });
   const server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
