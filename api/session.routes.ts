@@ -40,7 +40,7 @@ export const DevSignInRequest = z.discriminatedUnion('role', [
 
 /** Where the pages may ask to return after sign-in: a path of this site (never `//host` or a scheme). */
 export const ReturnTo = z.string().max(200).regex(/^\/(?![/\\])[A-Za-z0-9/_.~?=&%-]*$/, '返回地址应为本站路径');
-export const LoginQuery = z.object({ returnTo: ReturnTo.optional() });
+export const LoginQuery = z.strictObject({ returnTo: ReturnTo.optional() });
 
 export const SessionView = z.object({
   signedIn: z.boolean(),

@@ -15,6 +15,8 @@ export interface Route {
   valid?: () => unknown;
   /** the route takes bodies larger than the API's 32 KB (the codec): an oversized body is just invalid */
   largeBodies?: boolean;
+  /** the route reads no body (sign-out): any JSON is as good as `{}`; only what is no JSON at all is refused */
+  readsNoBody?: boolean;
 }
 
 export interface HostileRequest {
@@ -59,6 +61,11 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: '/api/ops/accesses.csv', auth: 'admin' },
   { method: 'GET', path: '/api/ops/accesses/verify', auth: 'admin' },
   { method: 'POST', path: '/api/ops/codec/decode', auth: 'admin', valid: () => ({ payloads: [] }), largeBodies: true },
+  // the staff sign-in (issue 20): the provider's redirects, the sign-out, and the development sign-in that must not exist here
+  { method: 'GET', path: '/api/session/login', auth: 'none' },
+  { method: 'GET', path: '/api/session/callback', auth: 'none' },
+  { method: 'POST', path: '/api/session/logout', auth: 'none', readsNoBody: true },
+  { method: 'POST', path: '/api/session/dev', auth: 'none', valid: () => ({ role: 'admin' }) },
 ];
 
 const fill = (path: string, c: CorpusContext) => path.replace('{caseId}', c.caseId);
@@ -106,6 +113,15 @@ const BAD_AUTH: Array<{ name: string; header?: (c: CorpusContext) => string; exp
   { name: 'tab inside', header: () => 'Bearer abc\tdef', expect: 401 },
   ...['expired', 'otherSecret', 'algNone', 'noExp', 'otherAudience', 'tooLong'].map((k) => ({ name: `${k} token`, header: (c: CorpusContext) => `Bearer ${c.badTokens[k]}`, expect: 401 })),
 ];
+
+/** Places to return to after sign-in that are not a path of this site (open redirects), and bad forms: 400. */
+const LOGIN_QUERIES = ['returnTo=%2F%2Fevil.example', 'returnTo=https%3A%2F%2Fevil.example%2F', 'returnTo=%2F%5Cevil.example', 'returnTo=javascript%3Aalert(1)', 'returnTo=%00', `returnTo=%2F${'a'.repeat(300)}`, 'returnTo=%2Fa&returnTo=%2Fb', 'returnTo[x]=1', 'returnTo=%2Fa%0D%0ASet-Cookie%3Ax'];
+
+/** Provider answers that arrive with no sign-in under way (no login cookie): 401, nothing exchanged. */
+const CALLBACK_QUERIES = ['', 'code=abc&state=def', 'error=access_denied&state=x', 'code=' + 'a'.repeat(3000), 'state[$ne]=x', 'code=%00&state=%E0%A4%A', 'iss=https%3A%2F%2Fevil.example&code=x&state=y'];
+
+/** Cookies that are no session: malformed escapes, made-up ids, doubled, oversized (finding 9): 401. */
+const BAD_COOKIES = ['bot_staff=%', 'bot_staff=%E0%A4%A', 'bot_staff=%ZZ', `bot_staff=${'A'.repeat(43)}`, 'bot_staff="x', 'bot_staff=a; bot_staff=b', `bot_staff=${'x'.repeat(5000)}`];
 
 const BAD_CASE_IDS = ['abc', '0'.repeat(17), 'ILOU0000000000000', 'x'.repeat(300), '..%2F..%2Fetc', '%00', '%E0%A4%A', '__proto__', 'constructor', '中文标识'];
 
@@ -265,7 +281,7 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
     const label = `${r.method} ${r.path}`;
     // Every JSON route: bodies no route may accept.
     if (r.method === 'POST') {
-      for (const b of BAD_BODIES) {
+      for (const b of BAD_BODIES.filter((x) => !r.readsNoBody || x.expect !== undefined)) {
         out.push({ name: `${label}: ${b.name}`, method: r.method, path, auth: r.auth, headers: { 'content-type': 'application/json', ...b.headers }, body: b.body, expect: r.auth === 'signed' || (r.largeBodies && b.expect === 413) ? undefined : b.expect });
       }
     }
@@ -302,6 +318,16 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
   }
   for (const q of ACCESS_QUERIES) {
     for (const p of ['/api/ops/accesses', '/api/ops/accesses.csv']) out.push({ name: `accesses: ${p.slice(-4)} ${q.slice(0, 40)}`, method: 'GET', path: `${p}?${q}`, auth: 'admin', expect: 400 });
+  }
+  for (const q of LOGIN_QUERIES) out.push({ name: `login: ${q.slice(0, 40)}`, method: 'GET', path: `/api/session/login?${q}`, auth: 'none', expect: 400 });
+  for (const q of CALLBACK_QUERIES) out.push({ name: `sign-in callback: ${q.slice(0, 40)}`, method: 'GET', path: `/api/session/callback?${q}`, auth: 'none', expect: 401 });
+  for (const [name, headers] of [['form', { 'content-type': 'application/x-www-form-urlencoded' }], ['text', { 'content-type': 'text/plain' }], ['no type', {}]] as const) {
+    out.push({ name: `logout: ${name} body (another site's form)`, method: 'POST', path: '/api/session/logout', auth: 'none', headers: { ...headers }, body: 'x=1', expect: 403 });
+  }
+  out.push({ name: 'development sign-in as admin (finding 1)', method: 'POST', path: '/api/session/dev', auth: 'none', body: { role: 'admin' }, expect: 404 });
+  for (const cookie of BAD_COOKIES) {
+    out.push({ name: `cookie ${cookie.slice(0, 30)}`, method: 'GET', path: '/api/cases', auth: 'none', headers: { cookie }, expect: 401 });
+    out.push({ name: `codec cookie ${cookie.slice(0, 30)}`, method: 'POST', path: '/api/ops/codec/decode', auth: 'none', headers: { cookie: cookie.replace(/bot_staff/g, 'codec_admin'), 'content-type': 'application/json' }, body: { payloads: [] }, expect: 401 });
   }
   for (const q of LIST_QUERIES) out.push({ name: `list: ${q.slice(0, 40)}`, method: 'GET', path: `/api/cases?${q}`, auth: 'clerk', expect: 400 });
   for (const p of ['/api/cases/%', '/api/track/%zz', '/api/agency-callbacks/%E0%A4%A', '/api/reviews/%/household']) {
