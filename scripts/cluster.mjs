@@ -85,6 +85,13 @@ const log = (m) => process.stdout.write(`[cluster] ${m}\n`);
 const sup = createSupervisor({ cwd: root, env: childEnv, log });
 const elapsed = () => `${((Date.now() - startedAt) / 1000).toFixed(1)} s`;
 
+// The workers' task queue, from its one definition (workflows/birth-case.contract.ts).
+const taskQueue = () => {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', "process.stdout.write(require('./workflows/birth-case.contract.ts').BIRTH_CASE_TASK_QUEUE)"], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0 || !r.stdout) throw new Error(`could not read the task queue: ${r.stderr}`);
+  return r.stdout;
+};
+
 const searchAttributes = () => {
   const r = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/search-attributes.ts')], { cwd: root, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`could not read the search attributes: ${r.stderr}`);
@@ -146,16 +153,20 @@ async function main() {
   log(`Temporal ready (${elapsed()}).`);
 
   // The application: agencies (and the development identity provider), workers, APIs
+  const queue = taskQueue();
   const ts = (entry) => [process.execPath, ['--import', 'tsx', entry]];
   sup.launch('agencies', ...ts('mock-agencies/main.ts'));
-  const oidcReady = hasOidcProvider ? sup.launch('oidc', ...ts('scripts/oidc-provider.ts'), { env: { OIDC_HOST: host } }).printed('oidc-provider ready') : Promise.resolve(true);
-  const workersReady = Promise.all(Array.from({ length: workers }, (_, i) =>
-    sup.launch(`worker-${i + 1}`, ...ts('workers/main.ts'), { env: { WORKER_METRICS_PORT: String(metricsPort(i)) }, restart: true }).printed('worker ready')));
+  if (hasOidcProvider) sup.launch('oidc', ...ts('scripts/oidc-provider.ts'), { env: { OIDC_HOST: host } });
+  const workerParts = Array.from({ length: workers }, (_, i) =>
+    sup.launch(`worker-${i + 1}`, ...ts('workers/main.ts'), { env: { WORKER_METRICS_PORT: String(metricsPort(i)) }, restart: true }));
   for (let i = 0; i < apis; i++) sup.launch(`api-${i + 1}`, ...ts('api/server.ts'), { env: { PORT: String(apiPort(i)), API_METRICS_PORT: String(apiMetricsPort(i)) }, restart: true });
-  const settled = (p) => { let done = false; void p.then(() => { done = true; }); return () => done; };
-  const [oidcUp, workersUp] = [oidcReady, workersReady].map(settled);
+  // A worker is ready when it polls the task queue (its identity is `<pid>@<host>`), whatever its log level.
+  const workersUp = () => {
+    const r = spawnSync(temporalCli, ['task-queue', 'describe', '--task-queue', queue, '--namespace', namespace, '--address', address, '-o', 'json'], { encoding: 'utf8' });
+    return r.status === 0 && workerParts.every((w) => r.stdout.includes(`"${w.child.pid}@`));
+  };
   await sup.waitFor('the mock agencies', () => httpOk(`http://${host}:${ports.agencies}/healthz`));
-  await sup.waitFor('the identity provider', async () => oidcUp());
+  if (hasOidcProvider) await sup.waitFor('the identity provider', () => httpOk(`http://${host}:${ports.oidc}/.well-known/openid-configuration`));
   await sup.waitFor('the workers', async () => workersUp());
   for (let i = 0; i < apis; i++) await sup.waitFor(`API ${i + 1}`, () => httpOk(`http://${host}:${apiPort(i)}/readyz`));
 

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,8 @@ async function freePort(): Promise<number> {
 }
 
 const dataDir = mkdtempSync(join(tmpdir(), 'birth-one-thing-cluster-'));
+// PostgreSQL runs as its own user (as root): it must reach its data folder inside this one.
+chmodSync(dataDir, 0o755);
 const secrets = {
   JWT_SECRET: randomBytes(24).toString('hex'),
   AGENCY_CALLBACK_SECRET: randomBytes(16).toString('hex'),
@@ -96,7 +98,7 @@ beforeAll(async () => {
 afterAll(async () => {
   if (cluster && cluster.exitCode === null) {
     cluster.kill('SIGTERM');
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 90_000))]);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 90_000).unref())]);
   }
   rmSync(dataDir, { recursive: true, force: true });
 }, 120_000);
