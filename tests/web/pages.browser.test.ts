@@ -321,6 +321,45 @@ test('an operations admin signs in and the dashboard counts a hospital\'s cases 
   await other.getByRole('heading', { name: '办件列表' }).waitFor();
 });
 
+test('a clerk\'s reads appear in the admin\'s 访问记录, by keyboard, and on the parents\' page as organisation, role and time', async () => {
+  const app = application();
+  const created = await stack.call('POST', '/api/cases', { token: clerkToken, body: app });
+  expect(created.status).toBe(201);
+  const { caseId, trackingCode } = created.body as { caseId: string; trackingCode: string };
+  expect((await stack.call('GET', `/api/cases/${caseId}`, { token: clerkToken })).status).toBe(200);
+  expect((await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerkToken })).status).toBe(200);
+
+  const page = await open('desktop');
+  await signIn(page, 'admin');
+  await page.getByRole('link', { name: '访问记录' }).click();
+  await page.getByRole('heading', { name: '访问记录' }).waitFor();
+  // By keyboard: the case field, then Enter runs the query.
+  await page.locator('#acc-case').fill(caseId);
+  await page.locator('#acc-case').press('Enter');
+  await page.getByText('共 2 条，按时间从新到旧。').waitFor();
+  const table = page.getByRole('table').last();
+  await table.getByText('案件详情').waitFor();
+  await table.getByText('办理记录').waitFor();
+  await table.getByText('医院登记员').first().waitFor();
+  await page.getByRole('button', { name: '校验记录完整性' }).click();
+  await page.getByText(/记录完整：共 \d+ 条/).waitFor();
+  await check(page, 'admin-accesses');
+
+  const phone = await open('phone');
+  await phone.goto(`${stack.apiUrl}/track`);
+  await phone.locator('#tracking-code').fill(trackingCode);
+  await phone.locator('#phone-last4').fill(app.mother.phone.slice(-4));
+  await phone.locator('#phone-last4').press('Enter');
+  await phone.getByRole('heading', { name: '谁查看了我的信息' }).waitFor();
+  await phone.getByRole('button', { name: '查看记录' }).click();
+  const list = phone.getByTestId('parent-accesses');
+  await list.filter({ hasText: '医院登记员' }).waitFor();
+  const text = await list.innerText();
+  expect(text).toContain('医院（H0001）');
+  expect(text).not.toMatch(/clerk\.H0001|127\.0\.0\.1/); // never who, never from where
+  await check(phone, 'parent-accesses', false);
+});
+
 test('a service that needs attention is resubmitted from the case page, with a reason, and then completes', async () => {
   const app = application({ newborn: { name: undefined } });
   const created = await stack.call('POST', '/api/cases', { token: clerkToken, body: app });
