@@ -4,7 +4,8 @@
 // payment told once. Photographed at desktop and phone width (test-artifacts/screenshots/), axe-checked.
 // Signs in with the development sign-in (ALLOW_DEV_TOKENS), so the story does not depend on the provider.
 import type { Browser, Page } from 'playwright-core';
-import { toShanghaiIso } from '../../domain/dates';
+import { shanghaiDateOfMs, toShanghaiIso } from '../../domain/dates';
+import { premiumCoverage } from '../../domain/policy';
 import { application } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
 import { startStack } from '../helpers/stack';
@@ -57,11 +58,12 @@ async function check(page: Page, name: string): Promise<void> {
   }
 }
 
-/** The development sign-in as a clerk of H0001 (the hospital the twins' cases are filed at). */
-async function devSignIn(page: Page): Promise<void> {
+/** The development sign-in: a clerk of H0001 (the hospital the twins' cases are filed at), or the admin. */
+async function devSignIn(page: Page, role: 'clerk' | 'admin' = 'clerk'): Promise<void> {
   await page.goto(`${stack.apiUrl}/`);
   const dev = page.locator('.el-card').filter({ has: page.getByRole('heading', { name: '开发环境登录' }) });
   await dev.waitFor();
+  if (role === 'admin') await dev.getByText('运维管理员', { exact: true }).click();
   await dev.getByRole('button', { name: '登录', exact: true }).click();
   await page.getByTestId('signed-in-as').waitFor();
 }
@@ -149,4 +151,17 @@ test('the new-case form takes dates with the Chinese date picker; on a phone the
   });
   expect(fits).toBe(true);
   await check(phone, 'case-list-cards');
+});
+
+test('the operations dashboard shows the premium table’s coverage of this year and the next, with a warning when a year has no figure', async () => {
+  const coverage = premiumCoverage(shanghaiDateOfMs(Date.now()));
+  const page = await open('desktop');
+  await devSignIn(page, 'admin');
+  await page.getByRole('heading', { name: '运行概况' }).waitFor();
+  const line = page.getByTestId('ops-premium-coverage');
+  await line.waitFor();
+  for (const y of coverage.years) await line.getByText(`${y.year}年度${y.yuan === null ? '尚未录入' : `${y.yuan}元`}`).waitFor();
+  expect(await page.getByTestId('ops-premium-coverage-warning').count()).toBe(coverage.message ? 1 : 0);
+  if (coverage.message) expect(await page.getByTestId('ops-premium-coverage-warning').innerText()).toContain(coverage.message);
+  await check(page, 'admin-dashboard-premium-coverage');
 });
