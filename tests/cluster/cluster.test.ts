@@ -45,7 +45,7 @@ let cluster: ChildProcess;
 let exited: Promise<void>;
 const output: string[] = [];
 const pids = new Map<string, number>();
-let apis: string[] = [];
+let apis: [string, string] = ['', ''];
 let agenciesUrl = '';
 let clerk = '';
 
@@ -81,8 +81,8 @@ beforeAll(async () => {
         if (!line) continue;
         output.push(line.slice(0, 400));
         if (output.length > 80) output.splice(0, output.length - 80);
-        const started = /^\[cluster\] (\S+) started \(pid (\d+)\)/.exec(line);
-        if (started) pids.set(started[1], Number(started[2]));
+        const [, name, pid] = /^\[cluster\] (\S+) started \(pid (\d+)\)/.exec(line) ?? [];
+        if (name && pid) pids.set(name, Number(pid));
         if (line.includes('cluster is up')) resolveUp();
       }
     };
@@ -148,9 +148,9 @@ async function expectCompleted(ids: string[]): Promise<void> {
 }
 
 test('when a case is posted to one API of the cluster, then it completes and both APIs answer it', async () => {
-  const [caseId] = await startCases(1, apis[0]);
-  await expectCompleted([caseId]);
-  const [first, second] = await Promise.all(apis.map((api) => call(api, 'GET', `/api/cases/${caseId}`)));
+  const caseIds = await startCases(1, apis[0]);
+  await expectCompleted(caseIds);
+  const [first, second] = await Promise.all([call(apis[0], 'GET', `/api/cases/${caseIds.join()}`), call(apis[1], 'GET', `/api/cases/${caseIds.join()}`)]);
   expect(first.body.status).toBe('completed');
   expect(second.body.services).toEqual(first.body.services);
 }, 300_000);
