@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import type pino from 'pino';
 import { AccessActor, AccessLogEnv, accessLogSchema, createAccessLog } from '../infra/access-log';
 import type { AccessLog, AccessView } from '../infra/access-log';
-import { databaseOptionsFromEnv, openMigratedDatabase } from '../infra/database';
+import { DatabaseEnv, databaseOptionsFromEnv, openMigratedDatabase } from '../infra/database';
 import { staffOf } from './auth';
 import { ApiError } from './errors';
 
@@ -38,6 +38,16 @@ export function readRecorder(log: AccessLog): ReadRecorder {
   };
 }
 
+/** The process config: the data folder, and the database and retention settings once config carries them. */
+type AccessLogConfig = { DATA_DIR: string } & Partial<Record<keyof DatabaseEnv | keyof AccessLogEnv, string | number | undefined>>;
+
+/** The settings as the environment spells them, the config's values (parsed already) over the environment's. */
+function settingsOf(config: AccessLogConfig, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const keys = [...Object.keys(DatabaseEnv.shape), ...Object.keys(AccessLogEnv.shape)] as Array<keyof AccessLogConfig>;
+  const fromConfig = Object.fromEntries(keys.flatMap((k) => (config[k] === undefined ? [] : [[k, String(config[k])]])));
+  return { ...env, ...fromConfig };
+}
+
 /** How often the API prunes the access log (the first time a minute after start). */
 const PRUNE_EVERY_MS = 24 * 3600 * 1000;
 const FIRST_PRUNE_AFTER_MS = 60_000;
@@ -47,7 +57,8 @@ const FIRST_PRUNE_AFTER_MS = 60_000;
  * for it (and fails, so reads answer 503, while it cannot be opened). Prunes daily by the retention
  * setting on a timer that does not keep the process alive.
  */
-export function openAccessLog(config: { DATA_DIR: string }, logger?: pino.Logger, env: NodeJS.ProcessEnv = process.env): AccessLog {
+export function openAccessLog(config: AccessLogConfig, logger?: pino.Logger, given: NodeJS.ProcessEnv = process.env): AccessLog {
+  const env = settingsOf(config, given);
   const ready = openMigratedDatabase(databaseOptionsFromEnv(env, config.DATA_DIR), accessLogSchema).then((db) => createAccessLog(db));
   ready.catch((err: unknown) => logger?.error({ err: (err as Error).message }, 'access log: database not opened'));
   const { ACCESS_LOG_RETENTION_DAYS } = AccessLogEnv.parse(env);

@@ -1,6 +1,8 @@
 // A hostile caller against the real stack (issue 7): each test names the hole it closes and fails
 // with the hole open.
 import { createHmac } from 'node:crypto';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { request } from 'node:http';
 import { SignJWT } from 'jose';
 import { Client } from '@temporalio/client';
@@ -386,6 +388,21 @@ describe('issue 20: who may see a case, and who did', () => {
     const after = (await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk })).body.entries;
     expect(after).toHaveLength(before);
     expect(after.some((e: { action: string }) => e.action === 'review.decided')).toBe(false);
+  });
+
+  test('when someone edits an access record in the database, then the admin\'s chain check names it', async () => {
+    const { caseId } = await newCase();
+    expect((await stack.call('GET', `/api/cases/${caseId}`, { token: clerk })).status).toBe(200);
+    const adminToken = await admin();
+    expect((await stack.call('GET', '/api/ops/accesses/verify', { token: adminToken })).body).toMatchObject({ ok: true });
+    const file = new BetterSqlite3(join(stack.config.DATA_DIR, 'app.sqlite'));
+    try {
+      file.prepare('update access_log set subject = ? where seq = (select max(seq) from access_log where case_id = ?)').run('someone-else', caseId);
+    } finally {
+      file.close();
+    }
+    const report = await stack.call('GET', '/api/ops/accesses/verify', { token: adminToken });
+    expect(report.body).toMatchObject({ ok: false, problem: 'edited' });
   });
 
   test('finding 4: when someone without the payload key sends correctCase straight to Temporal, then the worker refuses it and the case is unchanged', async () => {
