@@ -93,7 +93,8 @@ const GRPC_INVALID_ARGUMENT = 3;
 
 /** The access log of a repository built without one: every call fails, so every staff read answers 503. */
 const NO_ACCESS_LOG = new Proxy({} as AccessLog, {
-  get: () => () => Promise.reject(new ApiError('UNAVAILABLE', '访问记录库未配置')),
+  // not a thenable: `then` stays undefined, every method refuses
+  get: (_target, key) => (key === 'then' ? undefined : () => Promise.reject(new ApiError('UNAVAILABLE', '访问记录库未配置'))),
 });
 
 export function createCaseRepository({ client, namespace, pageTokenKey, cache, onRead, accessLog = NO_ACCESS_LOG }: CaseRepositoryDeps): CaseRepository {
