@@ -1,7 +1,8 @@
 // The cluster's process supervisor: launches each part as its own process group (so a Ctrl-C in the terminal
 // reaches only this script, which then stops the parts in reverse order of start: APIs, workers, agencies,
 // the Temporal server, PostgreSQL), prefixes their output, and waits for readiness. The same shape as
-// scripts/start.mjs's helpers (kept there unchanged); here every part also gets a signal of its own choosing.
+// scripts/start.mjs's helpers (kept there unchanged); here each part has its own stop signal, and a worker or
+// an API that dies is started again.
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 
@@ -20,7 +21,7 @@ export function createSupervisor({ cwd, env, log, stopTimeoutMs = 15_000 }) {
   const children = [];
   let stopping = false;
 
-  function prefix(name, stream, out, onLine) {
+  function prefix(name, stream, out) {
     let buf = '';
     stream.on('data', (chunk) => {
       buf += chunk;
@@ -28,7 +29,6 @@ export function createSupervisor({ cwd, env, log, stopTimeoutMs = 15_000 }) {
       buf = lines.pop();
       for (const line of lines) {
         out.write(`[${name}] ${line}\n`);
-        onLine?.(line);
       }
     });
   }
@@ -42,24 +42,18 @@ export function createSupervisor({ cwd, env, log, stopTimeoutMs = 15_000 }) {
    * 10 times; any other part that dies stops everything.
    */
   function launch(name, command, args, options = {}) {
-    const lineWaiters = [];
-    const onLine = (line) => {
-      for (const w of [...lineWaiters]) if (line.includes(w.text)) { lineWaiters.splice(lineWaiters.indexOf(w), 1); w.resolve(true); }
-    };
     const entry = {
       name,
       child: null,
       restarts: 0,
       stopSignal: options.stopSignal ?? 'SIGTERM',
-      /** resolves when a line of the part's output contains `text` */
-      printed: (text) => new Promise((resolve) => lineWaiters.push({ text, resolve })),
     };
     const start = () => {
       const child = spawn(command, args, { cwd, env: { ...env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
       entry.child = child;
       entry.exited = false;
-      prefix(name, child.stdout, process.stdout, onLine);
-      prefix(name, child.stderr, process.stderr, onLine);
+      prefix(name, child.stdout, process.stdout);
+      prefix(name, child.stderr, process.stderr);
       log(`${name} started (pid ${child.pid}).`);
       child.on('exit', (code, signal) => {
         entry.exited = true;

@@ -63,6 +63,7 @@ beforeAll(async () => {
       ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])),
       ...secrets,
       CLUSTER_DATA_DIR: dataDir,
+      CLUSTER_HISTORY_SHARDS: process.env.CLUSTER_HISTORY_SHARDS ?? '4',
       ALLOW_DEV_SECRETS: 'true',
       WORKER_METRICS_PORT: '0',
       API_METRICS_PORT: '0',
