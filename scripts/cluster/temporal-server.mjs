@@ -22,14 +22,16 @@ export function ensureTemporalServer({ root, log }) {
   const sqlTool = join(binDir, 'sql');
   const go = (args, env = {}) => spawnSync('go', args, { encoding: 'utf8', env: { ...process.env, ...env } });
   if (!isExecutable(server) || !isExecutable(sqlTool)) {
-    if (go(['version']).status !== 0) {
-      throw new Error(`Go (1.25+) is needed to build the Temporal server ${TEMPORAL_SERVER_VERSION} for the cluster; install it and run again.`);
+    // The server's go.mod asks for Go 1.25; GOTOOLCHAIN=local below keeps an older Go from fetching a newer one.
+    const [major, minor] = (/^go(\d+)\.(\d+)/.exec(go(['env', 'GOVERSION']).stdout.trim()) ?? []).slice(1).map(Number);
+    if (!(major > 1 || (major === 1 && minor >= 25))) {
+      throw new Error(`Go 1.25 or later is needed to build the Temporal server ${TEMPORAL_SERVER_VERSION} for the cluster (found: ${go(['version']).stdout.trim() || 'none'}); install it and run again.`);
     }
     mkdirSync(binDir, { recursive: true });
     log(`building the Temporal server and its SQL schema tool ${TEMPORAL_SERVER_VERSION} from Go modules into ${binDir} (first time only; minutes on 2 cores)…`);
     const started = Date.now();
     const build = spawnSync('go', ['install', `${TEMPORAL_SERVER_MODULE}/cmd/server@${TEMPORAL_SERVER_VERSION}`, `${TEMPORAL_SERVER_MODULE}/cmd/tools/sql@${TEMPORAL_SERVER_VERSION}`], {
-      env: { ...process.env, CGO_ENABLED: '0', GOBIN: binDir, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() },
+      env: { ...process.env, CGO_ENABLED: '0', GOTOOLCHAIN: 'local', GOBIN: binDir, GOFLAGS: `${process.env.GOFLAGS ?? ''} -buildvcs=false`.trim() },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     if (build.status !== 0 || !isExecutable(server) || !isExecutable(sqlTool)) {
