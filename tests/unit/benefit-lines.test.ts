@@ -2,6 +2,7 @@
 // the deadline to enrol by — on the clerk's case page and the parents' page alike (one function).
 import { decideBenefits, type BenefitsInput } from '../../domain/policy';
 import { benefitLines, premiumWaiverLine } from '../../web/src/shared/benefits';
+import { readableDates } from '../../web/src/shared/format';
 
 /** A second child born 2026-11-20 in Jinan; override what a test is about. */
 function decided(overrides: Partial<BenefitsInput> = {}) {
@@ -59,5 +60,17 @@ describe('the maternity line of a multiple birth', () => {
     expect(benefitLines(twinB)[2]).toMatchObject({ title: '生育医疗费用待遇', state: 'yes', headline: '按一次分娩计算，见第1个出生孩子的办件' });
     const twinA = decided({ birthOrder: 2, motherInsurance: 'resident', multipleBirth: { children: 2, position: 1 }, rules: { restDays: true, fullSummary: true, familyChildren: true } });
     expect(benefitLines(twinA)[2]).toMatchObject({ headline: '定额 3,000元' });
+  });
+});
+
+describe('dates in the engine’s sentences, as people read them', () => {
+  it('when a line names 2027-05-20 or 2026-11, then the page says 2027年5月20日 and 2026年11月, and leaves other numbers alone', () => {
+    expect(readableDates('须于2027-05-20前（含当日）参保；发放期间2026-11至2029-10')).toBe('须于2027年5月20日前（含当日）参保；发放期间2026年11月至2029年10月');
+    expect(readableDates('地区码370102，身份证号码37010219940315100X，第十五条')).toBe('地区码370102，身份证号码37010219940315100X，第十五条');
+  });
+
+  it('when the benefit lines are built, then no ISO date is left in them', () => {
+    const lines = benefitLines(decided({ enrolment: { registeredOn: '2026-12-01', inJinan: true, agencyPremiumYuan: 400 } }));
+    for (const l of lines) expect(l.details.join('\n')).not.toMatch(/\d{4}-\d{2}-\d{2}/);
   });
 });

@@ -1,6 +1,6 @@
 // Benefit decisions in plain words, for the clerk's case page and the parents' page alike.
 import type { Benefits } from '../api/types';
-import { dateOnly, monthText, yuan } from './format';
+import { dateOnly, monthText, readableDates, yuan } from './format';
 
 export interface BenefitLine { title: string; state: 'yes' | 'no' | 'pending'; headline: string; details: string[]; clause: string | null }
 
@@ -42,7 +42,8 @@ export function benefitLines(b: Benefits, context: BenefitContext = {}): Benefit
     details: [m.reason, ...m.failed.map((f) => f.message)].filter(Boolean),
     clause: clauseOf(m),
   });
-  return lines.map((l) => ({ ...l, details: [...new Set(l.details)] }));
+  // The engine's ISO dates as people read them (2027年5月20日), in every line.
+  return lines.map((l) => ({ ...l, details: [...new Set(l.details.map(readableDates))] }));
 }
 
 type Waiver = Benefits['premiumWaiver'];

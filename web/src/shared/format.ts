@@ -56,6 +56,16 @@ export function beijingPickerValue(iso: string | null | undefined): string {
   return Number.isNaN(ms) ? '' : beijingLocalNow(ms);
 }
 
+/**
+ * The policy engine's sentences name dates as `2027-05-20` (and months as `2026-11`); people read them as
+ * `2027年5月20日` (`2026年11月`). Only whole dates and year-months are rewritten, nothing else in the text.
+ */
+export function readableDates(text: string): string {
+  return text
+    .replace(/(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])/g, (_, y: string, m: string, d: string) => `${y}年${Number(m)}月${Number(d)}日`)
+    .replace(/(?<![\d-])(\d{4})-(\d{2})(?![\d-])/g, (_, y: string, m: string) => `${y}年${Number(m)}月`);
+}
+
 /** A calendar month `2026-11` as `2026年11月`. */
 export function monthText(value: string | null | undefined): string {
   const m = value ? /^(\d{4})-(\d{2})$/.exec(value) : null;
