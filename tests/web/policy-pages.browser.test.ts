@@ -10,7 +10,8 @@ import { application } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
-import { axeViolations, buildPages, launchBrowser, newContext, screenshot } from '../helpers/browser';
+import { join } from 'node:path';
+import { axeViolations, buildPages, launchBrowser, newContext, screenshot, SCREENSHOT_DIR } from '../helpers/browser';
 import type { Watched } from '../helpers/browser';
 
 jest.setTimeout(240_000);
@@ -131,6 +132,10 @@ test('the new-case form takes dates with the Chinese date picker; on a phone the
   await check(page, 'twins-case-first-born');
   const summaryB = await summaryOf(idB, idA);
   await check(page, 'twins-case-second-born');
+  // Close-ups to look at: the delivery's other child, the benefits, the family summary.
+  await page.getByTestId('delivery-siblings').screenshot({ path: join(SCREENSHOT_DIR, 'twins-second-born-siblings.png') });
+  await page.locator('.el-card').filter({ has: page.getByRole('heading', { name: '待遇核定' }) }).screenshot({ path: join(SCREENSHOT_DIR, 'twins-second-born-benefits.png') });
+  await page.locator('.el-card').filter({ has: page.getByRole('heading', { name: '家庭可享受的其他生育支持政策' }) }).screenshot({ path: join(SCREENSHOT_DIR, 'twins-second-born-family-summary.png') });
   expect(summaryB).toBe(summaryA);
   expect(summaryA).toContain('生育津贴');
   // The delivery's maternity payment is told once: the second twin's case refers to the first-born's.
