@@ -177,3 +177,25 @@ describe('finding 10: tracking a known and an unknown case takes the same steps'
     expect(unknown).toEqual(known);
   });
 });
+
+describe('retention (item 1)', () => {
+  afterEach(() => { jest.useRealTimers(); });
+
+  test('when the API process runs, then it prunes the access log a minute after start and every day after, by ACCESS_LOG_RETENTION_DAYS', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] });
+    const pruned: unknown[] = [];
+    const logger = { info: (o: unknown, m: string) => { if (m === 'access log pruned') pruned.push(o); }, error: () => undefined } as unknown as pino.Logger;
+    const log = openAccessLog({ DATA_DIR: freshDir(), ACCESS_LOG_RETENTION_DAYS: 200 }, logger, {});
+    await readRecorder(log).record(staffReq({ sub: 'a', role: 'admin' }), 'CASE000000000001', 'case');
+    const settle = async (): Promise<void> => { for (let i = 0; i < 50 && pruned.length === 0; i++) await new Promise((r) => setImmediate(r)); };
+    jest.advanceTimersByTime(59_000);
+    await settle();
+    expect(pruned).toHaveLength(0);
+    jest.advanceTimersByTime(1_000);
+    await settle();
+    expect(pruned).toEqual([{ pruned: 0, anchor: null }]); // nothing is 200 days old yet
+    jest.advanceTimersByTime(24 * 3600 * 1000);
+    for (let i = 0; i < 50 && pruned.length < 2; i++) await new Promise((r) => setImmediate(r));
+    expect(pruned).toHaveLength(2);
+  });
+});
