@@ -47,6 +47,7 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: '/api/cases', auth: 'clerk' },
   { method: 'GET', path: '/api/cases/{caseId}', auth: 'clerk' },
   { method: 'GET', path: '/api/cases/{caseId}/audit', auth: 'clerk' },
+  { method: 'GET', path: '/api/cases/{caseId}/delivery', auth: 'clerk' },
   { method: 'POST', path: '/api/cases/{caseId}/corrections', auth: 'clerk', valid: correction },
   { method: 'POST', path: '/api/cases/{caseId}/cancel', auth: 'clerk', valid: () => ({ reason: '家长要求' }) },
   { method: 'GET', path: '/api/reviews', auth: 'officer' },

@@ -121,7 +121,9 @@ test('a clerk signs in, sees a field error as she types, and starts a case; the 
 
   await page.locator('#m-id').fill(app.mother.idNumber);
   await radio(page, '新生儿性别', '女');
-  await page.locator('#nb-birth').fill(app.newborn.birthAt.slice(0, 16));
+  // The birth time through the Chinese date-time picker: typed as 2026-11-20 08:30, Enter takes it.
+  await page.locator('#nb-birth').fill(app.newborn.birthAt.slice(0, 16).replace('T', ' '));
+  await page.locator('#nb-birth').press('Enter');
   await page.locator('#nb-weight').fill('3250');
   await page.locator('#nb-order').fill('2');
   await page.locator('#m-name').fill('王芳');
@@ -144,6 +146,8 @@ test('a clerk signs in, sees a field error as she types, and starts a case; the 
   const trackingCode = (await page.getByTestId('created-tracking-code').textContent())?.trim() as string;
   expect(caseId).toMatch(/^[0-9A-Z]{16}$/);
   expect(trackingCode.startsWith(caseId)).toBe(true);
+  // What the picker took is the minute the clerk typed, in Beijing time.
+  expect(Date.parse((await caseView(caseId)).newborn.birthAt)).toBe(Date.parse(`${app.newborn.birthAt.slice(0, 16)}:00+08:00`));
   await check(page, 'new-case-created');
 
   // The case page: the clerk sees it waiting for the parents.
