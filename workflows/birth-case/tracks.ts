@@ -128,7 +128,9 @@ async function enrol(run: CaseRun, { idempotencyKey }: Submission, childCitizenI
     birthOrder: newborn.birthOrder,
     enrolledOn: shanghaiDateOfMs(Date.now()),
   }));
-  return { ok: true, value: r, result: { enrolmentNumber: r.enrolmentNumber, enrolledOn: r.enrolledOn, premium: r.premium, waived: r.waived } };
+  const result = { enrolmentNumber: r.enrolmentNumber, enrolledOn: r.enrolledOn, premium: r.premium, waived: r.waived };
+  // A year whose premium the agency has not published yet: the case keeps the agency's own words.
+  return { ok: true, value: r, result: r.premiumNotPublished ? { ...result, premiumNotPublished: r.premiumNotPublished } : result };
 }
 
 /** The card application, then its production and posting waited on (a callback or a re-read). */
