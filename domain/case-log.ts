@@ -87,7 +87,7 @@ export const CaseEvent = z.discriminatedUnion('action', [
 ]);
 export type CaseEvent = z.infer<typeof CaseEvent>;
 export type CaseAction = CaseEvent['action'];
-export const CASE_ACTIONS = CaseEvent.options.map((o) => o.shape.action.value) as readonly CaseAction[];
+export const CASE_ACTIONS: readonly CaseAction[] = CaseEvent.options.map((o) => o.shape.action.value);
 /** The entry of one action, narrowed. */
 export type EventOf<A extends CaseAction> = Extract<CaseEvent, { action: A }>;
 
@@ -103,5 +103,5 @@ export const eventsOf = <A extends CaseAction>(events: readonly CaseEvent[], act
 export const isAbout = (e: CaseEvent, key: ServiceKey): boolean => e.service === key;
 
 /** An entry as the memo's audit keeps it and the audit view shows it: without its machine data. */
-export const AuditEntry = z.object({ ...common, action: z.enum(CASE_ACTIONS as [CaseAction, ...CaseAction[]]) });
+export const AuditEntry = z.object({ ...common, action: z.enum(CASE_ACTIONS) });
 export type AuditEntry = z.infer<typeof AuditEntry>;

@@ -57,7 +57,8 @@ interface CaseFacts { cancelled: boolean; nameMissing: boolean; benefits: Benefi
 const CASE_LEVEL = ['case.accepted', 'newborn.named', 'benefits.decided', 'case.cancelled'] as const;
 type CaseLevelEvent = EventOf<(typeof CASE_LEVEL)[number]>;
 type ServiceEvent = Exclude<CaseEvent, CaseLevelEvent>;
-const isCaseLevel = (e: CaseEvent): e is CaseLevelEvent => (CASE_LEVEL as readonly string[]).includes(e.action);
+const CASE_LEVEL_ACTIONS: ReadonlySet<CaseAction> = new Set(CASE_LEVEL);
+const isCaseLevel = (e: CaseEvent): e is CaseLevelEvent => CASE_LEVEL_ACTIONS.has(e.action);
 
 /** How each service-level entry changes its service. */
 function applyToService(svc: ServiceState, e: ServiceEvent): void {
