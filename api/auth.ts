@@ -15,6 +15,8 @@ import { createOidcRelyingParty, ProviderUnavailable } from './oidc-client';
 import type { OidcRelyingParty } from './oidc-client';
 import { StaffClaims } from './staff-claims';
 import type { StaffRole } from './staff-claims';
+import { createDatabaseSessionStore, databaseOptions, SessionStoreUnavailable } from './staff-session-store';
+import type { SessionStoreConfig } from './staff-session-store';
 import { createMemorySessionStore } from './staff-sessions';
 import type { StaffSessionStore } from './staff-sessions';
 
@@ -169,7 +171,7 @@ export type AuthConfig = Pick<Config,
   | 'OIDC_ISSUER' | 'OIDC_CLIENT_ID' | 'OIDC_CLIENT_SECRET' | 'OIDC_REDIRECT_URI' | 'OIDC_POST_LOGOUT_REDIRECT_URI' | 'OIDC_SCOPES'
   | 'OIDC_RESOURCE' | 'OIDC_CLAIM_ROLE' | 'OIDC_CLAIM_HOSPITAL' | 'OIDC_CLAIM_AGENCY' | 'OIDC_CLAIM_HALL' | 'OIDC_ROLE_MAP'
   | 'OIDC_HTTP_TIMEOUT_MS' | 'OIDC_JWKS_CACHE_SECONDS' | 'JWT_AUDIENCE' | 'JWT_MAX_AGE_SECONDS' | 'JWT_SECRET' | 'ALLOW_DEV_TOKENS'
-  | 'SESSION_MAX_AGE_SECONDS' | 'SESSION_IDLE_SECONDS'>;
+  | 'SESSION_MAX_AGE_SECONDS' | 'SESSION_IDLE_SECONDS' | 'SESSION_STORE'> & SessionStoreConfig;
 
 /** How many verified tokens are remembered, and for how long at most. */
 export const VERIFIED_TOKENS = { max: 1_000, ttlMs: 60_000 } as const;
@@ -185,7 +187,8 @@ const unauthenticated = (): ApiError => new ApiError('UNAUTHENTICATED', '登录�
 
 export function createStaffAuth(config: AuthConfig, deps: { rp?: OidcRelyingParty; sessions?: StaffSessionStore } = {}): StaffAuth {
   const rp = deps.rp ?? createOidcRelyingParty(config);
-  const sessions = deps.sessions ?? createMemorySessionStore({ maxAgeSeconds: config.SESSION_MAX_AGE_SECONDS, idleSeconds: config.SESSION_IDLE_SECONDS });
+  const limits = { maxAgeSeconds: config.SESSION_MAX_AGE_SECONDS, idleSeconds: config.SESSION_IDLE_SECONDS };
+  const sessions = deps.sessions ?? (config.SESSION_STORE === 'memory' ? createMemorySessionStore(limits) : createDatabaseSessionStore(databaseOptions(config), limits));
   const policy: TokenPolicy = { audience: config.JWT_AUDIENCE, maxAgeSeconds: config.JWT_MAX_AGE_SECONDS };
   const devTokens = config.ALLOW_DEV_TOKENS ? { secret: config.JWT_SECRET, policy } : null;
   // Imported once as a verify-only CryptoKey: jose then skips importing the raw secret on every request.
@@ -241,7 +244,10 @@ export function createStaffAuth(config: AuthConfig, deps: { rp?: OidcRelyingPart
       }
       const id = sessionCookie(req);
       if (!id) throw new ApiError('UNAUTHENTICATED', '缺少登录凭证');
-      const session = sessions.get(id);
+      const session = await sessions.get(id).catch((err: unknown) => {
+        if (err instanceof SessionStoreUnavailable) throw new ApiError('UNAVAILABLE', '登录状态暂时无法读取，请稍后再试');
+        throw err;
+      });
       if (!session) throw new ApiError('UNAUTHENTICATED', '登录已失效，请重新登录');
       return session.staff;
     },

@@ -89,9 +89,10 @@ export function sessionRoutes({ config }: { config: Config }): Router {
     setCookie(req, res, STAFF_COOKIE, id, config.SESSION_MAX_AGE_SECONDS, { sameSite: 'strict', path: '/' });
 
   // Who is signed in. Always 200, so a page can ask without an error in the console.
-  router.get('/', (req, res) => {
+  router.get('/', async (req, res) => {
     const id = readCookie(req, STAFF_COOKIE);
-    const session = id ? auth.sessions.get(id) : undefined;
+    // a store that cannot be read now: answered as not signed in (the page offers the sign-in)
+    const session = id ? await auth.sessions.get(id).catch(() => undefined) : undefined;
     if (!session) return void res.json(signedOut);
     const view: SessionView = { ...signedOut, signedIn: true, staff: staffView(session.staff), expiresAt: new Date(session.expiresAt).toISOString() };
     res.json(view);
@@ -104,14 +105,14 @@ export function sessionRoutes({ config }: { config: Config }): Router {
       req.log?.warn({ err: (err as Error).message }, 'identity provider unavailable');
       throw unavailable();
     });
-    const loginId = auth.sessions.beginLogin({ ...checks, returnTo: returnTo ?? '/' });
+    const loginId = await auth.sessions.beginLogin({ ...checks, returnTo: returnTo ?? '/' }).catch(() => { throw unavailable(); });
     setCookie(req, res, LOGIN_COOKIE, loginId, LOGIN_TTL_MS / 1000, { sameSite: 'lax', path: LOGIN_COOKIE_PATH });
     res.redirect(303, url.href);
   });
 
   router.get('/callback', async (req, res) => {
     const loginId = readCookie(req, LOGIN_COOKIE);
-    const login = loginId ? auth.sessions.takeLogin(loginId) : undefined;
+    const login = loginId ? await auth.sessions.takeLogin(loginId).catch(() => { throw unavailable(); }) : undefined;
     setCookie(req, res, LOGIN_COOKIE, '', 0, { sameSite: 'lax', path: LOGIN_COOKIE_PATH });
     if (!login) throw new ApiError('UNAUTHENTICATED', '登录已超时或无效，请重新登录');
     // the staff member cancelled at the provider, or it refused: back to the sign-in page, which says so
@@ -128,7 +129,7 @@ export function sessionRoutes({ config }: { config: Config }): Router {
       req.log?.warn('sign-in of someone with no staff role here');
       return void res.redirect(303, '/signin?failed=norole');
     }
-    const { id } = auth.sessions.create(result.staff, result.idToken);
+    const { id } = await auth.sessions.create(result.staff, result.idToken).catch(() => { throw unavailable(); });
     sessionCookie(req, res, id);
     req.log?.info({ role: result.staff.role, staff: result.staff.sub }, 'staff signed in');
     res.redirect(303, login.returnTo);
@@ -138,7 +139,7 @@ export function sessionRoutes({ config }: { config: Config }): Router {
     // a cookie-borne sign-out must be JSON too (no other site can end a session by a form)
     if (!req.is('application/json')) throw new ApiError('FORBIDDEN', '请求来源无效，请从本系统页面操作');
     const id = readCookie(req, STAFF_COOKIE);
-    const ended = id ? auth.sessions.end(id) : undefined;
+    const ended = id ? await auth.sessions.end(id).catch(() => { throw unavailable(); }) : undefined;
     setCookie(req, res, STAFF_COOKIE, '', 0, { sameSite: 'strict', path: '/' });
     const endSessionUrl = ended ? await endSession(auth, ended.idToken) : null;
     if (ended) req.log?.info({ role: ended.staff.role, staff: ended.staff.sub }, 'staff signed out');
@@ -147,13 +148,13 @@ export function sessionRoutes({ config }: { config: Config }): Router {
   router.post('/logout', logout);
   router.post('/sign-out', logout);
 
-  router.post('/dev', (req, res) => {
+  router.post('/dev', async (req, res) => {
     if (!devSignIn) throw notFound();
     const body = parseBody(DevSignInRequest, req.body);
     const claims: StaffClaims = body.role === 'clerk'
       ? { sub: `dev-clerk-${body.hospitalId}`, role: 'clerk', hospitalId: body.hospitalId }
       : body.role === 'officer' ? { sub: `dev-officer-${body.agency}`, role: 'officer', agency: body.agency } : { sub: 'dev-admin', role: 'admin' };
-    const { id, session } = auth.sessions.create(claims);
+    const { id, session } = await auth.sessions.create(claims);
     sessionCookie(req, res, id);
     req.log?.info({ role: claims.role, staff: claims.sub }, 'development sign-in');
     const view: SessionView = { ...signedOut, signedIn: true, staff: staffView(claims), expiresAt: new Date(session.expiresAt).toISOString() };

@@ -2,12 +2,14 @@
 // `bot_staff` cookie), so signing out ends a session at once, and nothing in the cookie can be read or
 // altered into someone else's rights.
 //
-// Kept in this process's memory (lru-cache with a time limit): one API process serves a browser's whole
-// session. With several API processes behind a balancer, a session signed in on one is unknown to the
-// others (the pages then ask to sign in again); such a deployment needs sticky routing to the API, or
-// this store moved into the project database (infra/database.ts) — the interface below is what it
-// would implement. A restart of the API ends every session (staff sign in again through the provider,
-// which usually still knows them: no password is asked).
+// Two stores behind one interface (SESSION_STORE):
+// - `database` (default): the project database (infra/database.ts; SQLite under DATA_DIR, PostgreSQL with
+//   DATABASE_URL), table `staff_sessions` — every API process behind a balancer sees the same sessions,
+//   a sign-out on one ends the session on all at once, and sessions survive an API restart
+//   (api/staff-session-store.ts);
+// - `memory`: this process's memory (lru-cache with a time limit), for one API process; a restart ends
+//   every session (staff sign in again through the provider, which usually still knows them).
+// Either keeps an id only as its SHA-256: a copy of the store hands out no live session.
 import { createHash, randomBytes } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { StaffClaims } from './auth';
@@ -32,14 +34,14 @@ export interface PendingLogin {
 
 export interface StaffSessionStore {
   /** starts a session; the id goes to the browser and nowhere else */
-  create(staff: StaffClaims, idToken?: string): { id: string; session: StaffSession };
+  create(staff: StaffClaims, idToken?: string): Promise<{ id: string; session: StaffSession }>;
   /** the live session with this id (refreshing its idle time), or undefined */
-  get(id: string): StaffSession | undefined;
+  get(id: string): Promise<StaffSession | undefined>;
   /** ends it; returns what it was */
-  end(id: string): StaffSession | undefined;
+  end(id: string): Promise<StaffSession | undefined>;
   /** remembers a sign-in under way for a few minutes under a fresh id; `takeLogin` hands it out once */
-  beginLogin(login: PendingLogin): string;
-  takeLogin(id: string): PendingLogin | undefined;
+  beginLogin(login: PendingLogin): Promise<string>;
+  takeLogin(id: string): Promise<PendingLogin | undefined>;
 }
 
 /** The session cookie's value: 32 random bytes, base64url. Anything else is no session. */
@@ -55,29 +57,35 @@ export interface SessionLimits {
   now?: () => number;
 }
 
-const newId = (): string => randomBytes(32).toString('base64url');
-// Kept under a hash of the id: a heap dump does not hand out live sessions.
-const key = (id: string): string => createHash('sha256').update(id).digest('base64url');
+export const newSessionId = (): string => randomBytes(32).toString('base64url');
+/** What a store keeps an id under: its hash (a heap dump or a database copy hands out no live session). */
+export const sessionKey = (id: string): string => createHash('sha256').update(id).digest('base64url');
+const newId = newSessionId;
+const key = sessionKey;
+
+/** Is the session still alive at `at`: before its end and used within the idle limit? */
+export const sessionAlive = (s: Pick<StaffSession, 'expiresAt' | 'lastSeenAt'>, at: number, idleSeconds: number): boolean =>
+  at < s.expiresAt && at - s.lastSeenAt <= idleSeconds * 1000;
 
 export function createMemorySessionStore(limits: SessionLimits): StaffSessionStore {
   const now = limits.now ?? Date.now;
   const sessions = new LRUCache<string, StaffSession>({ max: limits.max ?? 20_000, ttl: limits.maxAgeSeconds * 1000, ttlAutopurge: false, perf: { now } });
   const logins = new LRUCache<string, PendingLogin>({ max: 20_000, ttl: LOGIN_TTL_MS, perf: { now } });
   return {
-    create(staff, idToken) {
+    async create(staff, idToken) {
       const id = newId();
       const at = now();
       const session: StaffSession = Object.freeze({ staff: Object.freeze({ ...staff }), createdAt: at, expiresAt: at + limits.maxAgeSeconds * 1000, lastSeenAt: at, ...(idToken ? { idToken } : {}) });
       sessions.set(key(id), session);
       return { id, session };
     },
-    get(id) {
+    async get(id) {
       if (!SESSION_ID.test(id)) return undefined;
       const k = key(id);
       const session = sessions.get(k);
       if (!session) return undefined;
       const at = now();
-      if (at >= session.expiresAt || at - session.lastSeenAt > limits.idleSeconds * 1000) {
+      if (!sessionAlive(session, at, limits.idleSeconds)) {
         sessions.delete(k);
         return undefined;
       }
@@ -85,19 +93,19 @@ export function createMemorySessionStore(limits: SessionLimits): StaffSessionSto
       sessions.set(k, seen, { ttl: Math.max(1, session.expiresAt - at) });
       return seen;
     },
-    end(id) {
+    async end(id) {
       if (!SESSION_ID.test(id)) return undefined;
       const k = key(id);
       const session = sessions.get(k);
       sessions.delete(k);
       return session;
     },
-    beginLogin(login) {
+    async beginLogin(login) {
       const id = newId();
       logins.set(key(id), login);
       return id;
     },
-    takeLogin(id) {
+    async takeLogin(id) {
       if (!SESSION_ID.test(id)) return undefined;
       const k = key(id);
       const login = logins.get(k);

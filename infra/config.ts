@@ -49,6 +49,8 @@ export const OidcClientEnv = z.object({
   OIDC_HTTP_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   /** how long the provider's signing keys are kept before they are read again (a token signed by an unknown key reads them at once, at most every 30 s) */
   OIDC_JWKS_CACHE_SECONDS: z.coerce.number().int().min(30).max(86_400).default(600),
+  /** where staff sessions are kept: `database` (the project database: shared by every API process, kept across restarts) or `memory` (this process only) */
+  SESSION_STORE: z.enum(['database', 'memory']).default('database'),
   /** how long a staff session lasts from sign-in (server-side; sign-out ends it at once) */
   SESSION_MAX_AGE_SECONDS: z.coerce.number().int().min(60).max(24 * 3600).default(8 * 3600),
   /** a session unused this long ends */

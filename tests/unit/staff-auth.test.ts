@@ -5,6 +5,10 @@
 // server-side and end at once; a malformed cookie is no cookie (401). The issuer here is a small HTTP
 // server on this machine that publishes discovery and a JWKS, as any provider does.
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import BetterSqlite3 from 'better-sqlite3';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,6 +19,7 @@ import { createStaffAuth, requireStaff, signStaffToken, STAFF_COOKIE } from '../
 import type { AuthConfig, StaffAuth } from '../../api/auth';
 import { ApiError } from '../../api/errors';
 import { claimMapping, staffFromClaims } from '../../api/oidc-client';
+import { createDatabaseSessionStore } from '../../api/staff-session-store';
 import { createMemorySessionStore } from '../../api/staff-sessions';
 import { DEV_SECRETS, loadConfig } from '../../infra/config';
 
@@ -52,7 +57,7 @@ afterAll(async () => {
 });
 
 function settings(over: Partial<AuthConfig> = {}): AuthConfig {
-  const base = loadConfig({ ALLOW_DEV_SECRETS: 'true', OIDC_ISSUER: issuer, JWT_SECRET: DEV_SECRET });
+  const base = loadConfig({ ALLOW_DEV_SECRETS: 'true', OIDC_ISSUER: issuer, JWT_SECRET: DEV_SECRET, SESSION_STORE: 'memory' });
   return { ...base, ...over };
 }
 
@@ -140,24 +145,55 @@ describe('server-side sessions and the cookie', () => {
   it('when a session ends (sign-out), then its cookie is refused at once', async () => {
     const sessions = createMemorySessionStore({ maxAgeSeconds: 3600, idleSeconds: 600 });
     const auth = createStaffAuth(settings(), { sessions });
-    const { id } = sessions.create({ sub: 'clerk.H0001', role: 'clerk', hospitalId: 'H0001' });
+    const { id } = await sessions.create({ sub: 'clerk.H0001', role: 'clerk', hospitalId: 'H0001' });
     expect(await pass(requireStaff(auth, 'clerk'), cookie(id))).toMatchObject({ role: 'clerk' });
-    sessions.end(id);
+    await sessions.end(id);
     expect(await pass(requireStaff(auth, 'clerk'), cookie(id))).toBe('UNAUTHENTICATED');
   });
 
-  it('when a session is idle too long or past its end, then it is gone', () => {
+  it('when a session is idle too long or past its end, then it is gone', async () => {
     let now = 1_000_000;
     const sessions = createMemorySessionStore({ maxAgeSeconds: 3600, idleSeconds: 600, now: () => now });
-    const { id } = sessions.create({ sub: 'admin', role: 'admin' });
+    const { id } = await sessions.create({ sub: 'admin', role: 'admin' });
     now += 599_000;
-    expect(sessions.get(id)).toBeDefined();
+    expect(await sessions.get(id)).toBeDefined();
     now += 601_000;
-    expect(sessions.get(id)).toBeUndefined();
-    const second = sessions.create({ sub: 'admin', role: 'admin' }).id;
-    for (let i = 0; i < 7; i++) { now += 500_000; expect(sessions.get(second)).toBeDefined(); }
+    expect(await sessions.get(id)).toBeUndefined();
+    const second = (await sessions.create({ sub: 'admin', role: 'admin' })).id;
+    for (let i = 0; i < 7; i++) { now += 500_000; expect(await sessions.get(second)).toBeDefined(); }
     now += 500_000;
-    expect(sessions.get(second)).toBeUndefined(); // in use all along, but past its hour
+    expect(await sessions.get(second)).toBeUndefined(); // in use all along, but past its hour
+  });
+
+  it('when two API processes share the project database, then a session started on one works on the other, and sign-out on either ends it on both', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'staff-sessions-'));
+    const options = { dialect: 'sqlite' as const, file: join(dir, 'app.sqlite') };
+    const limits = { maxAgeSeconds: 3600, idleSeconds: 600 };
+    const [a, b] = [createDatabaseSessionStore(options, limits), createDatabaseSessionStore(options, limits)];
+    const authA = createStaffAuth(settings(), { sessions: a });
+    const authB = createStaffAuth(settings(), { sessions: b });
+    const { id } = await a.create({ sub: 'clerk.H0001', role: 'clerk', hospitalId: 'H0001' }, 'id-token');
+    expect(await pass(requireStaff(authB, 'clerk'), cookie(id))).toEqual({ sub: 'clerk.H0001', role: 'clerk', hospitalId: 'H0001' });
+    expect((await b.end(id))?.idToken).toBe('id-token');
+    expect(await pass(requireStaff(authA, 'clerk'), cookie(id))).toBe('UNAUTHENTICATED');
+    // a sign-in under way is handed out once, whichever process the provider's answer reaches
+    const login = await a.beginLogin({ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/clerk/cases' });
+    expect(await b.takeLogin(login)).toEqual({ state: 's', nonce: 'n', codeVerifier: 'v', returnTo: '/clerk/cases' });
+    expect(await a.takeLogin(login)).toBeUndefined();
+    // what the table holds is no usable id
+    const raw = new BetterSqlite3(options.file, { readonly: true });
+    const stored = raw.prepare('select id_hash from staff_sessions').all() as Array<{ id_hash: string }>;
+    raw.close();
+    expect(stored.map((r) => r.id_hash)).not.toContain(id);
+  });
+
+  it('when the session database cannot be opened, then a cookie request is 503, not 401 and not 500', async () => {
+    // its folder would have to be inside a plain file
+    const file = join(mkdtempSync(join(tmpdir(), 'staff-sessions-')), 'not-a-dir');
+    writeFileSync(file, '');
+    const sessions = createDatabaseSessionStore({ dialect: 'sqlite', file: join(file, 'app.sqlite') }, { maxAgeSeconds: 60, idleSeconds: 60 });
+    const auth = createStaffAuth(settings(), { sessions });
+    expect(await pass(requireStaff(auth, 'clerk'), cookie(randomBytes(32).toString('base64url')))).toBe('UNAVAILABLE');
   });
 
   it.each(['%', '%E0%A4%A', 'x'.repeat(5000), '"unterminated', randomBytes(32).toString('base64url')])(
@@ -171,7 +207,7 @@ describe('server-side sessions and the cookie', () => {
   it('when a state-changing request rides on the cookie without JSON, then 403', async () => {
     const sessions = createMemorySessionStore({ maxAgeSeconds: 3600, idleSeconds: 600 });
     const auth = createStaffAuth(settings(), { sessions });
-    const { id } = sessions.create({ sub: 'clerk.H0001', role: 'clerk', hospitalId: 'H0001' });
+    const { id } = await sessions.create({ sub: 'clerk.H0001', role: 'clerk', hospitalId: 'H0001' });
     expect(await pass(requireStaff(auth, 'clerk'), { ...cookie(id), 'content-type': 'application/x-www-form-urlencoded' }, 'POST')).toBe('FORBIDDEN');
   });
 });
