@@ -8,7 +8,7 @@ import { createClient } from '../infra/temporal';
 import { createApp } from './app';
 import { serveMetrics } from './metrics';
 
-const config = loadConfig();
+const config = loadConfig(process.env, { api: true });
 const logger = createLogger('api', config.LOG_LEVEL);
 const client = createClient(config);
 const app = createApp({ client, config, logger, reviewDesk: createReviewDesk({ baseUrl: config.mockAgenciesUrl, token: config.AGENCY_API_TOKEN }) });

@@ -160,8 +160,8 @@ export const DEV_SECRETS = {
 /** Secrets shorter than this are refused outside the development stack (32 characters ≈ 256 bits of hex). */
 export const MIN_SECRET_LENGTH = 32;
 /** Required outside the development stack. JWT_SECRET is not: only the development tokens use it. */
-const SECRET_NAMES = ['AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'AGENCY_API_TOKEN', 'OIDC_CLIENT_SECRET'] as const;
-type SecretName = (typeof SECRET_NAMES)[number] | 'JWT_SECRET';
+const SECRET_NAMES = ['AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'AGENCY_API_TOKEN'] as const;
+type SecretName = (typeof SECRET_NAMES)[number] | 'JWT_SECRET' | 'OIDC_CLIENT_SECRET';
 type Resolved = 'OIDC_ISSUER' | 'OIDC_REDIRECT_URI' | 'OIDC_POST_LOGOUT_REDIRECT_URI';
 
 export interface Config extends Omit<Env, SecretName | Resolved> {
@@ -198,6 +198,7 @@ export function secretProblems(e: Env): { secrets: Record<SecretName, string>; p
     else problems.push(`${name}: required (at least ${MIN_SECRET_LENGTH} characters; ALLOW_DEV_SECRETS=true allows the development value)`);
   }
   secrets.JWT_SECRET = checkSecret(e, 'JWT_SECRET', e.JWT_SECRET, problems) ?? DEV_SECRETS.JWT_SECRET;
+  secrets.OIDC_CLIENT_SECRET = checkSecret(e, 'OIDC_CLIENT_SECRET', e.OIDC_CLIENT_SECRET, problems) ?? (e.ALLOW_DEV_SECRETS ? DEV_SECRETS.OIDC_CLIENT_SECRET : '');
   if (!e.ALLOW_DEV_SECRETS && !e.PAYLOAD_ENCRYPTION_KEY) {
     problems.push('PAYLOAD_ENCRYPTION_KEY: required (base64 of 32 bytes; a key ring: several, comma-separated, the encrypting one first)');
   } else if (e.PAYLOAD_ENCRYPTION_KEY) {
@@ -214,7 +215,7 @@ export function secretProblems(e: Env): { secrets: Record<SecretName, string>; p
 export function realSettings(env: Partial<Record<string, string | undefined>>): string[] {
   const known = new Set<string>(Object.values(DEV_SECRETS));
   const real: string[] = [];
-  for (const name of ['JWT_SECRET', ...SECRET_NAMES] as const) {
+  for (const name of ['JWT_SECRET', 'OIDC_CLIENT_SECRET', ...SECRET_NAMES] as const) {
     const v = env[name];
     if (v && !known.has(v)) real.push(name);
   }
@@ -237,8 +238,12 @@ export function devTokenProblems(e: Env): string[] {
   return problems;
 }
 
-/** The relying party's addresses: given, or on the development stack the embedded provider's and this API's. */
+/**
+ * The relying party's addresses: given, or on the development stack the embedded provider's and this
+ * API's. Outside it, what is missing goes to `problems` (the API's; a worker signs no one in).
+ */
 function oidcAddresses(e: Env, problems: string[]): Pick<Config, Resolved> {
+  if (!e.ALLOW_DEV_SECRETS && !e.OIDC_CLIENT_SECRET) problems.push(`OIDC_CLIENT_SECRET: required (at least ${MIN_SECRET_LENGTH} characters): the API's client secret at the identity provider`);
   const dev = e.ALLOW_DEV_SECRETS;
   const local = `http://127.0.0.1:${e.PORT}`;
   const need = (name: Resolved, value: string | undefined, fallback: string): string => {
@@ -255,7 +260,11 @@ function oidcAddresses(e: Env, problems: string[]): Pick<Config, Resolved> {
   return out;
 }
 
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The process configuration. `api: true` (the API process) also requires the identity provider's
+ * settings outside the development stack; other processes (the worker) do not sign anyone in.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, { api = false }: { api?: boolean } = {}): Config {
   const parsed = Env.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
@@ -263,7 +272,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const { secrets, problems } = secretProblems(e);
-  const oidc = oidcAddresses(e, problems);
+  const identityProblems: string[] = [];
+  const oidc = oidcAddresses(e, identityProblems);
+  if (api) problems.push(...identityProblems);
   problems.push(...devTokenProblems(e));
   if (problems.length > 0) throw new Error(`Refusing to start without proper secrets:\n${problems.map((p) => `  ${p}`).join('\n')}`);
   return { ...e, ...secrets, ...oidc, mockAgenciesUrl: e.MOCK_AGENCIES_URL ?? `http://127.0.0.1:${e.MOCK_AGENCIES_PORT}` };

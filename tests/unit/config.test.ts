@@ -19,7 +19,7 @@ test.each(['AGENCY_CALLBACK_SECRET', 'CASE_ID_SECRET', 'AGENCY_API_TOKEN', 'OIDC
   'when %s is missing, short or a development value outside the development stack, then loading refuses and names it',
   (name) => {
     const without = { ...real(), [name]: undefined };
-    expect(() => loadConfig(without)).toThrow(name);
+    expect(() => loadConfig(without, { api: true })).toThrow(name);
     if (name === 'PAYLOAD_ENCRYPTION_KEY') expect(() => loadConfig({ ...real(), [name]: 'c2hvcnQ=' })).toThrow(name);
     else {
       expect(() => loadConfig({ ...real(), [name]: 'short-secret' })).toThrow(name);
@@ -33,10 +33,11 @@ test('when JWT_SECRET (only the development tokens use it) is unset outside the 
   expect(() => loadConfig({ ...real(), JWT_SECRET: 'short-secret' })).toThrow('JWT_SECRET');
 });
 
-test('when the identity provider is not https or not named outside the development stack, then loading refuses', () => {
-  expect(() => loadConfig({ ...real(), OIDC_ISSUER: 'http://idp.example' })).toThrow('OIDC_ISSUER');
-  expect(() => loadConfig({ ...real(), OIDC_ISSUER: undefined })).toThrow('OIDC_ISSUER');
-  expect(() => loadConfig({ ...real(), OIDC_REDIRECT_URI: undefined })).toThrow('OIDC_REDIRECT_URI');
+test('when the identity provider is not https or not named outside the development stack, then the API refuses to load; a worker, which signs no one in, does not need it', () => {
+  expect(() => loadConfig({ ...real(), OIDC_ISSUER: 'http://idp.example' }, { api: true })).toThrow('OIDC_ISSUER');
+  expect(() => loadConfig({ ...real(), OIDC_ISSUER: undefined }, { api: true })).toThrow('OIDC_ISSUER');
+  expect(() => loadConfig({ ...real(), OIDC_REDIRECT_URI: undefined }, { api: true })).toThrow('OIDC_REDIRECT_URI');
+  expect(() => loadConfig({ ...real(), OIDC_ISSUER: undefined, OIDC_CLIENT_SECRET: undefined, OIDC_REDIRECT_URI: undefined })).not.toThrow();
 });
 
 test('when ALLOW_DEV_SECRETS=true, then unset secrets take the development values', () => {

@@ -231,7 +231,7 @@ describe('the development shortcut is refused on a real deployment (finding 1)',
   });
 
   it('when not on the development stack, then the identity provider\'s issuer (https), client secret and redirect URI are required', () => {
-    expect(() => loadConfig({ ALLOW_DEV_SECRETS: 'false' })).toThrow(/OIDC_ISSUER[\s\S]*OIDC_REDIRECT_URI|OIDC_CLIENT_SECRET/);
+    expect(() => loadConfig({ ALLOW_DEV_SECRETS: 'false' }, { api: true })).toThrow(/OIDC_ISSUER[\s\S]*OIDC_REDIRECT_URI|OIDC_CLIENT_SECRET/);
     expect(() => loadConfig({ ALLOW_DEV_SECRETS: 'true', OIDC_ISSUER: 'not a url' })).toThrow('OIDC_ISSUER');
   });
 });
