@@ -9,7 +9,8 @@ declare module 'vue-router' {
 export const router = createRouter({
   history: createWebHistory('/'),
   routes: [
-    { path: '/', redirect: () => homeFor(session.view), meta: { title: '' } },
+    // '/' is decided in the guard below, once the session is known (where the sign-in comes back to)
+    { path: '/', component: () => import('./pages/SignIn.vue'), meta: { title: '' } },
     { path: '/signin', component: () => import('./pages/SignIn.vue'), meta: { title: '登录' } },
     { path: '/clerk/cases', component: () => import('./pages/CaseList.vue'), meta: { role: 'clerk', title: '办件列表' } },
     { path: '/clerk/cases/new', component: () => import('./pages/NewCase.vue'), meta: { role: 'clerk', title: '新建办件' } },
@@ -37,7 +38,7 @@ router.beforeEach(async (to) => {
     if (!view?.signedIn) return { path: '/signin', query: { next: to.fullPath } };
     if (view.staff?.role !== to.meta.role) return homeFor(view);
   }
-  if (to.path === '/' && view?.signedIn) return homeFor(view);
+  if (to.path === '/') return view?.signedIn ? homeFor(view) : '/signin';
   return true;
 });
 
