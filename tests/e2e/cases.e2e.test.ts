@@ -45,7 +45,17 @@ test('when a clerk posts a valid case, then all five services complete with chec
   expect(done.benefits.maternity).toMatchObject({ eligible: true, amount: 3000, citation: { clause: '第十五条' } });
   // the family's whole entitlement, with clauses and the dates from this birth
   expect(done.entitlements).toMatchObject({ birthDate: app.newborn.birthAt.slice(0, 10), birthOrder: 2 });
-  expect(done.entitlements.items.map((i: any) => i.citation.clause)).toEqual(['第十一条', '第十一条', '第十一条', '第十二条', '第十四条', '第十四条', '第十三条', '第十五条', '第八条']);
+  // a new case decides by the full summary (patch policy-readings): all the plan gives, each with its clause
+  // of the plan or the national rule it comes from
+  expect(done.entitlements.items.map((i: any) => i.key)).toEqual([
+    'maternityLeave', 'additionalMaternityLeave', 'maternityAllowance', 'paternityLeave', 'parentalLeave', 'childcareTaxDeduction',
+    'housingFundLoan', 'publicRental', 'publicRentalSwap', 'rentalSubsidyArea', 'schoolDistrict', 'kindergartenPriority', 'preschoolAid',
+    'inpatientReimbursement', 'grandparentsLtc', 'preNurseryHealthCheck',
+  ]);
+  expect(done.entitlements.items.map((i: any) => i.citation.clause)).toEqual([
+    '第十一条', '《女职工劳动保护特别规定》第七条', '第十一条', '第十一条', '第十一条', '第十二条', '第十四条', '第十四条', '第十四条', '第十四条',
+    '第十三条', '第十三条', '第十三条', '第十五条', '第十五条', '第八条',
+  ]);
 
   const audit = await stack.call('GET', `/api/cases/${created.body.caseId}/audit`, { token: clerk });
   expect(() => AuditEntries.parse(audit.body)).not.toThrow();
