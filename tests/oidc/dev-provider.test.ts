@@ -198,7 +198,7 @@ describe('the development identity provider (its own process)', () => {
   });
 
   it('when the token command runs, then it prints only a token for the role asked', async () => {
-    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/oidc-token.ts', '--role', 'officer', '--agency', 'vaccination'], {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/token.ts', '--role', 'officer', '--agency', 'vaccination'], {
       cwd: resolve(__dirname, '..', '..'),
       env: { ...process.env, OIDC_ISSUER: op.issuer },
       encoding: 'utf8',
