@@ -162,6 +162,15 @@ export function hasReviewOf(state: BirthCaseState, agency: string): boolean {
   return state.events.some((e) => e.action === 'service.under_review' && e.service !== null && e.service !== undefined && serviceAgency(e.service) === agency);
 }
 
+const GRPC_FAILED_PRECONDITION = 9;
+/** A gRPC FAILED_PRECONDITION anywhere in the cause chain (the client wraps what the server said). */
+function notReady(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = typeof e === 'object' && 'cause' in e ? e.cause : undefined, depth++) {
+    if (isGrpcServiceError(e) && e.code === GRPC_FAILED_PRECONDITION) return true;
+  }
+  return false;
+}
+
 /** The case from its memo, or from the workflow's query when the memo cannot serve. */
 async function describe(handle: WorkflowHandle, onRead?: (source: CaseSource) => void): Promise<BirthCaseState> {
   const description = await handle.describe();
@@ -174,7 +183,14 @@ async function describe(handle: WorkflowHandle, onRead?: (source: CaseSource) =>
     return fromMemo;
   }
   onRead?.('query');
-  return handle.query(getCaseState);
+  try {
+    return await handle.query(getCaseState);
+  } catch (err) {
+    // The case exists (described above) but cannot answer now: no worker has run it yet, or none is there
+    // (Temporal says "not ready" or lets the deadline pass, depending on timing). The caller may retry.
+    if (notReady(err)) throw new ApiError('UNAVAILABLE', '办件暂时无法读取，请稍后重试');
+    throw err;
+  }
 }
 
 /** The visibility query of a list: every value is enum- or date-checked, or from the signed token, so safe to quote. */
