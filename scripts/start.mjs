@@ -25,6 +25,7 @@ const ports = {
   temporalUi: Number(env.TEMPORAL_UI_PORT ?? 8233),
   agencies: Number(env.MOCK_AGENCIES_PORT ?? 4100),
   workerMetrics: Number(env.WORKER_METRICS_PORT ?? 9464),
+  apiMetrics: Number(env.API_METRICS_PORT ?? 9465),
   oidc: Number(env.OIDC_PORT ?? 4200),
 };
 const dataDir = resolve(env.DATA_DIR ?? join(root, '.data'));
@@ -192,13 +193,18 @@ async function main() {
   }
 
   log(`starting ${workers === 1 ? 'the worker' : `${workers} workers`} and the API…`);
-  const metricsPort = (i) => (ports.workerMetrics > 0 ? ports.workerMetrics + i : 0);
+  // Workers count up from WORKER_METRICS_PORT, stepping over the API's own metrics port.
+  const metricsPort = (i) => {
+    if (ports.workerMetrics <= 0) return 0;
+    const port = ports.workerMetrics + i;
+    return ports.apiMetrics > 0 && port >= ports.apiMetrics && ports.apiMetrics >= ports.workerMetrics ? port + 1 : port;
+  };
   const ready = Array.from({ length: workers }, (_, i) => {
     const worker = launch(workers === 1 ? 'worker' : `worker-${i + 1}`, ...ts('workers/main.ts'), { WORKER_METRICS_PORT: String(metricsPort(i)) });
     return new Promise((r) => worker.stdout.on('data', (d) => { if (String(d).includes('worker ready')) r(true); }));
   });
   const workersReady = Promise.all(ready);
-  launch('api', ...ts('api/server.ts'));
+  launch('api', ...ts('api/server.ts'), { API_METRICS_PORT: String(ports.apiMetrics) });
   await waitFor('the workers', () => Promise.race([workersReady, sleep(200).then(() => false)]));
   await waitFor('the API', () => httpOk(`http://${host}:${ports.api}/readyz`));
 
@@ -211,7 +217,7 @@ ${externalTemporal ? `    Temporal     ${env.TEMPORAL_ADDRESS}   (external clust
     Temporal     ${host}:${ports.temporal}         (SQLite: ${join(dataDir, 'temporal.sqlite')})`}
     Agencies     http://${host}:${ports.agencies}   (mocks; admin: /admin/faults, /admin/records)
     Sign-in      ${externalIdentity ? env.OIDC_ISSUER : `http://${host}:${ports.oidc}   (development identity provider; users clerk.H0001, clerk.H0002, officer.<agency>, admin, hall.JN-HALL-01; password dev-password)`}
-    Metrics      http://${host}:${ports.api}/metrics (API) · ${workerMetrics} (worker${workers === 1 ? '' : 's'})
+    Metrics      ${ports.apiMetrics > 0 ? `http://${host}:${ports.apiMetrics}/metrics` : 'off'} (API) · ${workerMetrics} (worker${workers === 1 ? '' : 's'})
     Dashboard    http://${host}:${ports.api}/api/ops/dashboard (admin token) · codec for the Temporal UI: /api/ops/codec
   Staff pages:        http://${host}:${ports.api}/ (sign in through the identity provider's page)
   An admin's token:   npm run --silent token -- --role admin
