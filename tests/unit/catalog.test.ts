@@ -8,7 +8,7 @@ import { CASE_STATUS_KEYS, SERVICE_KEYS, SERVICES, CASE_STATUSES, COMPENSATION_O
  * Frozen code keeps its own literal list (its order is the order of the entries it recorded); the metrics
  * script names the keys it looks for.
  */
-const EXEMPT = new Set(['domain/catalog.ts', 'workflows/legacy-v1.ts', 'scripts/code-metrics.mjs']);
+const EXEMPT = new Set(['domain/catalog.ts', 'workflows/legacy-v1.ts', 'workflows/legacy-v1.support.ts', 'scripts/code-metrics.mjs']);
 
 function sourceFiles(): string[] {
   const out = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '*.ts', '*.vue', '*.mjs'], { encoding: 'utf8', timeout: 10_000 });
