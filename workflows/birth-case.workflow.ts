@@ -1,7 +1,8 @@
 // The birth "one-thing" case: one workflow per newborn carries the five services across the agencies.
 // birthCertificate → household → medicalInsurance → socialSecurityCard, with vaccination alongside.
-// Deterministic and small: every side effect is an activity; the state is the event log (see case-state),
-// and `record()` below is the one journal every event goes through.
+// Deterministic and small: every side effect is an activity; the state is the event log (domain/case-log.ts,
+// reduced by domain/case-state.ts), and the journal (birth-case/journal.ts) is the one way every entry goes.
+// This file is the story; what a run holds, its handlers, waits, tracks and compensation are in birth-case/.
 //
 // Since patch `case-v2` (issue 9) no case dies: an agency answer nobody planned for leaves the service
 // `needs_attention` until a clerk retries or closes it; cancellation is an update that withdraws what is
