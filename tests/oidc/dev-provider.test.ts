@@ -11,36 +11,13 @@ import { devUserId } from '../../infra/oidc/dev-users';
 import { OIDC_DEV_SECRETS, resolveOidcSettings } from '../../infra/oidc/provider-config';
 import { startOidcProvider } from '../helpers/oidc-provider-process';
 import type { OidcProviderProcess } from '../helpers/oidc-provider-process';
+import { CookieJar } from '../helpers/oidc-browser';
 
 const RP_ORIGIN = 'http://127.0.0.1:3999';
 const REDIRECT_URI = `${RP_ORIGIN}/api/session/callback`;
 const POST_LOGOUT_URI = `${RP_ORIGIN}/`;
 const WEB_CLIENT = 'birth-one-thing-web';
 const AUDIENCE = 'birth-one-thing-api';
-
-/** A browser's cookie jar, enough for one origin: name, value and path; expired cookies removed. */
-class CookieJar {
-  private cookies = new Map<string, { value: string; path: string }>();
-  store(res: Response): void {
-    for (const line of res.headers.getSetCookie()) {
-      const [pair = '', ...attrs] = line.split(';').map((s) => s.trim());
-      const eq = pair.indexOf('=');
-      const name = pair.slice(0, eq);
-      const value = pair.slice(eq + 1);
-      const path = attrs.find((a) => /^path=/i.test(a))?.slice(5) || '/';
-      const expired = attrs.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && Date.parse(a.slice(8)) < Date.now()));
-      const key = `${name};${path}`;
-      if (expired || value === '') this.cookies.delete(key);
-      else this.cookies.set(key, { value, path });
-    }
-  }
-  header(url: URL): string {
-    return [...this.cookies.entries()]
-      .filter(([, c]) => url.pathname === c.path || url.pathname.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`))
-      .map(([key, c]) => `${key.split(';')[0]}=${c.value}`)
-      .join('; ');
-  }
-}
 
 /** Follows redirects like a browser until the answer is a page, or a redirect to the relying party. */
 async function browse(jar: CookieJar, start: string, init: RequestInit = {}): Promise<{ url: URL; res: Response }> {
