@@ -2,6 +2,8 @@
 // A file that spells out the whole list again (a copy that can drift) fails here, naming the file.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { CASE_ACTIONS } from '../../domain/case-log';
+import { actionLabel } from '../../web/src/shared/labels';
 import { CASE_STATUS_KEYS, SERVICE_KEYS, SERVICES, CASE_STATUSES, COMPENSATION_ORDER, isCaseClosed, isServiceKey, perService } from '../../domain/catalog';
 
 /**
@@ -47,4 +49,10 @@ test('when the catalog is read, then its tables agree: order, prerequisites, com
   expect(Object.keys(CASE_STATUSES)).not.toContain('rejected');
   expect(isServiceKey('__proto__')).toBe(false);
   expect(perService((k) => k.length)).toEqual({ birthCertificate: 16, vaccination: 11, household: 9, medicalInsurance: 16, socialSecurityCard: 18 });
+});
+
+test('when the audit timeline names an entry, then every action of the case log has its own label', () => {
+  const labels = CASE_ACTIONS.map((a) => actionLabel(a));
+  expect(labels.filter((l) => l === '办件记录')).toEqual([]);
+  expect(actionLabel('case.escalated')).toBe('上报督办');
 });

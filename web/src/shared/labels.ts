@@ -6,6 +6,7 @@ import {
   serviceAgency, serviceLabel as catalogServiceLabel, SERVICE_KEYS, SERVICE_STATUSES, WAITING_ON, WAIVER_LOST_REASONS,
 } from '../../../domain/catalog';
 import type { CaseStatus, CorrectablePath, ServiceKey, ServiceStatus } from '../../../domain/catalog';
+import type { CaseAction } from '../../../domain/case-log';
 
 export { isServiceKey, SERVICE_KEYS, type ServiceKey };
 
@@ -42,7 +43,8 @@ export const WAITING_ON_ROWS = Object.entries(WAITING_ON).map(([key, { label }])
 /** Why a case lost the premium waiver: a failed condition's label, or NOT_ENROLLED's. */
 export const lostReasonLabel = (code: string): string => pick<{ label: string }>(WAIVER_LOST_REASONS, code, { label: '其他原因' }).label;
 
-const ACTIONS: Record<string, string> = {
+/** Every action of the case log, as the audit timeline names it (the type makes a new action need a label). */
+const ACTIONS = {
   'case.accepted': '受理办件',
   'case.action_required': '需要补正',
   'case.corrected': '更正信息',
@@ -62,7 +64,11 @@ const ACTIONS: Record<string, string> = {
   'service.refused': '部门未通过',
   'service.cancelled': '事项撤销',
   'service.compensation': '撤回已办事项',
-};
+  'service.needs_attention': '需人工处理',
+  'service.resolved': '人工处理',
+  'service.agency_unreachable': '部门暂时无法连接',
+  'case.escalated': '上报督办',
+} satisfies Record<CaseAction, string>;
 export const actionLabel = (a: string): string => pick(ACTIONS, a, '办件记录');
 
 const ROLES: Record<string, string> = {
