@@ -34,3 +34,19 @@ export function trackingSecretMatches(secret: string, storedHash: string, key: s
   const b = Buffer.from(storedHash, 'hex');
   return a.length === b.length && timingSafeEqual(a, b);
 }
+
+/**
+ * A family registration's id (issue 18), from the mother's ID number through the same keyed hash as a
+ * case id: one open registration per mother, found again from her ID without keeping it in the id.
+ */
+export function registrationIdFor(motherIdNumber: string, secret: string): string {
+  return base32(createHmac('sha256', secret).update(`registration|${motherIdNumber.trim().toUpperCase()}`).digest(), 16);
+}
+
+/**
+ * The keyed hash (hex) under which a parent's phone number or ID number is stored and matched (parent
+ * sessions, the parent links): equal values match, and the value itself is never kept.
+ */
+export function personKey(kind: 'phone' | 'idNumber', value: string, secret: string): string {
+  return createHmac('sha256', secret).update(`${kind}|${value.trim().toUpperCase()}`).digest('hex');
+}

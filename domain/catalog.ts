@@ -207,3 +207,16 @@ export const WAIVER_LOST_REASONS = {
 } as const;
 export type WaiverLostReason = keyof typeof WAIVER_LOST_REASONS;
 export const isWaiverLostReason = (code: unknown): code is WaiverLostReason => typeof code === 'string' && Object.hasOwn(WAIVER_LOST_REASONS, code);
+
+// ---- family registration (生育登记, issue 18) -------------------------------------------------------
+
+/** A family registration's status (workflows/family-registration.contract.ts). `closed`: nothing more happens to it. */
+export const REGISTRATION_STATUSES = {
+  registered: { label: '已登记', tone: 'primary', closed: false },
+  born: { label: '已生育', tone: 'success', closed: true },
+  withdrawn: { label: '已撤回', tone: 'info', closed: true },
+  expired: { label: '已过期', tone: 'info', closed: true },
+} as const satisfies Record<string, { label: string; tone: Tone; closed: boolean }>;
+export type RegistrationStatusKey = keyof typeof REGISTRATION_STATUSES;
+export const REGISTRATION_STATUS_KEYS = keysOf(REGISTRATION_STATUSES);
+export const RegistrationStatusSchema = z.enum(REGISTRATION_STATUS_KEYS);
