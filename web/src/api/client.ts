@@ -41,14 +41,14 @@ export function setUnauthenticatedHandler(fn: () => void): void {
   onUnauthenticated = fn;
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, body?: unknown, opts: { timeoutMs?: number } = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
       method,
       credentials: 'same-origin',
-      headers: { accept: 'application/json', ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
-      body: method === 'POST' ? JSON.stringify(body ?? {}) : undefined,
+      headers: { accept: 'application/json', ...(method === 'POST' || method === 'PUT' ? { 'content-type': 'application/json' } : {}) },
+      body: method === 'POST' || method === 'PUT' ? JSON.stringify(body ?? {}) : undefined,
       signal: AbortSignal.timeout(opts.timeoutMs ?? 20_000),
     });
   } catch {

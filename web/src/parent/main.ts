@@ -2,5 +2,6 @@ import { createApp } from 'vue';
 import 'vant/lib/index.css';
 import './parent.css';
 import App from './App.vue';
+import { router } from './router';
 
-createApp(App).mount('#app');
+createApp(App).use(router).mount('#app');

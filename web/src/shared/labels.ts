@@ -3,7 +3,7 @@
 // codes (a newer back end) read as a plain Chinese label, never as the raw code.
 import {
   agencyLabel as catalogAgencyLabel, AgencyNameSchema, CASE_STATUS_KEYS, CASE_STATUSES, CaseStatusSchema, CORRECTABLE_FIELDS, isCaseClosed, isServiceKey,
-  serviceAgency, serviceLabel as catalogServiceLabel, SERVICE_KEYS, SERVICE_STATUSES, WAITING_ON, WAIVER_LOST_REASONS,
+  REGISTRATION_STATUSES, serviceAgency, serviceLabel as catalogServiceLabel, SERVICE_KEYS, SERVICE_STATUSES, WAITING_ON, WAIVER_LOST_REASONS,
 } from '../../../domain/catalog';
 import type { CaseStatus, CorrectablePath, ServiceKey, ServiceStatus } from '../../../domain/catalog';
 import type { CaseAction } from '../../../domain/case-log';
@@ -26,6 +26,12 @@ export const caseClosed = (s: string | null | undefined): boolean => {
   return known.success && isCaseClosed(known.data);
 };
 export const CASE_STATUS_OPTIONS = CASE_STATUS_KEYS.map((value) => ({ value, label: caseStatusLabel(value) }));
+
+/** 生育登记's status (已登记, 已生育, 已撤回, 已过期): the catalog's label, tone and whether it is over. */
+const UNKNOWN_REGISTRATION = { label: '处理中', tone: 'info', closed: false } as const;
+export const registrationStatusLabel = (s: string | null | undefined): string => pick<{ label: string }>(REGISTRATION_STATUSES, s, UNKNOWN_REGISTRATION).label;
+export const registrationStatusTag = (s: string | null | undefined): Tag => pick<{ tone: Tag }>(REGISTRATION_STATUSES, s, UNKNOWN_REGISTRATION).tone;
+export const registrationOpen = (s: string | null | undefined): boolean => !pick<{ closed: boolean }>(REGISTRATION_STATUSES, s, { closed: true }).closed;
 
 export const serviceStatusLabel = (s: string | null | undefined): string => pick<{ label: string }>(SERVICE_STATUSES, s, UNKNOWN_STATUS).label;
 export const serviceStatusTag = (s: string | null | undefined): Tag => pick<{ tone: Tag }>(SERVICE_STATUSES, s, UNKNOWN_STATUS).tone;
