@@ -1,5 +1,7 @@
 // The shapes of the parents' signed-in routes (issue 18), from the OpenAPI document the API serves.
-import type { ParentView } from '../api/types';
+import type { ParentView, RegistrationView } from '../api/types';
+
+export type { RegistrationBody, RegistrationView } from '../api/types';
 
 export interface ParentSessionView {
   signedIn: boolean;
@@ -9,25 +11,5 @@ export interface ParentSessionView {
 }
 export interface CodeSent { sentTo: string; expiresInSeconds: number; resendAfterSeconds: number }
 
-export interface RegistrationParentBody { name: string; idNumber: string; phone: string; hukouRegionCode: string }
-export interface RegistrationBody {
-  mother: RegistrationParentBody;
-  father: RegistrationParentBody | null;
-  marriage: { married: true; marriedOn: string } | { married: false };
-  childrenBefore: number;
-  expectedMonth: string;
-  hospitalId: string;
-  householdOf: 'mother' | 'father';
-}
-export interface RegistrationView {
-  registrationId: string;
-  registrationNumber: string;
-  status: string;
-  request: RegistrationBody;
-  childrenOnRecord: number;
-  registeredAt: string;
-  expiresAt: string;
-  linkedCases: Array<{ caseId: string; at: string }>;
-}
 export interface RegistrationList { items: RegistrationView[] }
 export interface ParentCaseList { items: ParentView[] }
