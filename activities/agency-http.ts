@@ -42,7 +42,7 @@ export class AgencyUnavailableError extends Error {
 
 export interface AgencyRequest {
   operation: string;
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT';
   path: string;
   idempotencyKey?: string;
   body?: unknown;

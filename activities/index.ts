@@ -2,6 +2,7 @@
 // Workflow code must not import this file by value: it pulls in fetch and the activity context.
 import type { AgencyClientConfig } from './agency-http';
 import type { AgencyActivities } from './agency.types';
+import type { FamilyRegistrationActivities } from './family-registration.types';
 import { createCompensationAdapter } from './compensation.adapter';
 import { createHealthCommissionAdapter } from './health-commission.adapter';
 import { createHumanResourcesAdapter } from './human-resources.adapter';
@@ -10,7 +11,7 @@ import { createPublicSecurityAdapter } from './public-security.adapter';
 import { createSmsAdapter } from './sms.adapter';
 import { createVaccinationAdapter } from './vaccination.adapter';
 
-export function createAgencyActivities(config: AgencyClientConfig & { trackingKey?: string }): AgencyActivities {
+export function createAgencyActivities(config: AgencyClientConfig & { trackingKey?: string }): AgencyActivities & FamilyRegistrationActivities {
   return {
     ...createHealthCommissionAdapter(config),
     ...createVaccinationAdapter(config),
@@ -26,3 +27,4 @@ export { AgencyUnavailableError, DEFAULT_AGENCY_TIMEOUT_MS, type AgencyClientCon
 export { agencyActivityOptions } from './agency-options';
 export { createReviewDesk, ReviewDeskError, type PendingReview, type ReviewDecisionResult, type ReviewDesk, type ReviewDeskErrorCode } from './review-desk';
 export * from './agency.types';
+export * from './family-registration.types';

@@ -464,6 +464,12 @@ export const TrackInputRequest = TrackRequest.extend({
 });
 export type TrackInputRequest = z.infer<typeof TrackInputRequest>;
 
+/**
+ * The field checks a family registration (domain/family-registration.ts) shares with a case's parents:
+ * the same names, ID numbers, phones and region codes, the same messages and codes.
+ */
+export const parentFieldChecks = { personName, citizenId, mobile, regionCode, isoDateTime, missing: req, addIssue } as const;
+
 // ---- Issues for people ----------------------------------------------------------------------------
 
 export interface ValidationIssue { path: string; code: string; message: string }
@@ -511,6 +517,14 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   phoneLast4: '手机号后4位',
   input: '补充信息',
   'input.newbornName': '新生儿姓名',
+  // a family registration (生育登记, domain/family-registration.ts)
+  marriage: '婚姻状况',
+  'marriage.married': '是否已婚',
+  'marriage.marriedOn': '结婚登记日期',
+  childrenBefore: '此前已生育子女数',
+  expectedMonth: '预产期（年月）',
+  hospitalId: '分娩医院',
+  motherIdNumber: '母亲身份证号码',
 };
 
 function labelOf(path: readonly PropertyKey[]): string {

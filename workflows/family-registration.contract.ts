@@ -4,6 +4,7 @@
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { RegistrationStatusKey } from '../domain/catalog';
 import type { Actor } from '../domain/case-state';
+import type { RegistrationSettings } from '../domain/family-registration';
 
 export const FAMILY_REGISTRATION_WORKFLOW_TYPE = 'familyRegistrationWorkflow';
 const WORKFLOW_ID_PREFIX = 'family-registration-';
@@ -73,3 +74,59 @@ export const getRegistrationState = defineQuery<RegistrationState>('getRegistrat
 export const amendRegistration = defineUpdate<RegistrationState, [AmendInput]>('amendRegistration');
 export const withdrawRegistration = defineUpdate<RegistrationState, [WithdrawInput]>('withdrawRegistration');
 export const registrationCaseLinked = defineSignal<[CaseLinkedInput]>('registrationCaseLinked');
+
+// ---- Added with the workflow (H2) ----------------------------------------------------------------
+
+/** The workflow's input: the registration id, what the parents declared, who asked, the clock's settings. */
+export interface FamilyRegistrationInput {
+  registrationId: string;
+  request: FamilyRegistrationRequest;
+  actor: Actor;
+  settings: RegistrationSettings;
+}
+
+/** The health commission's verdict on the registration: registered (its state), or the conflicts it found. */
+export type RegistrationVerdict =
+  | { registered: true; state: RegistrationState }
+  | { registered: false; conflicts: RegistrationConflict[] };
+
+/** What a run of the workflow comes to: `refused` when the commission did not register at all. */
+export interface RegistrationOutcome {
+  registrationId: string;
+  status: RegistrationStatus | 'refused';
+  registrationNumber: string | null;
+  conflicts: RegistrationConflict[];
+}
+
+/**
+ * Answers once the health commission has answered the registration (the API's way to give the parents the
+ * verdict at once): the state when registered, else the conflicts. Taken at any time; the run ends only
+ * after every such update is answered.
+ */
+export const awaitRegistrationVerdict = defineUpdate<RegistrationVerdict>('awaitRegistrationVerdict');
+
+/** The query's refusal (ApplicationFailure type) while the health commission has not answered yet. */
+export const REGISTRATION_NOT_READY = 'RegistrationNotReady';
+
+/**
+ * ApplicationFailure `type` of a registration the health commission will not make (or amend): non-retryable,
+ * `details` = the conflicts (RegistrationConflict[], each with a message the parents can act on).
+ */
+export const RegistrationConflictType = 'RegistrationConflict' as const;
+
+const CONFLICT_CODES: ReadonlySet<string> = new Set(['CHILDREN_MISMATCH', 'REGISTRATION_OPEN', 'PERSON_UNKNOWN']);
+
+/** The conflicts a failure carries (an ActivityFailure's cause, or the ApplicationFailure itself), or null. */
+export function registrationConflictsOf(err: unknown): RegistrationConflict[] | null {
+  for (let e: unknown = err, depth = 0; e && depth < 4; e = typeof e === 'object' && 'cause' in e ? e.cause : undefined, depth++) {
+    if (typeof e !== 'object' || (e as { type?: unknown }).type !== RegistrationConflictType) continue;
+    const details = (e as { details?: unknown }).details;
+    if (!Array.isArray(details)) return [];
+    return details.flatMap((d): RegistrationConflict[] => {
+      const c = d as Partial<RegistrationConflict> | null;
+      return c && typeof c.code === 'string' && CONFLICT_CODES.has(c.code) && typeof c.path === 'string' && typeof c.message === 'string'
+        ? [{ code: c.code as RegistrationConflict['code'], path: c.path, message: c.message }] : [];
+    });
+  }
+  return null;
+}
