@@ -99,7 +99,9 @@ export type SmsTemplate =
   | 'action_required'
   | 'service_completed'
   | 'case_completed'
-  | 'deadline_approaching';
+  | 'deadline_approaching'
+  /** a parent's sign-in code (issue 18; sent by the API, never by a workflow) */
+  | 'sign_in_code';
 
 /**
  * ApplicationFailure `type`s the adapters raise. Business outcomes are non-retryable; transport trouble

@@ -21,6 +21,14 @@ import { ApiError, errorHandler, notFound } from './errors';
 import { officerRoutes } from './officers.routes';
 import { declaredMethods, openApiDocument } from './openapi';
 import { parentRoutes } from './parents.routes';
+import { parentAuthRoutes } from './parent-auth.routes';
+import type { ParentAddressLimits } from './parent-auth.routes';
+import { parentCaseRoutes } from './parent-cases.routes';
+import { createParentGateways } from './parent-gateways';
+import type { ParentGateways } from './parent-gateways';
+import { createParentLinks } from './parent-links';
+import { createParentSessions } from './parent-session';
+import type { SignInPolicy } from './parent-session-store';
 import { sessionRoutes } from './session.routes';
 import { webRoutes } from './web';
 import type { ParentRoutesDeps } from './parents.routes';
@@ -41,6 +49,8 @@ export interface AppDeps {
   parentLimits?: ParentRoutesDeps['limits'];
   /** where staff reads are recorded; default: the project's database (api/access.ts) */
   accessLog?: AccessLog;
+  /** the parents' sign-in (issue 18): per-address limits, the per-phone policy, the SMS and identity gateways */
+  parentSignIn?: { limits?: Partial<ParentAddressLimits>; policy?: Partial<SignInPolicy>; gateways?: ParentGateways };
 }
 
 /** Bodies above this are refused before parsing. */
@@ -89,7 +99,7 @@ function requestLogger(logger: pino.Logger) {
   });
 }
 
-export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits, accessLog = openAccessLog(config, logger) }: AppDeps): express.Express {
+export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits, accessLog = openAccessLog(config, logger), parentSignIn = {} }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
@@ -133,6 +143,11 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
   app.use(accessRoutes({ accessLog, config }));
   app.use('/api/cases', caseRoutes({ cases, config, now }));
   app.use('/api/track', parentRoutes({ cases, config, limits: parentLimits }));
+  // Parents signed in by SMS code (issue 18): the `bot_parent` cookie is read once, for every /api/parent route.
+  const parentSessions = createParentSessions(config, logger, parentSignIn.policy);
+  app.use('/api/parent', parentSessions.middleware);
+  app.use('/api/parent', parentAuthRoutes({ config, store: parentSessions.store, gateways: parentSignIn.gateways ?? createParentGateways(config), limits: parentSignIn.limits, policy: parentSignIn.policy }));
+  app.use('/api/parent/cases', parentCaseRoutes({ cases, links: createParentLinks(config, logger), config }));
   app.use('/api/reviews', officerRoutes({ cases, config, reviewDesk }));
   app.use('/api/agency-callbacks', callbackRoutes({ cases, config, now }));
   app.use('/api/session', sessionRoutes({ config }));

@@ -17,6 +17,7 @@ import { healthCommissionRoutes } from './health-commission.routes';
 import { humanResourcesCompensation, humanResourcesRoutes } from './human-resources.routes';
 import { compensationRoutes, type CompensationHooks } from './compensation.routes';
 import { errorBody } from './idempotency';
+import { identityCheckRoutes } from './identity-check.routes';
 import { DEFAULT_PREMIUM_TABLE } from './medical-security.rules';
 import { medicalSecurityRoutes } from './medical-security.routes';
 import { publicSecurityCompensation, publicSecurityRoutes } from './public-security.routes';
@@ -177,6 +178,7 @@ function createApp(ctx: MockContext, adminToken: string | undefined): express.Ex
   // Officers' review routes are for the orchestrator's review desk only.
   app.use(`${at('publicSecurity')}/reviews`, requireToken(adminToken));
   app.use(at('publicSecurity'), publicSecurityRoutes(ctx));
+  app.use(at('publicSecurity'), identityCheckRoutes(ctx)); // the parents' real-name check (issue 18)
   app.use(at('medicalSecurity'), medicalSecurityRoutes(ctx));
   app.use(at('humanResources'), humanResourcesRoutes(ctx));
   // Compensation (withdrawals, notices of a cancelled case) at every agency that issues something.

@@ -11,7 +11,7 @@ export const SmsBody = z.object({
   idempotencyKey: z.string().optional(),
   caseId: z.string().min(1).max(100),
   phone: z.string().max(20),
-  template: z.enum(['case_accepted', 'action_required', 'service_completed', 'case_completed', 'deadline_approaching']),
+  template: z.enum(['case_accepted', 'action_required', 'service_completed', 'case_completed', 'deadline_approaching', 'sign_in_code']),
   params: z.record(z.string().max(50), z.string().max(200)),
 });
 
