@@ -165,7 +165,7 @@ test('a mother registers on her phone and amends; the clerk files the birth from
   await phone.getByRole('radio', { name: '已婚' }).check();
   await phone.locator('#married-on').fill('2020-05-01');
   await phone.locator('#children-before').fill('0');
-  await phone.locator('#expected-month').fill(thisMonth());
+  await phone.locator('#expected-month').selectOption(thisMonth());
   await phone.locator('#hospital-id').fill('H0001');
   await phone.getByRole('radio', { name: '随父亲落户' }).check();
   await check(phone, 'form-filled');
@@ -191,7 +191,7 @@ test('a mother registers on her phone and amends; the clerk files the birth from
   await phone.locator('#hospital-id').waitFor();
   await eventually(async () => expect(await phone.locator('#m-idNumber').inputValue()).toBe(fam.mother.idNumber), { timeoutMs: 10_000, intervalMs: 100 });
   await phone.locator('#hospital-id').fill('H0002');
-  await phone.locator('#expected-month').fill(nextMonth());
+  await phone.locator('#expected-month').selectOption(nextMonth());
   await phone.getByRole('button', { name: '提交修改' }).click();
   await phone.getByText('修改已提交').waitFor();
   await phone.locator('.van-cell', { hasText: '分娩医院' }).filter({ hasText: 'H0002' }).waitFor();
