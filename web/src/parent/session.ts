@@ -4,7 +4,8 @@ import { reactive } from 'vue';
 import { api } from '../api/client';
 import type { ParentSessionView } from './types';
 
-export const parentSession = reactive<{ loaded: boolean; view: ParentSessionView }>({ loaded: false, view: { signedIn: false } });
+const SIGNED_OUT: ParentSessionView = { signedIn: false, phoneMasked: null, realName: null, expiresAt: null };
+export const parentSession = reactive<{ loaded: boolean; view: ParentSessionView }>({ loaded: false, view: { ...SIGNED_OUT } });
 
 export async function loadParentSession(): Promise<ParentSessionView> {
   parentSession.view = await api<ParentSessionView>('GET', '/api/parent/session');
@@ -19,5 +20,5 @@ export function setParentSession(view: ParentSessionView): void {
 
 export async function signOut(): Promise<void> {
   await api<null>('POST', '/api/parent/sign-out', {});
-  setParentSession({ signedIn: false });
+  setParentSession({ ...SIGNED_OUT });
 }
