@@ -51,7 +51,7 @@ async function reviewVerdict(cases: CaseRepository, caseId: string, service: Ser
     throw err;
   });
   const current = state.services[service];
-  if (current.status === 'under_review' && current.review) {
+  if (current?.status === 'under_review' && current.review) {
     if (current.review.reviewId === reviewId) return 'pending';
     throw new ApiError('CONFLICT', 'no such review of this service');
   }

@@ -1,8 +1,9 @@
 // What each reader sees of a case. The clerk of the case's hospital sees it in full; parents see it
 // masked (no full names, IDs or phones; result numbers in part; benefits in full).
 import type { BirthCaseState } from '../workflows/birth-case.contract';
-import { agencyLabel, AgencyNameSchema, perService } from '../domain/catalog';
-import type { ServiceKey } from '../domain/catalog';
+import { agencyLabel, AgencyNameSchema } from '../domain/catalog';
+import type { CaseServices, EarlierServiceKey, ServiceKey } from '../domain/catalog';
+import { caseServiceEntries } from '../domain/case-state';
 import type { CaseEvent, ServiceState } from '../domain/case-state';
 import { maskIdNumber, maskName, maskNumber, maskPhone } from '../domain/masking';
 import { DEFAULT_POLICY_TABLE, familyEntitlements, supplementGroundOf } from '../domain/policy';
@@ -34,8 +35,15 @@ function serviceView(s: ServiceState, maskResult?: (r: Record<string, unknown>) 
   return view;
 }
 
-function mapServices(state: BirthCaseState, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): Record<ServiceKey, ServiceView> {
-  return perService((k) => serviceView(state.services[k], maskResult));
+/**
+ * Every service of the case, in the bundle's order. A service the case's bundle did not have when it was
+ * accepted (the 生育登记 for a case accepted before issue 18) is left out, not shown as pending.
+ */
+function mapServices(state: BirthCaseState, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): CaseServices<ServiceView> {
+  const views: Partial<Record<ServiceKey, ServiceView>> = {};
+  for (const [key, s] of caseServiceEntries(state.services)) views[key] = serviceView(s, maskResult);
+  // Every service of the case's own bundle, as the state has them (the earlier five always).
+  return views as CaseServices<ServiceView>;
 }
 
 /**
@@ -144,7 +152,7 @@ export function auditView(events: readonly CaseEvent[]) {
 /** An officer's view for a review: the facts a household registration needs, numbers masked. */
 export function reviewCaseView(
   state: BirthCaseState,
-  service: ServiceKey,
+  service: EarlierServiceKey,
   task: { reviewId: string; reason: string; createdAt: string; slaDueAt: string } | null,
 ) {
   const { application: a } = state;

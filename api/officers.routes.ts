@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import type { RequestHandler } from 'express';
 import { ReviewDecisionRequest, ServiceKey } from '../domain/case.schemas';
+import { isLaterService } from '../domain/catalog';
 import type { Config } from '../infra/config';
 import { agencyEvent, reviewDecidedEventId } from '../workflows/birth-case.contract';
 import { REVIEW_DESK } from '../activities/agency.types';
@@ -47,7 +48,7 @@ const listReviews = ({ reviewDesk }: OfficerRoutesDeps): RequestHandler => async
 const readReview = ({ cases, reviewDesk }: OfficerRoutesDeps): RequestHandler => async (req, res) => {
   const officer = staffOf(req, 'officer');
   const service = ServiceKey.safeParse(req.params.service);
-  if (!service.success || !decidesReviewsOf(officer, service.data)) throw notFound();
+  if (!service.success || isLaterService(service.data) || !decidesReviewsOf(officer, service.data)) throw notFound();
   const caseId = String(req.params.caseId);
   // only a case this agency has (or had) a review for; any other is 404, as if it did not exist
   const state = await cases.load(caseId, officer);
@@ -59,16 +60,18 @@ const readReview = ({ cases, reviewDesk }: OfficerRoutesDeps): RequestHandler =>
 const decideReview = ({ cases, reviewDesk }: OfficerRoutesDeps): RequestHandler => async (req, res) => {
   const officer = staffOf(req, 'officer');
   const service = ServiceKey.safeParse(req.params.service);
-  if (!service.success) throw notFound();
+  // the 生育登记 has no review (and is absent from cases accepted before it)
+  if (!service.success || isLaterService(service.data)) throw notFound();
+  const key = service.data;
   const body = parseBody(ReviewDecisionRequest, req.body);
-  if (!decidesReviewsOf(officer, service.data)) throw new ApiError('FORBIDDEN', '该事项不由本机构审核');
+  if (!decidesReviewsOf(officer, key)) throw new ApiError('FORBIDDEN', '该事项不由本机构审核');
   const caseId = String(req.params.caseId);
   const state = await cases.load(caseId, officer, { fresh: true });
-  const { status, review } = state.services[service.data];
+  const { status, review } = state.services[key];
   if (status !== 'under_review' || !review) throw new ApiError('CONFLICT', '该事项当前没有待审核的申请');
   await reviewDesk.decideReview(review.reviewId, body.decision, body.reason, officer.sub);
   await cases.write(caseId, (handle) => handle.signal(agencyEvent, {
-    type: 'review.decided', service: service.data, eventId: reviewDecidedEventId(review.reviewId), actor: { role: 'officer', id: officer.sub },
+    type: 'review.decided', service: key, eventId: reviewDecidedEventId(review.reviewId), actor: { role: 'officer', id: officer.sub },
   }));
-  res.json({ caseId, service: service.data, decision: body.decision });
+  res.json({ caseId, service: key, decision: body.decision });
 };

@@ -27,6 +27,7 @@ export const EventOutcome = z.enum(['ok', 'pending', 'failed', 'rejected']);
  * service is the catalog's `ServiceResults`.
  */
 export const ServiceResultData = z.object({
+  ...ServiceResults.familyRegistration.partial().shape,
   ...ServiceResults.birthCertificate.partial().shape,
   ...ServiceResults.vaccination.partial().shape,
   ...ServiceResults.household.partial().shape,
@@ -52,7 +53,9 @@ const withData = <A extends string, D extends z.ZodType>(action: A, data: D) => 
 const WithdrawalAnswer = z.object({ outcome: z.enum(['withdrawn', 'already_done', 'not_received']), document: z.string().nullable(), message: z.string() });
 
 export const CaseEvent = z.discriminatedUnion('action', [
-  withData('case.accepted', z.object({ newbornNameMissing: z.boolean() })),
+  // `bundle` since patch family-registration (issue 18): the services the bundle had when the case was
+  // accepted. Absent: the bundle before it (catalog EARLIER_BUNDLE); the later services are not part of the case.
+  withData('case.accepted', z.object({ newbornNameMissing: z.boolean(), bundle: z.array(ServiceKeySchema).optional() })),
   plain('case.action_required'),
   // `answers` since case-v2: the services whose correction notice the change answered.
   withData('case.corrected', z.object({ paths: z.array(z.string()), answers: z.array(ServiceKeySchema).optional() })),

@@ -1,7 +1,7 @@
 // A case is an append-only log of events (the audit trail, domain/case-log.ts); its status is derived by
 // a pure reducer, so the status shown can never drift from the history. Plain JSON only: no Map, Set, Date.
-import { isCaseClosed, isTerminal, perService, SERVICE_KEYS } from './catalog';
-import type { CaseStatus, ServiceKey, ServiceStatus } from './catalog';
+import { EARLIER_BUNDLE, isCaseClosed, isTerminal, perService, SERVICE_KEYS } from './catalog';
+import type { CaseServices, CaseStatus, ServiceKey, ServiceStatus } from './catalog';
 import type { CaseAction, CaseEvent, CorrectionItem, EscalationKind, EventOf, ReviewInfo, ServiceResultData } from './case-log';
 import type { Benefits } from './policy';
 
@@ -37,7 +37,8 @@ export interface ActionRequired {
 
 export interface DerivedCase {
   status: CaseStatus;
-  services: Record<ServiceKey, ServiceState>;
+  /** the services of the case's bundle: a service added after the case was accepted is absent (catalog LATER_SERVICES) */
+  services: CaseServices<ServiceState>;
   actionsRequired: ActionRequired[];
   benefits: Benefits | null;
   createdAt: string | null;
@@ -130,15 +131,32 @@ function applyToCase(facts: CaseFacts, e: CaseLevelEvent): void {
   else facts.cancelled = true;
 }
 
-function actionsRequiredOf(services: Record<ServiceKey, ServiceState>, facts: CaseFacts): ActionRequired[] {
+/** The services of a case, in the bundle's order, each with its state (a service not part of the case is left out). */
+export function caseServiceEntries(services: CaseServices<ServiceState>): Array<[ServiceKey, ServiceState]> {
+  return SERVICE_KEYS.flatMap((key): Array<[ServiceKey, ServiceState]> => {
+    const s = services[key];
+    return s ? [[key, s]] : [];
+  });
+}
+
+/**
+ * The services the case was accepted with: the `bundle` its acceptance names; none named (a case accepted
+ * before patch family-registration), the bundle before the later services; no acceptance yet, today's.
+ */
+function bundleOf(events: readonly CaseEvent[]): readonly ServiceKey[] {
+  const accepted = events.find((e): e is EventOf<'case.accepted'> => e.action === 'case.accepted');
+  if (!accepted) return SERVICE_KEYS;
+  return accepted.data.bundle ?? EARLIER_BUNDLE;
+}
+
+function actionsRequiredOf(services: CaseServices<ServiceState>, facts: CaseFacts): ActionRequired[] {
   const actions: ActionRequired[] = [];
   if (facts.nameMissing && !facts.cancelled) actions.push({ kind: 'newborn_name', service: null, items: [{ path: 'newborn.name', message: '请家长提供新生儿姓名' }], dueAt: null });
-  for (const key of SERVICE_KEYS) {
-    const s = services[key];
+  const entries = caseServiceEntries(services);
+  for (const [key, s] of entries) {
     if (s.status === 'needs_correction' && s.correction) actions.push({ kind: 'correction', service: key, items: s.correction.items, dueAt: s.correction.dueAt });
   }
-  for (const key of SERVICE_KEYS) {
-    const s = services[key];
+  for (const [key, s] of entries) {
     if (s.status === 'needs_attention' && s.attention && !facts.cancelled) {
       actions.push({ kind: 'needs_attention', service: key, items: [{ path: '', message: s.attention.cause }], dueAt: null });
     }
@@ -146,8 +164,8 @@ function actionsRequiredOf(services: Record<ServiceKey, ServiceState>, facts: Ca
   return actions;
 }
 
-function statusOf(services: Record<ServiceKey, ServiceState>, facts: CaseFacts, actions: readonly ActionRequired[], hasEvents: boolean): CaseStatus {
-  const all = SERVICE_KEYS.map((k) => services[k].status);
+function statusOf(services: CaseServices<ServiceState>, facts: CaseFacts, actions: readonly ActionRequired[], hasEvents: boolean): CaseStatus {
+  const all = caseServiceEntries(services).map(([, s]) => s.status);
   if (facts.cancelled) return 'cancelled';
   if (hasEvents && all.every(isTerminal)) return all.some((s) => s === 'refused' || s === 'cancelled') ? 'partially_completed' : 'completed';
   if (actions.length > 0) return 'action_required';
@@ -156,7 +174,10 @@ function statusOf(services: Record<ServiceKey, ServiceState>, facts: CaseFacts, 
 }
 
 export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
-  const services = perService((): ServiceState => ({ status: 'pending', attempts: 0 }));
+  const all = perService((): ServiceState => ({ status: 'pending', attempts: 0 }));
+  const bundle = bundleOf(events);
+  for (const key of SERVICE_KEYS) if (!bundle.includes(key)) delete all[key];
+  const services: CaseServices<ServiceState> = all;
   const facts: CaseFacts = { cancelled: false, nameMissing: false, benefits: null };
   for (const e of events) {
     const svc = e.service ? services[e.service] : undefined;
@@ -178,6 +199,6 @@ export function reduceCase(events: readonly CaseEvent[]): DerivedCase {
     benefits: facts.benefits,
     createdAt: events[0]?.at ?? null,
     updatedAt: events[events.length - 1]?.at ?? null,
-    overdue: !facts.cancelled && !isCaseClosed(status) && SERVICE_KEYS.some((k) => services[k].escalation !== undefined),
+    overdue: !facts.cancelled && !isCaseClosed(status) && caseServiceEntries(services).some(([, s]) => s.escalation !== undefined),
   };
 }

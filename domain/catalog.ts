@@ -29,6 +29,8 @@ export const agencyLabel = (agency: AgencyName): string => AGENCIES[agency].labe
 
 /** What each service's agency answered, as the case keeps it (`service.completed` → `data.result`). */
 export const ServiceResults = {
+  // source: the parents registered online (the case linked their registration) or the case registered them.
+  familyRegistration: z.object({ registrationNumber: z.string(), childrenOnRecord: z.number().int().nonnegative(), source: z.enum(['online', 'case']) }),
   birthCertificate: z.object({ certificateNumber: z.string() }),
   vaccination: z.object({ certificateNumber: z.string(), nextDoses: z.array(z.unknown()).optional() }),
   household: z.object({ citizenId: z.string(), regionCode: z.string() }),
@@ -38,11 +40,18 @@ export const ServiceResults = {
 } as const;
 
 /**
- * The five services in the bundle's order. `label` is what clerks and parents read; `done` is the sentence
+ * The six services in the bundle's order (生育登记 first, since issue 18). `label` is what clerks and parents read; `done` is the sentence
  * a correction refusal says once the service is done; `inputFields` are the fields it sends to its agency
  * (a correction answers its notice only through these).
  */
 export const SERVICES = {
+  // Issue 18: the parents' 生育登记, linked from their online registration or made by the case (first in
+  // the chain: it sends the children born before this delivery, from the birth order). Added while cases
+  // were running: see LATER_SERVICES.
+  familyRegistration: {
+    label: '生育登记', done: '生育登记已办结', agency: 'healthCommission', prerequisite: null,
+    inputFields: ['mother.name', 'mother.idNumber', 'mother.phone', 'mother.hukouRegionCode', 'father.name', 'father.idNumber', 'father.phone', 'father.hukouRegionCode', 'married', 'householdOf', 'newborn.birthAt', 'newborn.birthOrder', 'newborn.multipleBirth.children', 'newborn.multipleBirth.position'],
+  },
   birthCertificate: {
     label: '出生医学证明', done: '出生医学证明已签发', agency: 'healthCommission', prerequisite: null,
     inputFields: ['newborn.name', 'newborn.sex', 'newborn.birthAt', 'newborn.birthWeightGrams', 'mother.name', 'mother.idNumber', 'mother.hukouRegionCode', 'father.name', 'father.idNumber', 'father.hukouRegionCode'],
@@ -73,6 +82,21 @@ export const ServiceKeySchema = z.enum(SERVICE_KEYS);
 export type ServiceResult<K extends ServiceKey> = z.infer<(typeof ServiceResults)[K]>;
 /** The agencies that carry a service (and take compensation requests): every one but the SMS gateway. */
 export type ServiceAgency = (typeof SERVICES)[ServiceKey]['agency'];
+
+/**
+ * Services added to the bundle while cases were running (issue 18, patch `family-registration`). A case
+ * accepted before knows nothing of them: its `case.accepted` entry names no `bundle`, and they are not part
+ * of it (absent from its derived services, its status, its views and its compensation).
+ */
+export const LATER_SERVICES = ['familyRegistration'] as const satisfies readonly ServiceKey[];
+export type LaterServiceKey = (typeof LATER_SERVICES)[number];
+export const isLaterService = (key: ServiceKey): key is LaterServiceKey => (LATER_SERVICES as readonly ServiceKey[]).includes(key);
+/** The bundle of a case accepted before the later services (its `case.accepted` names none). */
+export const EARLIER_BUNDLE: readonly ServiceKey[] = SERVICE_KEYS.filter((k) => !isLaterService(k));
+/** One value per service of a case: a later service is absent from a case accepted before it. */
+export type CaseServices<T> = { [K in EarlierServiceKey]: T } & { [K in LaterServiceKey]?: T };
+/** The services every case has (the bundle before the later services; the frozen legacy code knows these only). */
+export type EarlierServiceKey = Exclude<ServiceKey, LaterServiceKey>;
 
 /** Compensation runs from the last service to the first. */
 export const COMPENSATION_ORDER: readonly ServiceKey[] = [...SERVICE_KEYS].reverse();

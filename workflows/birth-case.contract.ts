@@ -4,6 +4,7 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import type { Actor, CaseEvent, DerivedCase } from '../domain/case-state';
+import type { EarlierServiceKey } from '../domain/catalog';
 import type { PolicyRules } from '../domain/policy';
 
 export const BIRTH_CASE_TASK_QUEUE = 'birth-case';
@@ -79,6 +80,21 @@ export interface ResumeState {
   runs: number;
   /** the policy readings the case started with (absent: the readings before issue 22) */
   policyRules?: PolicyRules;
+  /** true: the case was accepted with the 生育登记 in its bundle (patch family-registration); absent: without it */
+  familyRegistration?: boolean;
+}
+
+/**
+ * The parents' online 生育登记 the case starts from (issue 18): the API found it open and the mother's,
+ * and derived the birth order from it. Ids and numbers only, no personal data.
+ */
+export interface LinkedRegistration {
+  /** api/case-identity.ts registrationIdFor(mother's ID number); the registration workflow's id follows from it */
+  registrationId: string;
+  /** 生育服务登记号 */
+  registrationNumber: string;
+  /** the children on the health commission's record for the mother before this delivery */
+  childrenOnRecord: number;
 }
 
 /** Household registration is due within this many months of birth (national practice; see rules.md). */
@@ -97,6 +113,8 @@ export interface BirthCaseInput {
   /** cases started before the nonce carried the code itself; read only to replay them */
   trackingCode?: string;
   settings: CaseSettings;
+  /** the parents' online 生育登记 this case links (since patch family-registration; absent: none, the case registers the family) */
+  registration?: LinkedRegistration;
   /** set when the case continues as new: it picks up where the last run stopped */
   resume?: ResumeState;
 }
@@ -117,7 +135,8 @@ export interface CorrectionOutcome {
   resubmits?: ServiceKey[];
 }
 /** An agency says something changed (review decided, card posted); the workflow re-reads the agency. */
-export interface AgencyEventInput { type: 'review.decided' | 'card.posted'; service: ServiceKey; eventId: string; actor: Actor }
+/** `service`: one of the services agencies announce events for (a review, a card); never the 生育登记, which has none. */
+export interface AgencyEventInput { type: 'review.decided' | 'card.posted'; service: EarlierServiceKey; eventId: string; actor: Actor }
 export interface CancelInput { reason: string; actor: Actor }
 export interface NewbornNameInput { name: string; actor: Actor }
 /** What a cancellation came to: each compensation step with the agency's answer (the audit says the same). */

@@ -11,7 +11,6 @@
 // agency re-reads it ever less often and continues as new past a set history size. Cases started before
 // the patch run on in legacy-v1.ts.
 import { allHandlersFinished, CancellationScope, condition, continueAsNew, isCancellation, patched } from '@temporalio/workflow';
-import { SERVICE_KEYS } from '../domain/catalog';
 import { SYSTEM } from '../domain/case-state';
 import type { DerivedCase } from '../domain/case-state';
 import type { PolicyRules } from '../domain/policy';
@@ -44,6 +43,13 @@ export const LEAN_HISTORY_PATCH = 'lean-history';
 export const POLICY_READINGS_PATCH = 'policy-readings';
 export const POLICY_READINGS: PolicyRules = { restDays: true, fullSummary: true, familyChildren: true };
 
+/**
+ * Cases started since this patch have the 生育登记 (issue 18) in their bundle: their acceptance names the
+ * bundle (`case.accepted` data.bundle), and the registration chain begins with it. Cases started before
+ * never see it: no bundle on their acceptance, so the reducer and the views leave it out.
+ */
+export const FAMILY_REGISTRATION_PATCH = 'family-registration';
+
 export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedCase> {
   if (!input.resume && !patched(CASE_V2_PATCH)) {
     // Added after cases were running: the memo and search attributes that serve reads without a worker.
@@ -62,7 +68,9 @@ type Tracks = Array<PromiseSettledResult<void>>;
 async function runCase(input: BirthCaseInput, journal: ReturnType<typeof createJournal>): Promise<DerivedCase> {
   // A continued case keeps the readings it started with; only a new case asks for the patch.
   const rules = input.resume ? input.resume.policyRules : patched(POLICY_READINGS_PATCH) ? POLICY_READINGS : undefined;
-  const run = new CaseRun(input, journal, rules);
+  // Likewise its bundle: a continued case carries it, a new one asks for the patch.
+  const familyRegistration = input.resume ? input.resume.familyRegistration === true : patched(FAMILY_REGISTRATION_PATCH);
+  const run = new CaseRun(input, journal, rules, familyRegistration);
   setCaseHandlers(run);
   if (!input.resume) accept(run);
   const tracks = await runTracks(run);
@@ -77,9 +85,10 @@ async function runCase(input: BirthCaseInput, journal: ReturnType<typeof createJ
 
 /** Acceptance: the entry, the first benefit decision, and the services not asked for. */
 function accept(run: CaseRun): void {
-  run.record({ action: 'case.accepted', actor: run.input.acceptedBy, data: { newbornNameMissing: !run.application.newborn.name } });
+  const bundle = run.familyRegistration ? { bundle: [...run.bundle] } : {};
+  run.record({ action: 'case.accepted', actor: run.input.acceptedBy, data: { newbornNameMissing: !run.application.newborn.name, ...bundle } });
   run.decide('case accepted', true);
-  for (const key of SERVICE_KEYS) {
+  for (const key of run.bundle) {
     if (!run.requested(key)) run.record({ action: 'service.skipped', service: key, reason: '未申请此项' });
   }
 }
@@ -139,6 +148,7 @@ function continueAsNewFrom(run: CaseRun): Promise<never> {
       appliedCorrections: [...run.appliedCorrections.entries()].slice(-MAX_REMEMBERED),
       runs: (run.input.resume?.runs ?? 0) + 1,
       ...(run.policyRules ? { policyRules: run.policyRules } : {}),
+      ...(run.familyRegistration ? { familyRegistration: true } : {}),
     },
   });
 }

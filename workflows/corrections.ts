@@ -56,7 +56,7 @@ const HOLDING = new Set(['submitted', 'under_review', 'needs_attention', 'comple
 /** The services waiting on a correction notice that this change answers (it changes a field they send). */
 export function servicesAnswered(paths: readonly string[], state: DerivedCase): ServiceKey[] {
   return SERVICE_KEYS.filter(
-    (key) => state.services[key].status === 'needs_correction' && paths.some((p) => SERVICE_INPUT_FIELDS[key].includes(p)),
+    (key) => state.services[key]?.status === 'needs_correction' && paths.some((p) => SERVICE_INPUT_FIELDS[key].includes(p)),
   );
 }
 
@@ -90,7 +90,8 @@ export function correctionRefusals(changes: CorrectionChanges, state: DerivedCas
     }
     const owner = CORRECTABLE_FIELDS[path];
     if (!owner) continue;
-    const status = state.services[owner].status;
+    const status = state.services[owner]?.status;
+    if (!status) continue; // a service not part of this case holds nothing
     if (status === 'completed') problems.push(`${SERVICES[owner].done}，${label}不可更改`);
     else if (HOLDING.has(status)) problems.push(`「${serviceLabel(owner)}」已提交机构办理，${label}暂不可更改（机构发出补正告知后可更正）`);
   }

@@ -2,7 +2,8 @@
 // corrections.ts as it stood, so that a change to the live rules never reaches those cases. Pure; imports
 // nothing from live workflow code. Remove it with legacy-v1.ts.
 import type { CaseCreateRequest } from '../domain/case.schemas';
-import type { ServiceKey } from '../domain/catalog';
+// Type only: the services this frozen code knows, the bundle before issue 18.
+import type { EarlierServiceKey as ServiceKey } from '../domain/catalog';
 import { isCaseClosed } from '../domain/case-state';
 import type { DerivedCase } from '../domain/case-state';
 

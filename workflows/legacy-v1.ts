@@ -26,7 +26,9 @@ import type {
 import { AgencyFailureType } from '../activities/agency.types';
 import { agencyActivityOptions } from '../activities/agency-options';
 import { serviceLabel } from '../domain/catalog';
-import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
+import type { CaseCreateRequest } from '../domain/case.schemas';
+// Type only (no command changes): the services this frozen code knows, the bundle before issue 18.
+import type { EarlierServiceKey as ServiceKey } from '../domain/catalog';
 import { isCaseClosed, isTerminal } from '../domain/case-state';
 import type { CaseEvent, DerivedCase, EventInput } from '../domain/case-state';
 import { benefitsInputFor, decideBenefits } from '../domain/policy';

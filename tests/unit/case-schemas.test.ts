@@ -51,7 +51,9 @@ describe('case create request: a valid case', () => {
   it('when the contract’s example case is sent, then it passes with defaults filled', () => {
     const r = caseCreateRequestSchema({ now: NOW }).safeParse(caseWith({ services: undefined }));
     expect(r.success).toBe(true);
-    if (r.success) expect(r.data.services).toHaveLength(5);
+    // every service of the bundle, the 生育登记 first (issue 18)
+    if (r.success) expect(r.data.services).toHaveLength(6);
+    if (r.success) expect(r.data.services[0]).toBe('familyRegistration');
   });
 
   it('when the mother’s ID ends in a lower-case x and fields have stray spaces, then they are stored normalised', () => {

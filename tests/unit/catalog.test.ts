@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { CASE_ACTIONS } from '../../domain/case-log';
 import { actionLabel } from '../../web/src/shared/labels';
-import { CASE_STATUS_KEYS, SERVICE_KEYS, SERVICES, CASE_STATUSES, COMPENSATION_ORDER, isCaseClosed, isServiceKey, perService } from '../../domain/catalog';
+import { CASE_STATUS_KEYS, EARLIER_BUNDLE, LATER_SERVICES, SERVICE_KEYS, SERVICES, CASE_STATUSES, COMPENSATION_ORDER, isCaseClosed, isServiceKey, perService } from '../../domain/catalog';
 
 /**
  * Frozen code keeps its own literal list (its order is the order of the entries it recorded); the metrics
@@ -39,7 +39,12 @@ test('when a copy of the list is written, then the check finds it (the check can
 });
 
 test('when the catalog is read, then its tables agree: order, prerequisites, compensation, the closed set', () => {
-  expect(SERVICE_KEYS).toEqual(['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard']);
+  expect(SERVICE_KEYS).toEqual(['familyRegistration', 'birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard']);
+  // Issue 18: the 生育登记 came after cases were running; a case accepted before keeps the five.
+  expect(LATER_SERVICES).toEqual(['familyRegistration']);
+  expect(EARLIER_BUNDLE).toEqual(['birthCertificate', 'vaccination', 'household', 'medicalInsurance', 'socialSecurityCard']);
+  expect(SERVICES.familyRegistration).toMatchObject({ label: '生育登记', agency: 'healthCommission', prerequisite: null });
+  expect(SERVICES.familyRegistration.inputFields).toContain('newborn.birthOrder');
   for (const key of SERVICE_KEYS) {
     const needs = SERVICES[key].prerequisite;
     if (needs) expect(SERVICE_KEYS.indexOf(needs)).toBeLessThan(SERVICE_KEYS.indexOf(key));
@@ -48,7 +53,7 @@ test('when the catalog is read, then its tables agree: order, prerequisites, com
   expect(CASE_STATUS_KEYS.filter(isCaseClosed)).toEqual(['completed', 'partially_completed', 'cancelled']);
   expect(Object.keys(CASE_STATUSES)).not.toContain('rejected');
   expect(isServiceKey('__proto__')).toBe(false);
-  expect(perService((k) => k.length)).toEqual({ birthCertificate: 16, vaccination: 11, household: 9, medicalInsurance: 16, socialSecurityCard: 18 });
+  expect(perService((k) => k.length)).toEqual({ familyRegistration: 18, birthCertificate: 16, vaccination: 11, household: 9, medicalInsurance: 16, socialSecurityCard: 18 });
 });
 
 test('when the audit timeline names an entry, then every action of the case log has its own label', () => {

@@ -2,7 +2,7 @@
 // arrived, the cancellation), shared by the handlers, the tracks and the compensation beside it.
 import type { CancellationScope} from '@temporalio/workflow';
 import { workflowInfo } from '@temporalio/workflow';
-import { perService, type ServiceKey } from '../../domain/catalog';
+import { EARLIER_BUNDLE, perService, SERVICE_KEYS, type ServiceKey } from '../../domain/catalog';
 import type { CaseCreateRequest } from '../../domain/case.schemas';
 import { isCaseClosed } from '../../domain/case-state';
 import type { DerivedCase, ServiceState } from '../../domain/case-state';
@@ -36,11 +36,16 @@ export class CaseRun {
   readonly appliedCorrections: Map<string, CorrectionOutcome>;
   private readonly maxHistoryEvents: number;
 
+  /** the services of the case's bundle: with the 生育登记 (patch family-registration), or the five before it */
+  readonly bundle: readonly ServiceKey[];
+
   /**
    * @param policyRules the policy readings the case decides by (none: the readings before issue 22), fixed
    * when the case starts and carried across continue-as-new, so a case never changes readings mid-way
+   * @param familyRegistration the case was accepted with the 生育登记 in its bundle (fixed likewise)
    */
-  constructor(readonly input: BirthCaseInput, readonly journal: Journal, readonly policyRules: PolicyRules | undefined) {
+  constructor(readonly input: BirthCaseInput, readonly journal: Journal, readonly policyRules: PolicyRules | undefined, readonly familyRegistration = false) {
+    this.bundle = familyRegistration ? SERVICE_KEYS : EARLIER_BUNDLE;
     this.settings = input.settings;
     this.application = input.resume?.application ?? input.application;
     journal.bindApplication(() => this.application);
@@ -52,7 +57,8 @@ export class CaseRun {
   get events() { return this.journal.events; }
   readonly record: Journal['record'] = (e) => this.journal.record(e);
   derived(): DerivedCase { return this.journal.derived(); }
-  serviceState(key: ServiceKey): ServiceState { return this.derived().services[key]; }
+  /** A service of the case (one not part of its bundle reads as skipped; no track asks for one). */
+  serviceState(key: ServiceKey): ServiceState { return this.derived().services[key] ?? { status: 'skipped', attempts: 0 }; }
   requested(key: ServiceKey): boolean { return this.application.services.includes(key); }
   stopping(): boolean { return this.cancelRequest !== null; }
   shouldContinueAsNew(): boolean {

@@ -22,7 +22,7 @@ export async function compensate(run: CaseRun, request: CancelInput): Promise<Ca
   const state = run.derived();
   for (const key of COMPENSATION_ORDER) {
     const s = state.services[key];
-    if (!run.requested(key) || s.status === 'skipped' || s.status === 'refused' || s.status === 'cancelled') continue;
+    if (!s || !run.requested(key) || s.status === 'skipped' || s.status === 'refused' || s.status === 'cancelled') continue;
     const req: CompensationRequest = { agency: serviceAgency(key), idempotencyKey: run.attemptKey(key, Math.max(1, s.attempts)), caseId: run.input.caseId, reason: request.reason };
     if (s.status === 'pending') {
       run.record({ action: 'service.cancelled', service: key, actor: request.actor, reason: `尚未提交${agencyLabel(req.agency)}，不再办理` });

@@ -80,7 +80,8 @@ function refused(run: CaseRun, key: ServiceKey, attempt: number, reason: string)
 
 /** An agency's refusal ends the service; a correction notice waits for the clerk; anything else waits for a person. */
 function failedSubmission(run: CaseRun, key: ServiceKey, attempt: number, err: unknown): 'correction' | 'attention' | null {
-  const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : null;
+  // An agency's answer is an activity's failure; a submitter may also read one and raise its own (the 生育登记's conflicts).
+  const failure = err instanceof ActivityFailure && err.cause instanceof ApplicationFailure ? err.cause : err instanceof ApplicationFailure ? err : null;
   if (failure?.type === AgencyFailureType.Refused) {
     const details = RefusalDetailsSchema.safeParse(failure.details?.[0]);
     return refused(run, key, attempt, details.data?.reason ?? '机构不予受理');

@@ -7,6 +7,7 @@ import { agencyActivityOptions } from '../../activities/agency-options';
 import { serviceLabel } from '../../domain/catalog';
 import { shanghaiDateOfMs, toShanghaiIso } from '../../domain/dates';
 import type { CaseRun } from './case-run';
+import { familyRegistrationStep } from './family-registration';
 import { runService, skipAfter, type Outcome, type Submission } from './service-runner';
 import { awaitAgency, notify, waitFor, watched, type Escalation } from './waits';
 
@@ -35,6 +36,8 @@ export async function vaccinationTrack(run: CaseRun): Promise<void> {
 }
 
 export async function registrationTrack(run: CaseRun): Promise<void> {
+  // Since patch family-registration the chain begins with the 生育登记; a case without it awaits nothing more here.
+  if (run.familyRegistration) await familyRegistrationStep(run);
   if (run.requested('birthCertificate') && !run.application.newborn.name && run.serviceState('birthCertificate').status === 'pending') {
     if (!run.events.some((e) => e.action === 'case.action_required')) run.record({ action: 'case.action_required', reason: '等待家长提供新生儿姓名' });
     await notify(run, 'action_required', 'newborn-name', { item: '新生儿姓名' });
