@@ -44,8 +44,13 @@ export const RegistrationFather = z.strictObject({
 
 const YEAR_MONTH_PATTERN = '^\\d{4}-(0[1-9]|1[0-2])$';
 
+/** A real calendar date, YYYY-MM-DD (a plain check: the same in the API and in the workflow's bundle). */
+const isoDate = z.string(req).check(z.superRefine((value: string, ctx) => {
+  if (!isIsoDate(value)) addIssue(ctx as Ctx, 'INVALID_DATE', '结婚登记日期应为真实日期，例如 2020-05-20');
+})).meta({ format: 'date', example: '2020-05-20' });
+
 export const Marriage = z.discriminatedUnion('married', [
-  z.strictObject({ married: z.literal(true), marriedOn: z.iso.date(req) }),
+  z.strictObject({ married: z.literal(true), marriedOn: isoDate }),
   z.strictObject({ married: z.literal(false) }),
 ], req).meta({ description: '已婚：{"married":true,"marriedOn":"YYYY-MM-DD"}（结婚登记日期）；未婚：{"married":false}' });
 

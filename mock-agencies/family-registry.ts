@@ -2,13 +2,13 @@
 // mother's earlier births: the birth certificates it has issued to her, plus a deterministic seed from her
 // ID number (the sequence digits mod 3 = children registered before the mock began), so tests can reach
 // every answer. Deterministic triggers (README): a parent's ID with sequence 999 → PERSON_UNKNOWN; a
-// mother's ID with sequence 997 → REGISTRATION_OPEN (an open registration elsewhere). Mothers are kept
+// mother's ID with sequence 994 → REGISTRATION_OPEN (an open registration elsewhere). Mothers are kept
 // as a keyed hash only (subjectKey), never by name or number.
 import type { Db } from './store';
 import { subjectKey } from './agency-checks';
 import { parseCitizenId, UNKNOWN_TO_REGISTER_SEQUENCE } from './identity.rules';
 
-export const OPEN_ELSEWHERE_SEQUENCE = '997';
+export const OPEN_ELSEWHERE_SEQUENCE = '994';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS family_registrations (
