@@ -14,6 +14,7 @@ import { CaseDelivery } from './delivery';
 import { ErrorCode } from './errors';
 import { Dashboard, DashboardQuery } from './ops.schemas';
 import { DevSignInRequest, LoginQuery, SessionView, SignedOutView } from './session.routes';
+import { ParentCaseInputRequest, ParentSessionView, RealNameRequest, SignInCodeRequest, SignInCodeSent, SignInRequest } from './parent-session.schemas';
 import { AuditEntries, CancelAnswer, CaseCreated, CaseSummaryPage, CaseView, ParentView, ReviewCaseView, ReviewDecided, ReviewTaskList } from './views.schemas';
 
 export const ErrorBody = z.object({
@@ -58,6 +59,8 @@ export function openApiDocument(): object {
   caseRoutesDoc(register);
   reviewRoutesDoc(register);
   parentRoutesDoc(register);
+  registry.registerComponent('securitySchemes', 'parentCookie', { type: 'apiKey', in: 'cookie', name: 'bot_parent' });
+  parentSignInRoutesDoc(register);
   callbackRoutesDoc(register);
   sessionRoutesDoc(register);
   opsRoutesDoc(register);
@@ -133,6 +136,41 @@ function parentRoutesDoc(register: Register): void {
     request: { body: body(TrackRequest) }, responses: { 200: ok('accesses', ParentAccessView), ...parentErrors },
   });
   register({ method: 'post', path: '/api/track/input', summary: 'Parents supply what is asked', request: { body: body(TrackInputRequest) }, responses: { 200: ok('ParentView', ParentView), ...parentErrors, 409: err('CONFLICT: nothing of the kind is asked now') } });
+}
+
+// Parents signed in by an SMS code (issue 18): the `bot_parent` cookie (HttpOnly, SameSite=Strict, path /api/parent).
+function parentSignInRoutesDoc(register: Register): void {
+  const parent = [{ parentCookie: [] }];
+  const csrf = { 403: err('FORBIDDEN: a request riding on the `bot_parent` cookie that is not JSON') };
+  const store = { 503: err('UNAVAILABLE: the sessions\' database, the SMS gateway or the identity check did not answer in time') };
+  const signedIn = { 401: err('UNAUTHENTICATED: no parent signed in (no cookie, or a session ended, expired or unknown)') };
+  const cookie = { 'set-cookie': { schema: { type: 'string' as const }, description: '`bot_parent=<opaque id, 43 characters>; Path=/api/parent; HttpOnly; SameSite=Strict; Max-Age=7200`' } };
+  register({
+    method: 'post', path: '/api/parent/sign-in/code', summary: 'Send a 6-digit sign-in code by SMS (valid 5 minutes, 5 tries; a new code replaces the old one). Per phone: one a minute, 5 an hour, 10 a day; per client address: 20 an hour',
+    request: { body: body(SignInCodeRequest) },
+    responses: { 202: ok('sent (the number masked)', SignInCodeSent), ...common, ...withBody, 400: err('VALIDATION_FAILED: not a mobile number, or a number that cannot receive government SMS (`issues[0].code` PHONE_SMS_REFUSED)'), ...csrf, 429: err('RATE_LIMITED: too many codes for this phone (Retry-After) or from this address'), ...store },
+  });
+  register({
+    method: 'post', path: '/api/parent/sign-in', summary: 'Sign in with the phone and the code: starts a parent session (the `bot_parent` cookie). A wrong, expired, used or dead code and a phone never sent one all answer the same 401',
+    request: { body: body(SignInRequest) },
+    responses: { 200: { ...ok('signed in', ParentSessionView), headers: cookie }, ...common, ...withBody, 401: err('UNAUTHENTICATED: 验证码错误或已失效'), ...csrf, 429: err('RATE_LIMITED: too many failed sign-ins from this address'), ...store },
+  });
+  register({
+    method: 'post', path: '/api/parent/real-name', summary: 'Real-name check (实名核验) of the signed-in parent at the public-security bureau; the session keeps the keyed hash of the ID number and the masked name and ID, never the values', security: parent,
+    request: { body: body(RealNameRequest) },
+    responses: { 200: ok('checked: `realName` set', ParentSessionView), ...common, ...withBody, 400: err('VALIDATION_FAILED: a malformed name or ID number, or 姓名与身份证号码不一致 (`issues[0].code` REAL_NAME_MISMATCH)'), ...signedIn, ...csrf, 429: err('RATE_LIMITED: too many failed checks for this session or from this address'), ...store },
+  });
+  register({ method: 'post', path: '/api/parent/sign-out', summary: 'Ends the parent session at once (the old cookie is 401 from then on) and clears the cookie', responses: { 204: { description: 'signed out' }, ...common, ...csrf, ...store } });
+  register({ method: 'get', path: '/api/parent/session', summary: 'Who is signed in (always 200; signedIn false when no session)', responses: { 200: ok('ParentSessionView', ParentSessionView), ...common } });
+  const casesDown = { 503: err('UNAVAILABLE: Temporal, or the sessions\' or the parent links\' database, did not answer in time') };
+  const caseId404 = { 404: err('NOT_FOUND: no such case, or not this parent\'s (the same answer)') };
+  register({ method: 'get', path: '/api/parent/cases', summary: 'The signed-in parent\'s cases (linked to the session\'s phone, which the case names as the mother\'s or the father\'s), newest first, at most 50', security: parent, responses: { 200: ok('cases', z.object({ items: z.array(ParentView) })), ...common, ...signedIn, ...casesDown } });
+  register({ method: 'get', path: '/api/parent/cases/{caseId}', summary: 'One of the signed-in parent\'s cases (the tracking view)', security: parent, request: { params: z.object({ caseId }) }, responses: { 200: ok('ParentView', ParentView), ...common, ...signedIn, ...caseId404, ...casesDown } });
+  register({
+    method: 'post', path: '/api/parent/cases/{caseId}/input', summary: 'The signed-in parent supplies what is asked (the newborn\'s name), as /api/track/input', security: parent,
+    request: { params: z.object({ caseId }), body: body(ParentCaseInputRequest) },
+    responses: { 200: ok('ParentView', ParentView), ...common, ...withBody, ...signedIn, ...csrf, ...caseId404, 409: err('CONFLICT: nothing of the kind is asked now'), ...casesDown },
+  });
 }
 
 function callbackRoutesDoc(register: Register): void {

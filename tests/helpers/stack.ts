@@ -60,7 +60,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { parentLimits?: AppDeps['parentLimits']; secondsPerDay?: number; config?: Partial<Config>; workerProcess?: boolean } = {}): Promise<Stack> {
+export async function startStack(opts: { parentLimits?: AppDeps['parentLimits']; parentSignIn?: AppDeps['parentSignIn']; secondsPerDay?: number; config?: Partial<Config>; workerProcess?: boolean } = {}): Promise<Stack> {
   // A long poll interval: cards posted and reviews decided must arrive through the signed callbacks.
   const base = testConfig({ AGENCY_POLL_SECONDS: 3600, ...opts.config });
   const [env, bundle] = await Promise.all([startDevServer(base), bundleWorkflows()]);
@@ -97,6 +97,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
   }
   const app = createApp({
     client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url, token: config.AGENCY_API_TOKEN }), parentLimits: opts.parentLimits,
+    ...(opts.parentSignIn ? { parentSignIn: opts.parentSignIn } : {}),
   });
   http.on('request', app);
 
