@@ -7,6 +7,7 @@ import { agencyCallbackKey, signCallback } from '../../infra/agency-signature';
 import { BIRTH_CASE_WORKFLOW_TYPE } from '../../workflows/birth-case.contract';
 import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
+import { signInParent } from '../helpers/parent-sign-in';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 import { hostileCorpus, ROUTES } from './corpus';
@@ -19,6 +20,7 @@ let context: CorpusContext;
 beforeAll(async () => {
   stack = await startStack({
     parentLimits: { windowMs: 60_000, perCode: 10_000, perAddress: 10_000 },
+    parentSignIn: { limits: { codesPerHour: 10_000, failedSignInsPer15Min: 10_000, failedRealNamesPerHour: 10_000, failedRealNamesPerSession: 10_000 } },
     config: { CALLBACK_RATE_LIMIT_PER_MINUTE: 10_000 },
   });
   tokens = {
@@ -42,6 +44,8 @@ beforeAll(async () => {
       otherAudience: await base().setAudience('other').setIssuedAt(now).setExpirationTime(now + 600).sign(key),
       tooLong: await base().setAudience(stack.config.JWT_AUDIENCE).setIssuedAt(now).setExpirationTime(now + 90 * 86_400).sign(key),
     },
+    // the mother, signed in on her phone (issue 18)
+    parentCookie: (await signInParent(stack, application().mother.phone)).cookie,
   };
 }, 180_000);
 afterAll(async () => { await stack?.stop(); });
@@ -50,6 +54,7 @@ function send(r: HostileRequest): Promise<{ status: number; text: string }> {
   const body = r.body === undefined ? undefined : Buffer.isBuffer(r.body) ? r.body : Buffer.from(typeof r.body === 'string' ? r.body : JSON.stringify(r.body) ?? '', 'utf8');
   const headers: Record<string, string> = { ...(body !== undefined && typeof r.body === 'object' && !Buffer.isBuffer(r.body) ? { 'content-type': 'application/json' } : {}), ...r.headers };
   if (r.auth === 'clerk' || r.auth === 'officer' || r.auth === 'admin') headers.authorization = `Bearer ${tokens[r.auth]}`;
+  else if (r.auth === 'parent') headers.cookie = context.parentCookie ?? '';
   else if (r.auth === 'signed') {
     const agency = decodeURIComponent(r.path.split('/').pop() ?? '');
     headers['x-signature'] = signCallback((body ?? Buffer.alloc(0)).toString('utf8'), agency, agencyCallbackKey(stack.config.AGENCY_CALLBACK_SECRET, agency));

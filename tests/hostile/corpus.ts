@@ -2,9 +2,10 @@
 // ROUTES gets every generic attack (bodies, encodings, tokens, paths, methods) without further code; the
 // tables below add what is specific to one route (fields, identifiers, signatures).
 import { gzipSync } from 'node:zlib';
+import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { application } from '../helpers/fixtures';
 
-export type Auth = 'clerk' | 'officer' | 'admin' | 'none' | 'signed';
+export type Auth = 'clerk' | 'officer' | 'admin' | 'none' | 'signed' | 'parent';
 
 export interface Route {
   method: 'GET' | 'POST';
@@ -36,6 +37,8 @@ export interface CorpusContext {
   trackingCode: string;
   /** tokens the test signs: expired, another secret, wrong role, none algorithm, … */
   badTokens: Record<string, string>;
+  /** `bot_parent=<id>`: a parent signed in by SMS code (auth `parent`) */
+  parentCookie?: string;
 }
 
 const app = () => application();
@@ -67,6 +70,14 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: '/api/session/callback', auth: 'none' },
   { method: 'POST', path: '/api/session/logout', auth: 'none', readsNoBody: true },
   { method: 'POST', path: '/api/session/dev', auth: 'none', valid: () => ({ role: 'admin' }) },
+  // parents signed in by SMS code (issue 18)
+  { method: 'POST', path: '/api/parent/sign-in/code', auth: 'none' },
+  { method: 'POST', path: '/api/parent/sign-in', auth: 'none' },
+  { method: 'POST', path: '/api/parent/real-name', auth: 'parent' },
+  { method: 'POST', path: '/api/parent/sign-out', auth: 'none', readsNoBody: true },
+  { method: 'GET', path: '/api/parent/cases', auth: 'parent' },
+  { method: 'GET', path: '/api/parent/cases/{caseId}', auth: 'parent' },
+  { method: 'POST', path: '/api/parent/cases/{caseId}/input', auth: 'parent' },
 ];
 
 const fill = (path: string, c: CorpusContext) => path.replace('{caseId}', c.caseId);
@@ -237,6 +248,75 @@ const TRACK_INPUT_ATTACKS = (c: CorpusContext): Array<[string, unknown]> => [
   ['wrong digits', { trackingCode: c.trackingCode, phoneLast4: '0000', input: { newbornName: '李安然' } }],
 ];
 
+/** The parents' sign-in bodies (issue 18): each a 400, 401 or 429, no code sent, no session started. */
+const PARENT_SIGN_IN_ATTACKS: Array<[string, string, unknown]> = [
+  ['code', 'phone of 10 digits', { phone: '1381234567' }],
+  ['code', 'phone with +86', { phone: '+8613812345678' }],
+  ['code', 'phone as number', { phone: 13812345678 }],
+  ['code', 'phone full-width', { phone: '１３８１２３４５６７８' }],
+  ['code', 'phone with NUL', { phone: '1381234567\u0000' }],
+  ['code', 'phone as array', { phone: ['13812345678'] }],
+  ['code', 'phone as object', { phone: { $gt: '' } }],
+  ['code', 'extra field', { phone: '13812345678', code: '123456' }],
+  ['code', 'phones many', { phone: '13812345678', phones: ['13912345678'] }],
+  ['', 'code of 5 digits', { phone: '13812345678', code: '12345' }],
+  ['', 'code of 7 digits', { phone: '13812345678', code: '1234567' }],
+  ['', 'code as number', { phone: '13812345678', code: 123456 }],
+  ['', 'code with letters', { phone: '13812345678', code: '12345a' }],
+  ['', 'code full-width', { phone: '13812345678', code: '１２３４５６' }],
+  ['', 'code as regex object', { phone: '13812345678', code: { $regex: '.*' } }],
+  ['', 'code as array', { phone: '13812345678', code: ['123456', '654321'] }],
+  ['', 'wrong code, never sent', { phone: '13812345678', code: '123456' }],
+  ['', 'no phone', { code: '123456' }],
+  ['', 'prototype field', JSON.parse('{"phone":"13812345678","code":"123456","__proto__":{"admin":true}}')],
+];
+
+const PARENT_ID = makeCitizenId('370102', '1990-03-15', 2);
+const REAL_NAME_ATTACKS: Array<[string, unknown]> = [
+  ['name in Latin', { name: 'Wang Fang', idNumber: PARENT_ID }],
+  ['name with NUL', { name: '王\u0000芳', idNumber: PARENT_ID }],
+  ['name with RTL override', { name: '\u202e王芳', idNumber: PARENT_ID }],
+  ['name too long', { name: '王'.repeat(60), idNumber: PARENT_ID }],
+  ['ID with a wrong check character', { name: '王芳', idNumber: `${PARENT_ID.slice(0, 17)}${PARENT_ID.endsWith('0') ? '1' : '0'}` }],
+  ['ID of 17 digits', { name: '王芳', idNumber: PARENT_ID.slice(0, 17) }],
+  ['ID as number', { name: '王芳', idNumber: Number(PARENT_ID.slice(0, 17)) }],
+  ['ID the register does not know (999)', { name: '王芳', idNumber: makeCitizenId('370102', '1990-03-15', 999) }],
+  ['extra field', { name: '王芳', idNumber: PARENT_ID, verified: true }],
+  ['name as object', { name: { toString: '王芳' }, idNumber: PARENT_ID }],
+];
+
+const PARENT_INPUT_ATTACKS: Array<[string, unknown]> = [
+  ['no input', {}],
+  ['input as string', { input: 'x' }],
+  ['name in Latin', { input: { newbornName: 'Anran' } }],
+  ['name too long', { input: { newbornName: '李'.repeat(40) } }],
+  ['name with NUL', { input: { newbornName: '李\u0000然' } }],
+  ['unknown input', { input: { newbornName: '李安然', motherName: 'x' } }],
+  ['tracking fields too', { trackingCode: 'x', phoneLast4: '8000', input: { newbornName: '李安然' } }],
+];
+
+/** Parent cookies that are no session: 401 (a state-changing request with one that is no JSON: 403). */
+const BAD_PARENT_COOKIES = ['bot_parent=%', 'bot_parent=%E0%A4%A', `bot_parent=${'A'.repeat(43)}`, 'bot_parent="x', 'bot_parent=a; bot_parent=b', `bot_parent=${'x'.repeat(5000)}`, 'bot_staff=x'];
+
+function parentAttacks(c: CorpusContext): HostileRequest[] {
+  const out: HostileRequest[] = [];
+  for (const [sub, name, body] of PARENT_SIGN_IN_ATTACKS) out.push({ name: `parent sign-in${sub ? ` ${sub}` : ''}: ${name}`, method: 'POST', path: `/api/parent/sign-in${sub ? `/${sub}` : ''}`, auth: 'none', body });
+  for (const [name, body] of REAL_NAME_ATTACKS) out.push({ name: `real name: ${name}`, method: 'POST', path: '/api/parent/real-name', auth: 'parent', body, expect: 400 });
+  for (const [name, body] of REAL_NAME_ATTACKS.slice(0, 3)) out.push({ name: `real name, not signed in: ${name}`, method: 'POST', path: '/api/parent/real-name', auth: 'none', body, expect: 401 });
+  for (const [name, body] of PARENT_INPUT_ATTACKS) out.push({ name: `parent input: ${name}`, method: 'POST', path: `/api/parent/cases/${c.caseId}/input`, auth: 'parent', body, expect: 400 });
+  for (const cookie of BAD_PARENT_COOKIES) {
+    out.push({ name: `parent cookie ${cookie.slice(0, 30)}`, method: 'GET', path: '/api/parent/cases', auth: 'none', headers: { cookie }, expect: 401 });
+    out.push({ name: `parent cookie on a case ${cookie.slice(0, 30)}`, method: 'GET', path: `/api/parent/cases/${c.caseId}`, auth: 'none', headers: { cookie }, expect: 401 });
+  }
+  for (const [name, headers] of [['form', { 'content-type': 'application/x-www-form-urlencoded' }], ['text', { 'content-type': 'text/plain' }], ['no type', {}]] as const) {
+    for (const path of ['/api/parent/sign-out', '/api/parent/real-name', `/api/parent/cases/${c.caseId}/input`]) {
+      out.push({ name: `${path}: ${name} body with the parent cookie (another site's form)`, method: 'POST', path, auth: 'parent', headers: { ...headers }, body: 'x=1', expect: 403 });
+    }
+  }
+  for (const id of ['0000000000000000', 'ZZZZZZZZZZZZZZZZ']) out.push({ name: `parent case ${id}: not this parent's`, method: 'GET', path: `/api/parent/cases/${id}`, auth: 'parent', expect: 404 });
+  return out;
+}
+
 const REVIEW_ATTACKS: Array<[string, unknown]> = [
   ['decision unknown', { decision: 'maybe', reason: 'x' }],
   ['reason empty', { decision: 'approve', reason: '' }],
@@ -330,6 +410,7 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
     out.push({ name: `cookie ${cookie.slice(0, 30)}`, method: 'GET', path: '/api/cases', auth: 'none', headers: { cookie }, expect: 401 });
     out.push({ name: `codec cookie ${cookie.slice(0, 30)}`, method: 'POST', path: '/api/ops/codec/decode', auth: 'none', headers: { cookie: cookie.replace(/bot_staff/g, 'codec_admin'), 'content-type': 'application/json' }, body: { payloads: [] }, expect: 401 });
   }
+  out.push(...parentAttacks(c));
   for (const q of LIST_QUERIES) out.push({ name: `list: ${q.slice(0, 40)}`, method: 'GET', path: `/api/cases?${q}`, auth: 'clerk', expect: 400 });
   for (const p of ['/api/cases/%', '/api/track/%zz', '/api/agency-callbacks/%E0%A4%A', '/api/reviews/%/household']) {
     out.push({ name: `bad escape ${p}`, method: p.startsWith('/api/cases') ? 'GET' : 'POST', path: p, auth: p.startsWith('/api/agency') ? 'none' : 'clerk', body: p.startsWith('/api/cases') ? undefined : {} });
