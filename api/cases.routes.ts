@@ -11,14 +11,16 @@ import type { Actor } from '../domain/case-state';
 import { toShanghaiIso } from '../domain/dates';
 import type { Config } from '../infra/config';
 import { correctCase, requestCancellation, resolveService } from '../workflows/birth-case.contract';
-import type { BirthCaseInput, BirthCaseState, CaseSettings } from '../workflows/birth-case.contract';
+import type { BirthCaseInput, BirthCaseState, CaseSettings, LinkedRegistration } from '../workflows/birth-case.contract';
 import { applyCorrection } from '../workflows/corrections';
 import { requireStaff, staffAuth, staffOf } from './auth';
 import type { StaffClaims } from './auth';
 import { adminCaseView, auditView, clerkCaseView } from './case-views';
 import { caseIdFor, newTrackingCode } from './case-identity';
 import type { CaseRepository } from './case-repository';
+import { linkRegistration, splitCaseCreateBody, type RegistrationLookup } from './case-registration';
 import { CaseListQuery } from './cases.schemas';
+import type { ParentLinks } from './parent-links';
 import { readDelivery } from './delivery';
 import { ApiError, notFound } from './errors';
 import { parseBody } from './validation';
@@ -29,6 +31,10 @@ export interface CaseRoutesDeps {
   config: Config;
   /** the clock the age and future-date rules read; tests may fix it */
   now: () => Date;
+  /** the parents' online registrations a new case may start from (issue 18; api/registration-repository.ts) */
+  registrations?: RegistrationLookup;
+  /** which cases belong to which parents' phones (issue 18): written when a case is started */
+  parentLinks?: Pick<ParentLinks, 'link'>;
 }
 
 /** How long the cancel route waits for compensation to finish before it answers 202. */
@@ -68,18 +74,36 @@ function caseSettings(config: Config): CaseSettings {
   };
 }
 
-const startCase = ({ cases, config, now }: CaseRoutesDeps): RequestHandler => async (req, res) => {
+/** The registration a body names, checked (404-free: a wrong one is a 400 on its field); none named, none. */
+async function registrationOf(deps: CaseRoutesDeps, registrationId: string | undefined, application: CaseCreateRequest): Promise<LinkedRegistration | undefined> {
+  if (registrationId === undefined) return undefined;
+  if (!deps.registrations) throw new ApiError('UNAVAILABLE', '生育登记暂时无法查询，请稍后重试或不关联登记直接申报');
+  return linkRegistration(deps.registrations, registrationId, application, deps.config.CASE_ID_SECRET);
+}
+
+/** The phones whose parents see the case once signed in: the mother's and the consent signer's. */
+const linkedPhones = (a: CaseCreateRequest): string[] => [a.mother.phone, ...(a.consent.signedBy === 'father' && a.father ? [a.father.phone] : [])];
+
+const startCase = (deps: CaseRoutesDeps): RequestHandler => async (req, res) => {
+  const { cases, config, now } = deps;
   const staff = staffOf(req, 'clerk');
   const schema = caseCreateRequestSchema({ now: toShanghaiIso(now().getTime()), maxAgeDays: config.MAX_CHILD_AGE_DAYS });
-  const application = parseBody(schema, req.body);
+  const { application, extras } = splitCaseCreateBody(schema, req.body);
+  const registration = await registrationOf(deps, extras.registrationId, application);
   const caseId = caseIdFor(application, config.CASE_ID_SECRET);
   const { trackingCode, trackingNonce, trackingSecretHash } = newTrackingCode(caseId, config.CASE_ID_SECRET);
   const input: BirthCaseInput = {
     caseId, hospitalId: staff.hospitalId, acceptedBy: staffActor(staff), application, trackingSecretHash, trackingNonce, settings: caseSettings(config),
+    ...(registration ? { registration } : {}),
   };
   await cases.start(input).catch(async (err: unknown) => {
     if (err instanceof WorkflowExecutionAlreadyStartedError) throw await duplicateOf(cases, caseId, staff.hospitalId);
     throw err;
+  });
+  // Only once this request started the case: a second filing for the same newborn links no phone of its own.
+  // The case stands without the link (the tracking code still opens it): a failure is logged, not answered.
+  await deps.parentLinks?.link(linkedPhones(application), 'case', caseId).catch((err: unknown) => {
+    req.log?.error({ caseId, err: (err as Error).message }, 'parent links not written');
   });
   req.log?.info({ caseId }, 'case accepted');
   const status: CaseStatus = 'accepted';

@@ -20,3 +20,16 @@ export const CaseListQuery = z.strictObject({
   pageToken: z.string().max(2000).regex(PAGE_TOKEN).optional().meta({ description: 'opaque: the nextPageToken of the previous page of the same query' }),
 });
 export type CaseListQuery = z.infer<typeof CaseListQuery>;
+
+/** A family registration's id (api/case-identity.ts registrationIdFor): 16 characters, Crockford base32. */
+export const RegistrationIdField = z.string().regex(/^[0-9A-HJKMNP-TV-Z]{16}$/).meta({
+  description: '家长网上生育登记的编号（由母亲身份证号码经密钥散列得出，16位）；办件由此登记开始，孩次按登记记录推算',
+  example: '7ZQ0K8M2XW4T9B1C',
+});
+
+/**
+ * `POST /api/cases` beside the application (issue 18): the parents' online registration the case starts
+ * from. Kept out of the application itself (which the case stores and corrections re-check).
+ */
+export const CaseCreateExtras = z.strictObject({ registrationId: RegistrationIdField.optional() });
+export type CaseCreateExtras = z.infer<typeof CaseCreateExtras>;

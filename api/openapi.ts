@@ -9,9 +9,10 @@ import {
   CancelRequest, CaseCreateRequest, CorrectionRequest, IdempotencyKeyHeader, ResolveRequest, ReviewDecisionRequest, ServiceKey, TrackInputRequest, TrackRequest,
 } from '../domain/case.schemas';
 import { AccessCsvQuery, AccessListQuery, AccessPageView, AccessVerifyView, ParentAccessView } from './access.schemas';
-import { CaseListQuery } from './cases.schemas';
+import { CaseListQuery, RegistrationIdField } from './cases.schemas';
 import { CaseDelivery } from './delivery';
 import { ErrorCode } from './errors';
+import { registrationRoutesDoc } from './registrations.openapi';
 import { Dashboard, DashboardQuery } from './ops.schemas';
 import { DevSignInRequest, LoginQuery, SessionView, SignedOutView } from './session.routes';
 import { ParentCaseInputRequest, ParentSessionView, RealNameRequest, SignInCodeRequest, SignInCodeSent, SignInRequest } from './parent-session.schemas';
@@ -43,6 +44,8 @@ const staff = { 401: err('UNAUTHENTICATED: no token, or a bad, expired or foreig
 const temporal = { 503: err('UNAVAILABLE: Temporal did not answer in time') };
 const notFound = { 404: err('NOT_FOUND: no such case (or not the caller\'s hospital\'s)') };
 const security = [{ staffJwt: [] }];
+/** The new-case body as documented: the application, and the online registration it may start from (checked apart). */
+const CaseCreateBody = z.strictObject({ ...CaseCreateRequest.shape, registrationId: RegistrationIdField.optional() });
 
 type Register = (route: RouteConfig) => void;
 
@@ -61,6 +64,7 @@ export function openApiDocument(): object {
   parentRoutesDoc(register);
   registry.registerComponent('securitySchemes', 'parentCookie', { type: 'apiKey', in: 'cookie', name: 'bot_parent' });
   parentSignInRoutesDoc(register);
+  registrationRoutesDoc(register, ErrorBody);
   callbackRoutesDoc(register);
   sessionRoutesDoc(register);
   opsRoutesDoc(register);
@@ -78,12 +82,14 @@ export function openApiDocument(): object {
 
 function caseRoutesDoc(register: Register): void {
   register({
-    method: 'post', path: '/api/cases', summary: 'Start a case (clerk)', security,
-    request: { body: body(CaseCreateRequest) },
+    method: 'post', path: '/api/cases', summary: 'Start a case (clerk); with `registrationId`, from the parents\' online 生育登记 (issue 18: the birth order derived from it)', security,
+    request: { body: body(CaseCreateBody) },
     responses: {
       201: { ...ok('accepted', CaseCreated), headers: { Location: { schema: { type: 'string' }, description: '/api/cases/{caseId}' } } },
-      ...common, ...withBody, ...staff, ...temporal,
-      409: err('DUPLICATE_CASE: this newborn already has a case (`caseId` names it when the case is of the caller\'s own hospital; another hospital gets no id)'),
+      ...common, ...withBody, ...staff,
+      400: err('VALIDATION_FAILED: every problem by path in `issues`; also a `registrationId` that is not the mother\'s open registration (`issues[0].code` REGISTRATION_NOT_FOUND)'),
+      409: err('DUPLICATE_CASE: this newborn already has a case (`caseId` names it when the case is of the caller\'s own hospital; another hospital gets no id) · CONFLICT: the registration named is closed (born, withdrawn, expired), or its record gives another birth order than `newborn.birthOrder` (`issues[0]` on `newborn.birthOrder`, code BIRTH_ORDER_MISMATCH, in plain words)'),
+      503: err('UNAVAILABLE: Temporal (or the registration named) did not answer in time'),
     },
   });
   register({
