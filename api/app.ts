@@ -8,7 +8,7 @@ import type pino from 'pino';
 import type { Config } from '../infra/config';
 import type { ReviewDesk } from '../activities';
 import type { AccessLog } from '../infra/access-log';
-import { openAccessLog } from './access';
+import { openAccessLog, readRecorder } from './access';
 import { accessRoutes } from './access.routes';
 import { callbackRoutes } from './callbacks.routes';
 import { createCaseReadCache } from './case-read-cache';
@@ -21,6 +21,8 @@ import { ApiError, errorHandler, notFound } from './errors';
 import { officerRoutes } from './officers.routes';
 import { declaredMethods, openApiDocument } from './openapi';
 import { parentRoutes } from './parents.routes';
+import { createRegistrationRepository } from './registration-repository';
+import { parentRegistrationRoutes, staffRegistrationRoutes } from './registrations.routes';
 import { parentAuthRoutes } from './parent-auth.routes';
 import type { ParentAddressLimits } from './parent-auth.routes';
 import { parentCaseRoutes } from './parent-cases.routes';
@@ -122,6 +124,7 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     onRead: metrics.caseRead,
     accessLog,
   });
+  const registrations = createRegistrationRepository({ client, idSecret: config.CASE_ID_SECRET });
   app.use(metrics.middleware);
   mountMetrics(app, metrics);
   // before the JSON parser: the codec takes larger bodies, and answers the Temporal UI's CORS preflight
@@ -147,7 +150,11 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
   const parentSessions = createParentSessions(config, logger, parentSignIn.policy);
   app.use('/api/parent', parentSessions.middleware);
   app.use('/api/parent', parentAuthRoutes({ config, store: parentSessions.store, gateways: parentSignIn.gateways ?? createParentGateways(config), limits: parentSignIn.limits, policy: parentSignIn.policy }));
-  app.use('/api/parent/cases', parentCaseRoutes({ cases, links: createParentLinks(config, logger), config }));
+  const parentLinks = createParentLinks(config, logger);
+  app.use('/api/parent/cases', parentCaseRoutes({ cases, links: parentLinks, config }));
+  // The family registration (生育登记, issue 18): the parents' routes and the clerk's lookup.
+  app.use('/api/parent/registrations', parentRegistrationRoutes({ registrations, links: parentLinks, config, now }));
+  app.use('/api/registrations', staffRegistrationRoutes({ registrations, reads: readRecorder(accessLog), config }));
   app.use('/api/reviews', officerRoutes({ cases, config, reviewDesk }));
   app.use('/api/agency-callbacks', callbackRoutes({ cases, config, now }));
   app.use('/api/session', sessionRoutes({ config }));

@@ -1,5 +1,5 @@
 // Which cases and registrations belong to a parent (issue 18): rows of (the keyed hash of a phone number,
-// kind, id), written when a case is started or a registration made, read when a signed-in parent asks for
+// or of a registration parent's ID number, kind, id), written when a case is started or a registration made, read when a signed-in parent asks for
 // theirs. Only the keyed hash of the phone (api/case-identity.ts personKey) is kept, never the number.
 // A row written for a case whose start then failed points at nothing: readers skip ids Temporal does not know.
 import type { Kysely, Migration } from 'kysely';
@@ -35,6 +35,11 @@ export const parentLinksSchema: ModuleSchema = {
 export interface ParentLinks {
   /** Links each phone (the numbers, deduplicated) to `ref`; linking twice is a no-op. */
   link(phones: readonly string[], kind: ParentLinkKind, ref: string): Promise<void>;
+  /**
+   * Links keyed hashes already made (e.g. personKey('idNumber', …) of a registration's parents, so a parent
+   * signed in with real name finds it whatever phone they use); linking twice is a no-op.
+   */
+  linkKeys(keys: readonly string[], kind: ParentLinkKind, ref: string): Promise<void>;
   /** The ids linked to a phone's keyed hash, newest first (at most `limit`). */
   refs(phoneKey: string, kind: ParentLinkKind, limit?: number): Promise<string[]>;
 }
@@ -49,16 +54,20 @@ export function createParentLinks(config: SessionStoreConfig & Pick<Config, 'CAS
     });
     return opened;
   };
+  const linkKeys = async (given: readonly string[], kind: ParentLinkKind, ref: string): Promise<void> => {
+    const keys = [...new Set(given)];
+    if (keys.length === 0) return;
+    const now = Date.now();
+    await (await db()).insertInto('parent_links')
+      .values(keys.map((phone_key) => ({ phone_key, kind, ref, created_at: now })))
+      .onConflict((oc) => oc.columns(['phone_key', 'kind', 'ref']).doNothing())
+      .execute();
+  };
   return {
-    async link(phones, kind, ref) {
-      const keys = [...new Set(phones.map((p) => personKey('phone', p, config.CASE_ID_SECRET)))];
-      if (keys.length === 0) return;
-      const now = Date.now();
-      await (await db()).insertInto('parent_links')
-        .values(keys.map((phone_key) => ({ phone_key, kind, ref, created_at: now })))
-        .onConflict((oc) => oc.columns(['phone_key', 'kind', 'ref']).doNothing())
-        .execute();
+    link(phones, kind, ref) {
+      return linkKeys(phones.map((p) => personKey('phone', p, config.CASE_ID_SECRET)), kind, ref);
     },
+    linkKeys,
     async refs(phoneKey, kind, limit = 100) {
       const rows = await (await db()).selectFrom('parent_links').select('ref')
         .where('phone_key', '=', phoneKey).where('kind', '=', kind)

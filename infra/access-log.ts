@@ -24,6 +24,8 @@ export const ACCESS_VIEWS = {
   list: '案件列表',
   export: '导出',
   codec: '解码',
+  /** a clerk's lookup of a mother's open family registration (生育登记, issue 18); caseId = the registration id */
+  registration: '生育登记',
 } as const;
 export type AccessView = keyof typeof ACCESS_VIEWS;
 export const AccessView = z.enum(Object.keys(ACCESS_VIEWS) as [AccessView, ...AccessView[]]);
