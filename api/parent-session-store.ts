@@ -92,7 +92,7 @@ export type IssuedCode =
 export interface ParentSessionStore {
   /** A fresh code for the phone (its keyed hash), replacing any earlier one; or which limit refuses it. */
   issueCode(phoneKey: string): Promise<IssuedCode>;
-  /** The code just issued could not be sent: it is dead (the counts stay). */
+  /** The code just issued could not be sent: it is dead, and another may be asked at once (the counts stay). */
   withdrawCode(phoneKey: string): Promise<void>;
   /** Spends a try; true only for the live code, unexpired, with tries left, and only once. */
   checkCode(phoneKey: string, code: string): Promise<boolean>;
@@ -188,7 +188,8 @@ function codeStore(run: Run, options: ParentStoreOptions, p: SignInPolicy, now: 
   return {
     issueCode: (phoneKey) => run((d, dialect) => d.transaction().execute((trx) => issueIn(trx, dialect, phoneKey, now(), p, secret))),
     async withdrawCode(phoneKey) {
-      await run((d) => d.updateTable('parent_sign_in_codes').set({ code_hash: '', tries_left: 0 }).where('phone_key', '=', phoneKey).execute());
+      // no SMS went out: the code is dead, and a new one may be asked at once (the hour's and day's counts stay)
+      await run((d) => d.updateTable('parent_sign_in_codes').set({ code_hash: '', tries_left: 0, sent_at: 0 }).where('phone_key', '=', phoneKey).execute());
     },
     async checkCode(phoneKey, code) {
       const at = now();

@@ -2,7 +2,11 @@
 // through the SMS gateway (read from its outbox, as the phone would), the real-name check asks the
 // public-security bureau, the session is a cookie that sign-out ends at once; 5 wrong tries kill a code;
 // per-phone and per-address limits answer 429; a parent sees their own cases and never another family's.
+import type { AddressInfo } from 'node:net';
+import { createReviewDesk } from '../../activities';
+import { createApp } from '../../api/app';
 import { createParentLinks } from '../../api/parent-links';
+import { createLogger } from '../../infra/logger';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { application } from '../helpers/fixtures';
 import { lastCode, parentCookieOf, signInMessages, signInParent } from '../helpers/parent-sign-in';
@@ -216,3 +220,70 @@ describe("a parent's cases", () => {
     expect((await stack.call('GET', '/api/parent/cases', { headers: { cookie: stranger.cookie } })).body).toEqual({ items: [] });
   });
 });
+
+describe('when an agency does not answer', () => {
+  const setFaults = async (agency: string, faults: object) => {
+    const res = await fetch(`${stack.agenciesUrl}/admin/faults/${agency}`, { method: 'PUT', headers: { ...stack.agenciesAdmin, 'content-type': 'application/json' }, body: JSON.stringify(faults) });
+    expect(res.status).toBe(200);
+  };
+
+  test('when the SMS gateway hangs, then the parent gets 503 within the 5 s deadline, no code lives, and she may ask again at once', async () => {
+    const phone = newPhone();
+    const address = newAddress();
+    await setFaults('sms', { errorRate: 1, errorKinds: ['hang'], hangMs: 30_000 });
+    try {
+      const started = Date.now();
+      const hung = await stack.call('POST', '/api/parent/sign-in/code', { body: { phone }, headers: address });
+      expect(hung).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE', message: '短信暂时无法发送，请稍后再试' } } });
+      expect(Date.now() - started).toBeLessThan(8_000);
+    } finally {
+      await setFaults('sms', {});
+    }
+    expect((await stack.call('POST', '/api/parent/sign-in/code', { body: { phone }, headers: address })).status).toBe(202);
+    expect((await stack.call('POST', '/api/parent/sign-in', { body: { phone, code: await lastCode(stack, phone) }, headers: address })).status).toBe(200);
+  }, 30_000);
+
+  test('when the public-security bureau is down, then the real-name check answers 503 and the session is unchanged', async () => {
+    const address = newAddress();
+    const { cookie } = await signInParent(stack, newPhone(), address);
+    await setFaults('publicSecurity', { errorRate: 1, errorKinds: ['unavailable'] });
+    try {
+      const down = await stack.call('POST', '/api/parent/real-name', { body: { name: '王芳', idNumber: makeCitizenId('370102', '1994-03-15', 2) }, headers: asParent(cookie, address) });
+      expect(down).toMatchObject({ status: 503, body: { error: { code: 'UNAVAILABLE' } } });
+    } finally {
+      await setFaults('publicSecurity', {});
+    }
+    expect((await stack.call('GET', '/api/parent/session', { headers: asParent(cookie, address) })).body).toMatchObject({ signedIn: true, realName: null });
+  });
+});
+
+test('when a parent signs in and checks her real name, then the API\'s log holds neither the code, nor the phone, name or ID number', async () => {
+  const lines: string[] = [];
+  const logger = createLogger('api', 'info', { write: (l: string) => void lines.push(l) });
+  const app = createApp({ client: stack.env.client, config: stack.config, logger, reviewDesk: createReviewDesk({ baseUrl: stack.agenciesUrl, token: stack.config.AGENCY_API_TOKEN }) });
+  const server = app.listen(0, '127.0.0.1');
+  await new Promise((r) => server.once('listening', r));
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const phone = newPhone();
+  const idNumber = makeCitizenId('370102', '1994-03-15', 4);
+  try {
+    const logged = { ...stack, apiUrl, call: (method: string, path: string, opts?: Parameters<Stack['call']>[2]) => callAt(apiUrl, method, path, opts) };
+    const { cookie } = await signInParent(logged as Stack, phone);
+    expect((await logged.call('POST', '/api/parent/real-name', { body: { name: '王芳', idNumber }, headers: { cookie } })).status).toBe(200);
+    expect((await logged.call('POST', '/api/parent/sign-in', { body: { phone, code: '000000' } })).status).toBe(401);
+  } finally {
+    server.close();
+  }
+  const code = (await signInMessages(stack, phone))[0]!.params.code!;
+  const text = lines.join('');
+  expect(text).toContain('parent signed in');
+  // the code as a number of its own (a 13-digit timestamp may hold any 6 digits)
+  expect(text).not.toMatch(new RegExp(`(?<!\\d)${code}(?!\\d)`));
+  for (const secret of [phone, phone.slice(-8), idNumber, '王芳']) expect(text).not.toContain(secret);
+});
+
+async function callAt(apiUrl: string, method: string, path: string, { body, headers = {} }: { body?: unknown; headers?: Record<string, string> } = {}) {
+  const res = await fetch(`${apiUrl}${path}`, { method, headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : null, headers: res.headers };
+}

@@ -105,11 +105,12 @@ describe('a sign-in code', () => {
     expect(await store.checkCode(PHONE_KEY, second)).toBe(true);
   });
 
-  test('when a code could not be sent and is withdrawn, then it does not work', async () => {
+  test('when a code could not be sent and is withdrawn, then it does not work, and a new one may be asked at once', async () => {
     const { store } = setUp();
     const code = await issued(store);
     await store.withdrawCode(PHONE_KEY);
     expect(await store.checkCode(PHONE_KEY, code)).toBe(false);
+    expect((await store.issueCode(PHONE_KEY)).ok).toBe(true);
   });
 
   test('for any code but the one sent, the answer is no (and each try is spent)', async () => {
