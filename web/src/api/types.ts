@@ -45,25 +45,9 @@ export type ActionRequired = CaseView['actionsRequired'][number];
 export type CaseDelivery = Ok<paths['/api/cases/{caseId}/delivery']['get']>;
 
 // ---- 生育登记 (issue 18) -------------------------------------------------------------------------
-// Written to the agreed design until its routes are in the OpenAPI document; then taken from it.
-export interface RegistrationParentBody { name: string; idNumber: string; phone: string; hukouRegionCode: string }
-export interface RegistrationBody {
-  mother: RegistrationParentBody;
-  father: RegistrationParentBody | null;
-  marriage: { married: true; marriedOn: string } | { married: false };
-  childrenBefore: number;
-  expectedMonth: string;
-  hospitalId: string;
-  householdOf: 'mother' | 'father';
-}
-export interface RegistrationView {
-  registrationId: string;
-  registrationNumber: string;
-  status: string;
-  request: RegistrationBody;
-  childrenOnRecord: number;
-  registeredAt: string;
-  expiresAt: string;
-  linkedCases: Array<{ caseId: string; at: string }>;
-}
-export interface RegistrationLookup { registration: RegistrationView }
+export type RegistrationView = Ok<paths['/api/parent/registrations/{registrationId}']['get']>;
+export type RegistrationBody = Body<paths['/api/parent/registrations']['post']>;
+export type RegistrationList = Ok<paths['/api/parent/registrations']['get']>;
+export type WithdrawalBody = Body<paths['/api/parent/registrations/{registrationId}/withdrawal']['post']>;
+export type RegistrationLookup = Ok<paths['/api/registrations/lookup']['post']>;
+export type RegistrationLookupBody = Body<paths['/api/registrations/lookup']['post']>;

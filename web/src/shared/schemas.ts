@@ -6,3 +6,4 @@ export {
 } from '../../../domain/case.schemas';
 export const GRANDPARENT_RELATIONS = GrandparentRelation.options;
 export const SUPPLEMENT_GROUNDS = SupplementGround.options;
+export { expectedMonthWindow, familyRegistrationRequestSchema } from '../../../domain/family-registration';
