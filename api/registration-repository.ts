@@ -47,10 +47,14 @@ export function conflictError(conflicts: RegistrationConflict[]): ApiError {
   return new ApiError('CONFLICT', '卫生健康委核对登记信息未通过，请按提示核对', { issues: conflicts.map(({ path, code, message }) => ({ path, code, message })) });
 }
 
+export const closedError = (): ApiError => new ApiError('CONFLICT', '生育登记已结束，不能再更改或撤回');
+
 export const alreadyOpen = (): ApiError => new ApiError('CONFLICT', '母亲已有一项尚未办结的生育登记，请在“我的生育登记”中查看、修改或撤回');
 
-/** An update's refusal: the commission's conflicts, else what the workflow said (the default mapping). */
+/** An update's refusal: closed, the commission's conflicts, else what the workflow said (the default mapping). */
 function updateError(err: unknown): unknown {
+  // the run has ended (withdrawn, born, expired): Temporal no longer takes updates for it
+  if (err instanceof WorkflowNotFoundError) return closedError();
   const conflicts = err instanceof WorkflowUpdateFailedError ? registrationConflictsOf(err.cause) : null;
   return conflicts && conflicts.length > 0 ? conflictError(conflicts) : err;
 }

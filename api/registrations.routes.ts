@@ -25,7 +25,7 @@ import { ApiError } from './errors';
 import type { ParentLinks } from './parent-links';
 import { parentOf } from './parent-session';
 import type { SignedInParent } from './parent-session';
-import { conflictError, type RegistrationRepository } from './registration-repository';
+import { closedError, conflictError, type RegistrationRepository } from './registration-repository';
 import { registrationView, RegistrationLookupRequest, WithdrawalRequest } from './registration-views';
 import { parseBody } from './validation';
 
@@ -106,9 +106,10 @@ export function parentRegistrationRoutes(deps: RegistrationRoutesDeps): Router {
   router.put('/:registrationId', async (req, res) => {
     const parent = parentOf(req);
     const registrationId = String(req.params.registrationId);
-    await own(parent, registrationId);
+    const current = await own(parent, registrationId);
     const request = parse(req.body);
     const role = actingAs(request, parent);
+    if (current.status !== 'registered') throw closedError();
     if (registrations.idFor(request.mother.idNumber) !== registrationId) {
       throw new ApiError('VALIDATION_FAILED', '母亲身份证号码不能更改', { issues: [{ path: 'mother.idNumber', code: 'MOTHER_CHANGED', message: '母亲身份证号码不能更改；如填写有误，请撤回后重新登记' }] });
     }
@@ -122,6 +123,7 @@ export function parentRegistrationRoutes(deps: RegistrationRoutesDeps): Router {
     const state = await own(parent, registrationId);
     const { reason } = parseBody(WithdrawalRequest, req.body);
     const role = actingAs(state.request, parent);
+    if (state.status !== 'registered') throw closedError();
     res.json(registrationView(await registrations.withdraw(registrationId, reason, actor(role))));
   });
   return router;

@@ -2,7 +2,7 @@
 // withdrawal (updates, refused by their validators when the registration is not open or the body is
 // invalid), and a birth case linking it (signal).
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import { changedFields, familyRegistrationRequestSchema } from '../../domain/family-registration';
+import { changedFields, familyRegistrationRequestSchema, registrationClock } from '../../domain/family-registration';
 import { toShanghaiIso } from '../../domain/dates';
 import { toValidationIssues } from '../../domain/case.schemas';
 import {
@@ -60,6 +60,7 @@ async function amend(run: RegistrationRun, { request, actor }: AmendInput): Prom
       throw ApplicationFailure.create({ type: RegistrationConflictType, message: conflicts.map((c) => c.message).join('；'), details: conflicts, nonRetryable: true });
     }
     state.request = request;
+    state.expiresAt = toShanghaiIso(registrationClock(request.expectedMonth, run.input.settings).expiresAtMs);
     run.record({ action: 'registration.amended', actor, fields });
     return state;
   });
