@@ -170,15 +170,20 @@ function runner(options: ParentStoreOptions): Run {
   };
 }
 
+/** The row a phone starts from: no code, nothing counted. */
+const blankRow = (phoneKey: string): CodeRow => ({ phone_key: phoneKey, code_hash: '', expires_at: 0, tries_left: 0, sent_at: 0, hour_start: 0, hour_sends: 0, day_start: 0, day_sends: 0 });
+
 async function issueIn(trx: Transaction<Tables>, dialect: DatabaseDialect, phoneKey: string, at: number, p: SignInPolicy, secret: string): Promise<IssuedCode> {
+  // the row exists before it is read, so that PostgreSQL's row lock orders two requests for one phone
+  await trx.insertInto('parent_sign_in_codes').values(blankRow(phoneKey)).onConflict((oc) => oc.column('phone_key').doNothing()).execute();
   const row = await trx.selectFrom('parent_sign_in_codes').selectAll().where('phone_key', '=', phoneKey)
-    .$if(dialect === 'postgres', (q) => q.forUpdate()).executeTakeFirst();
+    .$if(dialect === 'postgres', (q) => q.forUpdate()).executeTakeFirstOrThrow();
   const next = nextCounts(row, at, p);
   if ('limit' in next) return { ok: false, limit: next.limit, retryAfterSeconds: Math.max(1, Math.ceil(next.retryAfterMs / 1000)) };
   const code = newSignInCode(p.codeDigits);
-  const values: CodeRow = { phone_key: phoneKey, code_hash: codeHash(secret, phoneKey, code), expires_at: at + p.codeTtlMs, tries_left: p.triesPerCode, sent_at: at, ...next.counts };
-  if (row) await trx.updateTable('parent_sign_in_codes').set(values).where('phone_key', '=', phoneKey).execute();
-  else await trx.insertInto('parent_sign_in_codes').values(values).execute();
+  await trx.updateTable('parent_sign_in_codes')
+    .set({ code_hash: codeHash(secret, phoneKey, code), expires_at: at + p.codeTtlMs, tries_left: p.triesPerCode, sent_at: at, ...next.counts })
+    .where('phone_key', '=', phoneKey).execute();
   return { ok: true, code };
 }
 
