@@ -17,6 +17,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import type { History } from '@temporalio/common/lib/proto-utils';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { SERVICE_KEYS } from '../domain/catalog';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import type { CaseAction } from '../domain/case-state';
 import {
@@ -56,7 +57,12 @@ interface Scenario {
   drive?: (run: Run) => Promise<void>;
   /** record the first run (ends in continue-as-new) instead of the last one */
   firstRun?: boolean;
+  /** more of the case's input (issue 18: the parents' linked online registration) */
+  input?: Partial<BirthCaseInput>;
 }
+
+/** Every service of the bundle, the 生育登记 included (patch family-registration), for the scenarios of issue 18. */
+const wholeBundle = (app: CaseCreateRequest = application()): CaseCreateRequest => ({ ...app, services: [...SERVICE_KEYS] });
 
 /**
  * The case has sent the SMS that follows `action` on `service` and now waits for the clerk or the agency.
@@ -272,6 +278,55 @@ const scenarios: Scenario[] = [
       agencies.decide(caseId, 'approve');
     },
   },
+  // --- issue 18 (patch family-registration): the 生育登记 ---
+  {
+    name: 'family-registration-linked',
+    description: 'when the case links the parents\' online registration, then the 生育登记 is completed at once and the registration is signalled (here absent: the signal fails, the case goes on)',
+    application: () => wholeBundle(),
+    input: { registration: { registrationId: '7ZQ0K8M2XW4T9B1C', registrationNumber: 'SY2026370100000123', childrenOnRecord: 1 } },
+  },
+  {
+    name: 'family-registration-by-case',
+    description: 'when the family did not register online, then the case registers it first in the chain, and all six services complete',
+    application: () => wholeBundle(),
+  },
+  {
+    name: 'family-registration-children-mismatch',
+    description: 'when the commission counts other children, then the clerk gets a correction notice; a twin\'s corrected position registers the family',
+    application: () => {
+      const app = wholeBundle();
+      return { ...app, newborn: { ...app.newborn, birthOrder: 2, multipleBirth: { children: 2, position: 1 } } };
+    },
+    script: { childrenOnRecord: 0 },
+    drive: async ({ handle, until }) => {
+      await until(waitingAfter('service.needs_correction', 'familyRegistration'));
+      await handle.executeUpdate(correctCase, { args: [{ changes: { 'newborn.multipleBirth.position': 2 }, note: '双胞胎中后出生', actor: clerk }] });
+    },
+  },
+  {
+    name: 'family-registration-cancelled-during-review',
+    description: 'when a clerk cancels during a review, then the registration the case made is reported to the commission with the rest',
+    application: () => wholeBundle(),
+    script: { householdReview: true },
+    drive: async ({ handle, until }) => {
+      await until(waitingAfter('service.under_review', 'household'));
+      await handle.executeUpdate(requestCancellation, { args: [{ reason: '家长撤回申请', actor: clerk }] });
+    },
+  },
+  {
+    name: 'family-registration-continued-as-new',
+    description: 'when a case with the 生育登记 continues as new during a review, then the next run keeps its bundle and completes on the decision (the last run)',
+    application: () => wholeBundle(),
+    script: { householdReview: true },
+    settings: { agencyPollSeconds: 1, agencyPollMaxSeconds: 1, maxHistoryEvents: 100 },
+    drive: async ({ caseId, handle, agencies }) => {
+      const first = (await handle.describe()).runId;
+      await eventually(async () => {
+        if ((await handle.describe()).runId === first) throw new Error('not continued as new yet');
+      }, { timeoutMs: 50_000 });
+      agencies.decide(caseId, 'approve');
+    },
+  },
 ];
 
 function git(...args: string[]): string | null {
@@ -326,7 +381,7 @@ async function main(): Promise<void> {
     agencies.script(caseId, s.script ?? {});
     const input: BirthCaseInput = {
       caseId, hospitalId: 'H0001', acceptedBy: clerk, application: s.application(), trackingSecretHash: 'x', trackingNonce: 'recorded',
-      settings: { correctionDueSeconds: 600, agencyPollSeconds: 1, ...s.settings },
+      settings: { correctionDueSeconds: 600, agencyPollSeconds: 1, ...s.settings }, ...s.input,
     };
     const workflowId = birthCaseWorkflowId(caseId);
     const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });

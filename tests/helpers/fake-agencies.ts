@@ -3,6 +3,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { AgencyActivities, HouseholdOutcome, SmsTemplate, SocialSecurityCardStatus } from '../../activities/agency.types';
 import { AgencyFailureType, AgencyProtocolFailureType } from '../../activities/agency.types';
+import { RegistrationConflictType, type FamilyRegistrationActivities } from '../../activities/family-registration.types';
 
 export interface AgencyScript {
   /** correction items for the first N birth-certificate submissions */
@@ -24,9 +25,14 @@ export interface AgencyScript {
   cardApplyDelayMs?: number;
   /** the health commission is unreachable (retryable error) for its first N attempts */
   certificateUnavailableAttempts?: number;
+  /** the health commission's record of the mother's earlier children (生育登记, issue 18; default: what the case declares) */
+  childrenOnRecord?: number;
 }
 
-export interface AgencyCall { activity: keyof AgencyActivities; idempotencyKey: string; caseId?: string }
+/** What the workflow calls of the family registration's activities: the case registers a family itself. */
+type CaseRegistrationActivities = Pick<FamilyRegistrationActivities, 'registerFamily'>;
+
+export interface AgencyCall { activity: keyof AgencyActivities | keyof CaseRegistrationActivities; idempotencyKey: string; caseId?: string }
 
 export class FakeAgencies {
   readonly calls: AgencyCall[] = [];
@@ -41,18 +47,18 @@ export class FakeAgencies {
 
   script(caseId: string, script: AgencyScript): void { this.scripts.set(caseId, script); }
   decide(caseId: string, decision: 'approve' | 'reject'): void { this.reviews.set(caseId, decision); }
-  callsFor(caseId: string, activity?: keyof AgencyActivities): AgencyCall[] {
+  callsFor(caseId: string, activity?: AgencyCall['activity']): AgencyCall[] {
     return this.calls.filter((c) => c.caseId === caseId && (!activity || c.activity === activity));
   }
 
-  private note(activity: keyof AgencyActivities, idempotencyKey: string, caseId?: string): AgencyScript {
+  private note(activity: AgencyCall['activity'], idempotencyKey: string, caseId?: string): AgencyScript {
     const id = caseId ?? this.keyToCase.get(idempotencyKey);
     if (caseId) this.keyToCase.set(idempotencyKey, caseId);
     this.calls.push({ activity, idempotencyKey, caseId: id });
     return (id && this.scripts.get(id)) || {};
   }
 
-  activities(): AgencyActivities {
+  activities(): AgencyActivities & CaseRegistrationActivities {
     const household = (caseId: string): HouseholdOutcome => {
       const s = this.scripts.get(caseId) ?? {};
       if (s.refuseHousehold) return { outcome: 'refused', reason: '材料不符合出生登记条件' };
@@ -127,6 +133,17 @@ export class FakeAgencies {
       notifyCaseCancelled: async (req) => {
         this.compensations.push({ caseId: req.caseId, kind: 'notify', agency: req.agency, idempotencyKey: req.idempotencyKey });
         return { acknowledged: true, reference: `CN-${req.agency}`, document: req.agency === 'healthCommission' ? '出生医学证明 Q370123456' : null };
+      },
+      registerFamily: async (req) => {
+        const s = this.note('registerFamily', req.idempotencyKey, req.caseId);
+        const onRecord = s.childrenOnRecord ?? req.request.childrenBefore;
+        if (onRecord !== req.request.childrenBefore) {
+          throw ApplicationFailure.create({
+            type: RegistrationConflictType, nonRetryable: true, message: 'conflict (CHILDREN_MISMATCH)',
+            details: [{ code: 'CHILDREN_MISMATCH', path: 'childrenBefore', message: `卫生健康委记录显示母亲此前已生育${onRecord}个子女，您申报的是${req.request.childrenBefore}个，请核对` }],
+          });
+        }
+        return { registrationNumber: 'SY2026370100000001', childrenOnRecord: onRecord };
       },
       sendSms: async (req) => {
         const s = this.note('sendSms', req.idempotencyKey, req.caseId);
