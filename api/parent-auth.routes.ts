@@ -29,8 +29,9 @@ export interface ParentAddressLimits {
   codesPerHour: number;
   /** failed sign-ins per 15 minutes */
   failedSignInsPer15Min: number;
-  /** failed real-name checks per hour, per address and (a fifth of it at most 5) per session */
+  /** failed real-name checks per hour from one address */
   failedRealNamesPerHour: number;
+  /** failed real-name checks per hour of one session */
   failedRealNamesPerSession: number;
 }
 export const PARENT_ADDRESS_LIMITS: ParentAddressLimits = { codesPerHour: 20, failedSignInsPer15Min: 30, failedRealNamesPerHour: 20, failedRealNamesPerSession: 5 };
