@@ -144,13 +144,14 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
 
   app.use(opsRoutes({ client, config, now }));
   app.use(accessRoutes({ accessLog, config }));
-  app.use('/api/cases', caseRoutes({ cases, config, now }));
+  const parentLinks = createParentLinks(config, logger);
+  // A new case may start from the parents' online registration, and is linked to their phones (issue 18).
+  app.use('/api/cases', caseRoutes({ cases, config, now, registrations, parentLinks }));
   app.use('/api/track', parentRoutes({ cases, config, limits: parentLimits }));
   // Parents signed in by SMS code (issue 18): the `bot_parent` cookie is read once, for every /api/parent route.
   const parentSessions = createParentSessions(config, logger, parentSignIn.policy);
   app.use('/api/parent', parentSessions.middleware);
   app.use('/api/parent', parentAuthRoutes({ config, store: parentSessions.store, gateways: parentSignIn.gateways ?? createParentGateways(config), limits: parentSignIn.limits, policy: parentSignIn.policy }));
-  const parentLinks = createParentLinks(config, logger);
   app.use('/api/parent/cases', parentCaseRoutes({ cases, links: parentLinks, config }));
   // The family registration (生育登记, issue 18): the parents' routes and the clerk's lookup.
   app.use('/api/parent/registrations', parentRegistrationRoutes({ registrations, links: parentLinks, config, now }));
