@@ -1,9 +1,12 @@
 // Every recorded history (tests/replay/histories) replayed against the current workflow code, without a
-// Temporal server: a change to workflows/ that would break cases already running fails here, naming the
+// Temporal server (each with the workflow type it started: birth cases, and since issue 18 family
+// registrations, recorded by scripts/record-registration-histories.ts): a change to workflows/ that would break cases already running fails here, naming the
 // scenario. Re-recording is never the fix for a failure here: see tests/replay/README.md.
 import { Worker } from '@temporalio/worker';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { DeterminismViolationError } from '@temporalio/workflow';
+import { BIRTH_CASE_WORKFLOW_TYPE } from '../../workflows/birth-case.contract';
+import { FAMILY_REGISTRATION_WORKFLOW_TYPE } from '../../workflows/family-registration.contract';
 import { bundleWorkflows } from '../helpers/temporal';
 import { historyFiles, readHistoryJson, readIndex, scenarioOf } from './history-files';
 import { historyFromJson } from './history-json';
@@ -46,6 +49,13 @@ describe('recorded histories', () => {
   test('when the histories are listed, then there are some, each with its index entry, and no entry without its file', () => {
     expect(files.length).toBeGreaterThan(0);
     expect(files.map(scenarioOf).sort()).toEqual(Object.keys(index.histories).sort());
+  });
+
+  test.each(files)('when %s is read, then it starts the workflow type its index entry names (a birth case or a family registration)', (file) => {
+    const started = (readHistoryJson(file) as { events: Array<{ workflowExecutionStartedEventAttributes?: { workflowType?: { name?: string } } }> })
+      .events[0]?.workflowExecutionStartedEventAttributes?.workflowType?.name;
+    expect(started).toBe(index.histories[scenarioOf(file)]?.workflowType);
+    expect([BIRTH_CASE_WORKFLOW_TYPE, FAMILY_REGISTRATION_WORKFLOW_TYPE]).toContain(started);
   });
 
   test.each(files)('when %s was recorded, then every payload in it is encrypted', (file) => {
