@@ -5,6 +5,7 @@ import { SignJWT, UnsecuredJWT } from 'jose';
 import { ErrorBody } from '../../api/openapi';
 import { agencyCallbackKey, signCallback } from '../../infra/agency-signature';
 import { BIRTH_CASE_WORKFLOW_TYPE } from '../../workflows/birth-case.contract';
+import { FAMILY_REGISTRATION_WORKFLOW_TYPE } from '../../workflows/family-registration.contract';
 import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
 import { signInParent } from '../helpers/parent-sign-in';
@@ -108,6 +109,8 @@ test('when every hostile request of the corpus is sent, then each gets a 4xx wit
   expect((await stack.call('GET', '/healthz')).status).toBe(200);
   expect((await stack.call('GET', '/readyz')).status).toBe(200);
   expect(await casesStarted()).toBe(before);
+  // no family registration either (生育登记: no hostile body, no parent without a real name, registers)
+  expect((await stack.env.client.workflow.count(`WorkflowType = '${FAMILY_REGISTRATION_WORKFLOW_TYPE}'`)).count).toBe(0);
   expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   const valid = await stack.call('POST', '/api/cases', { token: tokens.clerk, body: application() });
   expect(valid.status).toBe(201);

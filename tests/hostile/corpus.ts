@@ -4,12 +4,13 @@
 import { gzipSync } from 'node:zlib';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { application } from '../helpers/fixtures';
+import { registrationRequest } from '../helpers/registration-fixtures';
 
 export type Auth = 'clerk' | 'officer' | 'admin' | 'none' | 'signed' | 'parent';
 
 export interface Route {
-  method: 'GET' | 'POST';
-  /** `{caseId}`, `{service}`, `{agency}` are filled from the context */
+  method: 'GET' | 'POST' | 'PUT';
+  /** `{caseId}`, `{registrationId}`, `{service}`, `{agency}` are filled from the context */
   path: string;
   auth: Auth;
   /** a valid body for the route (JSON routes), mutated by the field attacks */
@@ -78,9 +79,17 @@ export const ROUTES: Route[] = [
   { method: 'GET', path: '/api/parent/cases', auth: 'parent' },
   { method: 'GET', path: '/api/parent/cases/{caseId}', auth: 'parent' },
   { method: 'POST', path: '/api/parent/cases/{caseId}/input', auth: 'parent' },
+  // the family registration (生育登记, issue 18): the parents' routes and the clerk's lookup
+  { method: 'POST', path: '/api/parent/registrations', auth: 'parent', valid: () => registrationRequest() },
+  { method: 'GET', path: '/api/parent/registrations', auth: 'parent' },
+  { method: 'GET', path: '/api/parent/registrations/{registrationId}', auth: 'parent' },
+  { method: 'PUT', path: '/api/parent/registrations/{registrationId}', auth: 'parent', valid: () => registrationRequest() },
+  { method: 'POST', path: '/api/parent/registrations/{registrationId}/withdrawal', auth: 'parent', valid: () => ({ reason: '计划有变' }) },
+  { method: 'POST', path: '/api/registrations/lookup', auth: 'clerk', valid: () => ({ motherIdNumber: makeCitizenId('370102', '1990-03-15', 2) }) },
 ];
 
-const fill = (path: string, c: CorpusContext) => path.replace('{caseId}', c.caseId);
+// a registration id is a case id's shape: the corpus's case id is no registration of the parent's (404)
+const fill = (path: string, c: CorpusContext) => path.replace('{caseId}', c.caseId).replace('{registrationId}', c.caseId);
 const nest = (depth: number, open: string, close: string, inner = '1') => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
 
 /** Bodies no JSON route may accept. */
@@ -361,7 +370,7 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
     const path = fill(r.path, c);
     const label = `${r.method} ${r.path}`;
     // Every JSON route: bodies no route may accept.
-    if (r.method === 'POST') {
+    if (r.method === 'POST' || r.method === 'PUT') {
       for (const b of BAD_BODIES.filter((x) => !r.readsNoBody || x.expect !== undefined)) {
         out.push({ name: `${label}: ${b.name}`, method: r.method, path, auth: r.auth, headers: { 'content-type': 'application/json', ...b.headers }, body: b.body, expect: r.auth === 'signed' || (r.largeBodies && b.expect === 413) ? undefined : b.expect });
       }
@@ -377,6 +386,11 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
     if (r.path.includes('{caseId}')) {
       for (const id of BAD_CASE_IDS) {
         out.push({ name: `${label}: case id ${id.slice(0, 20)}`, method: r.method, path: r.path.replace('{caseId}', id), auth: r.auth, body: r.valid?.() });
+      }
+    }
+    if (r.path.includes('{registrationId}')) {
+      for (const id of BAD_CASE_IDS) {
+        out.push({ name: `${label}: registration id ${id.slice(0, 20)}`, method: r.method, path: r.path.replace('{registrationId}', id), auth: r.auth, body: r.valid?.() });
       }
     }
     // Every route: methods it does not declare.
@@ -411,9 +425,75 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
     out.push({ name: `codec cookie ${cookie.slice(0, 30)}`, method: 'POST', path: '/api/ops/codec/decode', auth: 'none', headers: { cookie: cookie.replace(/bot_staff/g, 'codec_admin'), 'content-type': 'application/json' }, body: { payloads: [] }, expect: 401 });
   }
   out.push(...parentAttacks(c));
+  out.push(...registrationAttacks(c));
   for (const q of LIST_QUERIES) out.push({ name: `list: ${q.slice(0, 40)}`, method: 'GET', path: `/api/cases?${q}`, auth: 'clerk', expect: 400 });
   for (const p of ['/api/cases/%', '/api/track/%zz', '/api/agency-callbacks/%E0%A4%A', '/api/reviews/%/household']) {
     out.push({ name: `bad escape ${p}`, method: p.startsWith('/api/cases') ? 'GET' : 'POST', path: p, auth: p.startsWith('/api/agency') ? 'none' : 'clerk', body: p.startsWith('/api/cases') ? undefined : {} });
+  }
+  return out;
+}
+
+/** Registration bodies (生育登记, issue 18): each a 400 by path, nothing registered. */
+const REGISTRATION_ATTACKS = (): Array<[string, unknown]> => {
+  const r = registrationRequest();
+  return [
+    ['mother with a man\'s ID', { ...r, mother: { ...r.mother, idNumber: makeCitizenId('370102', '1990-03-15', 3) } }],
+    ['mother ID wrong check character', { ...r, mother: { ...r.mother, idNumber: `${r.mother.idNumber.slice(0, 17)}${r.mother.idNumber.endsWith('0') ? '1' : '0'}` } }],
+    ['mother name in Latin', { ...r, mother: { ...r.mother, name: 'Wang Fang' } }],
+    ['mother name with RTL override', { ...r, mother: { ...r.mother, name: '\u202e王芳' } }],
+    ['phone with +86', { ...r, mother: { ...r.mother, phone: '+8613812345678' } }],
+    ['region code 000000', { ...r, mother: { ...r.mother, hukouRegionCode: '000000' } }],
+    ['married without a father', { ...r, father: null }],
+    ['married on 30 February', { ...r, marriage: { married: true, marriedOn: '2020-02-30' } }],
+    ['married in the future', { ...r, marriage: { married: true, marriedOn: '2999-01-01' } }],
+    ['married as a child', { ...r, marriage: { married: true, marriedOn: '1999-01-01' } }],
+    ['unmarried with a marriage date', { ...r, marriage: { married: false, marriedOn: '2020-05-20' } }],
+    ['marriage as true', { ...r, marriage: true }],
+    ['children -1', { ...r, childrenBefore: -1 }],
+    ['children 20', { ...r, childrenBefore: 20 }],
+    ['children 1.5', { ...r, childrenBefore: 1.5 }],
+    ['children as string', { ...r, childrenBefore: '1' }],
+    ['expected month in the past', { ...r, expectedMonth: '2020-01' }],
+    ['expected month 13', { ...r, expectedMonth: '2027-13' }],
+    ['expected month two years ahead', { ...r, expectedMonth: `${Number(r.expectedMonth.slice(0, 4)) + 2}${r.expectedMonth.slice(4)}` }],
+    ['hospital not H and 4 digits', { ...r, hospitalId: "H0001' OR 1=1" }],
+    ['household of a father not given', { ...r, father: null, marriage: { married: false }, householdOf: 'father' }],
+    ['same ID for both parents', { ...r, father: { ...r.father!, idNumber: r.mother.idNumber } }],
+    ['extra field', { ...r, registrationNumber: 'SY2026370100000001' }],
+    ['childrenOnRecord given', { ...r, childrenOnRecord: 0 }],
+    ['prototype field', JSON.parse(`{"__proto__":{"admin":true},${JSON.stringify(r).slice(1)}`)],
+  ];
+};
+
+const LOOKUP_ATTACKS: Array<[string, unknown]> = [
+  ['a man\'s ID', { motherIdNumber: makeCitizenId('370102', '1990-03-15', 3) }],
+  ['ID of 17 digits', { motherIdNumber: '37010219900315002' }],
+  ['ID as number', { motherIdNumber: 370102199003150020 }],
+  ['ID as regex object', { motherIdNumber: { $regex: '.*' } }],
+  ['extra field', { motherIdNumber: makeCitizenId('370102', '1990-03-15', 2), registrationId: 'x' }],
+  ['no ID', {}],
+];
+
+function registrationAttacks(c: CorpusContext): HostileRequest[] {
+  const out: HostileRequest[] = [];
+  const path = `/api/parent/registrations/${c.caseId}`;
+  for (const [name, body] of REGISTRATION_ATTACKS()) {
+    out.push({ name: `registration: ${name}`, method: 'POST', path: '/api/parent/registrations', auth: 'parent', body, expect: 400 });
+    out.push({ name: `registration, not signed in: ${name}`, method: 'POST', path: '/api/parent/registrations', auth: 'none', body, expect: 401 });
+  }
+  for (const [name, body] of LOOKUP_ATTACKS) out.push({ name: `registration lookup: ${name}`, method: 'POST', path: '/api/registrations/lookup', auth: 'clerk', body, expect: 400 });
+  // a valid body from a parent with no real name, and another family's registration
+  out.push({ name: 'registration: a parent not real-name verified', method: 'POST', path: '/api/parent/registrations', auth: 'parent', body: registrationRequest(), expect: 403 });
+  for (const id of ['0000000000000000', 'ZZZZZZZZZZZZZZZZ', c.caseId]) {
+    out.push({ name: `registration ${id}: not this parent's`, method: 'GET', path: `/api/parent/registrations/${id}`, auth: 'parent', expect: 404 });
+    out.push({ name: `registration ${id}: withdrawal of not this parent's`, method: 'POST', path: `/api/parent/registrations/${id}/withdrawal`, auth: 'parent', body: { reason: '撤回' }, expect: 404 });
+  }
+  out.push({ name: 'registration: withdrawal reason with NUL', method: 'POST', path: `${path}/withdrawal`, auth: 'parent', body: { reason: 'a\u0000' } });
+  out.push({ name: 'registration: a staff token is no parent', method: 'GET', path: '/api/parent/registrations', auth: 'clerk', expect: 401 });
+  for (const [name, headers] of [['form', { 'content-type': 'application/x-www-form-urlencoded' }], ['text', { 'content-type': 'text/plain' }]] as const) {
+    for (const [method, p] of [['POST', '/api/parent/registrations'], ['PUT', path], ['POST', `${path}/withdrawal`]] as const) {
+      out.push({ name: `${method} ${p}: ${name} body with the parent cookie (another site's form)`, method, path: p, auth: 'parent', headers: { ...headers }, body: 'x=1', expect: 403 });
+    }
   }
   return out;
 }
