@@ -53,7 +53,9 @@ export async function linkRegistration(lookup: RegistrationLookup, registrationI
   if (registrationIdFor(application.mother.idNumber, secret) !== registrationId) throw notTheMothers();
   const state = await lookup.get(registrationId);
   if (!state || personKey('idNumber', state.request.mother.idNumber, secret) !== personKey('idNumber', application.mother.idNumber, secret)) throw notTheMothers();
-  if (state.status !== 'registered') {
+  // A twin's case finds the registration its sibling's case already closed as born: the same delivery.
+  const sibling = state.status === 'born' && application.newborn.multipleBirth !== undefined && state.linkedCases.length > 0;
+  if (state.status !== 'registered' && !sibling) {
     throw new ApiError('CONFLICT', `该生育登记${registrationStatusLabel(state.status)}，不能关联；请不关联登记直接申报，本办件将为家庭办理生育登记`);
   }
   const expected = birthOrderFrom(state.childrenOnRecord, application.newborn);
