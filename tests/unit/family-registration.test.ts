@@ -53,7 +53,7 @@ test('when the marriage date is before either spouse\'s legal marriage age (wome
   expect(married('2014-07-01')).toEqual([]); // she 20, he 22 that day
   expect(married('2014-03-14')).toEqual([expect.objectContaining({ path: 'marriage.marriedOn', code: 'MARRIED_UNDER_AGE', message: expect.stringContaining('母亲') as unknown })]);
   const youngFather = { ...body, father: { ...body.father!, idNumber: makeCitizenId('370103', '1996-07-01', 101) }, marriage: { married: true, marriedOn: '2018-06-30' } }; // he is 21 that day
-  expect(issuesOf(youngFather)).toEqual([expect.objectContaining({ code: 'MARRIED_UNDER_AGE', message: expect.stringContaining('父亲（22周岁）') as unknown })]);
+  expect(issuesOf(youngFather)).toEqual([expect.objectContaining({ code: 'MARRIED_UNDER_AGE', message: expect.stringContaining('父亲在结婚登记日期时未满法定婚龄（22周岁）') as unknown })]);
   expect(married('2026-12-05')).toEqual([expect.objectContaining({ code: 'MARRIED_IN_FUTURE' })]);
   expect(married('2021-02-29').map((i) => i.code)).toEqual(['INVALID_DATE']);
 });
