@@ -193,8 +193,8 @@ function createApp(ctx: MockContext, adminToken: string | undefined): express.Ex
     medicalSecurity: { submitOperation: 'enrolMedicalInsurance', documentOf: documentField('医保参保登记', 'enrolmentNumber') },
     humanResources: humanResourcesCompensation(ctx),
   };
-  for (const service of SERVICE_KEYS) {
-    const agency = serviceAgency(service); // one service per agency, in the bundle's order
+  // Each agency once, in the bundle's order (the health commission carries two services since issue 18).
+  for (const agency of new Set(SERVICE_KEYS.map(serviceAgency))) {
     app.use(at(agency), compensationRoutes(ctx, agency, compensation[agency]));
   }
   app.use(at('sms'), smsRoutes(ctx));
