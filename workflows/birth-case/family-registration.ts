@@ -34,16 +34,20 @@ export async function familyRegistrationStep(run: CaseRun): Promise<void> {
 }
 
 /**
- * Completed at once from the parents' online registration; the registration's workflow is told (a signal;
- * not awaited, so the chain goes on in the same task). A registration closed or gone meanwhile fails the
+ * Completed at once from the parents' online registration; the registration's workflow is told of the
+ * birth (a signal; not awaited, so the chain goes on in the same task). A registration closed or gone meanwhile fails the
  * signal, not the case: the case holds what the API checked when it linked it.
  */
 function linkOnlineRegistration(run: CaseRun, linked: LinkedRegistration): void {
-  if (!run.requested('familyRegistration') || run.serviceState('familyRegistration').status !== 'pending') return;
-  run.record({
-    action: 'service.completed', service: 'familyRegistration', attempt: 1, reason: '已关联家长网上生育登记',
-    data: { result: { registrationNumber: linked.registrationNumber, childrenOnRecord: linked.childrenOnRecord, source: 'online' } },
-  });
+  if (run.requested('familyRegistration') && run.serviceState('familyRegistration').status === 'pending') {
+    run.record({
+      action: 'service.completed', service: 'familyRegistration', attempt: 1, reason: '已关联家长网上生育登记',
+      data: { result: { registrationNumber: linked.registrationNumber, childrenOnRecord: linked.childrenOnRecord, source: 'online' } },
+    });
+  }
+  // Told once, by the case's first run (a continued run has told it already); the birth closes the
+  // registration even when the clerk did not ask for the 生育登记 as an item.
+  if (run.input.resume) return;
   const registration = getExternalWorkflowHandle(familyRegistrationWorkflowId(linked.registrationId));
   registration.signal(registrationCaseLinked, { caseId: run.input.caseId, birthAt: run.application.newborn.birthAt, at: toShanghaiIso(Date.now()) })
     .catch(() => undefined);
