@@ -196,6 +196,13 @@ function caseFieldAttacks(): Array<{ name: string; body: unknown }> {
     ['weight negative', (a) => { a.newborn.birthWeightGrams = -1; }],
     ['weight fractional', (a) => { a.newborn.birthWeightGrams = 3250.5; }],
     ['birth order 0', (a) => { a.newborn.birthOrder = 0; }],
+    // issue 18: the online registration a case starts from (beside the application)
+    ['registration id of 15 characters', (a) => { a.registrationId = '7ZQ0K8M2XW4T9B1'; }],
+    ['registration id with I, L, O, U', (a) => { a.registrationId = 'ILOUILOUILOUILOU'; }],
+    ['registration id as a number', (a) => { a.registrationId = 1234567890123456; }],
+    ['registration id as an object', (a) => { a.registrationId = { $ne: null }; }],
+    ['registration id null', (a) => { a.registrationId = null; }],
+    ['registration id not this mother\'s', (a) => { a.registrationId = '7ZQ0K8M2XW4T9B1C'; }],
     ['consent in the future', (a) => { a.consent.signedAt = '2099-01-01T00:00:00+08:00'; }],
     ['address of 201 characters', (a) => { a.delivery.address = '济'.repeat(201); }],
   ];
