@@ -87,6 +87,9 @@ export const outcomeLabel = (o: string): string => pick(OUTCOMES, o, '');
 
 /** Result fields of the services, in the order shown. */
 export const RESULT_LABELS: Record<string, string> = {
+  registrationNumber: '生育服务登记号',
+  childrenOnRecord: '部门记录此前已生育（孩）',
+  source: '登记方式',
   certificateNumber: '证书编号',
   citizenId: '公民身份号码',
   regionCode: '户籍地区码',
@@ -98,6 +101,11 @@ export const RESULT_LABELS: Record<string, string> = {
   cardNumber: '社保卡号',
   trackingNumber: 'EMS邮件单号',
 };
+
+/** How a case's 生育登记 was done (its result's `source`). */
+const REGISTRATION_SOURCES: Record<string, string> = { online: '家长网上登记，办件关联', case: '随本办件办理' };
+/** A result's value as people read it: the 生育登记's source in words, other strings as they are. */
+export const resultValueText = (key: string, value: string): string => (key === 'source' ? pick(REGISTRATION_SOURCES, value, '') : value);
 
 /**
  * Fields a correction notice may name that the case page offers for editing (as text, a date-time or, for
