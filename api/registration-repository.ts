@@ -2,7 +2,7 @@
 // workflow id derives from the mother's ID number through a keyed hash (api/case-identity.ts), so it is
 // found again from her ID without the ID being kept anywhere readable. Every call rides on the request's
 // one Temporal deadline (api/app.ts); the birth case side (api/cases.routes.ts) uses `get`/`openFor` too.
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isGrpcServiceError, QueryNotRegisteredError, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { Actor } from '../domain/case-log';
@@ -42,6 +42,15 @@ export interface RegistrationRepositoryDeps {
   settings?: Partial<RegistrationSettings>;
 }
 
+const GRPC_FAILED_PRECONDITION = 9;
+/** A gRPC FAILED_PRECONDITION in the cause chain: no worker has run the workflow yet. */
+function notReady(err: unknown): boolean {
+  for (let e: unknown = err, depth = 0; e && depth < 5; e = typeof e === 'object' && 'cause' in e ? e.cause : undefined, depth++) {
+    if (isGrpcServiceError(e) && e.code === GRPC_FAILED_PRECONDITION) return true;
+  }
+  return false;
+}
+
 /** The commission's conflicts as the API's 409, each a path, a code and a message the parents can act on. */
 export function conflictError(conflicts: RegistrationConflict[]): ApiError {
   return new ApiError('CONFLICT', '卫生健康委核对登记信息未通过，请按提示核对', { issues: conflicts.map(({ path, code, message }) => ({ path, code, message })) });
@@ -70,7 +79,10 @@ export function createRegistrationRepository({ client, idSecret, settings = {} }
       return await handle.query(getRegistrationState);
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return null;
-      // The workflow refuses the query until the commission has answered: still at it, or refused.
+      // Temporal too slow, or no worker to answer (yet): the caller may retry (503).
+      if (!(err instanceof QueryNotRegisteredError)) throw notReady(err) ? new ApiError('UNAVAILABLE', '生育登记暂时无法读取，请稍后重试') : err;
+      // The workflow refuses the query (a failed query reads as this) until the commission has answered:
+      // still at it, or refused (closed).
       const running = await handle.describe().then((d) => d.status.name === 'RUNNING', () => false);
       if (running) throw new ApiError('UNAVAILABLE', '生育登记正在办理中，请稍后查看');
       return null;

@@ -2,10 +2,12 @@
 // and real name register, read, amend and withdraw their registration; the health commission's verdict
 // comes back at once (its conflicts in plain words); a parent never sees another family's registration;
 // a clerk finds a mother's open registration by her ID number, and the read is in the access log.
+import { registrationIdFor } from '../../api/case-identity';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { addMonthsToYearMonth } from '../../domain/dates';
 import { RegistrationList, RegistrationLookupView, RegistrationView } from '../../api/registration-views';
 import type { FamilyRegistrationRequest } from '../../workflows/family-registration.contract';
+import { eventually } from '../helpers/eventually';
 import { signInParent } from '../helpers/parent-sign-in';
 import { registrationRequest } from '../helpers/registration-fixtures';
 import { startStack } from '../helpers/stack';
@@ -129,3 +131,30 @@ test('when the caller is not signed in, not real-name verified, not a parent nam
   expect(bad.body.error.issues.map((i: { path: string }) => i.path).sort()).toEqual(['childrenBefore', 'expectedMonth', 'extra', 'marriage.marriedOn']);
   expect((await stack.call('POST', '/api/registrations/lookup', { token: clerk, body: { motherIdNumber: request.mother.idNumber } })).status).toBe(404);
 });
+
+test('when the health commission does not answer in time, then the registration answers 503 and goes on; read later, it is registered; a refused one reads as 404', async () => {
+  const request = registrationRequest();
+  const asMother = await signIn(mother(request));
+  const faults = (body: unknown) => fetch(`${stack.agenciesUrl}/admin/faults/healthCommission`, { method: 'PUT', headers: { ...stack.agenciesAdmin, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect((await faults({ outageSeconds: 60 })).status).toBe(200);
+  let registrationId: string;
+  try {
+    const late = await register(asMother, request);
+    expect(late.body.error).toMatchObject({ code: 'UNAVAILABLE' });
+    registrationId = registrationIdFor(request.mother.idNumber, stack.config.CASE_ID_SECRET);
+    expect((await stack.call('GET', `/api/parent/registrations/${registrationId}`, { headers: asMother })).body.error).toEqual({ code: 'UNAVAILABLE', message: '生育登记正在办理中，请稍后查看' });
+  } finally {
+    await faults({});
+  }
+  const later = await eventually(async () => {
+    const r = await stack.call('GET', `/api/parent/registrations/${registrationId}`, { headers: asMother });
+    expect(r.status).toBe(200);
+    return r.body;
+  }, { timeoutMs: 60_000, intervalMs: 500 });
+  expect(later).toMatchObject({ status: 'registered', request });
+
+  const refused = registrationRequest({ onRecord: 1, childrenBefore: 0 });
+  const asOther = await signIn(mother(refused));
+  expect((await register(asOther, refused)).status).toBe(409);
+  expect((await stack.call('GET', `/api/parent/registrations/${registrationIdFor(refused.mother.idNumber, stack.config.CASE_ID_SECRET)}`, { headers: asOther })).status).toBe(404);
+}, 120_000);
