@@ -147,3 +147,15 @@ test('when a birth case links the registration, then it is closed as born with t
   expect(final.audit.map((e) => e.action)).toEqual(['registration.registered', 'registration.case_linked']);
   await eventually(async () => expect(await atCommission(state.registrationNumber)).toMatchObject({ status: 'born', caseId }));
 });
+
+test('when a registration has been amended twenty times, then a further amendment is refused and the history stays small', async () => {
+  const request = registrationRequest({ onRecord: 0 });
+  const { handle } = await register(request);
+  for (let i = 1; i <= 20; i++) {
+    await handle.executeUpdate(amendRegistration, { args: [{ request: { ...request, hospitalId: `H000${i % 2 === 1 ? 2 : 1}` }, actor: parent }] });
+  }
+  const refused = await handle.executeUpdate(amendRegistration, { args: [{ request: { ...request, hospitalId: 'H0003' }, actor: parent }] }).catch((e: unknown) => e as Error);
+  expect((refused.cause as Error | undefined)?.message).toBe('登记信息最多修改20次；如需再改，请撤回后重新登记');
+  expect((await handle.query(getRegistrationState)).audit.filter((e) => e.action === 'registration.amended')).toHaveLength(20);
+  expect((await handle.describe()).historyLength).toBeLessThan(300);
+});

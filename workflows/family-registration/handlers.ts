@@ -37,8 +37,13 @@ function refuseUnlessOpen(run: RegistrationRun): void {
   if (!run.open() || run.links.length > 0) throw refusal('生育登记已结束，不能再更改或撤回');
 }
 
+/** Amendments one registration takes (each a few history events; a family needs a handful). */
+export const MAX_AMENDMENTS = 20;
+
 function validateAmendment(run: RegistrationRun, { request }: AmendInput): void {
   refuseUnlessOpen(run);
+  // Validators run only when an update arrives, never on replay: a limit here changes no recorded history.
+  if (run.version >= MAX_AMENDMENTS) throw refusal(`登记信息最多修改${MAX_AMENDMENTS}次；如需再改，请撤回后重新登记`);
   const parsed = familyRegistrationRequestSchema({ now: toShanghaiIso(Date.now()) }).safeParse(request);
   if (!parsed.success) throw refusal(toValidationIssues(parsed.error).map((i) => i.message).join('；'));
   if (parsed.data.mother.idNumber !== run.state?.request.mother.idNumber) throw refusal('母亲身份证号码不能更改；如填写有误，请撤回后重新登记');
