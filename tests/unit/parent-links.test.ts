@@ -22,4 +22,15 @@ describe('parent links', () => {
     expect(await links.refs(personKey('phone', '13700137000', SECRET), 'case')).toEqual([]);
     expect(await links.refs(personKey('phone', '13800138000', 'another-secret'), 'case')).toEqual([]);
   });
+
+  it('links keyed ID hashes too (a registration found by the real-name ID, whatever the phone), never mixing them with phones', async () => {
+    const links = createParentLinks(config(mkdtempSync(join(tmpdir(), 'links-'))));
+    const idKey = personKey('idNumber', '370102199403150026', SECRET);
+    await links.linkKeys([idKey, idKey], 'registration', 'REG2');
+    await links.linkKeys([idKey], 'registration', 'REG2');
+    expect(await links.refs(idKey, 'registration')).toEqual(['REG2']);
+    expect(await links.refs(idKey, 'case')).toEqual([]);
+    // the same digits as a phone's key are another key
+    expect(await links.refs(personKey('phone', '370102199403150026', SECRET), 'registration')).toEqual([]);
+  });
 });
