@@ -155,7 +155,7 @@ test('when a registration has been amended twenty times, then a further amendmen
     await handle.executeUpdate(amendRegistration, { args: [{ request: { ...request, hospitalId: `H000${i % 2 === 1 ? 2 : 1}` }, actor: parent }] });
   }
   const refused = await handle.executeUpdate(amendRegistration, { args: [{ request: { ...request, hospitalId: 'H0003' }, actor: parent }] }).catch((e: unknown) => e as Error);
-  expect((refused.cause as Error | undefined)?.message).toBe('登记信息最多修改20次；如需再改，请撤回后重新登记');
+  expect(((refused as Error).cause as Error | undefined)?.message).toBe('登记信息最多修改20次；如需再改，请撤回后重新登记');
   expect((await handle.query(getRegistrationState)).audit.filter((e) => e.action === 'registration.amended')).toHaveLength(20);
   expect((await handle.describe()).historyLength).toBeLessThan(300);
 });
