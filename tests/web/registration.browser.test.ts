@@ -127,6 +127,19 @@ async function fillPerson(page: Page, prefix: 'm' | 'f', p: Family['mother']): P
   await page.locator(`#${prefix}-hukouRegionCode`).fill(p.hukouRegionCode);
 }
 
+/** The 生育登记 form filled in for `fam` (married, both parents, the household with the father). */
+async function fillRegistration(page: Page, fam: Family, childrenBefore: number): Promise<void> {
+  await page.locator('#m-name').waitFor();
+  await fillPerson(page, 'm', fam.mother);
+  await fillPerson(page, 'f', fam.father);
+  await page.getByRole('radio', { name: '已婚' }).check();
+  await page.locator('#married-on').fill('2020-05-01');
+  await page.locator('#children-before').fill(String(childrenBefore));
+  await page.locator('#expected-month').selectOption(thisMonth());
+  await page.locator('#hospital-id').fill('H0001');
+  await page.getByRole('radio', { name: '随父亲落户' }).check();
+}
+
 const DEV_CLERK = 'clerk.H0001';
 async function clerkSignsIn(page: Page): Promise<void> {
   await page.goto(`${stack.apiUrl}/`);
@@ -164,15 +177,7 @@ test('a mother registers on her phone and amends; the clerk files the birth from
 
   // 生育登记: both spouses, married, children declared 0 — the health commission has one on record.
   await phone.getByRole('button', { name: '办理生育登记' }).click();
-  await phone.locator('#m-name').waitFor();
-  await fillPerson(phone, 'm', fam.mother);
-  await fillPerson(phone, 'f', fam.father);
-  await phone.getByRole('radio', { name: '已婚' }).check();
-  await phone.locator('#married-on').fill('2020-05-01');
-  await phone.locator('#children-before').fill('0');
-  await phone.locator('#expected-month').selectOption(thisMonth());
-  await phone.locator('#hospital-id').fill('H0001');
-  await phone.getByRole('radio', { name: '随父亲落户' }).check();
+  await fillRegistration(phone, fam, 0);
   await check(phone, 'form-filled');
   await phone.getByRole('button', { name: '提交生育登记' }).click();
   const problems = phone.getByTestId('registration-problems');
@@ -313,4 +318,39 @@ test('the clerk sees the health commission disagree on the number of children, i
   // The birth order is part of the case's identity: the page says how to put it right.
   await page.getByTestId('birth-order-not-correctable').filter({ hasText: '撤销办件' }).waitFor();
   await check(page, 'clerk-children-mismatch', true);
+});
+
+test('a mother withdraws her registration after confirming, by keyboard; its certificate then says it no longer holds', async () => {
+  const fam = family(2);
+  const phone = await open('phone');
+  await parentSignsIn(phone, fam.mother);
+  await phone.getByRole('button', { name: '办理生育登记' }).click();
+  // Submitting an empty form: the API's own rules, in its words, on the page, before anything is sent.
+  await phone.getByRole('button', { name: '提交生育登记' }).click();
+  await phone.getByTestId('registration-problems').filter({ hasText: '处需要填写或修改' }).waitFor();
+  await check(phone, 'form-empty-submitted');
+  await fillRegistration(phone, fam, 2);
+  await expect(phone.getByTestId('registration-problems').count()).resolves.toBe(0);
+  await phone.getByRole('button', { name: '提交生育登记' }).click();
+  await phone.getByTestId('registration-status').filter({ hasText: '已登记' }).waitFor();
+  await phone.getByText('第3孩').waitFor();
+
+  await phone.getByRole('button', { name: '撤回生育登记' }).click();
+  const dialog = phone.getByRole('dialog', { name: '确认撤回生育登记？' });
+  await dialog.waitFor();
+  // Confirming without a reason is refused; with one, the confirm button (by keyboard) withdraws.
+  await dialog.getByRole('button', { name: '确认撤回' }).click();
+  await dialog.getByText('请填写撤回原因', { exact: true }).waitFor();
+  await phone.locator('#withdraw-reason').fill('计划变更');
+  await check(phone, 'withdraw-confirm');
+  await dialog.getByRole('button', { name: '确认撤回' }).focus();
+  await phone.keyboard.press('Enter');
+  await phone.getByRole('status').filter({ hasText: '生育登记已撤回' }).first().waitFor();
+  await phone.getByTestId('registration-status').filter({ hasText: '已撤回' }).waitFor();
+  expect(await phone.getByRole('button', { name: '修改登记信息' }).count()).toBe(0);
+  await phone.getByText('撤回登记').first().waitFor(); // the history names it
+  await check(phone, 'withdrawn');
+  await phone.getByRole('button', { name: '查看电子凭证' }).click();
+  await phone.getByText('本登记已撤回，凭证已失效').waitFor();
+  await check(phone, 'certificate-withdrawn');
 });
