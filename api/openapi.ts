@@ -13,7 +13,6 @@ import { CaseListQuery, RegistrationIdField } from './cases.schemas';
 import { CaseDelivery } from './delivery';
 import { ErrorCode } from './errors';
 import { registrationRoutesDoc } from './registrations.openapi';
-import { registrationRoutesDoc } from './registrations.openapi';
 import { Dashboard, DashboardQuery } from './ops.schemas';
 import { DevSignInRequest, LoginQuery, SessionView, SignedOutView } from './session.routes';
 import { ParentCaseInputRequest, ParentSessionView, RealNameRequest, SignInCodeRequest, SignInCodeSent, SignInRequest } from './parent-session.schemas';
@@ -65,7 +64,6 @@ export function openApiDocument(): object {
   parentRoutesDoc(register);
   registry.registerComponent('securitySchemes', 'parentCookie', { type: 'apiKey', in: 'cookie', name: 'bot_parent' });
   parentSignInRoutesDoc(register);
-  registrationRoutesDoc(register, ErrorBody);
   registrationRoutesDoc(register, ErrorBody);
   callbackRoutesDoc(register);
   sessionRoutesDoc(register);
