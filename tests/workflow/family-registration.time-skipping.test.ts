@@ -3,6 +3,7 @@
 // days after the end of the expected month (the commission told); a birth linked in time closes it
 // without a reminder.
 import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -102,4 +103,20 @@ test('when a birth case links the registration forty days on, then it closes as 
   expect(Date.parse(state.audit[1]!.at) - Date.parse(state.audit[0]!.at)).toBeGreaterThanOrEqual(40 * DAY - 60_000);
   expect(agencies.sms).toEqual([]);
   expect(agencies.calls.map((c) => c.activity)).toEqual(['registerFamily', 'close']);
+});
+
+test('when the reminder SMS cannot be sent, then the failure is recorded and the registration still lapses on time', async () => {
+  const agencies = fakeAgencies();
+  agencies.registry.sendSms = async () => { throw ApplicationFailure.create({ type: 'AgencyRefused', nonRetryable: true, message: 'sms refused' }); };
+  const { request, worker, start } = await startRegistration(agencies.registry);
+  const state = await worker.runUntil(async () => {
+    const handle = await start();
+    await handle.result();
+    return handle.query(getRegistrationState);
+  });
+  expect(state.audit.map((e) => [e.action, e.fields ?? null])).toEqual([
+    ['registration.registered', null], ['registration.reminded', ['sms.failed']], ['registration.expired', null],
+  ]);
+  const { expiresAtMs } = registrationClock(request.expectedMonth, DEFAULT_REGISTRATION_SETTINGS);
+  expect(Date.parse(state.audit[2]!.at) - expiresAtMs).toBeLessThan(60_000);
 });
