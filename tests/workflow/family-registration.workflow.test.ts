@@ -3,6 +3,7 @@
 // (and registered again), closed as born when a birth case links it.
 import { randomUUID } from 'node:crypto';
 import { WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowUpdateStage } from '@temporalio/client';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -158,4 +159,20 @@ test('when a registration has been amended twenty times, then a further amendmen
   expect(((refused as Error).cause as Error | undefined)?.message).toBe('登记信息最多修改20次；如需再改，请撤回后重新登记');
   expect((await handle.query(getRegistrationState)).audit.filter((e) => e.action === 'registration.amended')).toHaveLength(20);
   expect((await handle.describe()).historyLength).toBeLessThan(300);
+});
+
+test('when a birth case links the registration while an amendment is at the commission, then the amendment finishes first and the registration then closes as born; a later amendment is refused', async () => {
+  const request = registrationRequest({ onRecord: 0 });
+  const { handle } = await register(request);
+  await mock.admin.setFaults('healthCommission', { latencyMs: 800 });
+  try {
+    const amending = await handle.startUpdate(amendRegistration, { args: [{ request: { ...request, hospitalId: 'H0002' }, actor: parent }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+    await handle.signal(registrationCaseLinked, { caseId: 'CASE0000000000E5', birthAt: '2026-12-01T08:00:00+08:00', at: '2026-12-01T09:00:00+08:00' });
+    expect((await amending.result()).request.hospitalId).toBe('H0002');
+  } finally {
+    await mock.admin.setFaults('healthCommission', {});
+  }
+  expect(await handle.result()).toMatchObject({ status: 'born' });
+  expect((await handle.query(getRegistrationState)).audit.map((e) => e.action)).toEqual(['registration.registered', 'registration.amended', 'registration.case_linked']);
+  await expect(handle.executeUpdate(amendRegistration, { args: [{ request, actor: parent }] })).rejects.toThrow();
 });
