@@ -195,6 +195,13 @@ test('a mother registers on her phone and amends; the clerk files the birth from
   expect(number).toMatch(/^SY\d+/);
   await phone.getByText('第2孩').waitFor();
   await check(phone, 'registered');
+  // The same page on a desktop browser, and in large type (适老化).
+  await phone.setViewportSize({ width: 1280, height: 800 });
+  await check(phone, 'registered-desktop');
+  await phone.setViewportSize({ width: 390, height: 844 });
+  await phone.getByRole('switch', { name: '大字模式' }).click();
+  await check(phone, 'registered-large-text');
+  await phone.getByRole('switch', { name: '大字模式' }).click();
 
   // Amend: another hospital and next month.
   await phone.getByRole('link', { name: '修改登记信息' }).or(phone.getByRole('button', { name: '修改登记信息' })).click();
@@ -353,4 +360,13 @@ test('a mother withdraws her registration after confirming, by keyboard; its cer
   await phone.getByRole('button', { name: '查看电子凭证' }).click();
   await phone.getByText('本登记已撤回，凭证已失效').waitFor();
   await check(phone, 'certificate-withdrawn');
+
+  // Signing out ends it: the signed-in pages ask to sign in again.
+  await phone.goto(`${stack.apiUrl}/track#/me`);
+  await phone.getByRole('button', { name: '退出登录' }).click();
+  await phone.locator('#tracking-code').waitFor();
+  await phone.goto(`${stack.apiUrl}/track#/me`);
+  await phone.locator('#sign-in-phone').waitFor();
+  const session = await phone.evaluate(async () => (await fetch('/api/parent/session')).json());
+  expect(session).toMatchObject({ signedIn: false });
 });
