@@ -244,3 +244,21 @@ export const REGISTRATION_STATUSES = {
 export type RegistrationStatusKey = keyof typeof REGISTRATION_STATUSES;
 export const REGISTRATION_STATUS_KEYS = keysOf(REGISTRATION_STATUSES);
 export const RegistrationStatusSchema = z.enum(REGISTRATION_STATUS_KEYS);
+
+// ---- where an item is handled (异地通办, issue 19) ---------------------------------------------------
+
+/**
+ * The channel an item goes through: here in Jinan, or through the government-service platform's 跨域通办
+ * exchange to another place in Shandong or in another province. `serviceLevelDays`: how long that channel
+ * usually takes to answer (what clerks and parents are told, and when a wait is escalated); the mock
+ * exchange and the case settings may scale it in development and tests.
+ */
+export const CHANNELS = {
+  local: { label: '济南本地办理', serviceLevelDays: null },
+  inProvince: { label: '省内跨域通办', serviceLevelDays: 5 },
+  crossProvince: { label: '跨省通办', serviceLevelDays: 10 },
+} as const satisfies Record<string, { label: string; serviceLevelDays: number | null }>;
+export type Channel = keyof typeof CHANNELS;
+export const CHANNEL_KEYS = keysOf(CHANNELS);
+export const ChannelSchema = z.enum(CHANNEL_KEYS);
+export type ExchangeChannel = Exclude<Channel, 'local'>;
