@@ -197,7 +197,7 @@ test('a mother registers on her phone and amends; the clerk files the birth from
   await check(phone, 'registered');
   // The same page on a desktop browser, and in large type (适老化).
   await phone.setViewportSize({ width: 1280, height: 800 });
-  await check(phone, 'registered-desktop');
+  await check(phone, 'registered-wide');
   await phone.setViewportSize({ width: 390, height: 844 });
   await phone.getByRole('switch', { name: '大字模式' }).click();
   await check(phone, 'registered-large-text');
