@@ -336,6 +336,12 @@ test('a mother withdraws her registration after confirming, by keyboard; its cer
   await phone.getByRole('button', { name: '提交生育登记' }).click();
   await phone.getByTestId('registration-problems').filter({ hasText: '处需要填写或修改' }).waitFor();
   await check(phone, 'form-empty-submitted');
+  // By keyboard, the father's fields go and come back (Space on the checkbox).
+  await phone.locator('#has-father').focus();
+  await phone.keyboard.press('Space');
+  await expect(phone.locator('#f-name').count()).resolves.toBe(0);
+  await phone.keyboard.press('Space');
+  await phone.locator('#f-name').waitFor();
   await fillRegistration(phone, fam, 2);
   await expect(phone.getByTestId('registration-problems').count()).resolves.toBe(0);
   await phone.getByRole('button', { name: '提交生育登记' }).click();
