@@ -241,6 +241,14 @@ test('a mother registers on her phone and amends; the clerk files the birth from
   expect(await clerk.locator('#f-id').inputValue()).toBe(fam.father.idNumber);
   expect(await clerk.locator('#nb-order').inputValue()).toBe('2');
   await clerk.getByTestId('derived-order').filter({ hasText: '按生育登记推算：第2孩' }).waitFor();
+  // Twins: the second-born's order is the record plus her position; back to one child, back to 2.
+  await clerk.getByText('本次分娩为多胞胎').click();
+  await clerk.locator('#nb-position').fill('2');
+  await clerk.getByTestId('derived-order').filter({ hasText: '第3孩' }).filter({ hasText: '本孩子为本次分娩第2个' }).waitFor();
+  expect(await clerk.locator('#nb-order').inputValue()).toBe('3');
+  await clerk.getByText('本次分娩为多胞胎').click();
+  await clerk.getByTestId('derived-order').filter({ hasText: '第2孩' }).waitFor();
+  expect(await clerk.locator('#nb-order').inputValue()).toBe('2');
   // What the clerk changes is marked, with what the registration said.
   await clerk.locator('#f-phone').fill('13700137000');
   await clerk.getByText(`已改动（生育登记为：${fam.father.phone}）`).waitFor();
