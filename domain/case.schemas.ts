@@ -8,7 +8,8 @@
 import { z } from 'zod';
 import { isServiceKey, SERVICE_KEYS, SERVICES, ServiceKeySchema, type ServiceKey as CatalogServiceKey } from './catalog';
 import { ageInYears, daysBetween, instantMs, isIsoDateTime, shanghaiDate } from './dates';
-import { isPlausibleRegionCode, parseCitizenId, REGION_CODE_PATTERN } from './identity/citizen-id';
+import { isJinanRegion, isPlausibleRegionCode, parseCitizenId, REGION_CODE_PATTERN } from './identity/citizen-id';
+import { isKnownRegion } from './regions';
 import { GrandparentRelation, SupplementGround } from './policy/conditions';
 import { checkMobile, checkPersonName, PERSON_NAME_MAX_LENGTH, PERSON_NAME_MIN_LENGTH, type ContactProblem } from './identity/contact';
 
@@ -203,6 +204,35 @@ export const Consent = z.strictObject({
   signedAt: isoDateTime,
 }, req);
 
+// Issue 19 (异地通办): where the child joins resident medical insurance, a parent's Jinan residence
+// permit, and a child born outside Jinan whose household is in Jinan (filed at a service hall). All
+// optional: an application without them reads as before (insured where the household is, born here).
+export const InsuredAt = z.enum(['jinan', 'household'], req).meta({
+  description: '新生儿参加城乡居民医保的地点：jinan 在济南参保；household 在户籍地参保（济南的个人缴费减免不适用）。省略时：户籍在济南或持济南居住证为 jinan，否则 household',
+});
+export type InsuredAt = z.infer<typeof InsuredAt>;
+
+export const ResidencePermit = z.strictObject({
+  holder: z.enum(['mother', 'father'], req),
+}, req).meta({ description: '父母一方持有济南市居住证（户籍不在济南而在济南参保时必填）' });
+export type ResidencePermit = z.infer<typeof ResidencePermit>;
+
+export const BIRTH_CERTIFICATE_NUMBER_PATTERN = '^[A-Z]\\d{9}$';
+const birthRegionCode = z.string(req).check(
+  z.superRefine((value: string, ctx) => {
+    if (!isPlausibleRegionCode(value)) addIssue(ctx, 'REGION_INVALID', '出生地区码应为6位有效行政区划代码');
+  }),
+).meta({ pattern: `^${REGION_CODE_PATTERN}$`, description: '孩子出生地的6位县级行政区划代码（须在济南以外）', example: '370202' });
+
+export const BornElsewhere = z.strictObject({
+  hospitalName: freeText(60),
+  regionCode: birthRegionCode,
+  certificateNumber: z.string(req).trim().toUpperCase().regex(/^[A-Z]\d{9}$/, '出生医学证明编号应为1个大写字母加9位数字，例如 Q370212345').meta({
+    pattern: BIRTH_CERTIFICATE_NUMBER_PATTERN, description: '外地医院签发的出生医学证明编号：1个字母+9位数字', example: 'Q370212345',
+  }),
+}, req).meta({ description: '在济南以外出生（由政务服务大厅受理，户籍须在济南）：出生医院、出生地区码、出生医学证明编号' });
+export type BornElsewhere = z.infer<typeof BornElsewhere>;
+
 // Reading a value that may have failed its own checks: anything may be missing or of the wrong type.
 const at = (value: unknown, ...path: string[]): unknown =>
   path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
@@ -211,6 +241,35 @@ const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : und
 function childBirthDate(value: unknown): string | undefined {
   const birthAt = str(at(value, 'newborn', 'birthAt'));
   return birthAt !== undefined && isIsoDateTime(birthAt) ? shanghaiDate(birthAt) : undefined;
+}
+
+/** The household's region code as given (the mother's when the father is missing). */
+function householdRegionCode(value: unknown): string | undefined {
+  const role = at(value, 'householdOf') === 'father' ? 'father' : 'mother';
+  return str(at(value, role, 'hukouRegionCode')) ?? str(at(value, 'mother', 'hukouRegionCode'));
+}
+
+/** Issue 19: the new optional fields' rules; none fires for an application without them. */
+function crossRegionRules(value: unknown, ctx: Ctx): void {
+  const household = householdRegionCode(value);
+  const householdInJinan = household !== undefined && isJinanRegion(household);
+  const permit = at(value, 'residencePermit');
+  if (at(value, 'insuredAt') === 'jinan' && household !== undefined && !householdInJinan && permit === undefined) {
+    addIssue(ctx, 'RESIDENCE_PERMIT_REQUIRED', '户籍不在济南的孩子在济南参加居民医保，须父母一方持有济南市居住证，请填写居住证持有人或选择在户籍地参保', ['residencePermit']);
+  }
+  const holder = at(permit, 'holder');
+  if (holder === 'father' && (at(value, 'father') === null || at(value, 'father') === undefined)) {
+    addIssue(ctx, 'RESIDENCE_PERMIT_HOLDER_MISSING', '居住证持有人为父亲时，必须填写父亲信息', ['residencePermit', 'holder']);
+  }
+  const bornElsewhere = at(value, 'bornElsewhere');
+  if (bornElsewhere === undefined) return;
+  if (household !== undefined && !householdInJinan) {
+    addIssue(ctx, 'INBOUND_HOUSEHOLD_NOT_JINAN', '在外地出生的孩子通过济南政务服务大厅办理，须在济南落户（随父或随母落户的一方户籍在济南）', ['householdOf']);
+  }
+  const birthRegion = str(at(bornElsewhere, 'regionCode'));
+  if (birthRegion !== undefined && isJinanRegion(birthRegion)) {
+    addIssue(ctx, 'BIRTH_REGION_JINAN', '出生地在济南的孩子由分娩医院办理，不属于外地出生；请核对出生地区码', ['bornElsewhere', 'regionCode']);
+  }
 }
 
 /** Rules across fields that need no clock. */
@@ -245,6 +304,7 @@ function crossFieldRules(value: unknown, ctx: Ctx): void {
     }
   }
 
+  crossRegionRules(value, ctx);
   const birthDate = childBirthDate(value);
   if (birthDate === undefined) return;
   for (const [role, who] of [['mother', '母亲'], ['father', '父亲']] as const) {
@@ -280,6 +340,9 @@ export const CaseCreateRequest = z
     consent: Consent,
     /** grandparents insured in Jinan long-term-care insurance: their LTC contribution is waived too (clause 15) */
     grandparentsInLtc: z.array(z.strictObject({ relation: GrandparentRelation })).max(4).optional(),
+    insuredAt: InsuredAt.optional(),
+    residencePermit: ResidencePermit.optional(),
+    bornElsewhere: BornElsewhere.optional(),
   })
   .check(z.superRefine((value, ctx) => crossFieldRules(value, ctx as Ctx), { when: () => true }));
 export type CaseCreateRequest = z.infer<typeof CaseCreateRequest>;
@@ -291,6 +354,27 @@ export interface CaseCreateClockOptions {
   maxAgeDays?: number;
   /** Tolerance for clocks ahead of ours. Default 5 minutes. */
   clockSkewMs?: number;
+  /**
+   * Issue 19: region codes must be in the GB/T 2260 table (domain/regions.ts), not only plausible.
+   * The API sets it; the workflow (corrections of running cases) does not, so old cases judge as before.
+   */
+  knownRegions?: boolean;
+}
+
+const REGION_FIELDS = [
+  [['mother', 'hukouRegionCode'], '母亲户籍地区码'],
+  [['father', 'hukouRegionCode'], '父亲户籍地区码'],
+  [['bornElsewhere', 'regionCode'], '出生地区码'],
+] as const;
+
+/** Plausible codes that the GB/T 2260 table does not know (the implausible ones are reported on the field). */
+export function unknownRegionRules(value: unknown, ctx: Ctx): void {
+  for (const [path, label] of REGION_FIELDS) {
+    const code = str(at(value, ...path));
+    if (code !== undefined && isPlausibleRegionCode(code) && !isKnownRegion(code)) {
+      addIssue(ctx, 'REGION_UNKNOWN', `${label}“${code}”不在全国行政区划代码表（GB/T 2260）中，请按户口簿或出生医学证明核对`, [...path]);
+    }
+  }
 }
 
 /**
@@ -302,7 +386,10 @@ export function caseCreateRequestSchema(opts: CaseCreateClockOptions): typeof Ca
   const today = shanghaiDate(opts.now);
   const maxAgeDays = opts.maxAgeDays ?? DEFAULT_MAX_AGE_DAYS;
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
-  return CaseCreateRequest.check(
+  const schema = opts.knownRegions === true
+    ? CaseCreateRequest.check(z.superRefine((value, ctx) => unknownRegionRules(value, ctx as Ctx), { when: () => true }))
+    : CaseCreateRequest;
+  return schema.check(
     z.superRefine(
       (value, ctx) => {
         const birthAt = str(at(value, 'newborn', 'birthAt'));
@@ -525,6 +612,14 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   expectedMonth: '预产期（年月）',
   hospitalId: '分娩医院',
   motherIdNumber: '母亲身份证号码',
+  // issue 19 (异地通办)
+  insuredAt: '参保地',
+  residencePermit: '济南市居住证',
+  'residencePermit.holder': '居住证持有人',
+  bornElsewhere: '外地出生信息',
+  'bornElsewhere.hospitalName': '出生医院名称',
+  'bornElsewhere.regionCode': '出生地区码',
+  'bornElsewhere.certificateNumber': '出生医学证明编号',
 };
 
 function labelOf(path: readonly PropertyKey[]): string {
