@@ -23,6 +23,7 @@ import type { Request } from 'express';
 import { readRecorder } from './access';
 import type { StaffClaims } from './auth';
 import { CASE_ID_PATTERN } from './case-identity';
+import { scopeOf } from './case-scope';
 import type { CaseReadCache } from './case-read-cache';
 import type { CaseListQuery } from './cases.schemas';
 import { ApiError, notFound } from './errors';
@@ -48,7 +49,7 @@ export interface CaseRepository {
   /** The case as the workflow last published it. Throws WorkflowNotFoundError for an unknown case. */
   read(caseId: string, options?: ReadOptions): Promise<BirthCaseState>;
   /**
-   * A case the caller may see: clerks only their hospital's, officers only a case their agency has (or
+   * A case the caller may see: clerks only their hospital's, hall clerks only their hall's, officers only a case their agency has (or
    * had) a review for (others get 404: existence must not leak).
    * The check runs on every call, whether the state comes from the cache or from Temporal. Before a write,
    * load with `{ fresh: true }`: the write is decided on the case as Temporal has it now.
@@ -120,7 +121,8 @@ export function createCaseRepository({ client, namespace, pageTokenKey, cache, o
     async load(caseId, staff, options) {
       if (!CASE_ID_PATTERN.test(caseId)) throw notFound();
       const state = await read(caseId, options);
-      if (staff?.role === 'clerk' && state.hospitalId !== staff.hospitalId) throw notFound();
+      // A hospital's clerk its hospital's cases, a hall's clerk its hall's (api/case-scope.ts).
+      if ((staff?.role === 'clerk' || staff?.role === 'hallClerk') && state.hospitalId !== scopeOf(staff)) throw notFound();
       if (staff?.role === 'officer' && !hasReviewOf(state, staff.agency)) throw notFound();
       return state;
     },

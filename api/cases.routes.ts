@@ -1,4 +1,5 @@
-// Clerk routes: start, list, read, audit, correct and cancel cases of the clerk's own hospital.
+// Clerk routes: start, list, read, audit, correct and cancel cases of the clerk's own hospital — or, for a
+// service-hall clerk (issue 19), of children born outside Jinan that the hall filed (api/case-scope.ts).
 import { Router } from 'express';
 import type { Request, RequestHandler, Response } from 'express';
 import { WorkflowExecutionAlreadyStartedError, WorkflowUpdateStage } from '@temporalio/client';
@@ -14,9 +15,10 @@ import { correctCase, requestCancellation, resolveService } from '../workflows/b
 import type { BirthCaseInput, BirthCaseState, CaseSettings, LinkedRegistration } from '../workflows/birth-case.contract';
 import { applyCorrection } from '../workflows/corrections';
 import { requireStaff, staffAuth, staffOf } from './auth';
-import type { StaffClaims } from './auth';
 import { adminCaseView, auditView, clerkCaseView } from './case-views';
 import { caseIdFor, newTrackingCode } from './case-identity';
+import { isFilingStaff, scopeOf, type FilingStaff } from './case-scope';
+import { filingRules, unknownRegionsIn } from './case-filing';
 import type { CaseRepository } from './case-repository';
 import { linkRegistration, splitCaseCreateBody, type RegistrationLookup } from './case-registration';
 import { CaseListQuery } from './cases.schemas';
@@ -43,21 +45,30 @@ const CANCEL_ANSWER_WAIT_MS = 10_000;
 export function caseRoutes(deps: CaseRoutesDeps): Router {
   const router = Router();
   const clerkOnly = requireStaff(staffAuth(deps.config), 'clerk');
-  const staffReaders = requireStaff(staffAuth(deps.config), 'clerk', 'admin');
-  router.post('/', clerkOnly, startCase(deps));
+  // A hall clerk files, reads and acts on its hall's cases as a hospital clerk on its hospital's.
+  const filers = requireStaff(staffAuth(deps.config), 'clerk', 'hallClerk');
+  const staffReaders = requireStaff(staffAuth(deps.config), 'clerk', 'hallClerk', 'admin');
+  router.post('/', filers, startCase(deps));
   router.get('/', staffReaders, listCases(deps));
   router.get('/:caseId', staffReaders, readCase(deps));
   router.get('/:caseId/audit', staffReaders, readAudit(deps));
   // The other children of a multiple birth at this hospital (issue 22), matched server-side.
   router.get('/:caseId/delivery', clerkOnly, readDelivery(deps.cases));
-  router.post('/:caseId/corrections', clerkOnly, correct(deps));
+  router.post('/:caseId/corrections', filers, correct(deps));
   // A service that needs attention (an agency answer nobody planned for): retry, resubmit or close it.
-  router.post('/:caseId/services/:service/resolve', clerkOnly, resolve(deps));
-  router.post('/:caseId/cancel', clerkOnly, cancel(deps));
+  router.post('/:caseId/services/:service/resolve', filers, resolve(deps));
+  router.post('/:caseId/cancel', filers, cancel(deps));
   return router;
 }
 
-const staffActor = (s: Extract<StaffClaims, { role: 'clerk' }>): Actor => ({ role: s.role, id: s.sub });
+const staffActor = (s: FilingStaff): Actor => ({ role: s.role, id: s.sub });
+
+/** The hospital or hall clerk a filing guard let through. */
+function filerOf(req: Request): FilingStaff {
+  const staff = staffOf(req);
+  if (!isFilingStaff(staff)) throw new ApiError('FORBIDDEN', '无权执行此操作');
+  return staff;
+}
 
 /** What a new case is started with from this process's settings. */
 function caseSettings(config: Config): CaseSettings {
@@ -86,18 +97,20 @@ const linkedPhones = (a: CaseCreateRequest): string[] => [a.mother.phone, ...(a.
 
 const startCase = (deps: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const { cases, config, now } = deps;
-  const staff = staffOf(req, 'clerk');
-  const schema = caseCreateRequestSchema({ now: toShanghaiIso(now().getTime()), maxAgeDays: config.MAX_CHILD_AGE_DAYS });
+  const staff = filerOf(req);
+  const schema = caseCreateRequestSchema({ now: toShanghaiIso(now().getTime()), maxAgeDays: config.MAX_CHILD_AGE_DAYS, knownRegions: true });
   const { application, extras } = splitCaseCreateBody(schema, req.body);
+  filingRules(staff, application);
+  const scope = scopeOf(staff) as string;
   const registration = await registrationOf(deps, extras.registrationId, application);
   const caseId = caseIdFor(application, config.CASE_ID_SECRET);
   const { trackingCode, trackingNonce, trackingSecretHash } = newTrackingCode(caseId, config.CASE_ID_SECRET);
   const input: BirthCaseInput = {
-    caseId, hospitalId: staff.hospitalId, acceptedBy: staffActor(staff), application, trackingSecretHash, trackingNonce, settings: caseSettings(config),
+    caseId, hospitalId: scope, acceptedBy: staffActor(staff), application, trackingSecretHash, trackingNonce, settings: caseSettings(config),
     ...(registration ? { registration } : {}),
   };
   await cases.start(input).catch(async (err: unknown) => {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw await duplicateOf(cases, caseId, staff.hospitalId);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw await duplicateOf(cases, caseId, scope);
     throw err;
   });
   // Only once this request started the case: a second filing for the same newborn links no phone of its own.
@@ -114,16 +127,16 @@ const startCase = (deps: CaseRoutesDeps): RequestHandler => async (req, res) => 
  * The answer to a second start for the same newborn: the existing case named only to its own hospital.
  * Another hospital learns that the newborn has a case, not which (the id would let it ask after the case).
  */
-async function duplicateOf(cases: CaseRepository, caseId: string, hospitalId: string): Promise<ApiError> {
+async function duplicateOf(cases: CaseRepository, caseId: string, scope: string): Promise<ApiError> {
   const existing = await cases.read(caseId).catch(() => null);
-  const own = existing !== null && existing.hospitalId === hospitalId;
+  const own = existing !== null && existing.hospitalId === scope;
   return new ApiError('DUPLICATE_CASE', '该新生儿已有办件，请勿重复申报', own ? { caseId } : {});
 }
 
 const listCases = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const filter = parseBody(CaseListQuery, req.query);
   const staff = staffOf(req);
-  const page = await cases.list(filter, staff.role === 'clerk' ? staff.hospitalId : null);
+  const page = await cases.list(filter, isFilingStaff(staff) ? scopeOf(staff) : null);
   await cases.recordRead(req, page.cases.map((c) => c.caseId), 'list');
   res.json(page);
 };
@@ -158,13 +171,16 @@ function correctionUpdateId(key: string | undefined): string | undefined {
 const correct = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const body = parseBody(CorrectionRequest, req.body);
   const caseId = String(req.params.caseId);
-  const staff = staffOf(req, 'clerk');
+  const staff = filerOf(req);
   const state = await cases.load(caseId, staff, { fresh: true });
   // The corrected case must still be a valid case, by the same rules as a new one.
   const merged = CaseCreateRequest.safeParse(applyCorrection(state.application, body.changes));
   if (!merged.success) {
     throw new ApiError('VALIDATION_FAILED', '更正后的信息有误', { issues: toValidationIssues(merged.error) });
   }
+  // A region code a correction sets must be in the GB/T 2260 table (an old case's own codes are not re-judged).
+  const unknown = unknownRegionsIn(body.changes);
+  if (unknown.length > 0) throw new ApiError('VALIDATION_FAILED', '更正后的信息有误', { issues: unknown });
   const updateId = correctionUpdateId(req.header('idempotency-key'));
   await cases.write(caseId, (handle) => handle.executeUpdate(correctCase, {
     ...(updateId ? { updateId } : {}),
@@ -178,7 +194,7 @@ const resolve = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) 
   const caseId = String(req.params.caseId);
   const service = ServiceKey.safeParse(req.params.service);
   if (!service.success) throw notFound();
-  const staff = staffOf(req, 'clerk');
+  const staff = filerOf(req);
   await cases.load(caseId, staff, { fresh: true });
   await cases.write(caseId, (handle) => handle.executeUpdate(resolveService, {
     args: [{ service: service.data, action: body.action, note: body.note, actor: staffActor(staff) }],
@@ -196,7 +212,7 @@ async function within<T>(answer: Promise<T>, ms: number): Promise<T | null> {
 const cancel = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const body = parseBody(CancelRequest, req.body);
   const caseId = String(req.params.caseId);
-  const staff = staffOf(req, 'clerk');
+  const staff = filerOf(req);
   const state = await cases.load(caseId, staff, { fresh: true });
   if (isCaseClosed(state.status)) {
     throw new ApiError('CONFLICT', '办件已结束，无法撤销');

@@ -1,6 +1,6 @@
 // Issue 19 (异地通办): where each part of a case is handled, from the application alone. Pure and
 // total: the workflow (which services are forwarded), the views and the pages all read it.
-import type { Channel } from './catalog';
+import type { Channel, ServiceKey } from './catalog';
 import type { CaseCreateRequest, InsuredAt } from './case.schemas';
 import { isJinanRegion } from './identity/citizen-id';
 import { channelTo } from './regions';
@@ -52,4 +52,27 @@ export function placesOf(application: PlacesInput): Places {
     birthChannel: birthRegion === null ? 'local' : channelTo(birthRegion),
     birthRegion,
   };
+}
+
+/** The channel each service of a case under the cross-region bundle goes through (the 生育登记 always here). */
+export function serviceChannel(places: Places, key: ServiceKey): Channel {
+  switch (key) {
+    case 'birthCertificate':
+    case 'vaccination':
+      return places.birthChannel;
+    case 'household':
+      return places.householdChannel;
+    case 'medicalInsurance':
+      return places.insuranceChannel;
+    case 'socialSecurityCard':
+      return places.cardChannel;
+    default:
+      return 'local';
+  }
+}
+
+/** The other place a service goes to (its region code), or null when it is handled here. */
+export function serviceDestination(places: Places, key: ServiceKey): string | null {
+  if (serviceChannel(places, key) === 'local') return null;
+  return key === 'birthCertificate' || key === 'vaccination' ? places.birthRegion : places.householdRegion;
 }

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { caseCreateRequestSchema, CaseCreateRequest, toValidationIssues, type ValidationIssue } from '../../domain/case.schemas';
-import { placesOf } from '../../domain/cross-region';
+import { placesOf, serviceChannel, serviceDestination } from '../../domain/cross-region';
+import { SERVICE_KEYS } from '../../domain/catalog';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { PREFECTURES } from '../../domain/regions.data';
 
@@ -126,5 +127,22 @@ describe('the new application fields', () => {
     const issues = issuesOf(body, true);
     expect(codes(issues)).toEqual(['mother.hukouRegionCode:REGION_UNKNOWN', 'bornElsewhere.regionCode:REGION_UNKNOWN']);
     expect(issues[0]?.message).toContain('379901');
+  });
+});
+
+describe('serviceChannel and serviceDestination', () => {
+  it('when a Beijing family insured at home files an inbound case from Qingdao, then each service names its channel and place', () => {
+    const p = placesOf(parse(application('370102', '110105', { householdOf: 'mother', insuredAt: 'household' })));
+    expect(serviceChannel(p, 'household')).toBe('local');
+    expect(serviceChannel(p, 'familyRegistration')).toBe('local');
+    const away = placesOf(parse(application('110105', '370103', { householdOf: 'mother', insuredAt: 'household' })));
+    expect(SERVICE_KEYS.map((k) => [k, serviceChannel(away, k), serviceDestination(away, k)])).toEqual([
+      ['familyRegistration', 'local', null], ['birthCertificate', 'local', null], ['vaccination', 'local', null],
+      ['household', 'crossProvince', '110105'], ['medicalInsurance', 'crossProvince', '110105'], ['socialSecurityCard', 'crossProvince', '110105'],
+    ]);
+    const inbound = placesOf(parse(application('370102', '370103', { bornElsewhere: INBOUND })));
+    expect(serviceChannel(inbound, 'birthCertificate')).toBe('inProvince');
+    expect(serviceDestination(inbound, 'vaccination')).toBe('370212');
+    expect(serviceDestination(inbound, 'household')).toBeNull();
   });
 });
