@@ -31,6 +31,8 @@ export const agencyActivityOptions: Record<AgencyName, ActivityOptions> = {
   humanResources: agencyOptions('15 seconds', '1 second', '2 minutes'),
   // A message is worth a few minutes of retries, not a stalled case: after that the case records it as failed.
   sms: agencyOptions('15 seconds', '1 second', '30 seconds', 10),
+  // Issue 19: the exchange to other places; like the agencies, retried until it comes back.
+  exchange: agencyOptions('15 seconds', '1 second', '2 minutes'),
 };
 
 /**

@@ -173,6 +173,7 @@ export const AGENCY_PATHS: Readonly<Record<AgencyName, string>> = {
   medicalSecurity: 'medical-security',
   humanResources: 'human-resources',
   sms: 'sms',
+  exchange: 'exchange',
 };
 
 /**

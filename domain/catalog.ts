@@ -19,6 +19,8 @@ export const AGENCIES = {
   medicalSecurity: { label: '市医保局' },
   humanResources: { label: '市人社局' },
   sms: { label: '政务短信平台' },
+  // Issue 19: the government-service platform's 跨域通办 channel to other places' agencies (carries no service of its own).
+  exchange: { label: '跨域通办平台' },
 } as const;
 export type AgencyName = keyof typeof AGENCIES;
 export const AGENCY_NAMES = keysOf(AGENCIES);

@@ -23,8 +23,8 @@ export interface DevUser {
   claims: StaffClaimSet;
 }
 
-/** The agencies an officer can belong to: every agency with a service (the SMS gateway has no officers). */
-export const OFFICER_AGENCIES = AGENCY_NAMES.filter((a): a is Exclude<AgencyName, 'sms'> => a !== 'sms');
+/** The agencies an officer can belong to: every agency with a service (the SMS gateway and the cross-region exchange have no officers). */
+export const OFFICER_AGENCIES = AGENCY_NAMES.filter((a): a is Exclude<AgencyName, 'sms' | 'exchange'> => a !== 'sms' && a !== 'exchange');
 
 export interface DevUserSeeds {
   hospitals: readonly string[];
