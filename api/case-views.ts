@@ -1,8 +1,11 @@
 // What each reader sees of a case. The clerk of the case's hospital sees it in full; parents see it
 // masked (no full names, IDs or phones; result numbers in part; benefits in full).
 import type { BirthCaseState } from '../workflows/birth-case.contract';
-import { agencyLabel, AgencyNameSchema } from '../domain/catalog';
-import type { CaseServices, EarlierServiceKey, ServiceKey } from '../domain/catalog';
+import { agencyLabel, AgencyNameSchema, CHANNELS } from '../domain/catalog';
+import type { CaseServices, Channel, EarlierServiceKey, ServiceKey } from '../domain/catalog';
+import { placesOf, serviceChannel, serviceDestination, type Places } from '../domain/cross-region';
+import { regionLabel } from '../domain/regions';
+import { hallOfScope } from './case-scope';
 import { caseServiceEntries } from '../domain/case-state';
 import type { CaseEvent, ServiceState } from '../domain/case-state';
 import { maskIdNumber, maskName, maskNumber, maskPhone } from '../domain/masking';
@@ -16,10 +19,52 @@ type ServiceView = {
   attention?: { cause: string; since: string };
   waitingOnAgency?: { agency: string; since: string; message: string };
   escalation?: ServiceState['escalation'];
+  handledAt: HandledAt;
 };
 
-function serviceView(s: ServiceState, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): ServiceView {
-  const view: ServiceView = { status: s.status };
+/** Where a service is handled (issue 19): the channel, its label and usual days, and the place. */
+interface HandledAt {
+  channel: Channel;
+  channelLabel: string;
+  /** the channel's usual service level in days; null when handled here in Jinan */
+  serviceLevelDays: number | null;
+  /** the place's region code (another place's), null when handled here */
+  regionCode: string | null;
+  /** e.g. 山东省济南市, 山东省青岛市, 北京市 */
+  placeLabel: string;
+}
+
+const JINAN_PLACE_LABEL = '山东省济南市';
+
+/** What the workflow records of a service's place (patch cross-region), read as optional. */
+type Recorded = ServiceState & { channel?: Channel; forward?: { destinationRegionCode?: string } };
+
+/**
+ * Where each service is handled. The workflow records the channel on a service's entries (patch
+ * cross-region, `data.channel`); a service not yet sent is placed by placesOf(application) — but only for
+ * a case under that patch: one that recorded a channel already, or has no entries yet (just started,
+ * so started under the current bundle). A case from before the patch handled everything in Jinan.
+ */
+function handledAtOf(state: BirthCaseState): (key: ServiceKey, s: ServiceState) => HandledAt {
+  const services = Object.values(state.services) as (ServiceState | undefined)[];
+  const crossRegion = state.events.length === 0 || services.some((s) => (s as Recorded | undefined)?.channel !== undefined);
+  const places: Places | null = crossRegion ? placesOf(state.application) : null;
+  return (key, s) => {
+    const recorded = s as Recorded;
+    const channel = recorded.channel ?? (places ? serviceChannel(places, key) : 'local');
+    const regionCode = channel === 'local' ? null : (recorded.forward?.destinationRegionCode ?? (places ? serviceDestination(places, key) : null));
+    return {
+      channel,
+      channelLabel: CHANNELS[channel].label,
+      serviceLevelDays: CHANNELS[channel].serviceLevelDays,
+      regionCode,
+      placeLabel: regionCode === null ? JINAN_PLACE_LABEL : regionLabel(regionCode),
+    };
+  };
+}
+
+function serviceView(s: ServiceState, handledAt: HandledAt, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): ServiceView {
+  const view: ServiceView = { status: s.status, handledAt };
   // Staff see the cause of a fault; parents see only that the service waits on the staff (status).
   if (s.attention && s.status === 'needs_attention' && !maskResult) view.attention = { cause: s.attention.cause, since: s.attention.since };
   if (s.waitingOnAgency) {
@@ -41,7 +86,8 @@ function serviceView(s: ServiceState, maskResult?: (r: Record<string, unknown>) 
  */
 function mapServices(state: BirthCaseState, maskResult?: (r: Record<string, unknown>) => Record<string, unknown>): CaseServices<ServiceView> {
   const views: Partial<Record<ServiceKey, ServiceView>> = {};
-  for (const [key, s] of caseServiceEntries(state.services)) views[key] = serviceView(s, maskResult);
+  const handledAt = handledAtOf(state);
+  for (const [key, s] of caseServiceEntries(state.services)) views[key] = serviceView(s, handledAt(key, s), maskResult);
   // Every service of the case's own bundle, as the state has them (the earlier five always).
   return views as CaseServices<ServiceView>;
 }
@@ -106,6 +152,19 @@ function buildClerkCaseView(state: BirthCaseState) {
     entitlements: entitlementsOf(state),
     actionsRequired: state.actionsRequired,
     overdue: state.overdue ?? false,
+    ...crossRegionFields(state),
+  };
+}
+
+/** Issue 19: the application's new fields when given, and the hall that filed the case. */
+function crossRegionFields(state: BirthCaseState) {
+  const { insuredAt, residencePermit, bornElsewhere } = state.application;
+  const hallId = hallOfScope(state.hospitalId);
+  return {
+    ...(insuredAt !== undefined ? { insuredAt } : {}),
+    ...(residencePermit !== undefined ? { residencePermit } : {}),
+    ...(bornElsewhere !== undefined ? { bornElsewhere } : {}),
+    ...(hallId !== null ? { hallId } : {}),
   };
 }
 

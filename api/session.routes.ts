@@ -36,6 +36,8 @@ export const DevSignInRequest = z.discriminatedUnion('role', [
   z.strictObject({ role: z.literal('clerk'), hospitalId: z.string().trim().regex(/^H\d{4}$/) }),
   z.strictObject({ role: z.literal('officer'), agency: z.enum(OFFICER_AGENCIES) }),
   z.strictObject({ role: z.literal('admin') }),
+  // issue 19: a service hall's clerk (政务服务大厅窗口)
+  z.strictObject({ role: z.literal('hallClerk'), hallId: z.string().trim().regex(/^[A-Z0-9-]{1,32}$/) }),
 ]);
 
 /** Where the pages may ask to return after sign-in: a path of this site (never `//host` or a scheme). */
@@ -151,9 +153,7 @@ export function sessionRoutes({ config }: { config: Config }): Router {
   router.post('/dev', async (req, res) => {
     if (!devSignIn) throw notFound();
     const body = parseBody(DevSignInRequest, req.body);
-    const claims: StaffClaims = body.role === 'clerk'
-      ? { sub: `dev-clerk-${body.hospitalId}`, role: 'clerk', hospitalId: body.hospitalId }
-      : body.role === 'officer' ? { sub: `dev-officer-${body.agency}`, role: 'officer', agency: body.agency } : { sub: 'dev-admin', role: 'admin' };
+    const claims = devClaims(body);
     const { id, session } = await auth.sessions.create(claims);
     sessionCookie(req, res, id);
     req.log?.info({ role: claims.role, staff: claims.sub }, 'development sign-in');
@@ -162,6 +162,15 @@ export function sessionRoutes({ config }: { config: Config }): Router {
   });
 
   return router;
+}
+
+function devClaims(body: z.infer<typeof DevSignInRequest>): StaffClaims {
+  switch (body.role) {
+    case 'clerk': return { sub: `dev-clerk-${body.hospitalId}`, role: 'clerk', hospitalId: body.hospitalId };
+    case 'officer': return { sub: `dev-officer-${body.agency}`, role: 'officer', agency: body.agency };
+    case 'hallClerk': return { sub: `dev-hall-${body.hallId}`, role: 'hallClerk', hallId: body.hallId };
+    default: return { sub: 'dev-admin', role: 'admin' };
+  }
 }
 
 /** The provider's sign-out address; null when it has none or cannot be reached now (our session is over either way). */

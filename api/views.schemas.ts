@@ -3,11 +3,25 @@
 import { z } from 'zod';
 import { Benefits, FamilyEntitlements } from '../domain/policy';
 import { CaseCreateRequest } from '../domain/case.schemas';
-import { CaseStatusSchema, isLaterService, perService, ServiceStatusSchema } from '../domain/catalog';
+import { CaseStatusSchema, ChannelSchema, isLaterService, perService, ServiceStatusSchema } from '../domain/catalog';
 import { EscalationKind } from '../domain/case-log';
+
+/** Where a service is handled (issue 19, 异地通办): here in Jinan, or through the exchange in another place. */
+export const HandledAt = z.object({
+  channel: ChannelSchema,
+  /** the channel's label from the catalog: 济南本地办理 / 省内跨域通办 / 跨省通办 */
+  channelLabel: z.string(),
+  /** the channel's usual service level in days (5 in-province, 10 cross-province); null here in Jinan */
+  serviceLevelDays: z.number().int().nullable(),
+  /** the other place's region code; null when handled here */
+  regionCode: z.string().nullable(),
+  /** the place, e.g. 山东省济南市, 山东省青岛市, 北京市 */
+  placeLabel: z.string(),
+});
 
 export const ServiceView = z.object({
   status: ServiceStatusSchema,
+  handledAt: HandledAt,
   result: z.record(z.string(), z.unknown()).optional(),
   review: z.object({ agency: z.string(), reason: z.string() }).optional(),
   reason: z.string().optional(),
@@ -23,10 +37,13 @@ export const ServiceView = z.object({
 const Services = z.object(perService((key) => (isLaterService(key) ? ServiceView.optional() : ServiceView)));
 
 export const ActionRequired = z.object({
-  kind: z.enum(['correction', 'newborn_name', 'needs_attention']),
+  /** originals (issue 19): the parents post the listed originals to the other place's agency by dueAt */
+  kind: z.enum(['correction', 'newborn_name', 'needs_attention', 'originals']),
   service: z.string().nullable(),
   items: z.array(z.object({ path: z.string(), message: z.string() })),
   dueAt: z.string().nullable(),
+  /** originals: where to post them */
+  postTo: z.string().optional(),
 });
 
 export const CaseView = z.object({
@@ -49,6 +66,14 @@ export const CaseView = z.object({
   actionsRequired: z.array(ActionRequired),
   /** some service is escalated */
   overdue: z.boolean().optional(),
+  /** issue 19: where the child joins resident medical insurance, as the application said (omitted: see placesOf) */
+  insuredAt: CaseCreateRequest.shape.insuredAt,
+  /** issue 19: the parent holding a Jinan residence permit, when given */
+  residencePermit: CaseCreateRequest.shape.residencePermit,
+  /** issue 19: a child born outside Jinan (filed at a service hall) */
+  bornElsewhere: CaseCreateRequest.shape.bornElsewhere,
+  /** issue 19: the service hall that filed the case (its hospitalId is then HALL:<hallId>) */
+  hallId: z.string().optional(),
 });
 export type CaseView = z.infer<typeof CaseView>;
 
