@@ -2,6 +2,9 @@
 import type { Benefits } from '../api/types';
 import { dateOnly, monthText, readableDates, yuan } from './format';
 
+/** The premium waiver as the pages name it (the benefit lines, the new-case form's 异地参保 statement). */
+export const PREMIUM_WAIVER_TITLE = '新生儿居民医保保费减免';
+
 export interface BenefitLine { title: string; state: 'yes' | 'no' | 'pending'; headline: string; details: string[]; clause: string | null }
 
 /** The clause a decision rests on (`第十五条`), when the back end names one. */
@@ -54,7 +57,7 @@ type Waiver = Benefits['premiumWaiver'];
  */
 export function premiumWaiverLine(w: Waiver, context: BenefitContext = {}): BenefitLine {
   const enrolled = context.enrolled === true || w.enrolmentYearEstimated === false;
-  const common = { title: '新生儿居民医保保费减免', clause: clauseOf(w) };
+  const common = { title: PREMIUM_WAIVER_TITLE, clause: clauseOf(w) };
   const grandparents = (w.grandparentsLtc ?? []).map((g) => `${g.relation}：${g.reason}`);
   const failed = w.failed.map((f) => f.message);
   if (enrolled && !w.pending) {

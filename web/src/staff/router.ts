@@ -3,7 +3,7 @@ import { ApiFailure } from '../api/client';
 import { homeFor, loadSession, session } from './session';
 
 declare module 'vue-router' {
-  interface RouteMeta { role?: 'clerk' | 'officer' | 'admin'; title: string }
+  interface RouteMeta { role?: 'clerk' | 'hallClerk' | 'officer' | 'admin'; title: string }
 }
 
 export const router = createRouter({
@@ -15,6 +15,10 @@ export const router = createRouter({
     { path: '/clerk/cases', component: () => import('./pages/CaseList.vue'), meta: { role: 'clerk', title: '办件列表' } },
     { path: '/clerk/cases/new', component: () => import('./pages/NewCase.vue'), meta: { role: 'clerk', title: '新建办件' } },
     { path: '/clerk/cases/:caseId', component: () => import('./pages/CaseDetail.vue'), props: true, meta: { role: 'clerk', title: '办件详情' } },
+    // A service hall's desk (issue 19): the same pages, the hall's inbound cases.
+    { path: '/hall/cases', component: () => import('./pages/CaseList.vue'), meta: { role: 'hallClerk', title: '大厅办件' } },
+    { path: '/hall/cases/new', component: () => import('./pages/NewCase.vue'), meta: { role: 'hallClerk', title: '外地出生新建办件' } },
+    { path: '/hall/cases/:caseId', component: () => import('./pages/CaseDetail.vue'), props: true, meta: { role: 'hallClerk', title: '办件详情' } },
     { path: '/officer/reviews', component: () => import('./pages/ReviewQueue.vue'), meta: { role: 'officer', title: '待审核' } },
     { path: '/officer/reviews/:caseId/:service', component: () => import('./pages/ReviewDetail.vue'), props: true, meta: { role: 'officer', title: '审核' } },
     { path: '/admin', component: () => import('./pages/OpsDashboard.vue'), meta: { role: 'admin', title: '运行概况' } },

@@ -32,8 +32,12 @@ export async function signOut(): Promise<string | null> {
   return out.endSessionUrl ?? null;
 }
 
-// A service hall's clerk (hallClerk) has no desk yet: the sign-in page says so.
-const HOMES: Record<string, string> = { clerk: '/clerk/cases', officer: '/officer/reviews', admin: '/admin' };
+// A service hall's clerk (hallClerk, issue 19) has the clerk's desk under /hall: the hall's inbound cases.
+const HOMES: Record<string, string> = { clerk: '/clerk/cases', hallClerk: '/hall/cases', officer: '/officer/reviews', admin: '/admin' };
+
+/** The desk's cases, for the clerk's and the hall's pages alike: '/clerk/cases' or '/hall/cases'. */
+export const casesPath = (): string => (session.view?.staff?.role === 'hallClerk' ? '/hall/cases' : '/clerk/cases');
+export const isHallClerk = (): boolean => session.view?.staff?.role === 'hallClerk';
 export const homeFor = (view: SessionView | null): string => {
   const role = view?.staff?.role;
   return role && Object.hasOwn(HOMES, role) ? (HOMES[role] as string) : '/signin';
