@@ -2,7 +2,7 @@
 // and needs no cast. Every entry ever recorded (legacy cases included) parses into it — a test decodes the
 // recorded histories' audits through `CaseEvent`. Plain JSON only: no Map, Set, Date.
 import { z } from 'zod';
-import { AgencyNameSchema, ServiceKeySchema, ServiceResults } from './catalog';
+import { AgencyNameSchema, ChannelSchema, ServiceKeySchema, ServiceResults } from './catalog';
 import type { ServiceKey } from './catalog';
 import { Benefits } from './policy';
 
@@ -17,7 +17,8 @@ export const CorrectionItem = z.object({ path: z.string(), message: z.string() }
 export type CorrectionItem = z.infer<typeof CorrectionItem>;
 export const ReviewInfo = z.object({ agency: z.string(), reason: z.string(), reviewId: z.string() });
 export type ReviewInfo = z.infer<typeof ReviewInfo>;
-export const EscalationKind = z.enum(['review_overdue', 'correction_due', 'agency_unreachable']);
+// forward_overdue since patch cross-region (issue 19): another place has not answered within its channel's service level.
+export const EscalationKind = z.enum(['review_overdue', 'correction_due', 'agency_unreachable', 'forward_overdue']);
 export type EscalationKind = z.infer<typeof EscalationKind>;
 export const EventOutcome = z.enum(['ok', 'pending', 'failed', 'rejected']);
 
@@ -69,11 +70,20 @@ export const CaseEvent = z.discriminatedUnion('action', [
   plain('review.decided'),
   plain('card.posted'),
   plain('service.skipped'),
-  // A card's application number is shown while the card is made (data.result).
-  withData('service.submitted', z.object({ result: ServiceResultData }).optional()),
+  // A card's application number is shown while the card is made (data.result). `channel` since patch
+  // cross-region (issue 19): where the service is handled (local, or through the exchange to another place).
+  withData('service.submitted', z.object({ result: ServiceResultData.optional(), channel: ChannelSchema.optional() }).optional()),
   withData('service.under_review', z.object({ review: ReviewInfo, dueAt: z.string().nullable().optional() })),
   withData('service.needs_correction', z.object({ items: z.array(CorrectionItem), dueAt: z.string().nullable() })),
-  withData('service.completed', z.object({ result: ServiceResultData })),
+  withData('service.completed', z.object({ result: ServiceResultData, channel: ChannelSchema.optional() })),
+  // Since patch cross-region (issue 19): the exchange took the application for another place's agency
+  // (its id there, the channel, the place, when that place should answer by).
+  withData('service.forwarded', z.object({ forwardId: z.string(), channel: ChannelSchema, destinationRegionCode: z.string(), dueAt: z.string() })),
+  // The other place asks the parents to post originals (an action for the parents, with its deadline); then received.
+  withData('service.originals_requested', z.object({ items: z.array(z.string()), postTo: z.string(), dueAt: z.string() })),
+  plain('service.originals_received'),
+  // The exchange's callback: the other place has answered (the case reads the forward again).
+  plain('forward.answered'),
   plain('service.refused'),
   plain('service.cancelled'),
   // Legacy compensation entries have no data.

@@ -1,7 +1,7 @@
 // A case is an append-only log of events (the audit trail, domain/case-log.ts); its status is derived by
 // a pure reducer, so the status shown can never drift from the history. Plain JSON only: no Map, Set, Date.
 import { EARLIER_BUNDLE, isCaseClosed, isTerminal, perService, SERVICE_KEYS } from './catalog';
-import type { CaseServices, CaseStatus, ServiceKey, ServiceStatus } from './catalog';
+import type { CaseServices, CaseStatus, Channel, ServiceKey, ServiceStatus } from './catalog';
 import type { CaseAction, CaseEvent, CorrectionItem, EscalationKind, EventOf, ReviewInfo, ServiceResultData } from './case-log';
 import type { Benefits } from './policy';
 
@@ -26,13 +26,21 @@ export interface ServiceState {
   reason?: string;
   correction?: { items: CorrectionItem[]; dueAt: string | null };
   attempts: number;
+  /** where the service is handled (since patch cross-region; absent on cases before it: local) */
+  channel?: Channel;
+  /** the exchange carries it to another place's agency: the forward there and when that place should answer */
+  forward?: { forwardId: string; channel: Channel; destinationRegionCode: string; dueAt: string };
+  /** the other place asks the parents to post originals, by `dueAt`, to `postTo` */
+  originals?: { items: string[]; postTo: string; dueAt: string };
 }
 
 export interface ActionRequired {
-  kind: 'correction' | 'newborn_name' | 'needs_attention';
+  /** originals (since patch cross-region): the parents post originals to the other place's agency (`postTo`) */
+  kind: 'correction' | 'newborn_name' | 'needs_attention' | 'originals';
   service: ServiceKey | null;
   items: CorrectionItem[];
   dueAt: string | null;
+  postTo?: string;
 }
 
 export interface DerivedCase {
@@ -69,13 +77,17 @@ function applyToService(svc: ServiceState, e: ServiceEvent): void {
       svc.status = e.action === 'service.skipped' ? 'skipped' : 'cancelled';
       svc.reason = e.reason ?? undefined;
       delete svc.correction;
+      delete svc.originals;
       return;
     case 'service.submitted':
       svc.status = 'submitted';
       svc.attempts = e.attempt ?? svc.attempts;
       delete svc.correction;
       delete svc.review;
+      delete svc.forward;
+      delete svc.originals;
       if (e.data?.result) svc.result = e.data.result;
+      if (e.data?.channel) svc.channel = e.data.channel;
       return;
     case 'service.under_review':
       svc.status = 'under_review';
@@ -88,6 +100,16 @@ function applyToService(svc: ServiceState, e: ServiceEvent): void {
     case 'service.completed':
       completeService(svc, e);
       return;
+    case 'service.forwarded':
+      svc.forward = { forwardId: e.data.forwardId, channel: e.data.channel, destinationRegionCode: e.data.destinationRegionCode, dueAt: e.data.dueAt };
+      svc.channel = e.data.channel;
+      return;
+    case 'service.originals_requested':
+      svc.originals = { items: e.data.items, postTo: e.data.postTo, dueAt: e.data.dueAt };
+      return;
+    case 'service.originals_received':
+      delete svc.originals;
+      return;
     case 'service.refused':
       refuseService(svc, e);
       return;
@@ -99,8 +121,10 @@ function applyToService(svc: ServiceState, e: ServiceEvent): void {
 function completeService(svc: ServiceState, e: EventOf<'service.completed'>): void {
   svc.status = 'completed';
   svc.result = e.data.result;
+  if (e.data.channel) svc.channel = e.data.channel;
   delete svc.review;
   delete svc.correction;
+  delete svc.originals;
 }
 
 function refuseService(svc: ServiceState, e: EventOf<'service.refused'>): void {
@@ -109,6 +133,7 @@ function refuseService(svc: ServiceState, e: EventOf<'service.refused'>): void {
   delete svc.result;
   delete svc.review;
   delete svc.correction;
+  delete svc.originals;
 }
 
 /** The entries that mark a service without ending its step: attention, an unreachable agency, escalation. */
@@ -155,6 +180,11 @@ function actionsRequiredOf(services: CaseServices<ServiceState>, facts: CaseFact
   const entries = caseServiceEntries(services);
   for (const [key, s] of entries) {
     if (s.status === 'needs_correction' && s.correction) actions.push({ kind: 'correction', service: key, items: s.correction.items, dueAt: s.correction.dueAt });
+  }
+  for (const [key, s] of entries) {
+    if (s.originals && !facts.cancelled) {
+      actions.push({ kind: 'originals', service: key, items: s.originals.items.map((message) => ({ path: '', message })), dueAt: s.originals.dueAt, postTo: s.originals.postTo });
+    }
   }
   for (const [key, s] of entries) {
     if (s.status === 'needs_attention' && s.attention && !facts.cancelled) {

@@ -82,6 +82,8 @@ export interface ResumeState {
   policyRules?: PolicyRules;
   /** true: the case was accepted with the 生育登记 in its bundle (patch family-registration); absent: without it */
   familyRegistration?: boolean;
+  /** true: the case handles items where they belong, through the exchange (patch cross-region); absent: all here */
+  crossRegion?: boolean;
 }
 
 /**

@@ -50,6 +50,13 @@ export const POLICY_READINGS: PolicyRules = { restDays: true, fullSummary: true,
  */
 export const FAMILY_REGISTRATION_PATCH = 'family-registration';
 
+/**
+ * Cases started since this patch handle each item where it belongs (issue 19, 异地通办): a household outside
+ * Jinan, insurance at home, a child born elsewhere go through the exchange (birth-case/cross-region.ts), and
+ * every service's entries say its channel. Cases started before handle everything here, as they did.
+ */
+export const CROSS_REGION_PATCH = 'cross-region';
+
 export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedCase> {
   if (!input.resume && !patched(CASE_V2_PATCH)) {
     // Added after cases were running: the memo and search attributes that serve reads without a worker.
@@ -70,7 +77,9 @@ async function runCase(input: BirthCaseInput, journal: ReturnType<typeof createJ
   const rules = input.resume ? input.resume.policyRules : patched(POLICY_READINGS_PATCH) ? POLICY_READINGS : undefined;
   // Likewise its bundle: a continued case carries it, a new one asks for the patch.
   const familyRegistration = input.resume ? input.resume.familyRegistration === true : patched(FAMILY_REGISTRATION_PATCH);
-  const run = new CaseRun(input, journal, rules, familyRegistration);
+  // And where its items are handled.
+  const crossRegion = input.resume ? input.resume.crossRegion === true : patched(CROSS_REGION_PATCH);
+  const run = new CaseRun(input, journal, rules, familyRegistration, crossRegion);
   setCaseHandlers(run);
   if (!input.resume) accept(run);
   const tracks = await runTracks(run);
@@ -149,6 +158,7 @@ function continueAsNewFrom(run: CaseRun): Promise<never> {
       runs: (run.input.resume?.runs ?? 0) + 1,
       ...(run.policyRules ? { policyRules: run.policyRules } : {}),
       ...(run.familyRegistration ? { familyRegistration: true } : {}),
+      ...(run.crossRegion ? { crossRegion: true } : {}),
     },
   });
 }

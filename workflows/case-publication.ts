@@ -147,7 +147,8 @@ export function caseStateFromMemo(memo: Record<string, unknown> | undefined): Bi
 export function waitingOn(derived: Pick<DerivedCase, 'status' | 'services' | 'actionsRequired'>): WaitingOn[] {
   if (isCaseClosed(derived.status)) return [];
   const who = new Set<WaitingOn>();
-  for (const a of derived.actionsRequired) who.add(a.kind === 'newborn_name' ? 'parent' : 'clerk');
+  // The parents: a name, or originals another place asked them to post (issue 19).
+  for (const a of derived.actionsRequired) who.add(a.kind === 'newborn_name' || a.kind === 'originals' ? 'parent' : 'clerk');
   for (const s of Object.values(derived.services)) {
     if (s.status === 'under_review') who.add('officer');
     if (s.status === 'submitted') who.add('agency');

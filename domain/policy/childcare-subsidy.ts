@@ -94,7 +94,10 @@ export function decideChildcareSubsidy(input: BenefitsInput, table: PolicyTable)
   const hukouBasis = input.childHukouRegionCode ? 'registered' : parent ? 'householdOfParent' : 'unknown';
   const parentName = parent ? PARENT_NAMES[parent.parent] : '';
   if (hukou !== null && !hukou.startsWith(hukouRegionPrefix)) {
-    const where = hukouBasis === 'registered' ? `孩子户籍地（${hukou}）不在济南市` : `孩子随${parentName}落户，${parentName}户籍地（${hukou}）不在济南市`;
+    // Issue 19: the place named when the case gives its label (山东省青岛市，370202); else the code, as before.
+    const label = input.regionLabels?.[hukou];
+    const place = label ? `${label}，${hukou}` : hukou;
+    const where = hukouBasis === 'registered' ? `孩子户籍地（${place}）不在济南市` : `孩子随${parentName}落户，${parentName}户籍地（${place}）不在济南市`;
     push({ code: 'HUKOU_NOT_JINAN', message: `${where}，育儿补贴仅发放给本市户籍家庭（${clause}）`, clause });
   }
   push(birthDateCondition(birthDate, entryAt(table, 'childcareSubsidy', birthDate), firstEffectiveDate(table, 'childcareSubsidy'), BENEFIT, clause));

@@ -78,6 +78,14 @@ export const BenefitsInput = z.strictObject({
     destitute: z.boolean().optional(),
     unemploymentBenefit: z.boolean().optional(),
   }),
+  /**
+   * Since issue 19 (the workflow's patch cross-region): the child joins resident medical insurance where its
+   * household is, outside Jinan (the place's code and label). Jinan's premium waiver then does not apply,
+   * and the decision says so before the enrolment. Absent: as before.
+   */
+  insuredOutsideJinan: z.strictObject({ regionCode: z.string().regex(/^\d{6}$/), label: z.string() }).nullable().optional(),
+  /** Since issue 19: the readers' names of the places the decision may mention (region code → 山东省青岛市). Absent: codes only, as before. */
+  regionLabels: z.record(z.string(), z.string()).optional(),
   /** Grandparents insured in Jinan long-term-care insurance. */
   grandparentsInLtc: z.array(z.strictObject({ relation: GrandparentRelation })).max(4).optional(),
   /** Readings switched on (see PolicyRules); absent = the reading before issue 22. */

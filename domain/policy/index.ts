@@ -73,6 +73,9 @@ export function benefitsInputFor(
     grandparentsInLtc?: BenefitsInput['grandparentsInLtc'];
     /** Readings switched on (see PolicyRules). */
     rules?: PolicyRules;
+    /** Issue 19: insured where the household is, outside Jinan; the places' labels (see BenefitsInput). */
+    insuredOutsideJinan?: BenefitsInput['insuredOutsideJinan'];
+    regionLabels?: BenefitsInput['regionLabels'];
   } = {},
 ): BenefitsInput {
   const ground = supplementGroundOf(application.mother);
@@ -92,6 +95,8 @@ export function benefitsInputFor(
       unemploymentBenefit: ground === 'unemploymentBenefit',
     },
     ...(facts.grandparentsInLtc ? { grandparentsInLtc: facts.grandparentsInLtc } : {}),
+    ...(facts.insuredOutsideJinan ? { insuredOutsideJinan: facts.insuredOutsideJinan } : {}),
+    ...(facts.regionLabels ? { regionLabels: facts.regionLabels } : {}),
     ...(activeRules(facts.rules) ? { rules: activeRules(facts.rules) } : {}),
   };
 }

@@ -100,8 +100,13 @@ export function decidePremiumWaiver(input: BenefitsInput, table: PolicyTable): P
   push(birthOrderCondition(input.birthOrder, birthOrders, BENEFIT, clause));
 
   const enrolment = input.enrolment ?? null;
+  const away = input.insuredOutsideJinan ?? null;
+  if (away) {
+    // Issue 19: insured at home, outside Jinan — known at acceptance, so said before the enrolment.
+    push({ code: 'ENROLMENT_NOT_IN_JINAN', message: `孩子在户籍地（${away.label}）参加城乡居民基本医疗保险，未在济南市参保，济南市的补助不适用（${clause}）`, clause });
+  }
   if (enrolment) {
-    if (!enrolment.inJinan) {
+    if (!enrolment.inJinan && !away) {
       push({ code: 'ENROLMENT_NOT_IN_JINAN', message: `未在济南市参加城乡居民基本医疗保险，不在补助范围（${clause}）`, clause });
     }
     if (compareIsoDates(enrolment.registeredOn, birthDate) < 0) {

@@ -4,6 +4,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { AgencyActivities, HouseholdOutcome, SmsTemplate, SocialSecurityCardStatus } from '../../activities/agency.types';
 import { AgencyFailureType, AgencyProtocolFailureType } from '../../activities/agency.types';
 import { RegistrationConflictType, type FamilyRegistrationActivities } from '../../activities/family-registration.types';
+import type { ExchangeActivities, ForwardKind, ForwardStatus } from '../../activities/exchange.types';
+import { CHANNELS } from '../../domain/catalog';
+import { channelTo } from '../../domain/regions';
 
 export interface AgencyScript {
   /** correction items for the first N birth-certificate submissions */
@@ -27,12 +30,32 @@ export interface AgencyScript {
   certificateUnavailableAttempts?: number;
   /** the health commission's record of the mother's earlier children (生育登记, issue 18; default: what the case declares) */
   childrenOnRecord?: number;
+  /** the cross-region exchange (issue 19) and the other place behind it */
+  exchange?: ExchangeScript;
 }
+
+/** How the other place answers a forward (per case): after some reads, asking originals first, or refusing. */
+export interface ExchangeScript {
+  /** status reads before the other place answers (default 1) */
+  answerAfterReads?: number;
+  /** the forwards of these kinds ask the parents for originals first (answered once receiveOriginals is called) */
+  originals?: ForwardKind[];
+  /** the forwards of these kinds are refused with this reason */
+  refuse?: { kinds: ForwardKind[]; reason: string };
+  /** the exchange is unreachable (retryable error) for its first N forward requests */
+  unreachableAttempts?: number;
+  /** the other place never answers (until withdrawn) */
+  neverAnswer?: boolean;
+  /** the birth certificate does not match the other place's record */
+  certificateMismatch?: boolean;
+}
+
+interface ForwardRecord { caseId: string; kind: ForwardKind; destination: string; forwardId: string; ackMs: number; reads: number; originalsReceived: boolean; withdrawn: boolean }
 
 /** What the workflow calls of the family registration's activities: the case registers a family itself. */
 type CaseRegistrationActivities = Pick<FamilyRegistrationActivities, 'registerFamily'>;
 
-export interface AgencyCall { activity: keyof AgencyActivities | keyof CaseRegistrationActivities; idempotencyKey: string; caseId?: string }
+export interface AgencyCall { activity: keyof AgencyActivities | keyof CaseRegistrationActivities | keyof ExchangeActivities; idempotencyKey: string; caseId?: string }
 
 export class FakeAgencies {
   readonly calls: AgencyCall[] = [];
@@ -45,7 +68,16 @@ export class FakeAgencies {
   private readonly issued = new Set<string>();
   readonly compensations: Array<{ caseId: string; kind: 'withdraw' | 'notify'; agency: string; idempotencyKey: string }> = [];
 
+  /** the forwards the exchange took, by idempotency key */
+  readonly forwards = new Map<string, ForwardRecord>();
+  /** the exchange's clock (a time-skipping test sets the test server's) */
+  exchangeNow: () => Promise<number> = async () => Date.now();
+
   script(caseId: string, script: AgencyScript): void { this.scripts.set(caseId, script); }
+  /** The parents' originals arrived at the other place (every forward of the case asking for them). */
+  receiveOriginals(caseId: string): void {
+    for (const f of this.forwards.values()) if (f.caseId === caseId) f.originalsReceived = true;
+  }
   decide(caseId: string, decision: 'approve' | 'reject'): void { this.reviews.set(caseId, decision); }
   callsFor(caseId: string, activity?: AgencyCall['activity']): AgencyCall[] {
     return this.calls.filter((c) => c.caseId === caseId && (!activity || c.activity === activity));
@@ -145,10 +177,68 @@ export class FakeAgencies {
         }
         return { registrationNumber: 'SY2026370100000001', childrenOnRecord: onRecord };
       },
+      ...this.exchangeActivities(),
       sendSms: async (req) => {
         const s = this.note('sendSms', req.idempotencyKey, req.caseId);
         if (s.smsDelay?.template === req.template) await new Promise((r) => setTimeout(r, s.smsDelay?.ms));
         return { messageId: `M-${req.idempotencyKey}` };
+      },
+    };
+  }
+
+  private forwardStatus(key: string): ForwardStatus {
+    const f = this.forwards.get(key);
+    if (!f) throw ApplicationFailure.create({ type: AgencyProtocolFailureType, nonRetryable: true, message: 'exchange getForwardStatus: HTTP 404 NOT_FOUND' });
+    const s = this.scripts.get(f.caseId)?.exchange ?? {};
+    const channel = channelTo(f.destination) === 'inProvince' ? 'inProvince' : 'crossProvince';
+    const base = { forwardId: f.forwardId, channel } as const;
+    f.reads += 1;
+    if (f.withdrawn) return { state: 'withdrawn', ...base };
+    if (s.refuse?.kinds.includes(f.kind)) return { state: 'refused', ...base, reason: s.refuse.reason };
+    if (s.originals?.includes(f.kind) && !f.originalsReceived) {
+      return { state: 'originals_requested', ...base, items: ['出生医学证明原件', '父母结婚证原件'], postTo: '青岛市市南区香港中路1号 户政窗口', dueAt: new Date(f.ackMs + 15 * 86_400_000).toISOString() };
+    }
+    if (s.neverAnswer || f.reads < (s.answerAfterReads ?? 1)) return { state: 'pending', ...base, dueAt: new Date(f.ackMs + (CHANNELS[channel].serviceLevelDays ?? 0) * 86_400_000).toISOString() };
+    const results: Record<ForwardKind, Record<string, string | number | boolean | null>> = {
+      household: { citizenId: `${f.destination}202612010011`, regionCode: f.destination },
+      medicalInsurance: { enrolmentNumber: 'QD-YB-2026-0001', enrolledOn: new Date(f.ackMs + 8 * 3600_000).toISOString().slice(0, 10) },
+      socialSecurityCard: { applicationNumber: 'QD-SB-2026-0001', cardNumber: 'Q37020000001', trackingNumber: 'EB123456789CN' },
+    };
+    return { state: 'completed', ...base, result: results[f.kind] };
+  }
+
+  private exchangeActivities(): ExchangeActivities {
+    return {
+      forwardApplication: async (req) => {
+        const s = this.note('forwardApplication', req.idempotencyKey, req.caseId).exchange ?? {};
+        if ((s.unreachableAttempts ?? 0) >= this.callsFor(req.caseId, 'forwardApplication').length) throw new Error('exchange forwardApplication: ECONNREFUSED');
+        const ackMs = await this.exchangeNow();
+        const existing = this.forwards.get(req.idempotencyKey);
+        const f = existing ?? { caseId: req.caseId, kind: req.kind, destination: req.destinationRegionCode, forwardId: `FW-${this.forwards.size + 1}`, ackMs, reads: 0, originalsReceived: false, withdrawn: false };
+        this.forwards.set(req.idempotencyKey, f);
+        const channel = channelTo(f.destination) === 'inProvince' ? 'inProvince' : 'crossProvince';
+        return { forwardId: f.forwardId, channel, acknowledgedAt: new Date(f.ackMs).toISOString(), dueAt: new Date(f.ackMs + (CHANNELS[channel].serviceLevelDays ?? 0) * 86_400_000).toISOString() };
+      },
+      getForwardStatus: async (req) => {
+        this.note('getForwardStatus', req.idempotencyKey);
+        return this.forwardStatus(req.idempotencyKey);
+      },
+      withdrawForward: async (req) => {
+        const f = this.forwards.get(req.idempotencyKey);
+        this.compensations.push({ caseId: f?.caseId ?? '', kind: 'withdraw', agency: 'exchange', idempotencyKey: req.idempotencyKey });
+        if (f) f.withdrawn = true;
+        return { forwardId: f?.forwardId ?? '', withdrawn: f !== undefined, answer: f ? '办理地已撤回该申请' : '平台无此申请' };
+      },
+      verifyBirthCertificate: async (req) => {
+        const s = this.note('verifyBirthCertificate', req.idempotencyKey, req.caseId).exchange ?? {};
+        if (s.certificateMismatch) {
+          throw ApplicationFailure.create({ type: AgencyFailureType.Refused, nonRetryable: true, message: 'refused', details: [{ agency: 'exchange', reason: '出生医学证明信息与签发地记录不一致' }] });
+        }
+        return { certificateNumber: req.certificateNumber, issuedBy: req.hospitalName, verifiedAt: new Date().toISOString() };
+      },
+      transferVaccinationRecord: async (req) => {
+        this.note('transferVaccinationRecord', req.idempotencyKey, req.caseId);
+        return { certificateNumber: 'YM-QD-2026-0001', transferredFrom: req.fromRegionCode, nextDoses: [{ vaccine: 'HepB-2', dueOn: '2027-01-01' }] };
       },
     };
   }

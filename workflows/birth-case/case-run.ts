@@ -2,12 +2,15 @@
 // arrived, the cancellation), shared by the handlers, the tracks and the compensation beside it.
 import type { CancellationScope} from '@temporalio/workflow';
 import { workflowInfo } from '@temporalio/workflow';
-import { EARLIER_BUNDLE, perService, SERVICE_KEYS, type ServiceKey } from '../../domain/catalog';
+import { EARLIER_BUNDLE, perService, SERVICE_KEYS, type Channel, type ServiceKey } from '../../domain/catalog';
 import type { CaseCreateRequest } from '../../domain/case.schemas';
 import { isCaseClosed } from '../../domain/case-state';
 import type { DerivedCase, ServiceState } from '../../domain/case-state';
+import { placesOf, serviceChannel, type Places } from '../../domain/cross-region';
 import { toShanghaiIso } from '../../domain/dates';
 import { benefitsInputFor, decideBenefits, type PolicyRules } from '../../domain/policy';
+import { isJinanRegion } from '../../domain/identity/citizen-id';
+import { regionLabel } from '../../domain/regions';
 import type { BirthCaseInput, CancelInput, CancelOutcome, CaseSettings, CorrectionOutcome, ResolveInput } from '../birth-case.contract';
 import type { CorrectionClock } from '../corrections';
 import type { Journal } from './journal';
@@ -43,8 +46,11 @@ export class CaseRun {
    * @param policyRules the policy readings the case decides by (none: the readings before issue 22), fixed
    * when the case starts and carried across continue-as-new, so a case never changes readings mid-way
    * @param familyRegistration the case was accepted with the 生育登记 in its bundle (fixed likewise)
+   * @param crossRegion the case handles items where they belong, through the exchange (patch cross-region, fixed likewise)
    */
-  constructor(readonly input: BirthCaseInput, readonly journal: Journal, readonly policyRules: PolicyRules | undefined, readonly familyRegistration = false) {
+  constructor(
+    readonly input: BirthCaseInput, readonly journal: Journal, readonly policyRules: PolicyRules | undefined, readonly familyRegistration = false, readonly crossRegion = false,
+  ) {
     this.bundle = familyRegistration ? SERVICE_KEYS : EARLIER_BUNDLE;
     this.settings = input.settings;
     this.application = input.resume?.application ?? input.application;
@@ -60,6 +66,13 @@ export class CaseRun {
   /** A service of the case (one not part of its bundle reads as skipped; no track asks for one). */
   serviceState(key: ServiceKey): ServiceState { return this.derived().services[key] ?? { status: 'skipped', attempts: 0 }; }
   requested(key: ServiceKey): boolean { return this.application.services.includes(key); }
+  /** Where each item is handled (patch cross-region); null for a case before it (everything here, as then). */
+  places(): Places | null { return this.crossRegion ? placesOf(this.application) : null; }
+  /** The channel a service goes through (patch cross-region), or null before it. */
+  channelOf(key: ServiceKey): Channel | null {
+    const p = this.places();
+    return p ? serviceChannel(p, key) : null;
+  }
   stopping(): boolean { return this.cancelRequest !== null; }
   shouldContinueAsNew(): boolean {
     return !this.stopping() && (workflowInfo().historyLength > this.maxHistoryEvents || workflowInfo().continueAsNewSuggested);
@@ -83,10 +96,13 @@ export class CaseRun {
     const regionCode = services.household.status === 'completed' ? services.household.result?.regionCode : undefined;
     if (typeof regionCode === 'string') facts.childHukouRegionCode = regionCode;
     const enrolled = services.medicalInsurance.status === 'completed' ? services.medicalInsurance.result : undefined;
+    const places = this.places();
+    const insuredAway = places !== null && places.insuranceChannel !== 'local';
     // Once enrolled, the agency's premium figure is the one shown (one premium source).
     if (typeof enrolled?.enrolledOn === 'string') {
-      facts.enrolment = { registeredOn: enrolled.enrolledOn, inJinan: true, ...(typeof enrolled.premium === 'number' ? { agencyPremiumYuan: enrolled.premium } : {}) };
+      facts.enrolment = { registeredOn: enrolled.enrolledOn, inJinan: !insuredAway, ...(typeof enrolled.premium === 'number' ? { agencyPremiumYuan: enrolled.premium } : {}) };
     }
+    if (places) Object.assign(facts, placeFacts(places, insuredAway, typeof regionCode === 'string' ? regionCode : null));
     return facts;
   }
 
@@ -110,6 +126,15 @@ export class CaseRun {
     if (this.cancelRequest) return '办件已在撤销中';
     return null;
   }
+}
+
+/** Since patch cross-region: the places a benefit decision names (outside Jinan only), and insurance at home. */
+function placeFacts(places: Places, insuredAway: boolean, childRegion: string | null): NonNullable<Parameters<typeof benefitsInputFor>[1]> {
+  const codes = [places.householdRegion, childRegion].filter((c): c is string => c !== null && !isJinanRegion(c));
+  const facts: NonNullable<Parameters<typeof benefitsInputFor>[1]> = {};
+  if (codes.length > 0) facts.regionLabels = Object.fromEntries(codes.map((c) => [c, regionLabel(c)]));
+  if (insuredAway) facts.insuredOutsideJinan = { regionCode: places.householdRegion, label: regionLabel(places.householdRegion) };
+  return facts;
 }
 
 /** Keeps the latest MAX_REMEMBERED entries of an id list or map. */

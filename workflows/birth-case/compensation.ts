@@ -8,6 +8,7 @@ import { agencyLabel, COMPENSATION_ORDER, serviceAgency, serviceLabel, type Serv
 import { citizenIdsAsTails } from '../../domain/masking';
 import type { CancelInput, CancelOutcome } from '../birth-case.contract';
 import type { CaseRun } from './case-run';
+import { withdrawPendingForward } from './cross-region';
 
 const compensation = proxyActivities<Pick<AgencyActivities, 'withdrawApplication' | 'notifyCaseCancelled'>>(compensationActivityOptions);
 
@@ -29,6 +30,11 @@ export async function compensate(run: CaseRun, request: CancelInput): Promise<Ca
       steps.push({ service: key, action: 'not_submitted', agencyAnswer: null });
       continue;
     }
+    // Since patch cross-region: an item handled in another place is withdrawn there through the exchange.
+    if (s.channel && s.channel !== 'local') {
+      steps.push(await compensateElsewhere(run, key, req, request));
+      continue;
+    }
     let issued: string | null = null;
     if (s.status !== 'completed') {
       const withdrawal = await withdraw(run, key, req, request);
@@ -42,6 +48,21 @@ export async function compensate(run: CaseRun, request: CancelInput): Promise<Ca
   }
   run.record({ action: 'case.cancelled', actor: request.actor, reason: request.reason });
   return { status: 'cancelled', steps };
+}
+
+/**
+ * An item of another place (or an inbound check): pending → withdrawn through the exchange; done → it
+ * stays as issued there (Jinan's agencies never issued it, so none is told).
+ */
+async function compensateElsewhere(run: CaseRun, key: ServiceKey, req: CompensationRequest, request: CancelInput): Promise<Step> {
+  const s = run.serviceState(key);
+  if (s.status === 'completed') {
+    run.record({ action: 'service.compensation', service: key, outcome: 'ok', reason: `「${serviceLabel(key)}」已由办理地办结，不可撤回；本办件撤销不影响其效力`, data: { step: 'notify', agency: 'exchange' } });
+    return { service: key, action: 'notified', agencyAnswer: null };
+  }
+  const withdrawal = s.forward ? await withdrawPendingForward(run, key, req.idempotencyKey, request.reason) : { ok: true, answer: null };
+  run.record({ action: 'service.cancelled', service: key, actor: request.actor, reason: request.reason });
+  return { service: key, action: withdrawal.ok ? 'withdrawn' : 'failed', agencyAnswer: withdrawal.answer };
 }
 
 /** Asks the agency to withdraw a pending application: the step it came to, or the document already issued. */

@@ -57,11 +57,13 @@ export async function runService<T>(run: CaseRun, key: ServiceKey, submit: (s: S
     // The submission is awaited here, not in a helper: an extra async layer would shift when the next
     // service's commands are issued relative to the other tracks', and recorded histories would not replay.
     const resumed = phase === 'resume' ? run.serviceState(key) : null;
-    if (!resumed) run.record({ action: 'service.submitted', service: key, attempt, outcome: 'pending' });
+    // Since patch cross-region the entries say where the service is handled (data.channel).
+    const channel = run.channelOf(key);
+    if (!resumed) run.record({ action: 'service.submitted', service: key, attempt, outcome: 'pending', ...(channel ? { data: { channel } } : {}) });
     try {
       const outcome = await submit({ idempotencyKey: run.attemptKey(key, attempt), attempt, resumed });
       if (!outcome.ok) return refused(run, key, attempt, outcome.reason);
-      run.record({ action: 'service.completed', service: key, attempt, data: { result: outcome.result } });
+      run.record({ action: 'service.completed', service: key, attempt, data: { result: outcome.result, ...(channel ? { channel } : {}) } });
       await notify(run, 'service_completed', key, { service: serviceLabel(key) });
       return outcome.value;
     } catch (err) {

@@ -7,6 +7,7 @@ import { agencyActivityOptions } from '../../activities/agency-options';
 import { serviceLabel } from '../../domain/catalog';
 import { shanghaiDateOfMs, toShanghaiIso } from '../../domain/dates';
 import type { CaseRun } from './case-run';
+import { forwardCard, forwarded, forwardEnrolment, forwardHousehold, transferVaccination, verifyInboundCertificate } from './cross-region';
 import { familyRegistrationStep } from './family-registration';
 import { runService, skipAfter, type Outcome, type Submission } from './service-runner';
 import { awaitAgency, notify, waitFor, watched, type Escalation } from './waits';
@@ -21,6 +22,11 @@ const DAY_S = 86_400;
 const parentOf = (p: { name: string; idNumber: string; hukouRegionCode: string }) => ({ name: p.name, idNumber: p.idNumber, hukouRegionCode: p.hukouRegionCode });
 
 export async function vaccinationTrack(run: CaseRun): Promise<void> {
+  // Since patch cross-region: a child born elsewhere has its record transferred through the exchange.
+  if (run.places()?.inbound) {
+    await runService(run, 'vaccination', (s) => transferVaccination(run, s), () => true);
+    return;
+  }
   await runService(run, 'vaccination', async ({ idempotencyKey }) => {
     const { newborn, mother } = run.application;
     const r = await watched(run, 'vaccination', () => vaccinationAgency.createVaccinationRecord({
@@ -44,18 +50,27 @@ export async function registrationTrack(run: CaseRun): Promise<void> {
     await waitFor(run, () => Boolean(run.application.newborn.name) || run.stopping(), Infinity);
     if (run.stopping()) return;
   }
-  const certificate = await runService(run, 'birthCertificate', (s) => issueCertificate(run, s), (result) => ({ certificateNumber: String(result.certificateNumber) }));
+  // Since patch cross-region, each item is handled where it belongs (cross-region.ts); else here, as always.
+  const inbound = run.places()?.inbound === true;
+  const certificate = await runService(run, 'birthCertificate', (s) => (inbound ? verifyInboundCertificate(run, s) : issueCertificate(run, s)), (result) => ({ certificateNumber: String(result.certificateNumber) }));
   if (!certificate) return skipAfter(run, 'birthCertificate', 'household', 'medicalInsurance', 'socialSecurityCard');
 
-  const household = await runService(run, 'household', (s) => registerHousehold(run, s, certificate.certificateNumber), (result) => ({ citizenId: String(result.citizenId), regionCode: String(result.regionCode) }));
+  const household = await runService(
+    run, 'household', (s) => (forwarded(run, 'household') ? forwardHousehold(run, s, certificate.certificateNumber) : registerHousehold(run, s, certificate.certificateNumber)),
+    (result) => ({ citizenId: String(result.citizenId), regionCode: String(result.regionCode) }),
+  );
   if (!household) return skipAfter(run, 'household', 'medicalInsurance', 'socialSecurityCard');
   run.decide('household registered');
 
-  const enrolment = await runService(run, 'medicalInsurance', (s) => enrol(run, s, household.citizenId), (result) => ({ enrolmentNumber: String(result.enrolmentNumber) }));
+  const enrolment = await runService(
+    run, 'medicalInsurance', (s) => (forwarded(run, 'medicalInsurance') ? forwardEnrolment(run, s, household.citizenId) : enrol(run, s, household.citizenId)),
+    (result) => ({ enrolmentNumber: String(result.enrolmentNumber) }),
+  );
   if (!enrolment) return skipAfter(run, 'medicalInsurance', 'socialSecurityCard');
   run.decide('medical insurance enrolled');
 
-  await runService(run, 'socialSecurityCard', (s) => applyForCard(run, s, household.citizenId, enrolment.enrolmentNumber), () => true);
+  const card = (s: Submission) => (forwarded(run, 'socialSecurityCard') ? forwardCard(run, s, household.citizenId, enrolment.enrolmentNumber) : applyForCard(run, s, household.citizenId, enrolment.enrolmentNumber));
+  await runService(run, 'socialSecurityCard', card, () => true);
 }
 
 async function issueCertificate(run: CaseRun, { idempotencyKey }: Submission): Promise<Outcome<{ certificateNumber: string }>> {

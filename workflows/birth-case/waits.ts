@@ -5,7 +5,7 @@
 import { condition, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { AgencyActivities, SmsTemplate } from '../../activities/agency.types';
 import { agencyActivityOptions } from '../../activities/agency-options';
-import { agencyLabel, serviceAgency, serviceLabel, type ServiceKey } from '../../domain/catalog';
+import { agencyLabel, serviceAgency, serviceLabel, type AgencyName, type ServiceKey } from '../../domain/catalog';
 import type { EscalationKind } from '../../domain/case-log';
 import { toShanghaiIso } from '../../domain/dates';
 import { Suspended, type CaseRun } from './case-run';
@@ -24,8 +24,7 @@ export async function notify(run: CaseRun, template: SmsTemplate, step: string, 
   }
 }
 
-function agencyUnreachable(run: CaseRun, key: ServiceKey): void {
-  const agency = serviceAgency(key);
+function agencyUnreachable(run: CaseRun, key: ServiceKey, agency: AgencyName): void {
   const label = agencyLabel(agency);
   run.record({ action: 'service.agency_unreachable', service: key, outcome: 'pending', reason: `${label}暂时无法连接，系统持续重试中`, data: { agency } });
   run.record({
@@ -36,14 +35,15 @@ function agencyUnreachable(run: CaseRun, key: ServiceKey): void {
 
 /**
  * Awaits an agency call. If it has not answered within the configured time (the activity keeps
- * retrying), the service is shown as waiting on that agency and the case is escalated once.
+ * retrying), the service is shown as waiting on that agency (the service's own, or the exchange that
+ * carries it elsewhere) and the case is escalated once.
  */
-export async function watched<T>(run: CaseRun, key: ServiceKey, call: () => Promise<T>): Promise<T> {
+export async function watched<T>(run: CaseRun, key: ServiceKey, call: () => Promise<T>, agency: AgencyName = serviceAgency(key)): Promise<T> {
   const unreachableMs = (run.settings.agencyUnreachableSeconds ?? 6 * 3600) * 1000;
   let settled = false;
   const running = call();
   void running.then(() => { settled = true; }, () => { settled = true; });
-  if (!(await condition(() => settled, unreachableMs))) agencyUnreachable(run, key);
+  if (!(await condition(() => settled, unreachableMs))) agencyUnreachable(run, key, agency);
   return running;
 }
 
@@ -61,7 +61,7 @@ function escalationLevel(run: CaseRun, key: ServiceKey, kind: EscalationKind): n
 export interface Escalation { dueAtMs: number; secondAfterMs: number; message: (level: number) => string }
 
 /** Escalates `key` (level 1, then 2) when its due time passes; returns the next time to look again. */
-export function escalateIfDue(run: CaseRun, key: ServiceKey, kind: 'review_overdue' | 'correction_due', esc: Escalation): number {
+export function escalateIfDue(run: CaseRun, key: ServiceKey, kind: Exclude<EscalationKind, 'agency_unreachable'>, esc: Escalation): number {
   const level = escalationLevel(run, key, kind);
   const due = [esc.dueAtMs, esc.dueAtMs + esc.secondAfterMs];
   if (level < 2 && Date.now() >= due[level]!) {
@@ -91,13 +91,15 @@ export async function waitFor(run: CaseRun, done: () => boolean, untilMs: number
  * callbacks taken before the agency was last read, so one that arrived since is not missed. Escalates
  * when the review's due time passes. Returns when it is time to read the agency.
  */
-export async function awaitAgency(run: CaseRun, key: ServiceKey, round: number, seen: number, escalation?: Escalation): Promise<void> {
+export async function awaitAgency(
+  run: CaseRun, key: ServiceKey, round: number, seen: number, escalation?: Escalation, kind: 'review_overdue' | 'forward_overdue' = 'review_overdue',
+): Promise<void> {
   const { settings } = run;
   const baseMs = settings.agencyPollSeconds * 1000;
   const maxMs = (settings.agencyPollMaxSeconds ?? settings.agencyPollSeconds * 24) * 1000;
   const readAt = Date.now() + Math.min(maxMs, baseMs * 2 ** Math.min(round, 30));
   for (;;) {
-    const escalateAt = escalation ? escalateIfDue(run, key, 'review_overdue', escalation) : Infinity;
+    const escalateAt = escalation ? escalateIfDue(run, key, kind, escalation) : Infinity;
     const woken = await waitFor(run, () => run.agencySignals[key] > seen || run.stopping(), Math.min(readAt, escalateAt));
     if (woken || Date.now() >= readAt) return;
   }

@@ -74,6 +74,10 @@ const ACTIONS = {
   'service.resolved': '人工处理',
   'service.agency_unreachable': '部门暂时无法连接',
   'case.escalated': '上报督办',
+  'service.forwarded': '转异地办理',
+  'service.originals_requested': '异地要求邮寄原件',
+  'service.originals_received': '异地已收到原件',
+  'forward.answered': '异地已答复',
 } satisfies Record<CaseAction, string>;
 export const actionLabel = (a: string): string => pick(ACTIONS, a, '办件记录');
 
