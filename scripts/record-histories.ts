@@ -23,7 +23,7 @@ import type { CaseAction } from '../domain/case-state';
 import {
   agencyEvent, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, cancelCase, correctCase, getCaseState, requestCancellation, resolveService, supplyNewbornName,
 } from '../workflows/birth-case.contract';
-import type { BirthCaseInput, BirthCaseState, CaseSettings } from '../workflows/birth-case.contract';
+import type { AgencyEventInput, BirthCaseInput, BirthCaseState, CaseSettings } from '../workflows/birth-case.contract';
 import { eventually } from '../tests/helpers/eventually';
 import { FakeAgencies } from '../tests/helpers/fake-agencies';
 import type { AgencyScript } from '../tests/helpers/fake-agencies';
@@ -60,6 +60,11 @@ interface Scenario {
   /** more of the case's input (issue 18: the parents' linked online registration) */
   input?: Partial<BirthCaseInput>;
 }
+
+const QINGDAO = '370202';
+const BEIJING = '110105';
+/** Issue 19: a family registered with the father, whose household is at `code` (outside Jinan). */
+const elsewhere = (code: string, more: Parameters<typeof application>[0] = {}): CaseCreateRequest => application({ father: { hukouRegionCode: code }, householdOf: 'father', ...more });
 
 /** Every service of the bundle, the 生育登记 included (patch family-registration), for the scenarios of issue 18. */
 const wholeBundle = (app: CaseCreateRequest = application()): CaseCreateRequest => ({ ...app, services: [...SERVICE_KEYS] });
@@ -325,6 +330,61 @@ const scenarios: Scenario[] = [
         if ((await handle.describe()).runId === first) throw new Error('not continued as new yet');
       }, { timeoutMs: 50_000 });
       agencies.decide(caseId, 'approve');
+    },
+  },
+  // --- issue 19 (patch cross-region): items handled where they belong, through the exchange ---
+  {
+    name: 'household-in-province',
+    description: 'when the household is in Qingdao, then household, insurance and card go there through the in-province exchange (insured at home: no Jinan waiver)',
+    application: () => elsewhere(QINGDAO),
+  },
+  {
+    name: 'household-cross-province',
+    description: 'when the household is in Beijing, then household, insurance and card go there through the cross-province exchange',
+    application: () => elsewhere(BEIJING),
+  },
+  {
+    name: 'insured-in-jinan-with-permit',
+    description: 'when a parent holds a Jinan residence permit and the child is insured in Jinan, then only the household is forwarded and the waiver applies',
+    application: () => elsewhere(QINGDAO, { insuredAt: 'jinan', residencePermit: { holder: 'father' } }),
+  },
+  {
+    name: 'originals-then-supplied',
+    description: 'when the other place asks for originals, then the parents are asked (task, SMS); once received and called back, the household completes',
+    application: () => elsewhere(QINGDAO),
+    script: { exchange: { originals: ['household'] } },
+    drive: async ({ caseId, handle, agencies, until }) => {
+      await until((s) => s.events.some((e) => e.action === 'notification.sent' && e.data?.step.startsWith('household:originals') === true));
+      agencies.receiveOriginals(caseId);
+      await handle.signal(agencyEvent, { type: 'forward.answered', service: 'household', eventId: 'forward:FW-1', actor: { role: 'agency', id: 'exchange' } } as unknown as AgencyEventInput);
+    },
+  },
+  {
+    name: 'household-refused-elsewhere',
+    description: 'when the other place refuses the household registration, then it is refused with the place and reason and the rest skipped',
+    application: () => elsewhere(QINGDAO),
+    script: { exchange: { refuse: { kinds: ['household'], reason: '父亲户口已迁出' } } },
+  },
+  {
+    name: 'exchange-unreachable',
+    description: 'when the exchange is unreachable past the configured time, then the household shows it waits on the exchange and escalates, then completes',
+    application: () => elsewhere(QINGDAO, { services: ['birthCertificate', 'household'] }),
+    script: { exchange: { unreachableAttempts: 2 } },
+    settings: { agencyUnreachableSeconds: 1 },
+  },
+  {
+    name: 'inbound-from-hall',
+    description: 'when the child was born in Qingdao to a Jinan family, then the certificate is verified and the vaccination record transferred through the exchange',
+    application: () => application({ householdOf: 'mother', insuredAt: 'jinan', bornElsewhere: { hospitalName: '青岛市妇女儿童医院', regionCode: QINGDAO, certificateNumber: 'Q370212345' } }),
+  },
+  {
+    name: 'cancelled-mid-forwarding',
+    description: 'when a clerk cancels while the other place has the household, then the forward is withdrawn through the exchange',
+    application: () => elsewhere(QINGDAO),
+    script: { exchange: { neverAnswer: true } },
+    drive: async ({ handle, until }) => {
+      await until((s) => s.services.household.forward !== undefined);
+      await handle.executeUpdate(requestCancellation, { args: [{ reason: '家长撤回申请', actor: clerk }] });
     },
   },
 ];
