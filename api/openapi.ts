@@ -82,26 +82,26 @@ export function openApiDocument(): object {
 
 function caseRoutesDoc(register: Register): void {
   register({
-    method: 'post', path: '/api/cases', summary: 'Start a case (clerk); with `registrationId`, from the parents\' online 生育登记 (issue 18: the birth order derived from it)', security,
+    method: 'post', path: '/api/cases', summary: 'Start a case (clerk; a service hall\'s clerk `hallClerk` only for a child born outside Jinan, `bornElsewhere` required — issue 19); with `registrationId`, from the parents\' online 生育登记 (issue 18: the birth order derived from it)', security,
     request: { body: body(CaseCreateBody) },
     responses: {
       201: { ...ok('accepted', CaseCreated), headers: { Location: { schema: { type: 'string' }, description: '/api/cases/{caseId}' } } },
       ...common, ...withBody, ...staff,
-      400: err('VALIDATION_FAILED: every problem by path in `issues`; also a `registrationId` that is not the mother\'s open registration (`issues[0].code` REGISTRATION_NOT_FOUND)'),
+      400: err('VALIDATION_FAILED: every problem by path in `issues`; also a `registrationId` that is not the mother\'s open registration (`issues[0].code` REGISTRATION_NOT_FOUND); a region code not in GB/T 2260 (REGION_UNKNOWN); RESIDENCE_PERMIT_REQUIRED, INBOUND_HOUSEHOLD_NOT_JINAN, BIRTH_REGION_JINAN; a hall clerk without `bornElsewhere` (INBOUND_REQUIRED), a hospital clerk with it (INBOUND_HALL_ONLY)'),
       409: err('DUPLICATE_CASE: this newborn already has a case (`caseId` names it when the case is of the caller\'s own hospital; another hospital gets no id) · CONFLICT: the registration named is closed (born, withdrawn, expired), or its record gives another birth order than `newborn.birthOrder` (`issues[0]` on `newborn.birthOrder`, code BIRTH_ORDER_MISMATCH, in plain words)'),
       503: err('UNAVAILABLE: Temporal (or the registration named) did not answer in time'),
     },
   });
   register({
-    method: 'get', path: '/api/cases', summary: 'List own hospital cases (clerk; admin: all)', security,
+    method: 'get', path: '/api/cases', summary: 'List own hospital cases (clerk; a hall clerk its hall\'s cases, `hospitalId` HALL:<hallId>; admin: all)', security,
     request: { query: CaseListQuery },
     responses: { 200: ok('a page of CaseSummary', CaseSummaryPage), ...common, ...staff, ...temporal },
   });
-  register({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView (the clerk in full; the admin with names, ID numbers, phones and the address masked, `masked: true`); the read is recorded in the access log first (503 when it cannot be)', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseView', CaseView), ...common, ...staff, ...notFound, ...temporal } });
+  register({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView (the clerk — or the hall clerk of the hall that filed it — in full, each service with `handledAt`: where it is handled; the admin with names, ID numbers, phones and the address masked, `masked: true`); the read is recorded in the access log first (503 when it cannot be)', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseView', CaseView), ...common, ...staff, ...notFound, ...temporal } });
   register({ method: 'get', path: '/api/cases/{caseId}/delivery', summary: 'The other children of the same multiple birth whose cases this hospital has (clerk): matched by the mother\'s ID number server-side; the reads are recorded', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseDelivery', CaseDelivery), ...common, ...staff, ...notFound, ...temporal } });
   register({ method: 'get', path: '/api/cases/{caseId}/audit', summary: 'Audit entries', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('entries', AuditEntries), ...common, ...staff, ...notFound, ...temporal } });
   register({
-    method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case (clerk)', security,
+    method: 'post', path: '/api/cases/{caseId}/corrections', summary: 'Correct a case (clerk, hall clerk); a region code set must be in GB/T 2260 (400 REGION_UNKNOWN)', security,
     request: { params: z.object({ caseId }), headers: z.object({ 'idempotency-key': IdempotencyKeyHeader.optional() }), body: body(CorrectionRequest) },
     responses: { 200: ok('CaseView', CaseView), ...common, ...withBody, ...staff, ...notFound, ...temporal, 409: err('CONFLICT: rejected by the case: a field held by a submitted service, a key field, a rule of a new case') },
   });

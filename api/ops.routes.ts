@@ -15,6 +15,7 @@ import {
 import { MemoKeys } from '../workflows/case-publication';
 import { CaseStatusFilter } from './cases.schemas';
 import { DASHBOARD_MAX_TIMED_CASES, DashboardQuery } from './ops.schemas';
+import { crossRegionFigures } from './ops.cross-region';
 import { premiumCoverage } from '../domain/policy';
 import { requireStaff, staffAuth } from './auth';
 import { ApiError } from './errors';
@@ -98,7 +99,7 @@ const dashboard = ({ client, now }: OpsRoutesDeps): RequestHandler => async (req
   const countEach = async <K extends string>(keys: readonly K[], clause: (k: K) => string): Promise<Record<K, number>> =>
     Object.fromEntries(await Promise.all(keys.map(async (k) => [k, await count(clause(k))] as const))) as Record<K, number>;
 
-  const [total, byStatus, byWaitingOn, overdueReviews, overdueCorrections, waiver, subsidy, lostByReason, timings] = await Promise.all([
+  const [total, byStatus, byWaitingOn, overdueReviews, overdueCorrections, waiver, subsidy, lostByReason, timings, crossRegion] = await Promise.all([
     count(),
     // every status the list may be filtered by, the retired ones too (they count 0, as they always did)
     countEach(CaseStatusFilter.options, (s) => `${sa.status.name} = ${quote(s)}`),
@@ -109,6 +110,7 @@ const dashboard = ({ client, now }: OpsRoutesDeps): RequestHandler => async (req
     countEach(SUBSIDY_DECISIONS, (d) => `${sa.childcareSubsidy.name} = ${quote(d)}`),
     lostReasons(client, `${period} AND ${sa.waiverOutcome.name} = 'lost'`),
     caseTimings(client, period),
+    crossRegionFigures(client, period, caseIdFromWorkflowId),
   ]);
   const body: Dashboard = {
     period: { from, to, hospitalId: q.hospitalId ?? null },
@@ -119,6 +121,7 @@ const dashboard = ({ client, now }: OpsRoutesDeps): RequestHandler => async (req
     premiumWaiver: { ...waiver, lostByReason },
     childcareSubsidy: subsidy,
     premiumTableCoverage: premiumTableCoverage(shanghaiDateOfMs(now().getTime())),
+    crossRegion,
   };
   res.json(body);
 };

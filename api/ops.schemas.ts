@@ -1,5 +1,11 @@
 // The operations dashboard's answer (GET /api/ops/dashboard): one schema, the OpenAPI contract generated from it.
 import { z } from 'zod';
+import { CHANNEL_KEYS, type Channel } from '../domain/catalog';
+
+const ChannelFigures = z.object({
+  cases: z.number().int(), services: z.number().int(), answered: z.number().int(),
+  medianSeconds: z.number().nullable(), p90Seconds: z.number().nullable(),
+});
 
 /** The dashboard reads at most this many finished cases for its timings; more are counted, not timed. */
 export const DASHBOARD_MAX_TIMED_CASES = 5000;
@@ -8,7 +14,8 @@ export const DASHBOARD_MAX_TIMED_CASES = 5000;
 export const DashboardQuery = z.strictObject({
   from: z.iso.date().optional(),
   to: z.iso.date().optional(),
-  hospitalId: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).optional(),
+  // a hospital (H0001) or a service hall's cases (HALL:JN-HALL-01, issue 19)
+  hospitalId: z.string().regex(/^(HALL:)?[A-Za-z0-9_-]{1,32}$/).optional(),
 });
 export type DashboardQuery = z.infer<typeof DashboardQuery>;
 
@@ -39,5 +46,12 @@ export const Dashboard = z.object({
     coveredTo: z.iso.date().nullable(),
     message: z.string().nullable().describe('set when this year or the next has no premium figure'),
   }).describe('the policy table\'s resident premium figures for this year and the next (premiumCoverage)'),
+  crossRegion: z.object({
+    cases: z.number().int().describe('cases with at least one service handled in another place'),
+    byChannel: z.object(Object.fromEntries(CHANNEL_KEYS.map((c) => [c, ChannelFigures])) as Record<Channel, typeof ChannelFigures>)
+      .describe('per channel (local 济南本地办理 / inProvince 省内跨域通办 / crossProvince 跨省通办): services, and the time from submission to the answer'),
+    waitingOnOriginals: z.number().int().describe('open cases whose parents are asked to post originals to another place'),
+    truncated: z.boolean().describe(`true when more than ${DASHBOARD_MAX_TIMED_CASES} cases fell in the period (the first listed are counted)`),
+  }).describe('异地通办 (issue 19): services handled through the exchange in another place, apart from the local ones'),
 });
 export type Dashboard = z.infer<typeof Dashboard>;
