@@ -57,7 +57,7 @@ export function registrationRoutesDoc(register: (route: RouteConfig) => void, Er
   });
   register({
     method: 'post', path: '/api/registrations/lookup', security: [{ staffJwt: [] }],
-    summary: 'A clerk finds a mother\'s open registration by her ID number, to fill a new case from it (the read is recorded in the access log, view `registration`)',
+    summary: 'A clerk (or a service hall\'s clerk, issue 19) finds a mother\'s open registration by her ID number, to fill a new case from it (the read is recorded in the access log, view `registration`)',
     request: { body: body(RegistrationLookupRequest) },
     responses: {
       200: ok('the open registration, in full', RegistrationLookupView), ...common, ...withBody,

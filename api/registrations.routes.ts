@@ -146,11 +146,11 @@ export interface StaffRegistrationRoutesDeps {
   config: Config;
 }
 
-/** The clerk's lookup of a mother's open registration, to fill a new case from it. */
+/** The clerk's lookup of a mother's open registration, to fill a new case from it (a hall's clerk too, issue 19). */
 export function staffRegistrationRoutes({ registrations, reads, config }: StaffRegistrationRoutesDeps): Router {
   const router = Router();
-  const clerkOnly = requireStaff(staffAuth(config), 'clerk');
-  router.post('/lookup', clerkOnly, lookup(registrations, reads));
+  const filers = requireStaff(staffAuth(config), 'clerk', 'hallClerk');
+  router.post('/lookup', filers, lookup(registrations, reads));
   return router;
 }
 

@@ -15,7 +15,7 @@ import { hostileCorpus, ROUTES } from './corpus';
 import type { CorpusContext, HostileRequest } from './corpus';
 
 let stack: Stack;
-let tokens: { clerk: string; officer: string; admin: string };
+let tokens: { clerk: string; officer: string; admin: string; hallClerk: string };
 let context: CorpusContext;
 
 beforeAll(async () => {
@@ -28,6 +28,7 @@ beforeAll(async () => {
     clerk: await stack.token({ sub: 'clerk-hostile', role: 'clerk', hospitalId: 'H0001' }),
     officer: await stack.token({ sub: 'officer-hostile', role: 'officer', agency: 'publicSecurity' }),
     admin: await stack.token({ sub: 'admin-hostile', role: 'admin' }),
+    hallClerk: await stack.token({ role: 'hallClerk', hallId: 'JN-HALL-01' }),
   };
   const created = await stack.call('POST', '/api/cases', { token: tokens.clerk, body: application({ newborn: { name: undefined } }) });
   expect(created.status).toBe(201);
@@ -54,7 +55,7 @@ afterAll(async () => { await stack?.stop(); });
 function send(r: HostileRequest): Promise<{ status: number; text: string }> {
   const body = r.body === undefined ? undefined : Buffer.isBuffer(r.body) ? r.body : Buffer.from(typeof r.body === 'string' ? r.body : JSON.stringify(r.body) ?? '', 'utf8');
   const headers: Record<string, string> = { ...(body !== undefined && typeof r.body === 'object' && !Buffer.isBuffer(r.body) ? { 'content-type': 'application/json' } : {}), ...r.headers };
-  if (r.auth === 'clerk' || r.auth === 'officer' || r.auth === 'admin') headers.authorization = `Bearer ${tokens[r.auth]}`;
+  if (r.auth === 'clerk' || r.auth === 'officer' || r.auth === 'admin' || r.auth === 'hallClerk') headers.authorization = `Bearer ${tokens[r.auth]}`;
   else if (r.auth === 'parent') headers.cookie = context.parentCookie ?? '';
   else if (r.auth === 'signed') {
     const agency = decodeURIComponent(r.path.split('/').pop() ?? '');

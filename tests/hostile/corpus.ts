@@ -6,7 +6,7 @@ import { makeCitizenId } from '../../domain/identity/citizen-id';
 import { application } from '../helpers/fixtures';
 import { registrationRequest } from '../helpers/registration-fixtures';
 
-export type Auth = 'clerk' | 'officer' | 'admin' | 'none' | 'signed' | 'parent';
+export type Auth = 'clerk' | 'officer' | 'admin' | 'hallClerk' | 'none' | 'signed' | 'parent';
 
 export interface Route {
   method: 'GET' | 'POST' | 'PUT';
@@ -152,6 +152,26 @@ const BAD_VALUES: Array<[string, unknown]> = [
   ['long string', '长'.repeat(600)], ['NUL', 'a\u0000b'], ['RTL override', '\u202eabc'], ['lone surrogate', '\ud800'],
 ];
 
+/** Issue 19: a service hall's clerk files only inbound cases and reaches no hospital's case. */
+function hallClerkAttacks(c: CorpusContext): HostileRequest[] {
+  const inbound = (patch: Record<string, unknown>) => ({ ...app(), bornElsewhere: { hospitalName: '青岛市妇女儿童医院', regionCode: '370212', certificateNumber: 'Q370212345', ...patch } });
+  const hall = (name: string, method: HostileRequest['method'], path: string, expect: number, body?: unknown): HostileRequest =>
+    ({ name: `hall clerk: ${name}`, method, path, auth: 'hallClerk', ...(body !== undefined ? { body } : {}), expect });
+  return [
+    hall('files a hospital\'s case (no bornElsewhere)', 'POST', '/api/cases', 400, app()),
+    hall('files an inbound case born in Jinan', 'POST', '/api/cases', 400, inbound({ regionCode: '370102' })),
+    hall('files an inbound case with a malformed certificate number', 'POST', '/api/cases', 400, inbound({ certificateNumber: '<script>' })),
+    hall('files an inbound case from a region not in GB/T 2260', 'POST', '/api/cases', 400, inbound({ regionCode: '129999' })),
+    hall('reads a hospital\'s case', 'GET', `/api/cases/${c.caseId}`, 404),
+    hall('reads a hospital\'s audit', 'GET', `/api/cases/${c.caseId}/audit`, 404),
+    hall('corrects a hospital\'s case', 'POST', `/api/cases/${c.caseId}/corrections`, 404, correction()),
+    hall('cancels a hospital\'s case', 'POST', `/api/cases/${c.caseId}/cancel`, 404, { reason: '家长要求' }),
+    hall('opens a hospital\'s delivery page', 'GET', `/api/cases/${c.caseId}/delivery`, 403),
+    hall('reads the dashboard', 'GET', '/api/ops/dashboard', 403),
+    hall('decides a review', 'POST', `/api/reviews/${c.caseId}/household`, 403, { decision: 'approve', reason: '材料齐全' }),
+  ];
+}
+
 function caseFieldAttacks(): Array<{ name: string; body: unknown }> {
   const out: Array<{ name: string; body: unknown }> = [];
   const fields: Array<[string, string[]]> = [
@@ -205,6 +225,24 @@ function caseFieldAttacks(): Array<{ name: string; body: unknown }> {
     ['registration id not this mother\'s', (a) => { a.registrationId = '7ZQ0K8M2XW4T9B1C'; }],
     ['consent in the future', (a) => { a.consent.signedAt = '2099-01-01T00:00:00+08:00'; }],
     ['address of 201 characters', (a) => { a.delivery.address = '济'.repeat(201); }],
+    // issue 19 (异地通办): the new optional fields
+    ['region plausible but not in GB/T 2260', (a) => { a.mother.hukouRegionCode = '379901'; }],
+    ['insuredAt unknown', (a) => { a.insuredAt = 'beijing'; }],
+    ['insuredAt as a boolean', (a) => { a.insuredAt = true; }],
+    ['insured in Jinan, household in Qingdao, no residence permit', (a) => { a.father.hukouRegionCode = '370212'; a.insuredAt = 'jinan'; }],
+    ['residence permit holder unknown', (a) => { a.residencePermit = { holder: 'grandmother' }; }],
+    ['residence permit with an extra field', (a) => { a.residencePermit = { holder: 'mother', number: '370102' }; }],
+    ['residence permit as a string', (a) => { a.residencePermit = 'mother'; }],
+    ['residence permit held by a missing father', (a) => { a.father = null; a.householdOf = 'mother'; a.married = false; a.residencePermit = { holder: 'father' }; }],
+    ['born elsewhere, filed by a hospital', (a) => { a.bornElsewhere = { hospitalName: '青岛市妇女儿童医院', regionCode: '370212', certificateNumber: 'Q370212345' }; }],
+    ['born elsewhere in Jinan', (a) => { a.bornElsewhere = { hospitalName: '某医院', regionCode: '370102', certificateNumber: 'Q370212345' }; }],
+    ['born elsewhere, certificate number of 9 characters', (a) => { a.bornElsewhere = { hospitalName: '某医院', regionCode: '370212', certificateNumber: 'Q37021234' }; }],
+    ['born elsewhere, certificate number with a bidi override', (a) => { a.bornElsewhere = { hospitalName: '某医院', regionCode: '370212', certificateNumber: 'Q3702\u202e12345' }; }],
+    ['born elsewhere, hospital name with a control character', (a) => { a.bornElsewhere = { hospitalName: '某\u0000医院', regionCode: '370212', certificateNumber: 'Q370212345' }; }],
+    ['born elsewhere, hospital name of 61 characters', (a) => { a.bornElsewhere = { hospitalName: '院'.repeat(61), regionCode: '370212', certificateNumber: 'Q370212345' }; }],
+    ['born elsewhere, region code as a number', (a) => { a.bornElsewhere = { hospitalName: '某医院', regionCode: 370212, certificateNumber: 'Q370212345' }; }],
+    ['born elsewhere, prototype key', (a) => { a.bornElsewhere = JSON.parse('{"__proto__": {"admin": true}, "hospitalName": "某医院", "regionCode": "370212", "certificateNumber": "Q370212345"}'); }],
+    ['born elsewhere, household outside Jinan', (a) => { a.father.hukouRegionCode = '110105'; a.bornElsewhere = { hospitalName: '某医院', regionCode: '370212', certificateNumber: 'Q370212345' }; }],
   ];
   for (const [name, mutate] of specific) {
     const a = app() as unknown as Record<string, any>;
@@ -407,6 +445,7 @@ export function hostileCorpus(c: CorpusContext): HostileRequest[] {
     }
   }
   for (const f of caseFieldAttacks()) out.push({ name: `POST /api/cases: ${f.name}`, method: 'POST', path: '/api/cases', auth: 'clerk', body: f.body, expect: 400 });
+  out.push(...hallClerkAttacks(c));
   for (const [name, body] of CORRECTION_ATTACKS) out.push({ name: `corrections: ${name}`, method: 'POST', path: `/api/cases/${c.caseId}/corrections`, auth: 'clerk', body, expect: 400 });
   for (const [name, body] of TRACK_ATTACKS(c)) out.push({ name: `track: ${name}`, method: 'POST', path: '/api/track', auth: 'none', body });
   for (const [name, body] of TRACK_INPUT_ATTACKS(c)) out.push({ name: `track input: ${name}`, method: 'POST', path: '/api/track/input', auth: 'none', body });
