@@ -40,5 +40,18 @@ export const CardPostedCallback = z.object({
 });
 export type CardPostedCallback = z.infer<typeof CardPostedCallback>;
 
-export const AgencyCallback = z.discriminatedUnion('type', [ReviewDecidedCallback, CardPostedCallback]);
+/**
+ * Issue 19: the other place answered a forward (completed, refused, or asks for originals); the case
+ * reads the forward again through the exchange (getForwardStatus). Sent by the exchange.
+ */
+export const ForwardAnsweredCallback = z.object({
+  ...callbackBase,
+  agency: z.literal('exchange'),
+  type: z.literal('forward.answered'),
+  service: z.enum(['household', 'medicalInsurance', 'socialSecurityCard']),
+  forwardId: token(64),
+});
+export type ForwardAnsweredCallback = z.infer<typeof ForwardAnsweredCallback>;
+
+export const AgencyCallback = z.discriminatedUnion('type', [ReviewDecidedCallback, CardPostedCallback, ForwardAnsweredCallback]);
 export type AgencyCallback = z.infer<typeof AgencyCallback>;

@@ -23,7 +23,7 @@ import type { CaseAction } from '../domain/case-state';
 import {
   agencyEvent, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, cancelCase, correctCase, getCaseState, requestCancellation, resolveService, supplyNewbornName,
 } from '../workflows/birth-case.contract';
-import type { AgencyEventInput, BirthCaseInput, BirthCaseState, CaseSettings } from '../workflows/birth-case.contract';
+import type { BirthCaseInput, BirthCaseState, CaseSettings } from '../workflows/birth-case.contract';
 import { eventually } from '../tests/helpers/eventually';
 import { FakeAgencies } from '../tests/helpers/fake-agencies';
 import type { AgencyScript } from '../tests/helpers/fake-agencies';
@@ -356,7 +356,7 @@ const scenarios: Scenario[] = [
     drive: async ({ caseId, handle, agencies, until }) => {
       await until((s) => s.events.some((e) => e.action === 'notification.sent' && e.data?.step.startsWith('household:originals') === true));
       agencies.receiveOriginals(caseId);
-      await handle.signal(agencyEvent, { type: 'forward.answered', service: 'household', eventId: 'forward:FW-1', actor: { role: 'agency', id: 'exchange' } } as unknown as AgencyEventInput);
+      await handle.signal(agencyEvent, { type: 'forward.answered', service: 'household', eventId: 'forward:FW-1', actor: { role: 'agency', id: 'exchange' } });
     },
   },
   {

@@ -138,7 +138,8 @@ export interface CorrectionOutcome {
 }
 /** An agency says something changed (review decided, card posted); the workflow re-reads the agency. */
 /** `service`: one of the services agencies announce events for (a review, a card); never the 生育登记, which has none. */
-export interface AgencyEventInput { type: 'review.decided' | 'card.posted'; service: EarlierServiceKey; eventId: string; actor: Actor }
+/** `forward.answered` (issue 19, patch cross-region): the other place answered a forward; the case reads it through the exchange. */
+export interface AgencyEventInput { type: 'review.decided' | 'card.posted' | 'forward.answered'; service: EarlierServiceKey; eventId: string; actor: Actor }
 export interface CancelInput { reason: string; actor: Actor }
 export interface NewbornNameInput { name: string; actor: Actor }
 /** What a cancellation came to: each compensation step with the agency's answer (the audit says the same). */

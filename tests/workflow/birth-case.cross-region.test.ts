@@ -14,8 +14,8 @@ const BEIJING = '110105';
 
 /** A family registered with the father, whose household is at `code`; insured where the application says. */
 const familyOf = (code: string, more: Parameters<typeof application>[0] = {}) => application({ father: { hukouRegionCode: code }, householdOf: 'father', ...more });
-const answered = (service: AgencyEventInput['service'], eventId: string) =>
-  ({ type: 'forward.answered', service, eventId, actor: { role: 'agency', id: 'exchange' } }) as unknown as AgencyEventInput;
+const answered = (service: AgencyEventInput['service'], eventId: string): AgencyEventInput =>
+  ({ type: 'forward.answered', service, eventId, actor: { role: 'agency', id: 'exchange' } });
 
 test('when the household is in Qingdao (in Shandong), then household, insurance and card go there through the exchange, the citizen ID comes back from there, and the waiver says Jinan\'s does not apply there', async () => {
   const { caseId, handle } = await h.startCase(familyOf(QINGDAO));

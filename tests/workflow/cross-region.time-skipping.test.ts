@@ -11,7 +11,7 @@ import { loadConfig } from '../../infra/config';
 import { dataConverter } from '../../infra/temporal';
 import { ensureTimeSkippingServer } from '../../scripts/time-skipping';
 import { agencyEvent, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, getCaseState } from '../../workflows/birth-case.contract';
-import type { AgencyEventInput, BirthCaseInput } from '../../workflows/birth-case.contract';
+import type { BirthCaseInput } from '../../workflows/birth-case.contract';
 import { eventually } from '../helpers/eventually';
 import { FakeAgencies, type AgencyScript } from '../helpers/fake-agencies';
 import { application } from '../helpers/fixtures';
@@ -83,7 +83,7 @@ test('when the parents take a week to post the originals, then the other place\'
     expect(waiting.services.household.escalation).toBeUndefined();
     expect(waiting.overdue).toBe(false);
     agencies.receiveOriginals(caseId);
-    await handle.signal(agencyEvent, { type: 'forward.answered', service: 'household', eventId: `forward:${caseId}`, actor: { role: 'agency', id: 'exchange' } } as unknown as AgencyEventInput);
+    await handle.signal(agencyEvent, { type: 'forward.answered', service: 'household', eventId: `forward:${caseId}`, actor: { role: 'agency', id: 'exchange' } });
     await handle.result();
     const done = await handle.query(getCaseState);
     expect(done.services.household.status).toBe('completed');
