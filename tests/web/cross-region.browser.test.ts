@@ -137,6 +137,8 @@ test('a clerk files a family whose household is in Beijing; the clerk and the pa
   expect(await household.innerText()).toContain('跨省通办（北京市），通常约10个工作日');
   expect(await page.getByTestId('handled-at-medicalInsurance').innerText()).toContain('跨省通办（北京市）');
   expect(await page.getByTestId('handled-at-birthCertificate').innerText()).toContain('济南本地办理');
+  await page.getByText(/受理时间 \d{4}年/).waitFor();
+  expect(await page.locator('body').innerText()).toContain('北京市（110105）');
   await check(page, 'cross-region-case-page');
 
   // The parents, on a phone, by the tracking code: the same places, in the same words.
@@ -171,7 +173,7 @@ test('a service hall clerk files a child born in Qingdao with the other hospital
   const seq = 102 + 6 * (process.pid % 150);
   await fillFamily(page, {
     motherId: makeCitizenId('370102', '1993-05-20', seq), motherRegion: '370102',
-    fatherId: makeCitizenId('370103', '1991-02-11', seq + 1), fatherRegion: '370103', order: 3,
+    fatherId: makeCitizenId('370103', '1991-02-11', seq + 1), fatherRegion: '370103', order: 1, // none on record (sequence mod 3 = 0)
   });
   await radio(page, '新生儿落户', '随父亲落户');
   await page.getByTestId('household-place').filter({ hasText: '户籍地：山东省济南市' }).waitFor();
@@ -191,10 +193,25 @@ test('a service hall clerk files a child born in Qingdao with the other hospital
   await birth.waitFor({ timeout: 60_000 });
   expect(await birth.innerText()).toContain('省内跨域通办（山东省青岛市），通常约5个工作日');
   expect(await page.getByTestId('handled-at-household').innerText()).toContain('济南本地办理');
+  expect(await page.locator('body').innerText()).toMatch(/青岛市妇女儿童医院，山东省青岛市（370202），出生医学证明编号 Q370212345/);
   await check(page, 'hall-case-page');
 
   // The hall's list shows the case it filed.
   await page.getByRole('link', { name: '大厅办件' }).click();
   await page.getByRole('link', { name: caseId }).first().waitFor();
   await check(page, 'hall-case-list', false);
+});
+
+test('an operations admin reads the cross-region section of the dashboard, per channel', async () => {
+  const page = await open('desktop');
+  await signIn(page, 'admin');
+  const section = page.getByTestId('ops-cross-region');
+  await section.waitFor();
+  const text = await section.innerText();
+  expect(text).toContain('济南本地办理');
+  expect(text).toContain('省内跨域通办（通常约5个工作日）');
+  expect(text).toContain('跨省通办（通常约10个工作日）');
+  expect(text).toContain('等待家长邮寄原件');
+  await section.scrollIntoViewIfNeeded();
+  await check(page, 'cross-region-dashboard');
 });
