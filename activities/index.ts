@@ -2,8 +2,10 @@
 // Workflow code must not import this file by value: it pulls in fetch and the activity context.
 import type { AgencyClientConfig } from './agency-http';
 import type { AgencyActivities } from './agency.types';
+import type { ExchangeActivities } from './exchange.types';
 import type { FamilyRegistrationActivities } from './family-registration.types';
 import { createCompensationAdapter } from './compensation.adapter';
+import { createExchangeAdapter } from './exchange.adapter';
 import { createHealthCommissionAdapter } from './health-commission.adapter';
 import { createHumanResourcesAdapter } from './human-resources.adapter';
 import { createMedicalSecurityAdapter } from './medical-security.adapter';
@@ -11,7 +13,7 @@ import { createPublicSecurityAdapter } from './public-security.adapter';
 import { createSmsAdapter } from './sms.adapter';
 import { createVaccinationAdapter } from './vaccination.adapter';
 
-export function createAgencyActivities(config: AgencyClientConfig & { trackingKey?: string }): AgencyActivities & FamilyRegistrationActivities {
+export function createAgencyActivities(config: AgencyClientConfig & { trackingKey?: string }): AgencyActivities & FamilyRegistrationActivities & ExchangeActivities {
   return {
     ...createHealthCommissionAdapter(config),
     ...createVaccinationAdapter(config),
@@ -20,6 +22,7 @@ export function createAgencyActivities(config: AgencyClientConfig & { trackingKe
     ...createHumanResourcesAdapter(config),
     ...createSmsAdapter(config),
     ...createCompensationAdapter(config),
+    ...createExchangeAdapter(config),
   };
 }
 
