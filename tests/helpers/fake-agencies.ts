@@ -48,6 +48,8 @@ export interface ExchangeScript {
   neverAnswer?: boolean;
   /** the birth certificate does not match the other place's record */
   certificateMismatch?: boolean;
+  /** the first N status reads answer with a protocol error (an answer nobody planned for) */
+  statusProtocolErrors?: number;
 }
 
 interface ForwardRecord { caseId: string; kind: ForwardKind; destination: string; forwardId: string; ackMs: number; reads: number; originalsReceived: boolean; withdrawn: boolean }
@@ -220,7 +222,11 @@ export class FakeAgencies {
         return { forwardId: f.forwardId, channel, acknowledgedAt: new Date(f.ackMs).toISOString(), dueAt: new Date(f.ackMs + (CHANNELS[channel].serviceLevelDays ?? 0) * 86_400_000).toISOString() };
       },
       getForwardStatus: async (req) => {
-        this.note('getForwardStatus', req.idempotencyKey);
+        const s = this.note('getForwardStatus', req.idempotencyKey).exchange ?? {};
+        const caseId = this.forwards.get(req.idempotencyKey)?.caseId ?? '';
+        if (this.callsFor(caseId, 'getForwardStatus').length <= (s.statusProtocolErrors ?? 0)) {
+          throw ApplicationFailure.create({ type: AgencyProtocolFailureType, nonRetryable: true, message: 'exchange getForwardStatus: HTTP 409 FORWARD_STATE_UNKNOWN' });
+        }
         return this.forwardStatus(req.idempotencyKey);
       },
       withdrawForward: async (req) => {

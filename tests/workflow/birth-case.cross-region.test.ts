@@ -4,7 +4,7 @@
 // forwarded too and the waiver decision says Jinan's does not apply; a child born elsewhere has its
 // certificate verified and its vaccination record transferred; a cancelled case withdraws its forwards.
 import type { AgencyEventInput } from '../../workflows/birth-case.contract';
-import { agencyEvent, requestCancellation } from '../../workflows/birth-case.contract';
+import { agencyEvent, requestCancellation, resolveService } from '../../workflows/birth-case.contract';
 import { application } from '../helpers/fixtures';
 import { clerk, useWorkflowHarness } from '../helpers/workflow-harness';
 
@@ -121,4 +121,13 @@ test('when the family is in Jinan, then every item is handled here as before, it
   expect(h.agencies.callsFor(caseId, 'forwardApplication')).toEqual([]);
   for (const [, svc] of Object.entries(s.services)) if (svc.status === 'completed') expect(svc.channel).toBe('local');
   expect(s.benefits?.premiumWaiver.eligible).toBe(true);
+});
+
+test('when the exchange answers a forward\'s status in a way nobody planned for, then the item needs attention naming the exchange; a clerk\'s retry reads it again and it completes', async () => {
+  const { handle } = await h.startCase(familyOf(QINGDAO, { services: ['birthCertificate', 'household'] }), { exchange: { statusProtocolErrors: 1 } });
+  const stuck = await h.until(handle, (st) => st.services.household.status === 'needs_attention');
+  expect(stuck.services.household.attention?.cause).toContain('跨域通办平台答复异常');
+  await handle.executeUpdate(resolveService, { args: [{ service: 'household', action: 'retry', note: '已与平台核实', actor: clerk }] });
+  const s = await h.until(handle, (st) => st.status === 'completed');
+  expect(s.services.household).toMatchObject({ status: 'completed', channel: 'inProvince' });
 });

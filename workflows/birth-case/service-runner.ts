@@ -98,9 +98,12 @@ function failedSubmission(run: CaseRun, key: ServiceKey, attempt: number, err: u
   // sees it on the case (nothing is sent to the parents for an internal fault).
   const cause = failure ?? (err instanceof ActivityFailure ? err.cause : err);
   const message = cause instanceof Error ? cause.message : String(cause);
+  // An item handled elsewhere (patch cross-region) is answered through the exchange: it names the exchange.
+  const channel = run.channelOf(key);
+  const agency = channel !== null && channel !== 'local' ? 'exchange' : serviceAgency(key);
   run.record({
     action: 'service.needs_attention', service: key, attempt, outcome: 'failed',
-    reason: `${agencyLabel(serviceAgency(key))}答复异常，需人工处理：${message.slice(0, 300)}`,
+    reason: `${agencyLabel(agency)}答复异常，需人工处理：${message.slice(0, 300)}`,
     data: { failureType: failure?.type ?? (cause instanceof Error ? cause.name : null) },
   });
   return 'attention';
