@@ -209,9 +209,9 @@ test('an operations admin reads the cross-region section of the dashboard, per c
   await section.waitFor();
   const text = await section.innerText();
   expect(text).toContain('济南本地办理');
-  expect(text).toContain('省内跨域通办（通常约5个工作日）');
-  expect(text).toContain('跨省通办（通常约10个工作日）');
-  expect(text).toContain('等待家长邮寄原件');
+  expect(await page.getByTestId('ops-channel-inProvince').innerText()).toMatch(/^省内跨域通办\s*通常约5个工作日/);
+  expect(await page.getByTestId('ops-channel-crossProvince').innerText()).toMatch(/^跨省通办\s*通常约10个工作日/);
+  expect(text).toContain('等待家长邮寄原件的在办件');
   await section.scrollIntoViewIfNeeded();
   await check(page, 'cross-region-dashboard');
 });
