@@ -152,7 +152,7 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
   const parentSessions = createParentSessions(config, logger, parentSignIn.policy);
   app.use('/api/parent', parentSessions.middleware);
   app.use('/api/parent', parentAuthRoutes({ config, store: parentSessions.store, gateways: parentSignIn.gateways ?? createParentGateways(config), limits: parentSignIn.limits, policy: parentSignIn.policy }));
-  app.use('/api/parent/cases', parentCaseRoutes({ cases, links: parentLinks, config }));
+  app.use('/api/parent/cases', parentCaseRoutes({ cases, links: parentLinks, config, now }));
   // The family registration (生育登记, issue 18): the parents' routes and the clerk's lookup.
   app.use('/api/parent/registrations', parentRegistrationRoutes({ registrations, links: parentLinks, config, now }));
   app.use('/api/registrations', staffRegistrationRoutes({ registrations, reads: readRecorder(accessLog), config }));

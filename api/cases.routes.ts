@@ -96,17 +96,36 @@ async function registrationOf(deps: CaseRoutesDeps, registrationId: string | und
 const linkedPhones = (a: CaseCreateRequest): string[] => [a.mother.phone, ...(a.consent.signedBy === 'father' && a.father ? [a.father.phone] : [])];
 
 const startCase = (deps: CaseRoutesDeps): RequestHandler => async (req, res) => {
-  const { cases, config, now } = deps;
+  const { config, now } = deps;
   const staff = filerOf(req);
   const schema = caseCreateRequestSchema({ now: toShanghaiIso(now().getTime()), maxAgeDays: config.MAX_CHILD_AGE_DAYS, knownRegions: true });
   const { application, extras } = splitCaseCreateBody(schema, req.body);
   filingRules(staff, application);
-  const scope = scopeOf(staff) as string;
   const registration = await registrationOf(deps, extras.registrationId, application);
+  const { caseId, trackingCode } = await fileCase(deps, { scope: scopeOf(staff) as string, actor: staffActor(staff), application, registration }, req);
+  const status: CaseStatus = 'accepted';
+  res.status(201).location(`/api/cases/${caseId}`).json({ caseId, trackingCode, status });
+};
+
+/** A checked application to start as a case, in a hospital's or a hall's scope (api/case-scope.ts). */
+export interface CaseFiling {
+  scope: string;
+  actor: Actor;
+  application: CaseCreateRequest;
+  registration?: LinkedRegistration;
+}
+
+/**
+ * Starts the case (a clerk's, a hall clerk's, or — issue 19 — a signed-in parent's inbound filing) and links
+ * it to the parents' phones. A second filing for the same newborn is 409 DUPLICATE_CASE.
+ */
+export async function fileCase(deps: Pick<CaseRoutesDeps, 'cases' | 'config' | 'parentLinks'>, filing: CaseFiling, req: Request): Promise<{ caseId: string; trackingCode: string }> {
+  const { cases, config } = deps;
+  const { scope, application, registration } = filing;
   const caseId = caseIdFor(application, config.CASE_ID_SECRET);
   const { trackingCode, trackingNonce, trackingSecretHash } = newTrackingCode(caseId, config.CASE_ID_SECRET);
   const input: BirthCaseInput = {
-    caseId, hospitalId: scope, acceptedBy: staffActor(staff), application, trackingSecretHash, trackingNonce, settings: caseSettings(config),
+    caseId, hospitalId: scope, acceptedBy: filing.actor, application, trackingSecretHash, trackingNonce, settings: caseSettings(config),
     ...(registration ? { registration } : {}),
   };
   await cases.start(input).catch(async (err: unknown) => {
@@ -119,9 +138,8 @@ const startCase = (deps: CaseRoutesDeps): RequestHandler => async (req, res) => 
     req.log?.error({ caseId, err: (err as Error).message }, 'parent links not written');
   });
   req.log?.info({ caseId }, 'case accepted');
-  const status: CaseStatus = 'accepted';
-  res.status(201).location(`/api/cases/${caseId}`).json({ caseId, trackingCode, status });
-};
+  return { caseId, trackingCode };
+}
 
 /**
  * The answer to a second start for the same newborn: the existing case named only to its own hospital.

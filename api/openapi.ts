@@ -170,6 +170,18 @@ function parentSignInRoutesDoc(register: Register): void {
   register({ method: 'get', path: '/api/parent/session', summary: 'Who is signed in (always 200; signedIn false when no session)', responses: { 200: ok('ParentSessionView', ParentSessionView), ...common } });
   const casesDown = { 503: err('UNAVAILABLE: Temporal, or the sessions\' or the parent links\' database, did not answer in time') };
   const caseId404 = { 404: err('NOT_FOUND: no such case, or not this parent\'s (the same answer)') };
+  register({
+    method: 'post', path: '/api/parent/cases', summary: 'Issue 19: a real-name verified mother or father, signing the consent, files the case of a child born outside Jinan whose household is in Jinan (`bornElsewhere` required); the case is the service hall desk\'s (PARENT_INBOUND_HALL_ID) and is linked to the parent\'s phone', security: parent,
+    request: { body: body(CaseCreateRequest) },
+    responses: {
+      201: { ...ok('accepted', CaseCreated), headers: { Location: { schema: { type: 'string' }, description: '/api/parent/cases/{caseId}' } } },
+      ...common, ...withBody, ...signedIn, ...csrf,
+      400: err('VALIDATION_FAILED: every problem by path, as `POST /api/cases`; without `bornElsewhere` INBOUND_REQUIRED; a consent not signed by this parent CONSENT_SIGNER_NOT_YOU'),
+      403: err('FORBIDDEN: not real-name verified (请先完成实名认证), not the mother or father named, or the phone signed in with is not that parent\'s; or a request riding on the `bot_parent` cookie that is not JSON'),
+      409: err('DUPLICATE_CASE: this newborn already has a case (never its id)'),
+      ...casesDown,
+    },
+  });
   register({ method: 'get', path: '/api/parent/cases', summary: 'The signed-in parent\'s cases (linked to the session\'s phone, which the case names as the mother\'s or the father\'s), newest first, at most 50', security: parent, responses: { 200: ok('cases', z.object({ items: z.array(ParentView) })), ...common, ...signedIn, ...casesDown } });
   register({ method: 'get', path: '/api/parent/cases/{caseId}', summary: 'One of the signed-in parent\'s cases (the tracking view)', security: parent, request: { params: z.object({ caseId }) }, responses: { 200: ok('ParentView', ParentView), ...common, ...signedIn, ...caseId404, ...casesDown } });
   register({

@@ -128,6 +128,8 @@ export const Env = z.object({
   REMINDER_LEAD_DAYS: z.coerce.number().int().min(1).max(60).default(7),
   /** the bundle's age limit: a case must start before the child is this many days old */
   MAX_CHILD_AGE_DAYS: z.coerce.number().int().positive().default(365),
+  /** Issue 19: the service hall whose desk takes the inbound cases parents file online (POST /api/parent/cases). */
+  PARENT_INBOUND_HALL_ID: z.string().regex(/^[A-Za-z0-9_-]{1,32}$/).default('JN-HALL-01'),
   /** an agency that has not answered a case for this long is shown as unreachable and escalated (retries go on) */
   AGENCY_UNREACHABLE_SECONDS: z.coerce.number().int().positive().default(6 * 3600),
   /** a review's due time when the agency gives none */

@@ -77,6 +77,8 @@ export const ROUTES: Route[] = [
   { method: 'POST', path: '/api/parent/real-name', auth: 'parent' },
   { method: 'POST', path: '/api/parent/sign-out', auth: 'none', readsNoBody: true },
   { method: 'GET', path: '/api/parent/cases', auth: 'parent' },
+  // issue 19: a parent files an inbound case (the corpus's parent is not real-name verified: a valid body is 403)
+  { method: 'POST', path: '/api/parent/cases', auth: 'parent', valid: () => ({ ...app(), bornElsewhere: { hospitalName: '青岛市妇女儿童医院', regionCode: '370212', certificateNumber: 'Q370212345' } }) },
   { method: 'GET', path: '/api/parent/cases/{caseId}', auth: 'parent' },
   { method: 'POST', path: '/api/parent/cases/{caseId}/input', auth: 'parent' },
   // the family registration (生育登记, issue 18): the parents' routes and the clerk's lookup
