@@ -378,6 +378,20 @@ const scenarios: Scenario[] = [
     application: () => application({ householdOf: 'mother', insuredAt: 'jinan', bornElsewhere: { hospitalName: '青岛市妇女儿童医院', regionCode: QINGDAO, certificateNumber: 'Q370212345' } }),
   },
   {
+    name: 'forward-continued-as-new',
+    description: 'when a forward waits past the history bound, then the case continues as new under the patch, reads the forward again and completes on the answer (the last run)',
+    application: () => elsewhere(QINGDAO, { services: ['birthCertificate', 'household'] }),
+    script: { exchange: { neverAnswer: true } },
+    settings: { agencyPollSeconds: 1, agencyPollMaxSeconds: 1, maxHistoryEvents: 100 },
+    drive: async ({ caseId, handle, agencies }) => {
+      const first = (await handle.describe()).runId;
+      await eventually(async () => {
+        if ((await handle.describe()).runId === first) throw new Error('not continued as new yet');
+      }, { timeoutMs: 50_000 });
+      agencies.script(caseId, {});
+    },
+  },
+  {
     name: 'cancelled-mid-forwarding',
     description: 'when a clerk cancels while the other place has the household, then the forward is withdrawn through the exchange',
     application: () => elsewhere(QINGDAO),

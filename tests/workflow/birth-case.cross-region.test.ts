@@ -5,6 +5,7 @@
 // certificate verified and its vaccination record transferred; a cancelled case withdraws its forwards.
 import type { AgencyEventInput } from '../../workflows/birth-case.contract';
 import { agencyEvent, requestCancellation, resolveService } from '../../workflows/birth-case.contract';
+import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
 import { clerk, useWorkflowHarness } from '../helpers/workflow-harness';
 
@@ -131,3 +132,16 @@ test('when the exchange answers a forward\'s status in a way nobody planned for,
   const s = await h.until(handle, (st) => st.status === 'completed');
   expect(s.services.household).toMatchObject({ status: 'completed', channel: 'inProvince' });
 });
+
+test('when a forward waits past the history bound, then the case continues as new still under the patch, reads the forward again (not forwarding anew) and completes on the answer', async () => {
+  const { caseId, handle } = await h.startCase(familyOf(QINGDAO, { services: ['birthCertificate', 'household'] }), { exchange: { neverAnswer: true } }, { agencyPollSeconds: 1, agencyPollMaxSeconds: 1, maxHistoryEvents: 100 });
+  const first = (await handle.describe()).runId;
+  await eventually(async () => {
+    if ((await handle.describe()).runId === first) throw new Error('not continued as new yet');
+  }, { timeoutMs: 50_000 });
+  h.agencies.script(caseId, {});
+  const s = await h.until(h.env.client.workflow.getHandle(handle.workflowId), (st) => st.status === 'completed', 30_000);
+  expect(s.services.household).toMatchObject({ status: 'completed', channel: 'inProvince', result: { regionCode: QINGDAO } });
+  expect(h.agencies.callsFor(caseId, 'forwardApplication')).toHaveLength(1);
+  expect(s.events.filter((e) => e.action === 'case.accepted')).toHaveLength(1);
+}, 90_000);
