@@ -113,6 +113,8 @@ test('when the admin reads the dashboard for the hall, then it counts the hall\'
   const r = await eventually(async () => {
     const answer = await stack.call('GET', '/api/ops/dashboard?hospitalId=HALL:JN-HALL-01', { token: admin });
     if (answer.status !== 200 || answer.body.cases.total < 2) throw new Error(`dashboard: ${answer.status} ${JSON.stringify(answer.body.cases ?? answer.body)}`);
+    // the inbound cases' birth certificates go through the exchange to Qingdao: in-province services (the channel the case records)
+    if (answer.body.crossRegion.cases < 1 || answer.body.crossRegion.byChannel.inProvince.services < 1) throw new Error(`cross-region: ${JSON.stringify(answer.body.crossRegion)}`);
     return answer;
   });
   const dashboard = Dashboard.parse(r.body);
