@@ -2,6 +2,7 @@
 // the scaled clock.
 import type { Logger } from 'pino';
 import type { CallbackOutbox } from './callback-outbox';
+import type { ExchangeTiming } from './exchange.routes';
 import type { FaultInjector } from './faults';
 import type { EventScheduler } from './scheduler';
 import type { MockStore } from './store';
@@ -17,4 +18,6 @@ export interface MockContext {
   premiumTable: Readonly<Record<number, number>>;
   cardProductionDays: number;
   reviewSlaDays: number;
+  /** the exchange's service levels and answer times per channel, in agency days (issue 19) */
+  exchangeTiming: ExchangeTiming;
 }

@@ -16,6 +16,7 @@ import { FaultInjector, FaultsByAgency } from './faults';
 import { healthCommissionRoutes } from './health-commission.routes';
 import { humanResourcesCompensation, humanResourcesRoutes } from './human-resources.routes';
 import { compensationRoutes, type CompensationHooks } from './compensation.routes';
+import { DEFAULT_EXCHANGE_TIMING, exchangeAdminRoutes, exchangeRoutes, type ExchangeTiming } from './exchange.routes';
 import { errorBody } from './idempotency';
 import { identityCheckRoutes } from './identity-check.routes';
 import { DEFAULT_PREMIUM_TABLE } from './medical-security.rules';
@@ -42,6 +43,8 @@ export interface MockAgenciesOptions {
   cardProductionDays?: number;
   /** agency days an officer has for a review (shown as slaDueAt; default 3) */
   reviewSlaDays?: number;
+  /** the exchange's service level (dueAt) and answer time per channel, agency days (default DEFAULT_EXCHANGE_TIMING) */
+  exchangeTiming?: { serviceLevelDays?: Partial<ExchangeTiming['serviceLevelDays']>; answerDays?: Partial<ExchangeTiming['answerDays']> };
   /** yuan per calendar year of enrolment (default DEFAULT_PREMIUM_TABLE) */
   premiumTable?: Record<number, number>;
   /** how often timed events and callbacks are looked at (default 250 ms) */
@@ -94,6 +97,10 @@ export async function startMockAgencies(options: MockAgenciesOptions): Promise<M
     premiumTable: options.premiumTable ?? DEFAULT_PREMIUM_TABLE,
     cardProductionDays: options.cardProductionDays ?? 5,
     reviewSlaDays: options.reviewSlaDays ?? 3,
+    exchangeTiming: {
+      serviceLevelDays: { ...DEFAULT_EXCHANGE_TIMING.serviceLevelDays, ...options.exchangeTiming?.serviceLevelDays },
+      answerDays: { ...DEFAULT_EXCHANGE_TIMING.answerDays, ...options.exchangeTiming?.answerDays },
+    },
   };
 
   const server = createServer(createApp(ctx, options.adminToken));
@@ -198,6 +205,8 @@ function createApp(ctx: MockContext, adminToken: string | undefined): express.Ex
     app.use(at(agency), compensationRoutes(ctx, agency, compensation[agency]));
   }
   app.use(at('sms'), smsRoutes(ctx));
+  app.use(at('exchange'), exchangeRoutes(ctx)); // issue 19: the cross-region exchange
+  app.use('/admin/exchange', requireToken(adminToken), exchangeAdminRoutes(ctx));
   app.use('/admin', requireToken(adminToken), adminRoutes(ctx));
 
   app.use((_req, res) => {
