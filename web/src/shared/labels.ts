@@ -82,7 +82,7 @@ const ACTIONS = {
 export const actionLabel = (a: string): string => pick(ACTIONS, a, '办件记录');
 
 const ROLES: Record<string, string> = {
-  clerk: '医院登记员', officer: '部门审核员', admin: '管理员', parent: '家长', system: '系统', agency: '部门系统',
+  clerk: '医院登记员', hallClerk: '政务服务大厅窗口人员', officer: '部门审核员', admin: '管理员', parent: '家长', system: '系统', agency: '部门系统',
 };
 export const roleLabel = (r: string): string => pick(ROLES, r, '其他');
 
