@@ -392,6 +392,21 @@ const scenarios: Scenario[] = [
     },
   },
   {
+    name: 'forward-continued-as-new-first-run',
+    description: 'when a forward waits past the history bound, then the case continues as new carrying the patch (resume.crossRegion) and its forward (the first run)',
+    application: () => elsewhere(QINGDAO, { services: ['birthCertificate', 'household'] }),
+    script: { exchange: { neverAnswer: true } },
+    settings: { agencyPollSeconds: 1, agencyPollMaxSeconds: 1, maxHistoryEvents: 100 },
+    firstRun: true,
+    drive: async ({ caseId, handle, agencies }) => {
+      const first = (await handle.describe()).runId;
+      await eventually(async () => {
+        if ((await handle.describe()).runId === first) throw new Error('not continued as new yet');
+      }, { timeoutMs: 50_000 });
+      agencies.script(caseId, {});
+    },
+  },
+  {
     name: 'cancelled-mid-forwarding',
     description: 'when a clerk cancels while the other place has the household, then the forward is withdrawn through the exchange',
     application: () => elsewhere(QINGDAO),
