@@ -17,6 +17,11 @@ export type ErrorCode = z.infer<typeof ErrorCode>;
 // gRPC status codes the Temporal client reports when the server cannot be reached in time.
 const GRPC_UNAVAILABLE = 14;
 const GRPC_DEADLINE_EXCEEDED = 4;
+// The call was cancelled (the request's deadline passed while the channel was busy) or the server shed load:
+// Temporal could not serve now, as with the two above.
+const GRPC_CANCELLED = 1;
+const GRPC_RESOURCE_EXHAUSTED = 8;
+const NOT_SERVED_NOW = new Set([GRPC_UNAVAILABLE, GRPC_DEADLINE_EXCEEDED, GRPC_CANCELLED, GRPC_RESOURCE_EXHAUSTED]);
 
 const STATUS: Record<ErrorCode, number> = {
   VALIDATION_FAILED: 400, UNAUTHENTICATED: 401, FORBIDDEN: 403, NOT_FOUND: 404, DUPLICATE_CASE: 409,
@@ -86,10 +91,10 @@ function httpErrorOf(err: unknown): { status: number; type: string | undefined }
   return { status, type: 'type' in err && typeof err.type === 'string' ? err.type : undefined };
 }
 
-/** Temporal did not answer: a gRPC UNAVAILABLE/DEADLINE_EXCEEDED, or no connection, anywhere in the cause chain. */
+/** Temporal did not answer: a gRPC UNAVAILABLE/DEADLINE_EXCEEDED/CANCELLED/RESOURCE_EXHAUSTED, or no connection, anywhere in the cause chain. */
 function temporalUnreachable(err: unknown): boolean {
   for (let e: unknown = err, depth = 0; e && depth < 5; e = causeOf(e), depth++) {
-    if (isGrpcServiceError(e) && (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED)) return true;
+    if (isGrpcServiceError(e) && NOT_SERVED_NOW.has(e.code)) return true;
     if (e instanceof ServiceError && /Failed to connect/.test(e.message)) return true;
   }
   return false;
