@@ -17,6 +17,19 @@ const FaultsJson = z.string().transform((text, ctx) => {
   }
 }).pipe(FaultsByAgency);
 
+/** The exchange's agency days per channel (issue 19), e.g. {"serviceLevelDays":{"crossProvince":12},"answerDays":{"inProvince":2}}. */
+const days = z.number().positive().max(365);
+const perChannel = z.strictObject({ inProvince: days.optional(), crossProvince: days.optional() });
+export const ExchangeTimingSetting = z.strictObject({ serviceLevelDays: perChannel.optional(), answerDays: perChannel.optional() });
+const ExchangeTimingJson = z.string().transform((text, ctx) => {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    ctx.addIssue({ code: 'custom', message: 'MOCK_EXCHANGE_DAYS must be JSON, e.g. {"answerDays":{"inProvince":2}}' });
+    return z.NEVER;
+  }
+}).pipe(ExchangeTimingSetting);
+
 export const MockAgenciesEnv = z.object({
   MOCK_AGENCIES_PORT: z.preprocess(emptyAsUnset, z.coerce.number().int().min(0).max(65_535).default(4100)),
   MOCK_AGENCIES_HOST: z.preprocess(emptyAsUnset, z.string().min(1).default('127.0.0.1')),
@@ -31,6 +44,7 @@ export const MockAgenciesEnv = z.object({
   AGENCY_API_TOKEN: z.preprocess(emptyAsUnset, z.string().min(1).optional()),
   MOCK_TIME_SCALE_SECONDS_PER_DAY: z.preprocess(emptyAsUnset, z.coerce.number().positive().default(2)),
   MOCK_FAULTS: z.preprocess(emptyAsUnset, FaultsJson.optional()),
+  MOCK_EXCHANGE_DAYS: z.preprocess(emptyAsUnset, ExchangeTimingJson.optional()),
   LOG_LEVEL: z.preprocess(emptyAsUnset, z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info')),
 });
 export type MockAgenciesEnv = z.infer<typeof MockAgenciesEnv>;
@@ -44,6 +58,7 @@ export interface MockAgenciesConfig {
   adminToken: string;
   secondsPerDay: number;
   faults: FaultsByAgency;
+  exchangeTiming: z.infer<typeof ExchangeTimingSetting>;
   logLevel: MockAgenciesEnv['LOG_LEVEL'];
 }
 
@@ -62,6 +77,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): MockAgenciesConfig {
     adminToken,
     secondsPerDay: e.MOCK_TIME_SCALE_SECONDS_PER_DAY,
     faults: e.MOCK_FAULTS ?? {},
+    exchangeTiming: e.MOCK_EXCHANGE_DAYS ?? {},
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     adminToken: config.adminToken,
     secondsPerDay: config.secondsPerDay,
     faults: config.faults,
+    exchangeTiming: config.exchangeTiming,
     logger: log,
   });
   log.info({ url: mock.url, dbFile: config.dbFile, callbackUrl: config.callbackUrl, secondsPerDay: config.secondsPerDay }, 'mock agencies ready');
