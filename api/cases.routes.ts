@@ -186,7 +186,7 @@ function correctionUpdateId(key: string | undefined): string | undefined {
   return `correction:${parsed.data}`;
 }
 
-const correct = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
+const correct = ({ cases, parentLinks }: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const body = parseBody(CorrectionRequest, req.body);
   const caseId = String(req.params.caseId);
   const staff = filerOf(req);
@@ -204,6 +204,14 @@ const correct = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) 
     ...(updateId ? { updateId } : {}),
     args: [{ changes: body.changes, note: body.note, actor: staffActor(staff) }],
   }));
+  // A corrected phone finds the case from the parents' signed-in page too (the old one no longer matches it).
+  const phones = (['mother.phone', 'father.phone'] as const).flatMap((path) => {
+    const phone = body.changes[path];
+    return typeof phone === 'string' ? [phone] : [];
+  });
+  await parentLinks?.link(phones, 'case', caseId).catch((err: unknown) => {
+    req.log?.error({ caseId, err: (err as Error).message }, 'parent links not written');
+  });
   await sendCase(req, res, cases, await cases.load(caseId, staff));
 };
 

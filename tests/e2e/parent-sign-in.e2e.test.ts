@@ -223,6 +223,20 @@ describe("a parent's cases", () => {
   });
 });
 
+test('when a clerk corrects the mother\'s phone, then the new phone finds the case signed in and the old one no longer does', async () => {
+  const oldPhone = newPhone();
+  const newNumber = newPhone();
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: application({ mother: { phone: oldPhone }, father: { phone: '13912349876' } }) });
+  expect(created.status).toBe(201);
+  const caseId = created.body.caseId as string;
+  const corrected = await stack.call('POST', `/api/cases/${caseId}/corrections`, { token: clerk, body: { changes: { 'mother.phone': newNumber } } });
+  expect(corrected.status).toBe(200);
+  const now = await signInParent(stack, newNumber, newAddress());
+  expect((await stack.call('GET', '/api/parent/cases', { headers: { cookie: now.cookie } })).body.items.map((c: { caseId: string }) => c.caseId)).toEqual([caseId]);
+  const before = await signInParent(stack, oldPhone, newAddress());
+  expect((await stack.call('GET', '/api/parent/cases', { headers: { cookie: before.cookie } })).body).toEqual({ items: [] });
+});
+
 describe('when an agency does not answer', () => {
   const setFaults = async (agency: string, faults: object) => {
     const res = await fetch(`${stack.agenciesUrl}/admin/faults/${agency}`, { method: 'PUT', headers: { ...stack.agenciesAdmin, 'content-type': 'application/json' }, body: JSON.stringify(faults) });
