@@ -160,7 +160,8 @@ export function waitingOn(derived: Pick<DerivedCase, 'status' | 'services' | 'ac
 export function waiverOutcome(derived: Pick<DerivedCase, 'status' | 'benefits' | 'services'>): { outcome: WaiverOutcome; lostReason: string | null } {
   const waiver = derived.benefits?.premiumWaiver;
   if (!waiver) return { outcome: 'pending', lostReason: null };
-  const never = waiver.failed.find((f) => ['BIRTH_ORDER_NOT_ELIGIBLE', 'BORN_BEFORE_ELIGIBLE_DATE', 'NO_RULE_FOR_BIRTH_DATE'].includes(f.code));
+  // Insured at home, outside Jinan (issue 19; no case before it was insured elsewhere): Jinan's waiver never applied.
+  const never = waiver.failed.find((f) => ['BIRTH_ORDER_NOT_ELIGIBLE', 'BORN_BEFORE_ELIGIBLE_DATE', 'NO_RULE_FOR_BIRTH_DATE', 'ENROLMENT_NOT_IN_JINAN'].includes(f.code));
   if (never) return { outcome: 'not_applicable', lostReason: null };
   if (!waiver.eligible) return { outcome: 'lost', lostReason: waiver.failed[0]?.code ?? 'NOT_ELIGIBLE' };
   if (!waiver.pending) return { outcome: 'granted', lostReason: null };

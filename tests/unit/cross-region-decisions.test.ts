@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { reduceCase, type CaseEvent } from '../../domain/case-state';
 import { decideBenefits, type BenefitsInput } from '../../domain/policy';
-import { waitingOn } from '../../workflows/case-publication';
+import { waitingOn, waiverOutcome } from '../../workflows/case-publication';
 
 function input(overrides: Partial<BenefitsInput> = {}): BenefitsInput {
   return { birthAt: '2026-11-15T08:30:00+08:00', birthOrder: 2, childHukouRegionCode: null, enrolment: null, motherInsurance: 'resident', motherSupport: {}, ...overrides };
@@ -88,5 +88,13 @@ describe('whom a case waits on (issue 19)', () => {
       entry(3, { action: 'service.originals_requested', service: 'household', outcome: 'pending', data: { items: ['结婚证原件'], postTo: '青岛市户政窗口', dueAt: '2026-12-20T10:00:00+08:00' } }),
     ]);
     expect(waitingOn(s)).toEqual(['parent', 'agency']);
+  });
+});
+
+describe('the waiver outcome searched and counted (issue 19)', () => {
+  test('when the child is insured at home, then Jinan\'s waiver is not applicable (not counted as lost)', () => {
+    const benefits = decideBenefits(input({ insuredOutsideJinan: { regionCode: '370202', label: '山东省青岛市' } }));
+    const s = reduceCase([entry(1, { action: 'case.accepted', service: null, data: { newbornNameMissing: false } }), entry(2, { action: 'benefits.decided', service: null, data: { benefits } })]);
+    expect(waiverOutcome(s)).toEqual({ outcome: 'not_applicable', lostReason: null });
   });
 });
