@@ -70,15 +70,20 @@ test('when Qingdao stays silent for twelve days, then the case escalates at its 
   expect(agencies.callsFor(caseId, 'getForwardStatus')).toHaveLength(16);
 }, 300_000);
 
-test('when the parents take a week to post the originals, then the other place\'s service level is not escalated meanwhile, and the answer completes the household', async () => {
+test('when the parents take thirteen days to post the originals, then they are reminded three days before the fifteen-day deadline, the other place\'s service level is not escalated meanwhile, and the answer completes the household', async () => {
   const { caseId, input, taskQueue, worker, workflowId } = await start({ exchange: { originals: ['household'] } });
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
     await eventually(async () => expect((await handle.query(getCaseState)).services.household.forward).toBeDefined());
     await env.sleep(2 * 3600_000); // the first re-read, an hour after the forward, finds the request
     await eventually(async () => expect((await handle.query(getCaseState)).actionsRequired.map((a) => a.kind)).toEqual(['originals']));
-    await env.sleep(7 * DAY);
+    await env.sleep(11 * DAY);
+    expect(agencies.callsFor(caseId, 'sendSms').filter((c) => c.idempotencyKey.includes('originals-reminder'))).toEqual([]);
+    await env.sleep(2 * DAY);
     const waiting = await handle.query(getCaseState);
+    const reminders = eventsOf(waiting.events, 'notification.sent').filter((e) => e.data?.step.startsWith('household:originals-reminder'));
+    expect(reminders).toHaveLength(1);
+    expect(Date.parse(reminders[0]!.at)).toBeGreaterThanOrEqual(Date.parse(waiting.actionsRequired[0]!.dueAt!) - 3 * DAY);
     expect(waiting.actionsRequired[0]).toMatchObject({ kind: 'originals', service: 'household' });
     expect(waiting.services.household.escalation).toBeUndefined();
     expect(waiting.overdue).toBe(false);

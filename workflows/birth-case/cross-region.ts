@@ -127,11 +127,22 @@ async function forward(run: CaseRun, key: ServiceKey, kind: ForwardKind, { idemp
   throw new CancelledFailure('case cancelled'); // cancelled while waiting: compensation withdraws the forward
 }
 
-/** Originals asked for: an action for the parents (recorded and sent once); asked no more: received. */
+/** The parents hear again this long before the originals are due, if the other place still waits for them. */
+const ORIGINALS_REMINDER_LEAD_MS = 3 * 86_400_000;
+
+/**
+ * Originals asked for: an action for the parents (recorded and sent once; reminded once three days before
+ * they are due, at the first read after); asked no more: received.
+ */
 async function noteOriginals(run: CaseRun, key: ServiceKey, status: ForwardStatus): Promise<void> {
   const owed = run.serviceState(key).originals;
   if (status.state === 'originals_requested') {
-    if (owed?.dueAt === status.dueAt && owed.postTo === status.postTo) return;
+    if (owed?.dueAt === status.dueAt && owed.postTo === status.postTo) {
+      if (Date.now() >= Date.parse(status.dueAt) - ORIGINALS_REMINDER_LEAD_MS) {
+        await notify(run, 'deadline_approaching', `${key}:originals-reminder:${status.dueAt}`, { item: `邮寄「${serviceLabel(key)}」材料原件`, dueOn: status.dueAt.slice(0, 10) });
+      }
+      return;
+    }
     run.record({
       action: 'service.originals_requested', service: key, outcome: 'pending',
       reason: `「${serviceLabel(key)}」办理地要求邮寄材料原件：${status.items.join('、')}，请于 ${status.dueAt} 前寄至 ${status.postTo}`,
