@@ -6,7 +6,7 @@
 // is checked with axe-core and photographed.
 import type { Browser, Page } from 'playwright-core';
 import { makeCitizenId } from '../../domain/identity/citizen-id';
-import { application } from '../helpers/fixtures';
+
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 import { axeViolations, buildPages, launchBrowser, newContext, screenshot } from '../helpers/browser';
@@ -215,52 +215,4 @@ test('an operations admin reads the cross-region section of the dashboard, per c
   expect(text).toContain('等待家长邮寄原件的在办件');
   await section.scrollIntoViewIfNeeded();
   await check(page, 'cross-region-dashboard');
-});
-
-// The other place asking for originals is the exchange mock's to decide (not in this tree yet): here the
-// case is real and the API's answers are read through, with the originals action the view would carry
-// (api/views.schemas.ts ActionRequired `originals`) added on the way, to show how both pages put it.
-test('the originals the other place asks for are a task on the clerk\'s page and the parents\' page', async () => {
-  const clerkToken = await stack.token({ role: 'clerk', hospitalId: 'H0001' });
-  const created = await stack.call('POST', '/api/cases', {
-    token: clerkToken,
-    body: application({ mother: { hukouRegionCode: '110105' }, householdOf: 'mother', insuredAt: 'household' }),
-  });
-  expect(created.status).toBe(201);
-  const { caseId, trackingCode } = created.body as { caseId: string; trackingCode: string };
-  const originals = {
-    kind: 'originals', service: 'household', dueAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
-    postTo: '北京市朝阳区公安分局户政科（北京市朝阳区朝阳路1号）',
-    items: [{ path: '', message: '父母结婚证原件' }, { path: '', message: '出生医学证明原件' }],
-  };
-  const withOriginals = async (route: import('playwright-core').Route): Promise<void> => {
-    const response = await route.fetch();
-    const body = await response.json();
-    if (body && Array.isArray(body.actionsRequired)) body.actionsRequired = [...body.actionsRequired, originals];
-    await route.fulfill({ response, json: body });
-  };
-
-  const page = await open('desktop');
-  await signIn(page, 'clerk.H0001');
-  await page.route(`**/api/cases/${caseId}`, withOriginals);
-  await page.goto(`${stack.apiUrl}/clerk/cases/${caseId}`);
-  const task = page.getByTestId('originals-task');
-  await task.waitFor({ timeout: 60_000 });
-  expect(await page.locator('.action').filter({ has: task }).innerText()).toMatch(/户口登记：异地要求家长邮寄原件[\s\S]*北京市朝阳区公安分局户政科[\s\S]*父母结婚证原件[\s\S]*出生医学证明原件/);
-  expect(await page.locator('.waits').innerText()).toContain('家长：向北京市朝阳区公安分局户政科（北京市朝阳区朝阳路1号）邮寄户口登记所需原件');
-  await check(page, 'cross-region-originals-clerk', false);
-
-  const phone = await open('phone');
-  await phone.route('**/api/track', withOriginals);
-  await phone.goto(`${stack.apiUrl}/track`);
-  await phone.locator('#tracking-code').fill(trackingCode);
-  await phone.locator('#phone-last4').fill('8000');
-  await phone.locator('#phone-last4').press('Enter');
-  const parentTask = phone.getByTestId('parent-originals');
-  await parentTask.waitFor({ timeout: 60_000 });
-  const text = await parentTask.innerText();
-  expect(text).toContain('请邮寄原件：户口登记');
-  expect(text).toContain('北京市朝阳区公安分局户政科（北京市朝阳区朝阳路1号）');
-  expect(text).toContain('父母结婚证原件');
-  await check(phone, 'cross-region-originals-parent');
 });
