@@ -4,10 +4,12 @@ import type { ExchangeChannel } from '../domain/catalog';
 import { channelTo, regionLabel, regionOf } from '../domain/regions';
 import { parseCitizenId } from './identity.rules';
 
-/** Sequence digits (positions 15–17) of the household parent's ID that make the other place ask for originals. */
+/** Sequence digits (positions 15–17) of the household parent's ID that make the other place ask for originals (a man's, a woman's). */
 export const ORIGINALS_SEQUENCE = '997';
-/** … that make the other place refuse: it has no such household. */
-export const NO_HOUSEHOLD_SEQUENCE = '996';
+export const ORIGINALS_SEQUENCES: readonly string[] = [ORIGINALS_SEQUENCE, '992'];
+/** … that make the other place refuse: it has no such household (a man's, a woman's). */
+export const NO_HOUSEHOLD_SEQUENCE = '995';
+export const NO_HOUSEHOLD_SEQUENCES: readonly string[] = [NO_HOUSEHOLD_SEQUENCE, '996'];
 /** A birth certificate number ending so is unknown to the other place. */
 export const UNKNOWN_CERTIFICATE_SUFFIX = '9999';
 /** A birth certificate number ending so was issued for another mother or birth. */
@@ -39,9 +41,9 @@ function householdParentId(application: Record<string, unknown>): string {
 /** What the other place will do with a forward. */
 export function planForward(kind: string, destination: string, application: Record<string, unknown>): ForwardPlan {
   if (kind === 'household') {
-    const sequence = parseCitizenId(householdParentId(application))?.sequence;
-    if (sequence === NO_HOUSEHOLD_SEQUENCE) return { kind: 'refuse', reason: '户籍地未查到该户籍，无法办理新生儿入户' };
-    if (sequence === ORIGINALS_SEQUENCE) {
+    const sequence = parseCitizenId(householdParentId(application))?.sequence ?? '';
+    if (NO_HOUSEHOLD_SEQUENCES.includes(sequence)) return { kind: 'refuse', reason: '户籍地未查到该户籍，无法办理新生儿入户' };
+    if (ORIGINALS_SEQUENCES.includes(sequence)) {
       const married = application.married === true;
       return { kind: 'originals', items: ['出生医学证明原件', ...(married ? ['父母结婚证原件'] : []), '户口簿原件'] };
     }

@@ -32,7 +32,7 @@ afterEach(async () => {
   await receiver.close();
 });
 
-/** A mother of `region`; `sequence` 997 makes the other place ask for originals, 996 refuse. */
+/** A mother of `region`; `sequence` 992 (997 for a man) makes the other place ask for originals, 996 (995) refuse. */
 function motherOf(region: string, sequence?: number): { name: string; idNumber: string } {
   motherSerial += 1;
   return { name: '王芳', idNumber: personId(region, '1992-03-04', sequence ?? 2 + 2 * (motherSerial % 400)) };
@@ -125,7 +125,7 @@ test('when the same key comes with another application, or the destination is Ji
 });
 
 test('when Qingdao asks for originals, then the parents have what to post, where and by when; once received, the household is answered', async () => {
-  const req = householdForward(QINGDAO, 997);
+  const req = householdForward(QINGDAO, 992);
   const ack = await exchange.forwardApplication(req);
   const asked = await settled(req.idempotencyKey, 'originals_requested');
   expect(asked).toMatchObject({ forwardId: ack.forwardId, items: ['出生医学证明原件', '父母结婚证原件', '户口簿原件'], postTo: expect.stringContaining('山东省青岛市') });
@@ -142,7 +142,7 @@ test('when Qingdao asks for originals, then the parents have what to post, where
 });
 
 test('when the originals never arrive, then the other place refuses once the posting deadline has passed', async () => {
-  const req = householdForward(QINGDAO, 997);
+  const req = householdForward(QINGDAO, 992);
   await exchange.forwardApplication(req);
   await settled(req.idempotencyKey, 'originals_requested');
   expect(await settled(req.idempotencyKey, 'refused')).toMatchObject({ reason: '逾期未收到寄送的原件，不予办理' });
@@ -239,7 +239,7 @@ test('when every kind of exchange request goes through, then the mock\'s logs ho
   const logged = await startTestMock({ logger, callbackUrl: receiver.url, callbackSecret: SECRET });
   try {
     const client = createExchangeAdapter({ baseUrl: logged.url, timeoutMs: ADAPTER_TIMEOUT_MS });
-    const req = householdForward(QINGDAO, 997);
+    const req = householdForward(QINGDAO, 992);
     await client.forwardApplication(req);
     await eventually(async () => expect((await client.getForwardStatus({ idempotencyKey: req.idempotencyKey })).state).toBe('originals_requested'), { timeoutMs: 8000, intervalMs: 50 });
     await client.withdrawForward({ idempotencyKey: req.idempotencyKey, reason: 'case cancelled' });

@@ -18,7 +18,7 @@ beforeAll(async () => {
 afterAll(async () => { await stack?.stop(); });
 
 let serial = 0;
-/** A family whose household is the father's, in Qingdao; `sequence` 997 makes Qingdao ask for originals. */
+/** A family whose household is the father's, in Qingdao; `sequence` 997 makes Qingdao ask for originals, 995 refuse. */
 const qingdaoFamily = (sequence?: number) => {
   serial += 1;
   const idNumber = makeCitizenId('370202', '1991-05-06', sequence ?? 101 + 2 * ((process.pid + serial) % 400));
@@ -58,4 +58,27 @@ test('when Qingdao asks for originals, then the parents are asked what to post, 
   const done = await stack.caseUntil(clerk, caseId, (c) => c.services.household.status === 'completed', 60_000);
   expect(done.actionsRequired.filter((a: { kind: string }) => a.kind === 'originals')).toEqual([]);
   expect(parseCitizenId(done.services.household.result.citizenId)).toMatchObject({ ok: true, regionCode: '370202' });
+}, 120_000);
+
+test('when Qingdao has no such household, then the household is refused naming Qingdao and its reason', async () => {
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: qingdaoFamily(995) });
+  expect(created.status).toBe(201);
+  const s = await stack.caseUntil(clerk, created.body.caseId, (c) => c.services.household.status === 'refused', 60_000);
+  expect(s.services.household.reason).toContain('山东省青岛市');
+  expect(s.services.household.reason).toContain('户籍地未查到该户籍');
+}, 120_000);
+
+test('when a service hall files a child born in Qingdao, then the certificate is verified and the vaccination record transferred through the exchange; a certificate Qingdao did not issue for this birth is refused', async () => {
+  const hall = await stack.token({ role: 'hallClerk', hallId: 'JN-HALL-01' });
+  const inbound = (certificateNumber: string) => application({ bornElsewhere: { hospitalName: '青岛市妇女儿童医院', regionCode: '370212', certificateNumber } });
+  const ok = await stack.call('POST', '/api/cases', { token: hall, body: inbound('Q370212345') });
+  expect(ok.status).toBe(201);
+  const done = await stack.caseUntil(hall, ok.body.caseId, (c) => c.services.vaccination?.status === 'completed' && c.services.birthCertificate?.status === 'completed', 60_000);
+  expect(done.services.birthCertificate.result).toMatchObject({ certificateNumber: 'Q370212345' });
+  expect(done.services.vaccination.result).toMatchObject({ certificateNumber: expect.stringMatching(/^YJ3701/) });
+
+  const bad = await stack.call('POST', '/api/cases', { token: hall, body: inbound('Q370218888') });
+  expect(bad.status).toBe(201);
+  const refused = await stack.caseUntil(hall, bad.body.caseId, (c) => c.services.birthCertificate?.status === 'refused', 60_000);
+  expect(refused.services.birthCertificate.reason).toContain('不一致');
 }, 120_000);
