@@ -256,3 +256,20 @@ test('when every kind of exchange request goes through, then the mock\'s logs ho
     await logged.close();
   }
 });
+
+test('when the exchange restarts before the other place answers, then the answer still comes, once, from the restarted mock', async () => {
+  const first = await startTestMock({ callbackUrl: receiver.url, callbackSecret: SECRET, secondsPerDay: 0.2, exchangeTiming: { answerDays: { crossProvince: 8 } } });
+  const req = householdForward(BEIJING);
+  const ack = await createExchangeAdapter({ baseUrl: first.url, timeoutMs: ADAPTER_TIMEOUT_MS }).forwardApplication(req);
+  await first.close();
+  const second = await startTestMock({ ...first.options, port: 0 });
+  try {
+    const client = createExchangeAdapter({ baseUrl: second.url, timeoutMs: ADAPTER_TIMEOUT_MS });
+    expect(await client.getForwardStatus({ idempotencyKey: req.idempotencyKey })).toMatchObject({ state: 'pending', forwardId: ack.forwardId });
+    await eventually(async () => expect((await client.getForwardStatus({ idempotencyKey: req.idempotencyKey })).state).toBe('completed'), { timeoutMs: 8000, intervalMs: 50 });
+    expect(await callbacksFor(req.caseId, 1)).toHaveLength(1);
+    expect(await client.forwardApplication(req)).toEqual(ack);
+  } finally {
+    await second.close();
+  }
+});
