@@ -90,6 +90,8 @@ test('the originals the other place asks for are a task on the clerk\'s page and
   expect(await page.locator('.action').filter({ has: task }).innerText()).toMatch(/户口登记：异地要求家长邮寄原件[\s\S]*北京市公安局户籍窗口[\s\S]*出生医学证明原件[\s\S]*父母结婚证原件[\s\S]*户口簿原件/);
   expect(await page.locator('.waits').innerText()).toContain('家长：向北京市公安局户籍窗口（跨域通办专窗）邮寄户口登记所需原件');
   expect(await page.getByTestId('handled-at-household').innerText()).toContain('跨省通办（北京市），通常约10个工作日');
+  // The household waits on Beijing through the exchange, not on Jinan's police.
+  expect(await page.locator('.waits').innerText()).toContain('北京市（经跨域通办平台）：办理户口登记，通常约10个工作日');
   await check(page, 'cross-region-originals-clerk', false);
 
   const phone = await open('phone');
