@@ -12,7 +12,8 @@ let stack: Stack;
 let clerk: string;
 
 beforeAll(async () => {
-  stack = await startStack({ config: { TEMPORAL_CALL_TIMEOUT_MS: 8000 } });
+  // Agency days of 1 s: the other place asks for originals after 3 s and waits 15 s for them.
+  stack = await startStack({ secondsPerDay: 1, config: { TEMPORAL_CALL_TIMEOUT_MS: 8000 } });
   clerk = await stack.token({ role: 'clerk', hospitalId: 'H0001' });
 }, 180_000);
 afterAll(async () => { await stack?.stop(); });
@@ -81,4 +82,22 @@ test('when a service hall files a child born in Qingdao, then the certificate is
   expect(bad.status).toBe(201);
   const refused = await stack.caseUntil(hall, bad.body.caseId, (c) => c.services.birthCertificate?.status === 'refused', 60_000);
   expect(refused.services.birthCertificate.reason).toContain('不一致');
+}, 120_000);
+
+test('when the case is cancelled while Qingdao waits for the originals, then the forward is withdrawn through the exchange and Qingdao never answers it', async () => {
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: qingdaoFamily(997) });
+  expect(created.status).toBe(201);
+  const { caseId } = created.body as { caseId: string };
+  await stack.caseUntil(clerk, caseId, (c) => c.actionsRequired?.some((a: { kind: string }) => a.kind === 'originals'), 60_000);
+  const cancelled = await stack.call('POST', `/api/cases/${caseId}/cancel`, { token: clerk, body: { reason: '家长撤回' } });
+  expect(cancelled.status).toBe(200);
+  const final = await stack.caseUntil(clerk, caseId, (c) => c.status === 'cancelled', 60_000);
+  expect(final.services.household.status).toBe('cancelled');
+
+  const listed = await fetch(`${stack.agenciesUrl}/admin/callbacks?caseId=${caseId}`, { headers: stack.agenciesAdmin });
+  const [asked] = ((await listed.json()) as { callbacks: Array<{ body: { idempotencyKey: string; forwardId?: string } }> }).callbacks;
+  const status = await fetch(`${stack.agenciesUrl}/exchange/forwards/${encodeURIComponent(asked!.body.idempotencyKey)}`);
+  expect(await status.json()).toEqual({ state: 'withdrawn', forwardId: asked!.body.forwardId, channel: 'inProvince' });
+  const received = await fetch(`${stack.agenciesUrl}/admin/exchange/forwards/${asked!.body.forwardId}/originals-received`, { method: 'POST', headers: stack.agenciesAdmin });
+  expect(received.status).toBe(409); // nothing to receive originals for any more
 }, 120_000);
