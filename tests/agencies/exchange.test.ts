@@ -273,3 +273,23 @@ test('when the exchange restarts before the other place answers, then the answer
     await second.close();
   }
 });
+
+test('when a forward comes without a key, with an unknown kind or a malformed region, then 400 with the issues and nothing is recorded', async () => {
+  const req = householdForward(QINGDAO);
+  const post = (body: unknown, key?: string) => fetch(`${mock.url}/exchange/forwards`, {
+    method: 'POST', headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) }, body: JSON.stringify(body),
+  });
+  const { idempotencyKey: _key, ...withoutKey } = req;
+  for (const [body, key, path] of [
+    [withoutKey, undefined, 'idempotencyKey'],
+    [{ ...withoutKey, kind: 'passport' }, req.idempotencyKey, 'kind'],
+    [{ ...withoutKey, destinationRegionCode: '3702' }, req.idempotencyKey, 'destinationRegionCode'],
+  ] as const) {
+    const res = await post(body, key);
+    expect(res.status).toBe(400);
+    const answer = (await res.json()) as { error: { code: string; issues: Array<{ path: string }> } };
+    expect(answer.error.code).toBe('VALIDATION_FAILED');
+    expect(answer.error.issues.map((i) => i.path)).toContain(path);
+  }
+  expect(await mock.admin.count(req.caseId, 'exchange')).toBe(0);
+});
