@@ -20,6 +20,7 @@ import type {
   VaccinationRequest,
 } from '../../activities/agency.types';
 import type { FaultSettings } from '../../mock-agencies/faults';
+import { AGENCY_NAMES } from '../../domain/catalog';
 import { buildCitizenId } from '../../mock-agencies/identity.rules';
 import { startMockAgencies, type MockAgencies, type MockAgenciesOptions } from '../../mock-agencies/server';
 
@@ -76,7 +77,7 @@ export async function startTestMock(options: Partial<MockAgenciesOptions> = {}):
       if (res.status !== 200) throw new Error(`setFaults answered ${res.status}: ${await res.text()}`);
     },
     async clearFaults() {
-      for (const agency of ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms'] as const) {
+      for (const agency of AGENCY_NAMES) {
         await admin.setFaults(agency, {});
       }
     },
