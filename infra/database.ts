@@ -154,7 +154,7 @@ function makeDatabase(dialect: DatabaseDialect, location: string, db: AnyDb, sta
         if (!OWNER.test(schema.owner)) throw new Error(`database: owner "${schema.owner}" must match ${OWNER}`);
         if (owners.has(schema.owner)) throw new Error(`database: owner "${schema.owner}" given twice`);
         owners.add(schema.owner);
-        reports.push({ owner: schema.owner, applied: await migrateOne(db, dialect, schema) });
+        reports.push({ owner: schema.owner, applied: await migrateOne(db, dialect, statementTimeoutMs, schema) });
       }
       return reports;
     },
@@ -166,7 +166,7 @@ function makeDatabase(dialect: DatabaseDialect, location: string, db: AnyDb, sta
   };
 }
 
-async function migrateOne(db: AnyDb, dialect: DatabaseDialect, schema: ModuleSchema): Promise<string[]> {
+async function migrateOne(db: AnyDb, dialect: DatabaseDialect, statementTimeoutMs: number, schema: ModuleSchema): Promise<string[]> {
   const migrations = schema.migrations(dialect);
   const provider: MigrationProvider = { getMigrations: () => Promise.resolve(migrations) };
   // PostgreSQL: the migration tables live in the schema the connection works in (its search_path). Named
@@ -181,16 +181,19 @@ async function migrateOne(db: AnyDb, dialect: DatabaseDialect, schema: ModuleSch
   });
   // Two processes starting on one SQLite file: the second may find the file locked by the first's
   // migration and is told SQLITE_BUSY at once (SQLite does not wait inside a deferred transaction that
-  // read first); it tries again, by then finding the migrations applied.
+  // read first); it tries again, by then finding the migrations applied. It keeps trying for as long as
+  // a statement would wait for the lock (the busy timeout): on a loaded machine the first process's
+  // migration, with its fsyncs, can hold the file for more than a moment.
+  const giveUpAt = Date.now() + statementTimeoutMs;
   for (let attempt = 1; ; attempt++) {
     const result: MigrationResultSet = await migrator.migrateToLatest();
     if (!result.error) return (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
     const busy = dialect === 'sqlite' && /SQLITE_BUSY|database is locked/i.test(errorText(result.error));
-    if (!busy || attempt >= 5) {
+    if (!busy || Date.now() >= giveUpAt) {
       const failed = result.results?.find((r) => r.status === 'Error')?.migrationName;
       throw new Error(`database: migrating ${schema.owner}${failed ? ` (${failed})` : ''} failed: ${errorText(result.error)}`, { cause: result.error });
     }
-    await new Promise((r) => setTimeout(r, 50 * attempt));
+    await new Promise((r) => setTimeout(r, Math.min(25 * attempt, 250)));
   }
 }
 

@@ -15,6 +15,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${String(err)}\n`);
+  process.stderr.write(`${err instanceof Error && err.stack ? err.stack : String(err)}\n`);
   process.exit(1);
 });

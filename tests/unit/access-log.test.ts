@@ -26,13 +26,16 @@ accessLogSuite('SQLite', () => Promise.resolve(openDatabase({ dialect: 'sqlite',
 describe('the access log across processes on one SQLite file', () => {
   it('when two processes append at once, then the chain stays whole (each waits for the other)', async () => {
     const file = join(freshDir(), 'nested', 'app.sqlite');
+    // each writer's exit code with what it printed, so that a failure says why
     const writer = (label: string) =>
-      new Promise<number | null>((done, fail) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/access-log-writer.ts', file, '40', label], { stdio: ['ignore', 'ignore', 'inherit'] });
+      new Promise<{ code: number | null; stderr: string }>((done, fail) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', 'tests/helpers/access-log-writer.ts', file, '40', label], { stdio: ['ignore', 'ignore', 'pipe'] });
+        let stderr = '';
+        child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
         child.on('error', fail);
-        child.on('exit', (code) => done(code));
+        child.on('close', (code) => done({ code, stderr }));
       });
-    await expect(Promise.all([writer('a'), writer('b')])).resolves.toEqual([0, 0]);
+    await expect(Promise.all([writer('a'), writer('b')])).resolves.toEqual([{ code: 0, stderr: '' }, { code: 0, stderr: '' }]);
     const database = await openMigratedDatabase({ dialect: 'sqlite', file }, accessLogSchema);
     try {
       const log = createAccessLog(database);
