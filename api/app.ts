@@ -8,6 +8,8 @@ import type pino from 'pino';
 import type { Config } from '../infra/config';
 import type { ReviewDesk } from '../activities';
 import type { AccessLog } from '../infra/access-log';
+import type { ReadModel } from '../infra/read-model';
+import { openReadModel } from '../infra/read-model-process';
 import { openAccessLog, readRecorder } from './access';
 import { accessRoutes } from './access.routes';
 import { callbackRoutes } from './callbacks.routes';
@@ -51,6 +53,8 @@ export interface AppDeps {
   parentLimits?: ParentRoutesDeps['limits'];
   /** where staff reads are recorded; default: the project's database (api/access.ts) */
   accessLog?: AccessLog;
+  /** where cases are read first (issue 21); default: the read model on the project's database */
+  readModel?: Pick<ReadModel, 'get' | 'publish'>;
   /** the parents' sign-in (issue 18): per-address limits, the per-phone policy, the SMS and identity gateways */
   parentSignIn?: { limits?: Partial<ParentAddressLimits>; policy?: Partial<SignInPolicy>; gateways?: ParentGateways };
 }
@@ -101,7 +105,7 @@ function requestLogger(logger: pino.Logger) {
   });
 }
 
-export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits, accessLog = openAccessLog(config, logger), parentSignIn = {} }: AppDeps): express.Express {
+export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits, accessLog = openAccessLog(config, logger), readModel = openReadModel(config, logger), parentSignIn = {} }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
@@ -123,6 +127,9 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     cache: createCaseReadCache({ ttlMs: config.CASE_READ_CACHE_MS, max: config.CASE_READ_CACHE_MAX }),
     onRead: metrics.caseRead,
     accessLog,
+    readModel,
+    // the case id only: the row's content never reaches a log
+    onReadModelError: (caseId, err) => logger.warn({ caseId, err: (err as Error).message }, 'read model: not read or written; Temporal answers'),
   });
   const registrations = createRegistrationRepository({ client, idSecret: config.CASE_ID_SECRET });
   app.use(metrics.middleware);

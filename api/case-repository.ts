@@ -1,9 +1,13 @@
-// The API's one way to the cases in Temporal, built once per app (api/app.ts) and handed to the routes.
-// Reads come from the memo the workflow keeps current (one describe call; no worker, no replay), and only
-// for cases whose memo cannot serve (started before the memo existed, or a journal longer than the memo
-// keeps) from the workflow's query; in front of both, the short-lived read cache (api/case-read-cache.ts):
-// repeated and concurrent reads of a case share one describe. Writes go to the workflow, and drop the
-// case from the cache whatever they answer. Lists come from Temporal's visibility, a page at a time.
+// The API's one way to the cases, built once per app (api/app.ts) and handed to the routes.
+// Reads come from the read model in the project's database (infra/read-model.ts, issue 21), which the
+// workflow keeps current through the worker's sink: no call to Temporal. A case the read model does not
+// have (started before it existed, or before its first row was written) or cannot answer for (the database
+// unreachable) is read from Temporal as before: the memo the workflow keeps (one describe call; no worker,
+// no replay), and for cases whose memo cannot serve (started before the memo existed, or a journal longer
+// than the memo keeps) the workflow's query. A read before a write (`fresh`) always asks Temporal: the
+// write is decided on the case as Temporal has it. In front of all of it, the short-lived read cache
+// (api/case-read-cache.ts). Writes go to the workflow, and drop the case from the cache whatever they
+// answer. Lists come from Temporal's visibility, a page at a time.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
@@ -19,6 +23,7 @@ import {
 import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
 import { caseSearchAttributes, caseStateFromMemo, initialCaseMemo } from '../workflows/case-publication';
 import type { AccessLog, AccessView } from '../infra/access-log';
+import type { ReadModel } from '../infra/read-model';
 import type { Request } from 'express';
 import { readRecorder } from './access';
 import type { StaffClaims } from './auth';
@@ -30,7 +35,7 @@ import { ApiError, notFound } from './errors';
 import { badPageToken, openPageToken, sealPageToken } from './page-token';
 
 /** Where a read was served from (the API's metrics count them). */
-export type CaseSource = 'memo' | 'query' | 'cache';
+export type CaseSource = 'readModel' | 'memo' | 'query' | 'cache';
 
 export interface ReadOptions {
   /** skip the cache (a write is about to be decided on this state); the fresh state still fills it */
@@ -85,6 +90,10 @@ export interface CaseRepositoryDeps {
   onRead?: (source: CaseSource) => void;
   /** where staff reads are recorded; none: every recorded read is refused (503), fail closed */
   accessLog?: AccessLog;
+  /** the read model (issue 21); none: every read goes to Temporal */
+  readModel?: Pick<ReadModel, 'get' | 'publish'>;
+  /** told when the read model could not answer or take the first row (the read then goes to Temporal) */
+  onReadModelError?: (caseId: string, err: unknown) => void;
 }
 
 /** Started, task scheduled, started, completed: a history longer than this has had its first workflow task. */
@@ -98,16 +107,31 @@ const NO_ACCESS_LOG = new Proxy({} as AccessLog, {
   get: (_target, key) => (key === 'then' ? undefined : () => Promise.reject(new ApiError('UNAVAILABLE', '访问记录库未配置'))),
 });
 
-export function createCaseRepository({ client, namespace, pageTokenKey, cache, onRead, accessLog = NO_ACCESS_LOG }: CaseRepositoryDeps): CaseRepository {
+export function createCaseRepository(deps: CaseRepositoryDeps): CaseRepository {
+  const { client, namespace, pageTokenKey, cache, onRead, accessLog = NO_ACCESS_LOG, readModel, onReadModelError } = deps;
   const reads = readRecorder(accessLog);
   const handleOf = (caseId: string): WorkflowHandle => client.workflow.getHandle(birthCaseWorkflowId(caseId));
-  const describeCase = (caseId: string): Promise<BirthCaseState> => describe(handleOf(caseId), onRead);
+  const describeCase = (caseId: string): Promise<BirthCaseState> => caseFromTemporal(handleOf(caseId), onRead);
+  /** The read model's row, else Temporal's answer. */
+  const loadCase = async (caseId: string, fresh: boolean): Promise<BirthCaseState> => {
+    if (readModel && !fresh) {
+      const row = await readModel.get(caseId).catch((err: unknown) => { onReadModelError?.(caseId, err); return null; });
+      // Seq 0 is the API's row from the start: until a worker has published the case (a worker without
+      // the sink, in a rolling deploy, never does), Temporal tells whether the case has moved since.
+      if (row && row.seq > 0) {
+        onRead?.('readModel');
+        return row.state;
+      }
+    }
+    return describeCase(caseId);
+  };
 
   const read = async (caseId: string, options: ReadOptions = {}): Promise<BirthCaseState> => {
-    if (!cache) return describeCase(caseId);
-    if (options.fresh) cache.invalidate(caseId);
+    const fresh = options.fresh === true;
+    if (!cache) return loadCase(caseId, fresh);
+    if (fresh) cache.invalidate(caseId);
     let loaded = false;
-    const state = await cache.get(caseId, () => { loaded = true; return describeCase(caseId); });
+    const state = await cache.get(caseId, () => { loaded = true; return loadCase(caseId, fresh); });
     if (!loaded) onRead?.('cache');
     return state;
   };
@@ -137,6 +161,10 @@ export function createCaseRepository({ client, namespace, pageTokenKey, cache, o
         memo: initialCaseMemo(input),
         typedSearchAttributes: caseSearchAttributes(input.hospitalId, input.application, reduceCase([])).filter((a): a is SearchAttributePair => a.value !== null),
       });
+      // Readable from the read model at once (the worker's first publication supersedes it). The case is
+      // started either way: a row not written here is written by the worker, and reads meanwhile go to Temporal.
+      const initial = readModel ? caseStateFromMemo(initialCaseMemo(input)) : null;
+      if (readModel && initial) await readModel.publish(initial, 0).catch((err: unknown) => onReadModelError?.(input.caseId, err));
     },
     write: (caseId, act) => act(handleOf(caseId)).finally(() => invalidate(caseId)),
     exists: (caseId) => handleOf(caseId).describe().then(() => true, () => false),
@@ -173,8 +201,8 @@ function notReady(err: unknown): boolean {
   return false;
 }
 
-/** The case from its memo, or from the workflow's query when the memo cannot serve. */
-async function describe(handle: WorkflowHandle, onRead?: (source: CaseSource) => void): Promise<BirthCaseState> {
+/** The case from its memo, or from the workflow's query when the memo cannot serve (also what rebuilds the read model). */
+export async function caseFromTemporal(handle: WorkflowHandle, onRead?: (source: CaseSource) => void): Promise<BirthCaseState> {
   const description = await handle.describe();
   const fromMemo = caseStateFromMemo(description.memo);
   // Only the API's initial memo, yet the first workflow task is done: a worker without the publication

@@ -1,5 +1,5 @@
 // The API's Prometheus metrics (prom-client, OpenMetrics format): request rate, latency and errors by
-// route, and case reads by source (memo or query). Labels hold the route pattern, never a raw path, a case
+// route, and case reads by source (read model, memo or query). Labels hold the route pattern, never a raw path, a case
 // id or anything personal; only the request id rides along as an exemplar of the latency, so a slow bucket
 // leads to its log lines (which name the case) without the metrics naming any case.
 //
@@ -57,7 +57,7 @@ export function createApiMetrics(): ApiMetrics {
     name: ApiMetricNames.latency, help: 'HTTP request latency by method, route pattern and status', labelNames, registers: [registry], enableExemplars: true,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
-  const reads = new Counter({ name: ApiMetricNames.caseReads.replace(/_total$/, ''), help: 'Case reads by source: cache (this process read it within CASE_READ_CACHE_MS), memo (a describe; no worker needed) or query (fallback)', labelNames: ['source'] as const, registers: [registry] });
+  const reads = new Counter({ name: ApiMetricNames.caseReads.replace(/_total$/, ''), help: 'Case reads by source: cache (this process read it within CASE_READ_CACHE_MS), readModel (the project database; no call to Temporal), memo (a describe; no worker needed) or query (fallback)', labelNames: ['source'] as const, registers: [registry] });
 
   const middleware: RequestHandler = (req, res, next) => {
     const started = process.hrtime.bigint();

@@ -33,6 +33,7 @@ import { HISTORIES_DIR, INDEX_FILE, readIndex } from '../tests/replay/history-fi
 import { historyToJson } from '../tests/replay/history-json';
 import type { HistoryIndex, RecordedHistory } from '../tests/replay/history-files';
 import { REPLAY_TEST_ONLY_PAYLOAD_KEY_BASE64, replayDataConverter } from '../tests/replay/replay-key';
+import { NO_READ_MODEL_SINKS } from '../workers/read-model-sink';
 
 const projectRoot = resolve(__dirname, '..');
 const clerk = { role: 'clerk' as const, id: 'clerk-1' };
@@ -461,7 +462,7 @@ async function main(): Promise<void> {
   const [env, bundle] = await Promise.all([startDevServer(config), bundleWorkflows()]);
   const agencies = new FakeAgencies();
   const taskQueue = `record-histories-${randomUUID()}`;
-  const worker = await Worker.create({
+  const worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS,
     connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: replayDataConverter(),
   });
 
@@ -518,7 +519,7 @@ async function main(): Promise<void> {
 
   // A history the current code cannot replay would make the replay test fail from the start.
   const replays = Worker.runReplayHistories(
-    { workflowBundle: bundle, dataConverter: replayDataConverter(), replayName: 'record-histories' },
+    { sinks: NO_READ_MODEL_SINKS, workflowBundle: bundle, dataConverter: replayDataConverter(), replayName: 'record-histories' },
     recorded.map((r) => ({ workflowId: r.workflowId, history: r.history })),
   );
   for await (const result of replays) {

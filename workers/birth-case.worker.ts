@@ -5,10 +5,12 @@ import type { WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { createAgencyActivities } from '../activities';
 import type { Config } from '../infra/config';
+import type { ReadModel } from '../infra/read-model';
 import { EncryptionCodec, loadPayloadKeys } from '../infra/payload-codec';
 import { dataConverter, temporalConnectionOptions } from '../infra/temporal';
 import { BIRTH_CASE_TASK_QUEUE } from '../workflows/birth-case.contract';
 import { agencyTelemetry } from './agency-telemetry';
+import { caseSinks } from './read-model-sink';
 
 export interface BirthCaseWorkerOptions {
   connection: NativeConnection;
@@ -18,9 +20,11 @@ export interface BirthCaseWorkerOptions {
   taskQueue?: string;
   /** where each agency call is logged (with its case id); silent when not given */
   logger?: pino.Logger;
+  /** where the cases' publications are written (issue 21); none: the read model is not kept by this worker */
+  readModel?: Pick<ReadModel, 'publish'>;
 }
 
-export async function createBirthCaseWorker({ connection, config, workflowBundle, taskQueue = BIRTH_CASE_TASK_QUEUE, logger = pino({ level: 'silent' }) }: BirthCaseWorkerOptions): Promise<Worker> {
+export async function createBirthCaseWorker({ connection, config, workflowBundle, taskQueue = BIRTH_CASE_TASK_QUEUE, logger = pino({ level: 'silent' }), readModel }: BirthCaseWorkerOptions): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -30,6 +34,7 @@ export async function createBirthCaseWorker({ connection, config, workflowBundle
     dataConverter: workerDataConverter(config),
     // Per-agency latency, failures and retries on the SDK's meter (exported with the SDK's own metrics).
     interceptors: { activity: [agencyTelemetry(Runtime.instance().metricMeter, logger)] },
+    sinks: caseSinks(readModel ?? null, logger),
     ...workerTuning(config),
   });
 }

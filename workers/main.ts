@@ -6,6 +6,7 @@ import type { LogEntry } from '@temporalio/worker';
 import type pino from 'pino';
 import { loadConfig } from '../infra/config';
 import { createLogger } from '../infra/logger';
+import { openReadModel } from '../infra/read-model-process';
 import { connectWorker, createBirthCaseWorker } from './birth-case.worker';
 
 const PINO_LEVEL = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
@@ -27,12 +28,15 @@ async function main(): Promise<void> {
   const metricsAddress = config.WORKER_METRICS_PORT > 0 ? `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}` : null;
   installRuntime(logger, metricsAddress);
   const connection = await connectWorker(config);
-  const worker = await createBirthCaseWorker({ connection, config, logger });
+  // The read model on the project's database (issue 21): written at every publication of a case.
+  const readModel = openReadModel(config, logger);
+  const worker = await createBirthCaseWorker({ connection, config, logger, readModel });
   logger.info({ taskQueue: worker.options.taskQueue, temporal: config.TEMPORAL_ADDRESS, metrics: metricsAddress ? `http://${metricsAddress}/metrics` : null }, 'worker ready');
   try {
     await worker.run();
   } finally {
     await connection.close();
+    await readModel.close();
   }
 }
 

@@ -1,6 +1,7 @@
 // Everything outside code needs to talk to the birth-case workflow: task queue, ids, messages, payloads.
 // The API, the worker and the tests import these; nobody retypes a string.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { Sinks } from '@temporalio/workflow';
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import type { CaseCreateRequest, ServiceKey } from '../domain/case.schemas';
 import type { Actor, CaseEvent, DerivedCase } from '../domain/case-state';
@@ -128,6 +129,15 @@ export interface BirthCaseState extends DerivedCase {
   application: CaseCreateRequest;
   trackingSecretHash: string;
   events: CaseEvent[];
+}
+
+/**
+ * What a case hands out of the workflow for its read model (issue 21; the worker's sink writes it to the
+ * project's database, infra/read-model.ts). A sink adds nothing to the history and is not called on replay:
+ * `seq` (the journal's length) orders the writes, so a late or repeated one never goes backwards.
+ */
+export interface CaseSinks extends Sinks {
+  readModel: { publish(state: BirthCaseState, seq: number): void };
 }
 
 export interface CorrectionInput { changes: Record<string, string | number | boolean | null>; note?: string; actor: Actor }

@@ -11,7 +11,7 @@
 //   audit.<n>  the journal entries n*AUDIT_CHUNK_EVENTS+1 … (n+1)*AUDIT_CHUNK_EVENTS, without their machine data
 // A publication rewrites only the audit chunks its entries fall in (and `state`/`case`/`benefits` when they
 // changed), so the history grows by a bounded amount per task, not by the whole journal. Size bound: see MEMO_SIZE_BOUND_BYTES.
-import { upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
+import { proxySinks, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { z } from 'zod';
 import type { SearchAttributeUpdatePair } from '@temporalio/common';
 import { CaseStatusSchema, perService, serviceAgency, WAITING_ON_KEYS, type AgencyName } from '../domain/catalog';
@@ -20,7 +20,7 @@ import { isCaseClosed, reduceCase } from '../domain/case-state';
 import type { CaseEvent, DerivedCase } from '../domain/case-state';
 import { shanghaiDate } from '../domain/dates';
 import { CaseSearchAttributes } from './birth-case.contract';
-import type { BirthCaseInput, BirthCaseState, SubsidyDecision, WaiverOutcome, WaitingOn } from './birth-case.contract';
+import type { BirthCaseInput, BirthCaseState, CaseSinks, SubsidyDecision, WaiverOutcome, WaitingOn } from './birth-case.contract';
 
 export const CASE_MEMO_VERSION = 1;
 export const AUDIT_CHUNK_EVENTS = 8;
@@ -37,6 +37,9 @@ export const MAX_MEMO_AUDIT_EVENTS = 480;
  * against the 128 KiB warning.
  */
 export const MEMO_SIZE_BOUND_BYTES = 1024 * 1024;
+
+/** The read model's sink (registered by every worker: workers/read-model-sink.ts). */
+const { readModel } = proxySinks<CaseSinks>();
 
 export const MemoKeys = { case: 'case', state: 'state', benefits: 'benefits', auditPrefix: 'audit.' } as const;
 const auditKey = (chunk: number): string => `${MemoKeys.auditPrefix}${chunk}`;
@@ -244,8 +247,15 @@ export class CasePublisher {
     return changed;
   }
 
+  /** The case as its query answers it, to the read model (a sink: no history event, nothing on replay). */
+  private project(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): void {
+    const { caseId, hospitalId, trackingSecretHash } = this.input;
+    readModel.publish({ ...derived, caseId, hospitalId, application, trackingSecretHash, events: [...events] }, events.length);
+  }
+
   /** Per journal entry (cases started before `lean-history`): the memo, then every search attribute if any changed. */
   publish(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): void {
+    this.project(events, derived, application);
     this.publishedEvents = Math.max(0, events.length - 1); // this rhythm rewrites the last entry's chunk only
     const changed = this.changedMemo(events, derived, application);
     if (Object.keys(changed).length > 0) upsertMemo(changed);
@@ -272,6 +282,7 @@ export class CasePublisher {
     const staged = this.staged;
     if (!staged) return;
     this.staged = null;
+    this.project(staged.events, staged.derived, staged.application);
     const changed = this.changedMemo(staged.events, staged.derived, staged.application);
     if (Object.keys(changed).length > 0) upsertMemo(changed);
     const attributes = [

@@ -18,6 +18,7 @@ import { fetchDevToken } from '../../infra/oidc/dev-token';
 import { devUserId } from '../../infra/oidc/dev-users';
 import { startMockAgencies } from '../../mock-agencies/server';
 import { createBirthCaseWorker } from '../../workers/birth-case.worker';
+import { openReadModel } from '../../infra/read-model-process';
 import { eventually } from './eventually';
 import { startOidcProvider } from './oidc-provider-process';
 import type { OidcProviderProcess } from './oidc-provider-process';
@@ -86,17 +87,20 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     OIDC_ISSUER: oidc.issuer, OIDC_REDIRECT_URI: `${apiUrl}/api/session/callback`, OIDC_POST_LOGOUT_REDIRECT_URI: `${apiUrl}/`,
   };
 
+  // The worker keeps the read model on the stack's database; the API reads it (each opens its own, as processes do).
+  const workerReadModel = openReadModel(config);
+  const apiReadModel = openReadModel(config);
   let worker: Worker | null = null;
   let running: Promise<void> = Promise.resolve();
   let child: { process: ChildProcess; pid: number; metricsUrl: string; output(): string } | null = null;
   if (opts.workerProcess) {
     child = await spawnWorker(env.address, config);
   } else {
-    worker = await createBirthCaseWorker({ connection: env.nativeConnection, config, workflowBundle: bundle });
+    worker = await createBirthCaseWorker({ connection: env.nativeConnection, config, workflowBundle: bundle, readModel: workerReadModel });
     running = worker.run();
   }
   const app = createApp({
-    client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url, token: config.AGENCY_API_TOKEN }), parentLimits: opts.parentLimits,
+    client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url, token: config.AGENCY_API_TOKEN }), parentLimits: opts.parentLimits, readModel: apiReadModel,
     ...(opts.parentSignIn ? { parentSignIn: opts.parentSignIn } : {}),
   });
   http.on('request', app);
@@ -132,6 +136,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
       worker?.shutdown();
       await running;
       if (child) await stopWorkerProcess(child.process);
+      await Promise.all([workerReadModel.close(), apiReadModel.close()]);
       await agencies.close();
       await oidc.stop();
       await env.teardown();

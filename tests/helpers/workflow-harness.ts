@@ -13,6 +13,7 @@ import { eventually } from './eventually';
 import { FakeAgencies } from './fake-agencies';
 import type { AgencyScript } from './fake-agencies';
 import { bundleWorkflows, startDevServer, testConfig } from './temporal';
+import { NO_READ_MODEL_SINKS } from '../../workers/read-model-sink';
 
 export const clerk = { role: 'clerk' as const, id: 'clerk-1' };
 
@@ -38,7 +39,7 @@ export function useWorkflowHarness(taskQueuePrefix: string): WorkflowHarness {
     const config = testConfig();
     const [started, bundle] = await Promise.all([startDevServer(config), bundleWorkflows()]);
     env = started;
-    worker = await Worker.create({
+    worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS,
       connection: started.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: workerDataConverter(config),
     });
     running = worker.run();

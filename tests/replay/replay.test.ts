@@ -11,6 +11,10 @@ import { bundleWorkflows } from '../helpers/temporal';
 import { historyFiles, readHistoryJson, readIndex, scenarioOf } from './history-files';
 import { historyFromJson } from './history-json';
 import { replayDataConverter } from './replay-key';
+import { NO_READ_MODEL_SINKS } from '../../workers/read-model-sink';
+import type { InjectedSinks } from '@temporalio/worker';
+import type { BirthCaseState, CaseSinks } from '../../workflows/birth-case.contract';
+import { caseIdFromWorkflowId } from '../../workflows/birth-case.contract';
 
 const files = historyFiles();
 const index = readIndex();
@@ -23,7 +27,7 @@ beforeAll(async () => {
 /** Replays one history as the worker would; rejects with the SDK's error if the code no longer fits it. */
 async function replay(scenario: string, json: unknown): Promise<void> {
   const workflowId = index.histories[scenario]?.workflowId ?? `replay-${scenario}`;
-  await Worker.runReplayHistory({ workflowBundle: bundle, dataConverter: replayDataConverter(), replayName: `replay-${scenario}` }, historyFromJson(json), workflowId);
+  await Worker.runReplayHistory({ sinks: NO_READ_MODEL_SINKS, workflowBundle: bundle, dataConverter: replayDataConverter(), replayName: `replay-${scenario}` }, historyFromJson(json), workflowId);
 }
 
 /**
@@ -89,5 +93,29 @@ describe('replay with the current workflow code', () => {
     const replayed = replay(scenarioOf(file), tampered);
     await expect(replayed).rejects.toBeInstanceOf(DeterminismViolationError);
     await expect(replayed).rejects.toThrow(/nondeterminism/i);
+  });
+});
+
+describe('the read model through replay (issue 21)', () => {
+  const birthCases = files.filter((f) => index.histories[scenarioOf(f)]?.workflowType === BIRTH_CASE_WORKFLOW_TYPE);
+  /** Histories whose case publishes (a memo upsert in them): the read model's publications ride on the same points. */
+  const publishes = (file: string): boolean => JSON.stringify(readHistoryJson(file)).includes('EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED');
+
+  test.each(birthCases.filter(publishes))('when %s is replayed with the sink on, then its publications only move forward and end at the whole journal', async (file) => {
+    const scenario = scenarioOf(file);
+    const workflowId = index.histories[scenario]?.workflowId ?? `replay-${scenario}`;
+    const published: Array<{ seq: number; state: BirthCaseState }> = [];
+    const sinks: InjectedSinks<CaseSinks> = { readModel: { publish: { fn: (_info, state, seq) => { published.push({ seq, state }); }, callDuringReplay: true } } };
+    await Worker.runReplayHistory({ sinks, workflowBundle: bundle, dataConverter: replayDataConverter(), replayName: `read-model-${scenario}` }, historyFromJson(readHistoryJson(file)), workflowId);
+
+    expect(published.length).toBeGreaterThan(0);
+    const seqs = published.map((p) => p.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b)); // a replayed publication never goes backwards
+    for (const { seq, state } of published) {
+      expect(state.events).toHaveLength(seq); // seq is the journal's length: the write's order is the case's own
+      expect(state.caseId).toBe(caseIdFromWorkflowId(workflowId));
+    }
+    const last = published.at(-1)!.state;
+    expect(last.events.map((e) => e.seq)).toEqual(last.events.map((_e, i) => i + 1));
   });
 });

@@ -7,7 +7,7 @@ import { CaseEvent } from '../../domain/case-log';
 import { benefitsInputFor, decideBenefits, type Benefits } from '../../domain/policy';
 import { reduceCase } from '../../domain/case-state';
 import { EncryptionCodec } from '../../infra/payload-codec';
-import type { BirthCaseInput } from '../../workflows/birth-case.contract';
+import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
 import {
   AUDIT_CHUNK_EVENTS, MemoKeys, caseStateFromMemo, CasePublisher, fullCaseMemo, initialCaseMemo, MAX_MEMO_AUDIT_EVENTS, MEMO_SIZE_BOUND_BYTES,
   waiverOutcome, waitingOn, caseSearchAttributes, bornOnValue,
@@ -20,7 +20,10 @@ jest.mock('@temporalio/workflow', () => ({
   ...jest.requireActual('@temporalio/workflow'),
   upsertMemo: (memo: Record<string, unknown>) => upserted.push(memo),
   upsertSearchAttributes: (pairs: Array<{ key: { name: string }; value: unknown }>) => attributeUpserts.push(pairs),
+  // the read model's sink (issue 21): what the worker would be handed
+  proxySinks: () => ({ readModel: { publish: (state: BirthCaseState, seq: number) => published.push({ state, seq }) } }),
 }));
+const published: Array<{ state: BirthCaseState; seq: number }> = [];
 
 // The size bound must hold with compression off too (PAYLOAD_COMPRESSION=false): measured uncompressed.
 const codec = new EncryptionCodec(randomBytes(32), { compress: false });
@@ -104,6 +107,7 @@ test('when the journal grows entry by entry, then the upserts merge into the ful
 test('when a case publishes once per workflow task, then the upserts still merge into the full memo, one of each per task at most', () => {
   fc.assert(fc.property(fc.integer({ min: 1, max: 70 }), fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 40 }), (n, taskSizes) => {
     upserted.length = 0;
+    published.length = 0;
     const i = input();
     const publisher = new CasePublisher(i);
     const events = journal(n);
@@ -121,8 +125,13 @@ test('when a case publishes once per workflow task, then the upserts still merge
     }
     expect(Object.assign({}, ...upserted)).toEqual(fullCaseMemo(i, i.application, events));
     expect(upserted.length).toBeLessThanOrEqual(tasks);
+    // The read model gets the whole case once per task, in journal order, the last with every entry.
+    expect(published).toHaveLength(tasks);
+    expect(published.map((p) => p.seq)).toEqual([...published.map((p) => p.seq)].sort((a, b) => a - b));
+    expect(published.at(-1)).toEqual({ seq: n, state: { ...reduceCase(events), caseId: i.caseId, hospitalId: i.hospitalId, application: i.application, trackingSecretHash: i.trackingSecretHash, events } });
     publisher.flush(); // nothing staged: nothing written
     expect(upserted.length).toBeLessThanOrEqual(tasks);
+    expect(published).toHaveLength(tasks);
   }), { numRuns: 40 });
 });
 

@@ -18,6 +18,7 @@ import { startTestMock, type TestMock } from '../agencies/support';
 import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
 import { bundleWorkflows, startDevServer, testConfig } from '../helpers/temporal';
+import { NO_READ_MODEL_SINKS } from '../../workers/read-model-sink';
 
 const clerk = { role: 'clerk' as const, id: 'clerk-1' };
 const taskQueue = `birth-case-cross-region-mock-${randomUUID()}`;
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const [server, bundle, agencies] = await Promise.all([startDevServer(config), bundleWorkflows(), startTestMock({ secondsPerDay: 0.5 })]);
   env = server;
   mock = agencies;
-  worker = await Worker.create({
+  worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS,
     connection: env.nativeConnection, taskQueue, workflowBundle: bundle, dataConverter: workerDataConverter(config),
     activities: createAgencyActivities({ baseUrl: mock.url, timeoutMs: 2000, trackingKey: SECRET }),
   });

@@ -17,6 +17,7 @@ import { FakeAgencies } from '../helpers/fake-agencies';
 import type { AgencyScript } from '../helpers/fake-agencies';
 import { application } from '../helpers/fixtures';
 import { bundleWorkflows, registerSearchAttributes, testConfig } from '../helpers/temporal';
+import { NO_READ_MODEL_SINKS } from '../../workers/read-model-sink';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;
@@ -50,7 +51,7 @@ async function newCase(script: AgencyScript, settings: Partial<BirthCaseInput['s
 
 async function runCase(script: AgencyScript): Promise<BirthCaseState> {
   const { caseId, input, taskQueue } = await newCase(script);
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  const worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS, connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
   return worker.runUntil(async () => {
     const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId: birthCaseWorkflowId(caseId), args: [input] });
     await handle.result();
@@ -100,7 +101,7 @@ const HISTORY_BOUND_SLACK = 100;
 test('when a review stays undecided for 60 days at production settings, then it escalates at its due time and every run stays under the history bound', async () => {
   const maxHistoryEvents = 300; // small, so that 60 days need several runs
   const { caseId, input, taskQueue } = await newCase({ householdReview: true }, { maxHistoryEvents });
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  const worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS, connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
   const workflowId = birthCaseWorkflowId(caseId);
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
@@ -131,7 +132,7 @@ test('when a review stays undecided for 60 days at production settings, then it 
 
 test('when a card stays in production for 10 days at production settings, then the case waits with few events and under the default bound', async () => {
   const { caseId, input, taskQueue } = await newCase({ cardReadsUntilPosted: 100_000 });
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  const worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS, connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
   const workflowId = birthCaseWorkflowId(caseId);
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId, args: [input] });
@@ -150,7 +151,7 @@ test('when a card stays in production for 10 days at production settings, then t
 test('when household registration is still open a week before it is due, then the parents get one reminder; likewise before the waiver window ends', async () => {
   // an officer who never decides; the agency is re-read only every 100 days so skipped time stays cheap
   const { caseId, input, taskQueue } = await newCase({ householdReview: true }, { agencyPollSeconds: 100 * 86_400 });
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  const worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS, connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
   const reminders = (key: string) => agencies.callsFor(caseId, 'sendSms').filter((c) => c.idempotencyKey.endsWith(`:sms:reminder:${key}`));
   await worker.runUntil(async () => {
     const handle = await env.client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, { taskQueue, workflowId: birthCaseWorkflowId(caseId), args: [input] });

@@ -26,6 +26,7 @@ import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
 import { motherIdWith, registrationRequest } from '../helpers/registration-fixtures';
 import { bundleWorkflows, startDevServer, testConfig } from '../helpers/temporal';
+import { NO_READ_MODEL_SINKS } from '../../workers/read-model-sink';
 
 const clerk = { role: 'clerk' as const, id: 'clerk-1' };
 const parent = { role: 'parent' as const, id: 'parent-session' };
@@ -42,7 +43,7 @@ beforeAll(async () => {
   const [server, bundle, agencies] = await Promise.all([startDevServer(config), bundleWorkflows(), startTestMock()]);
   env = server;
   mock = agencies;
-  worker = await Worker.create({
+  worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS,
     connection: env.nativeConnection, taskQueue, workflowBundle: bundle, dataConverter: workerDataConverter(config),
     activities: createAgencyActivities({ baseUrl: mock.url, timeoutMs: 2000, trackingKey: SECRET }),
   });

@@ -16,6 +16,7 @@ import { eventually } from '../helpers/eventually';
 import { FakeAgencies, type AgencyScript } from '../helpers/fake-agencies';
 import { application } from '../helpers/fixtures';
 import { bundleWorkflows, registerSearchAttributes, testConfig } from '../helpers/temporal';
+import { NO_READ_MODEL_SINKS } from '../../workers/read-model-sink';
 
 const DAY = 86_400_000;
 let env: TestWorkflowEnvironment;
@@ -45,7 +46,7 @@ async function start(script: AgencyScript) {
     settings: { correctionDueSeconds: defaults.CORRECTION_DUE_SECONDS, agencyPollSeconds: defaults.AGENCY_POLL_SECONDS },
   };
   const taskQueue = `cross-region-${caseId}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
+  const worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS, connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: agencies.activities(), dataConverter: dataConverter(config) });
   return { caseId, input, taskQueue, worker, workflowId: birthCaseWorkflowId(caseId) };
 }
 

@@ -19,6 +19,7 @@ import {
 import type { RegistrationOutcome } from '../../workflows/family-registration.contract';
 import { registrationRequest } from '../helpers/registration-fixtures';
 import { bundleWorkflows, testConfig } from '../helpers/temporal';
+import { NO_READ_MODEL_SINKS } from '../../workers/read-model-sink';
 
 const DAY = 86_400_000;
 const config = testConfig();
@@ -54,7 +55,7 @@ async function startRegistration(activities: ReturnType<typeof fakeAgencies>['re
   const request = { ...registrationRequest({}, nowMs), expectedMonth: addMonthsToYearMonth(shanghaiDateOfMs(nowMs).slice(0, 7), 1) };
   const registrationId = randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase();
   const taskQueue = `registration-months-${registrationId}`;
-  const worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities, dataConverter: dataConverter(config) });
+  const worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS, connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities, dataConverter: dataConverter(config) });
   return { request, worker, start: () => env.client.workflow.start(FAMILY_REGISTRATION_WORKFLOW_TYPE, {
     taskQueue, workflowId: familyRegistrationWorkflowId(registrationId),
     args: [{ registrationId, request, actor: { role: 'parent', id: 'mother' }, settings: DEFAULT_REGISTRATION_SETTINGS }],

@@ -22,6 +22,7 @@ import { startTestMock, type TestMock } from '../agencies/support';
 import { eventually } from '../helpers/eventually';
 import { registrationRequest } from '../helpers/registration-fixtures';
 import { bundleWorkflows, startDevServer, testConfig } from '../helpers/temporal';
+import { NO_READ_MODEL_SINKS } from '../../workers/read-model-sink';
 
 const parent = { role: 'parent' as const, id: 'parent-session' };
 const taskQueue = `family-registration-${randomUUID()}`;
@@ -35,7 +36,7 @@ beforeAll(async () => {
   const [started, bundle, agencies] = await Promise.all([startDevServer(config), bundleWorkflows(), startTestMock()]);
   env = started;
   mock = agencies;
-  worker = await Worker.create({
+  worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS,
     connection: env.nativeConnection, taskQueue, workflowBundle: bundle, dataConverter: workerDataConverter(config),
     activities: createAgencyActivities({ baseUrl: mock.url, timeoutMs: 2000 }),
   });

@@ -5,6 +5,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ensureTimeSkippingServer } from '../../scripts/time-skipping';
 import type { sleepyWorkflow } from '../../scripts/time-skipping/sleepy.workflow';
+import { NO_READ_MODEL_SINKS } from '../../workers/read-model-sink';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -31,7 +32,7 @@ describe('time-skipping test server (Java, from Maven Central)', () => {
     if (!env) throw new Error('environment not started');
     const { client, nativeConnection } = env;
     const taskQueue = `time-skipping-${randomUUID()}`;
-    const worker = await Worker.create({ connection: nativeConnection, taskQueue, workflowBundle });
+    const worker = await Worker.create({ sinks: NO_READ_MODEL_SINKS, connection: nativeConnection, taskQueue, workflowBundle });
 
     const envStart = await env.currentTimeMs();
     const wallStart = Date.now();
