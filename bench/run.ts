@@ -2,7 +2,8 @@
 // dev server on SQLite, mock agencies over HTTP, worker and API as separate processes). Prints ratios, the
 // machine and the settings; writes the figures to bench/results/<time>.json. Sizes (defaults = the issue's):
 //   BENCH_CASES=500  BENCH_READ_SECONDS=10  BENCH_READ_CONNECTIONS=50  BENCH_WAITING=1000,10000
-//   BENCH_BACKLOG=1000  BENCH_OUTAGE_SECONDS=30  BENCH_PARTS=orchestration,reads,stopped-worker,waiting,backlog
+//   BENCH_BACKLOG=1000  BENCH_OUTAGE_SECONDS=30  BENCH_DISTINCT_CASES=1000
+//   BENCH_PARTS=orchestration,reads,reads-distinct,stopped-worker,waiting,backlog
 // stopped-worker: with the worker stopped (SIGSTOP), how long the clerk's read, the parents' tracking and the
 // audit take, and how soon after SIGCONT a change made meanwhile shows (the target: under a second each;
 // moved here from tests/e2e/reads.e2e.test.ts, which keeps only that they answer).
@@ -31,11 +32,12 @@ const SIZES = {
   cases: num('BENCH_CASES', 500),
   readSeconds: num('BENCH_READ_SECONDS', 10),
   readConnections: num('BENCH_READ_CONNECTIONS', 50),
+  distinctCases: num('BENCH_DISTINCT_CASES', 1000),
   waiting: (env.BENCH_WAITING ?? '1000,10000').split(',').map(Number),
   backlog: num('BENCH_BACKLOG', 1000),
   outageSeconds: num('BENCH_OUTAGE_SECONDS', 30),
 };
-const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,stopped-worker,waiting,backlog').split(','));
+const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,reads-distinct,stopped-worker,waiting,backlog').split(','));
 const TUNING = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('WORKER_') || k.startsWith('CASE_READ_')) && v !== undefined)) as Record<string, string>;
 const AGENCIES = ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms'];
 
@@ -263,6 +265,37 @@ async function main(): Promise<void> {
       const ratio = (f: { requestsPerSecond: number }) => round(f.requestsPerSecond / bare.requestsPerSecond, 3);
       if (env.BENCH_API_PROFILE) await fetch(`${stack.apiUrl}/bench/profile/after-reads`, { method: 'POST' });
       results.reads = { bare, clerkOpen, clerkDone, parent, ratios: { clerkOpen: ratio(clerkOpen), clerkDone: ratio(clerkDone), parent: ratio(parent) } };
+    }
+
+    if (PARTS.has('reads-distinct')) {
+      // Issue 21: many distinct cases read in turn (no case read twice within the API's cache time), so every
+      // read reaches the read model (or, before it, Temporal): the clerk's case and the parents' tracking.
+      const n = SIZES.distinctCases;
+      log(`reads-distinct: ${n} birth cases, then each read in turn at ${SIZES.readConnections} connections`);
+      const started: Array<{ caseId: string; trackingCode: string }> = [];
+      const done: Array<Promise<unknown>> = [];
+      await pool(n, 25, async (i) => {
+        const s = await startCase();
+        started[i] = s;
+        done.push(c.workflow.getHandle(birthCaseWorkflowId(s.caseId)).result());
+      });
+      await within(`${n} birth cases`, 300_000 + n * 1000, Promise.all(done));
+      const distinct = async (name: string, request: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string }, token?: string) => {
+        let i = 0;
+        const { value: r, cpuSeconds: cpu } = await cpuOf(stack, () => autocannon({
+          url: stack.apiUrl, connections: SIZES.readConnections, duration: SIZES.readSeconds,
+          headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
+          requests: [{ setupRequest: (req) => ({ ...req, ...request(i++ % n) }) }],
+        }));
+        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpuSeconds: cpu };
+        log(`reads-distinct ${name} ${JSON.stringify(fig)}`);
+        return fig;
+      };
+      const bare = await distinct('bare route', () => ({ method: 'GET', path: '/bench/floor' }));
+      const clerkRead = await distinct('clerk read', (i) => ({ method: 'GET', path: `/api/cases/${started[i]?.caseId}` }), clerk);
+      const parent = await distinct('parent tracking', (i) => ({ method: 'POST', path: '/api/track', body: JSON.stringify({ trackingCode: started[i]?.trackingCode, phoneLast4: '8000' }) }));
+      const ratio = (f: { requestsPerSecond: number }) => round(f.requestsPerSecond / bare.requestsPerSecond, 3);
+      results.readsDistinct = { cases: n, bare, clerkRead, parent, ratios: { clerkRead: ratio(clerkRead), parent: ratio(parent) } };
     }
 
     if (PARTS.has('stopped-worker')) {
