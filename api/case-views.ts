@@ -42,12 +42,14 @@ type Recorded = ServiceState & { channel?: Channel; forward?: { destinationRegio
 /**
  * Where each service is handled. The workflow records the channel on a service's entries (patch
  * cross-region, `data.channel`); a service not yet sent is placed by placesOf(application) — but only for
- * a case under that patch: one that recorded a channel already, or has no entries yet (just started,
- * so started under the current bundle). A case from before the patch handled everything in Jinan.
+ * a case under that patch: one that recorded a channel already, or has sent nothing yet (just accepted,
+ * so started under the current bundle; a case read between its acceptance and its first submission must
+ * not say "local" for an item that will go elsewhere). A case from before the patch handled everything in Jinan.
  */
 function handledAtOf(state: BirthCaseState): (key: ServiceKey, s: ServiceState) => HandledAt {
   const services = Object.values(state.services) as (ServiceState | undefined)[];
-  const crossRegion = state.events.length === 0 || services.some((s) => (s as Recorded | undefined)?.channel !== undefined);
+  const sentNothing = !state.events.some((e) => e.service !== null && e.service !== undefined && e.action !== 'service.skipped');
+  const crossRegion = sentNothing || services.some((s) => (s as Recorded | undefined)?.channel !== undefined);
   const places: Places | null = crossRegion ? placesOf(state.application) : null;
   return (key, s) => {
     const recorded = s as Recorded;

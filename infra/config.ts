@@ -92,6 +92,12 @@ export const Env = z.object({
   CASE_READ_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(300),
   /** cases that read cache holds at most (least recently read go first) */
   CASE_READ_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
+  /**
+   * Issue 21, in progress: the API reads cases from the read model the workers keep (else from Temporal).
+   * Off by default until the browser stories pass with it (a cross-region case between its acceptance and
+   * its first submission shows every item as local, and one parent story did not see its case finish).
+   */
+  READ_MODEL_READS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   TEMPORAL_UI_PORT: port.default(8233),
   MOCK_AGENCIES_PORT: port.default(4100),
   MOCK_AGENCIES_URL: z.string().url().optional(),

@@ -67,7 +67,7 @@ const childEnv = {
   DATA_DIR: join(clusterDir, 'app'),
   TEMPORAL_ADDRESS: `${host}:${ports.temporal}`,
   TEMPORAL_NAMESPACE: namespace,
-  // The project's database (access records) on the cluster's PostgreSQL, shared by every API process.
+  // The project's database (access records, sessions, the read model) on the cluster's PostgreSQL, shared by every API and worker process.
   DATABASE_URL: `postgres://${appDatabase.role}:${encodeURIComponent(pgPassword)}@${host}:${ports.postgres}/${appDatabase.name}`,
   MOCK_AGENCIES_PORT: String(ports.agencies),
   MOCK_AGENCIES_URL: env.MOCK_AGENCIES_URL ?? `http://${host}:${ports.agencies}`,

@@ -61,7 +61,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { parentLimits?: AppDeps['parentLimits']; parentSignIn?: AppDeps['parentSignIn']; secondsPerDay?: number; config?: Partial<Config>; workerProcess?: boolean } = {}): Promise<Stack> {
+export async function startStack(opts: { readModelReads?: boolean; parentLimits?: AppDeps['parentLimits']; parentSignIn?: AppDeps['parentSignIn']; secondsPerDay?: number; config?: Partial<Config>; workerProcess?: boolean } = {}): Promise<Stack> {
   // A long poll interval: cards posted and reviews decided must arrive through the signed callbacks.
   const base = testConfig({ AGENCY_POLL_SECONDS: 3600, ...opts.config });
   const [env, bundle] = await Promise.all([startDevServer(base), bundleWorkflows()]);
@@ -87,7 +87,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     OIDC_ISSUER: oidc.issuer, OIDC_REDIRECT_URI: `${apiUrl}/api/session/callback`, OIDC_POST_LOGOUT_REDIRECT_URI: `${apiUrl}/`,
   };
 
-  // The worker keeps the read model on the stack's database; the API reads it (each opens its own, as processes do).
+  // The worker keeps the read model on the stack's database; the API reads it only with `readModelReads` (as with READ_MODEL_READS=true).
   const workerReadModel = openReadModel(config);
   const apiReadModel = openReadModel(config);
   let worker: Worker | null = null;
@@ -100,7 +100,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
     running = worker.run();
   }
   const app = createApp({
-    client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url, token: config.AGENCY_API_TOKEN }), parentLimits: opts.parentLimits, readModel: apiReadModel,
+    client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url, token: config.AGENCY_API_TOKEN }), parentLimits: opts.parentLimits, ...(opts.readModelReads ? { readModel: apiReadModel } : {}),
     ...(opts.parentSignIn ? { parentSignIn: opts.parentSignIn } : {}),
   });
   http.on('request', app);

@@ -31,9 +31,16 @@ describe('case views: where each service is handled', () => {
     expect(view.insuredAt).toBe('household');
   });
 
-  it('when a case from before the cross-region bundle (entries, no channel recorded) is read, then everything reads as handled in Jinan', () => {
-    const view = CaseView.parse(clerkCaseView(stateOf(beijing(), [accepted])));
+  it('when a case from before the cross-region bundle (a service sent, no channel recorded) is read, then everything reads as handled in Jinan', () => {
+    const sentBefore = { seq: 2, at: '2026-11-22T10:01:00.000+08:00', actor: { role: 'system', id: null }, action: 'service.submitted', service: 'birthCertificate', attempt: 1, outcome: 'pending', reason: null } as unknown as Events[number];
+    const view = CaseView.parse(clerkCaseView(stateOf(beijing(), [accepted, sentBefore])));
     for (const s of Object.values(view.services)) expect(s?.handledAt.channel).toBe('local');
+  });
+
+  it('when a case is read between its acceptance and its first submission, then the plan from the application shows (not "local" for an item going to Beijing)', () => {
+    const view = CaseView.parse(clerkCaseView(stateOf(beijing(), [accepted])));
+    expect(view.services.household?.handledAt).toMatchObject({ channel: 'crossProvince', placeLabel: '北京市' });
+    expect(view.services.birthCertificate?.handledAt.channel).toBe('local');
   });
 
   it('when the workflow recorded a channel on a service, then the view takes it, and the others follow the plan', () => {
