@@ -54,7 +54,7 @@ export interface AppDeps {
   /** where staff reads are recorded; default: the project's database (api/access.ts) */
   accessLog?: AccessLog;
   /** where cases are read first (issue 21); default: the read model on the project's database with READ_MODEL_READS=true, else none (Temporal) */
-  readModel?: Pick<ReadModel, 'get' | 'publish'>;
+  readModel?: Pick<ReadModel, 'get'>;
   /** the parents' sign-in (issue 18): per-address limits, the per-phone policy, the SMS and identity gateways */
   parentSignIn?: { limits?: Partial<ParentAddressLimits>; policy?: Partial<SignInPolicy>; gateways?: ParentGateways };
 }
@@ -129,7 +129,7 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     accessLog,
     readModel,
     // the case id only: the row's content never reaches a log
-    onReadModelError: (caseId, err) => logger.warn({ caseId, err: (err as Error).message }, 'read model: not read or written; Temporal answers'),
+    onReadModelError: (caseId, err) => logger.warn({ caseId, err: (err as Error).message }, 'read model: not read; Temporal answers'),
   });
   const registrations = createRegistrationRepository({ client, idSecret: config.CASE_ID_SECRET });
   app.use(metrics.middleware);

@@ -1,13 +1,12 @@
 // The API's one way to the cases, built once per app (api/app.ts) and handed to the routes.
-// Reads come from the read model in the project's database (infra/read-model.ts, issue 21), which the
-// workflow keeps current through the worker's sink: no call to Temporal. A case the read model does not
-// have (started before it existed, or before its first row was written) or cannot answer for (the database
-// unreachable) is read from Temporal as before: the memo the workflow keeps (one describe call; no worker,
-// no replay), and for cases whose memo cannot serve (started before the memo existed, or a journal longer
-// than the memo keeps) the workflow's query. A read before a write (`fresh`) always asks Temporal: the
-// write is decided on the case as Temporal has it. In front of all of it, the short-lived read cache
-// (api/case-read-cache.ts). Writes go to the workflow, and drop the case from the cache whatever they
-// answer. Lists come from Temporal's visibility, a page at a time.
+// Reads come from the memo the workflow keeps current in Temporal (one describe call; no worker, no
+// replay), and only for cases whose memo cannot serve (started before the memo existed, or a journal
+// longer than the memo keeps) from the workflow's query. Given a read model (issue 21; READ_MODEL_READS),
+// a case is read from the project's database first, and from Temporal only when the read model has no
+// row for it or cannot answer; a read before a write (`fresh`) always asks Temporal, where the write is
+// decided. In front of all of it, the short-lived read cache (api/case-read-cache.ts). Writes go to the
+// workflow, and drop the case from the cache whatever they answer. Lists come from Temporal's visibility,
+// a page at a time.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
@@ -91,8 +90,8 @@ export interface CaseRepositoryDeps {
   /** where staff reads are recorded; none: every recorded read is refused (503), fail closed */
   accessLog?: AccessLog;
   /** the read model (issue 21); none: every read goes to Temporal */
-  readModel?: Pick<ReadModel, 'get' | 'publish'>;
-  /** told when the read model could not answer or take the first row (the read then goes to Temporal) */
+  readModel?: Pick<ReadModel, 'get'>;
+  /** told when the read model could not answer (the read then goes to Temporal) */
   onReadModelError?: (caseId: string, err: unknown) => void;
 }
 
@@ -116,9 +115,7 @@ export function createCaseRepository(deps: CaseRepositoryDeps): CaseRepository {
   const loadCase = async (caseId: string, fresh: boolean): Promise<BirthCaseState> => {
     if (readModel && !fresh) {
       const row = await readModel.get(caseId).catch((err: unknown) => { onReadModelError?.(caseId, err); return null; });
-      // Seq 0 is the API's row from the start: until a worker has published the case (a worker without
-      // the sink, in a rolling deploy, never does), Temporal tells whether the case has moved since.
-      if (row && row.seq > 0) {
+      if (row) {
         onRead?.('readModel');
         return row.state;
       }
@@ -161,10 +158,6 @@ export function createCaseRepository(deps: CaseRepositoryDeps): CaseRepository {
         memo: initialCaseMemo(input),
         typedSearchAttributes: caseSearchAttributes(input.hospitalId, input.application, reduceCase([])).filter((a): a is SearchAttributePair => a.value !== null),
       });
-      // Readable from the read model at once (the worker's first publication supersedes it). The case is
-      // started either way: a row not written here is written by the worker, and reads meanwhile go to Temporal.
-      const initial = readModel ? caseStateFromMemo(initialCaseMemo(input)) : null;
-      if (readModel && initial) await readModel.publish(initial, 0).catch((err: unknown) => onReadModelError?.(input.caseId, err));
     },
     write: (caseId, act) => act(handleOf(caseId)).finally(() => invalidate(caseId)),
     exists: (caseId) => handleOf(caseId).describe().then(() => true, () => false),

@@ -1,32 +1,14 @@
 // The access log and the database module on PostgreSQL. Runs only with TEST_POSTGRES_URL (e.g.
 // `node scripts/with-postgres.mjs npx jest tests/db`); the default jest run leaves `*.pg.test.ts` out,
 // and a run that collects this file without the URL fails rather than skipping in silence.
-import { randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
-import { Client } from 'pg';
 import { accessLogSchema, createAccessLog } from '../../infra/access-log';
 import { openDatabase, openMigratedDatabase, pingDatabase } from '../../infra/database';
-import type { Database, DatabaseOptions } from '../../infra/database';
+import type { Database } from '../../infra/database';
 import { accessLogSuite, clerkRead } from '../helpers/access-log-suite';
+import { freshPostgres } from '../helpers/pg-schema';
 
-const base = process.env.TEST_POSTGRES_URL;
-if (!base) throw new Error('TEST_POSTGRES_URL is not set: run this file with it (node scripts/with-postgres.mjs npx jest tests/db)');
-
-/** A schema of its own per test: the URL's search_path points there, so tests share nothing. */
-async function freshSchema(): Promise<string> {
-  const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  try {
-    await admin.query(`create schema ${schema}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(base as string);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.href;
-}
-const options = async (extra: Partial<Extract<DatabaseOptions, { dialect: 'postgres' }>> = {}): Promise<DatabaseOptions> => ({ dialect: 'postgres', url: await freshSchema(), ...extra });
+const options = freshPostgres;
 
 accessLogSuite('PostgreSQL', async () => openDatabase(await options()));
 

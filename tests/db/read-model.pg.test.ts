@@ -1,33 +1,15 @@
 // The read model on PostgreSQL. Runs only with TEST_POSTGRES_URL (e.g.
 // `node scripts/with-postgres.mjs npx jest tests/db`); the default jest run leaves `*.pg.test.ts` out,
 // and a run that collects this file without the URL fails rather than skipping in silence.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { Client } from 'pg';
 import { openDatabase, openMigratedDatabase } from '../../infra/database';
-import type { DatabaseOptions } from '../../infra/database';
 import { createReadModel, readModelSchema } from '../../infra/read-model';
 import { caseState, newCodec, readModelSuite } from '../helpers/read-model-suite';
 import type { Stage } from '../helpers/read-model-suite';
+import { freshPostgres } from '../helpers/pg-schema';
 
-const base = process.env.TEST_POSTGRES_URL;
-if (!base) throw new Error('TEST_POSTGRES_URL is not set: run this file with it (node scripts/with-postgres.mjs npx jest tests/db)');
-
-/** A schema of its own per test: the URL's search_path points there, so tests share nothing. */
-async function freshSchema(): Promise<string> {
-  const schema = `t_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  const admin = new Client({ connectionString: base });
-  await admin.connect();
-  try {
-    await admin.query(`create schema ${schema}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(base as string);
-  url.searchParams.set('options', `-c search_path=${schema}`);
-  return url.href;
-}
-const options = async (extra: Partial<Extract<DatabaseOptions, { dialect: 'postgres' }>> = {}): Promise<DatabaseOptions> => ({ dialect: 'postgres', url: await freshSchema(), ...extra });
+const options = freshPostgres;
 
 readModelSuite('PostgreSQL', async () => openDatabase(await options()));
 
