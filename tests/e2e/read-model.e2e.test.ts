@@ -8,6 +8,7 @@ import type { Database } from '../../infra/database';
 import { readModelSchema } from '../../infra/read-model';
 import { openReadModel } from '../../infra/read-model-process';
 import { CaseView } from '../../api/views.schemas';
+import { birthCaseWorkflowId } from '../../workflows/birth-case.contract';
 import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
 import { startStack } from '../helpers/stack';
@@ -45,6 +46,7 @@ test('when a case runs to its end, then its row holds the whole journal, encrypt
   expect(created.status).toBe(201);
   const { caseId } = created.body;
   await stack.caseUntil(clerk, caseId, (c) => c.status === 'completed');
+  await stack.env.client.workflow.getHandle(birthCaseWorkflowId(caseId)).result(); // its last entries written
 
   const audit = await stack.call('GET', `/api/cases/${caseId}/audit`, { token: clerk });
   const row = await rowOf(caseId);
@@ -65,6 +67,8 @@ test('when a case\'s row is gone, then the case is read from Temporal; a rebuild
   const app = application();
   const { caseId } = (await stack.call('POST', '/api/cases', { token: clerk, body: app })).body;
   const done = await stack.caseUntil(clerk, caseId, (c) => c.status === 'completed');
+  // the case's last publications (case.finished, the SMS) come after 'completed': delete once it has closed
+  await stack.env.client.workflow.getHandle(birthCaseWorkflowId(caseId)).result();
   await sql`delete from read_model_case where case_id = ${caseId}`.execute(database.db);
 
   const memoBefore = await caseReads('memo');
