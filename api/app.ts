@@ -53,7 +53,7 @@ export interface AppDeps {
   parentLimits?: ParentRoutesDeps['limits'];
   /** where staff reads are recorded; default: the project's database (api/access.ts) */
   accessLog?: AccessLog;
-  /** where cases are read first (issue 21); default: the read model on the project's database with READ_MODEL_READS=true, else none (Temporal) */
+  /** where cases are read first (issue 21); default: the read model on the project's database with READ_MODEL=true, else none (Temporal) */
   readModel?: Pick<ReadModel, 'get'>;
   /** the parents' sign-in (issue 18): per-address limits, the per-phone policy, the SMS and identity gateways */
   parentSignIn?: { limits?: Partial<ParentAddressLimits>; policy?: Partial<SignInPolicy>; gateways?: ParentGateways };
@@ -105,7 +105,7 @@ function requestLogger(logger: pino.Logger) {
   });
 }
 
-export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits, accessLog = openAccessLog(config, logger), readModel = config.READ_MODEL_READS ? openReadModel(config, logger) : undefined, parentSignIn = {} }: AppDeps): express.Express {
+export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits, accessLog = openAccessLog(config, logger), readModel = config.READ_MODEL ? openReadModel(config, logger) : undefined, parentSignIn = {} }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));

@@ -1,7 +1,7 @@
 // The API's one way to the cases, built once per app (api/app.ts) and handed to the routes.
 // Reads come from the memo the workflow keeps current in Temporal (one describe call; no worker, no
 // replay), and only for cases whose memo cannot serve (started before the memo existed, or a journal
-// longer than the memo keeps) from the workflow's query. Given a read model (issue 21; READ_MODEL_READS),
+// longer than the memo keeps) from the workflow's query. Given a read model (issue 21; READ_MODEL),
 // a case is read from the project's database first, and from Temporal only when the read model has no
 // row for it or cannot answer; a read before a write (`fresh`) always asks Temporal, where the write is
 // decided. In front of all of it, the short-lived read cache (api/case-read-cache.ts). Writes go to the

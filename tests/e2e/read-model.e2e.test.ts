@@ -21,7 +21,7 @@ let database: Database;
 
 beforeAll(async () => {
   process.env.METRICS_TOKEN = METRICS_TOKEN;
-  stack = await startStack({ readModelReads: true });
+  stack = await startStack({ readModel: true });
   clerk = await stack.token({ sub: 'clerk-rm', role: 'clerk', hospitalId: 'H0001' });
   database = await openMigratedDatabase(databaseOptionsFromEnv({}, stack.config.DATA_DIR), readModelSchema);
 }, 240_000);
