@@ -1,6 +1,6 @@
 // The read model of birth cases (issue 21): one row per case in the project's database (infra/database.ts),
-// written by the worker's sink at every publication of the workflow and by the API at a case's start, so
-// that case views and lists are answered without a call to Temporal.
+// written by the worker's sink at every publication of the workflow, so that case views, the clerk's list
+// and the operations dashboard are answered without a call to Temporal.
 //
 // - Ordered and idempotent: a row carries `seq` (the case's journal length) and a write is stored only when
 //   its seq is greater than the stored one, in one upsert on both dialects. A retried, replayed or late
@@ -9,6 +9,10 @@
 //   encrypts Temporal payloads), as the protobuf bytes of the encoded Payload; keys rotate as for payloads.
 //   The plain columns hold what lists filter on: ids, status, dates, flags. No name, ID number or phone.
 // - Lists are keyset pages, newest first by (created_at, case_id), with the filters of the clerk's list.
+// - The dashboard's figures are SQL aggregates over the rows (infra/read-model-figures.ts): the case's close
+//   time and the time to it, and per service its agency, channel and the time from submission to the answer
+//   (table read_model_service, replaced with the row like read_model_waiting). Rows written before those
+//   columns existed (migration 0002) have them NULL until `npm run read-model -- rebuild` refreshes them.
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -16,12 +20,16 @@ import type { Kysely, Migration, Transaction } from 'kysely';
 import type { CaseSummary } from '../api/case-repository';
 import type { CaseListQuery } from '../api/cases.schemas';
 import { CaseStatusSchema } from '../domain/catalog';
-import type { CaseStatus, ExchangeChannel } from '../domain/catalog';
+import { isCaseClosed, serviceAgency } from '../domain/catalog';
+import type { CaseStatus, Channel, ExchangeChannel, ServiceAgency, ServiceKey } from '../domain/catalog';
+import { caseServiceEntries } from '../domain/case-state';
 import { placesOf } from '../domain/cross-region';
 import { instantMs, shanghaiDate, toShanghaiIso } from '../domain/dates';
 import type { BirthCaseState, SubsidyDecision, WaiverOutcome, WaitingOn } from '../workflows/birth-case.contract';
-import { childcareSubsidyDecision, waiverOutcome, waitingOn } from '../workflows/case-publication';
+import { caseTiming, childcareSubsidyDecision, waiverOutcome, waitingOn } from '../workflows/case-publication';
 import type { Database, DatabaseDialect, ModuleSchema } from './database';
+import { FINISHED_STATUSES, readModelFigures } from './read-model-figures';
+import type { DashboardFigures, DashboardPeriod } from './read-model-figures';
 
 // ---- tables ---------------------------------------------------------------------------------------
 
@@ -43,11 +51,49 @@ type ReadModelCaseTable = {
   channel: string | null;
   /** the encrypted state: protobuf bytes of the codec's Payload */
   state: Uint8Array;
+  // ---- migration 0002: NULL in rows written before it, until a rebuild refreshes them ----
+  /** Shanghai ISO: the case's last journal entry once its status is closed; null while open */
+  closed_at: string | null;
+  /** from created_at to closed_at, in seconds, for a finished case (completed or partially completed); else null */
+  seconds_to_finish: number | null;
+  /** open, and the parents are asked to post originals to another place (PostgreSQL boolean, SQLite 0/1) */
+  awaiting_originals: boolean | number | null;
+  /** a service of the case is handled in another place (异地通办) */
+  services_elsewhere: boolean | number | null;
+  /** PROJECTION_VERSION of the plain columns; null: written before migration 0002 */
+  projection: number | null;
 };
 type ReadModelWaitingTable = { case_id: string; waiting_on: string };
-type ReadModelTables = { read_model_case: ReadModelCaseTable; read_model_waiting: ReadModelWaitingTable };
+/** One row per service of a case (migration 0002): where it went and how long its agency took. */
+type ReadModelServiceTable = {
+  case_id: string;
+  service: string;
+  agency: string;
+  /** local, inProvince, crossProvince: as the case recorded it, local when it recorded none */
+  channel: string;
+  /** Shanghai ISO: the first submission */
+  submitted_at: string | null;
+  /** Shanghai ISO: the agency's answer (completed or refused) */
+  ended_at: string | null;
+  /** from submitted_at to ended_at; null until both are known */
+  seconds: number | null;
+  // the case's, copied so that the dashboard reads this table alone, in the order of its indexes
+  created_at: string;
+  hospital_id: string;
+  /** the case is finished (completed or partially completed) */
+  case_finished: boolean | number;
+  /** the case's first service on this channel (so that the cases per channel are a sum, not a distinct count) */
+  first_on_channel: boolean | number;
+};
+export type ReadModelTables = { read_model_case: ReadModelCaseTable; read_model_waiting: ReadModelWaitingTable; read_model_service: ReadModelServiceTable };
 type Db = Kysely<ReadModelTables>;
 type Trx = Transaction<ReadModelTables>;
+
+/**
+ * The version of the derived (plain) columns, stored in `projection`. A rebuild (`publish` with `refresh`)
+ * rewrites a row at its own seq when the row's version is older: raise it when the projection changes.
+ */
+export const PROJECTION_VERSION = 2;
 
 function migrations(dialect: DatabaseDialect): Record<string, Migration> {
   return {
@@ -85,6 +131,49 @@ function migrations(dialect: DatabaseDialect): Record<string, Migration> {
         await index('read_model_waiting_on', 'read_model_waiting', ['waiting_on']);
       },
     },
+    // The dashboard's figures (no visibility): the close, the wait for originals, and one row per service.
+    // Existing rows get NULL here and no services (a migration has no key to decrypt the state): their counts
+    // are right at once, their times and places once `npm run read-model -- rebuild` refreshes them
+    // (PROJECTION_VERSION). The indexes are what the dashboard and the lists read in order: on SQLite the
+    // state is stored in the row, so a query that must visit the rows of a whole period is slow.
+    '0002-read-model-figures': {
+      async up(db: Kysely<unknown>) {
+        const seconds = dialect === 'postgres' ? 'double precision' : 'real';
+        const bool = dialect === 'postgres' ? 'boolean' : 'integer';
+        for (const [column, type] of [['closed_at', 'text'], ['seconds_to_finish', seconds], ['awaiting_originals', bool], ['services_elsewhere', bool], ['projection', 'integer']] as const) {
+          await db.schema.alterTable('read_model_case').addColumn(column, type).execute();
+        }
+        await db.schema
+          .createTable('read_model_service')
+          .addColumn('case_id', 'text', (c) => c.notNull().references('read_model_case.case_id').onDelete('cascade'))
+          .addColumn('service', 'text', (c) => c.notNull())
+          .addColumn('agency', 'text', (c) => c.notNull())
+          .addColumn('channel', 'text', (c) => c.notNull())
+          .addColumn('submitted_at', 'text')
+          .addColumn('ended_at', 'text')
+          .addColumn('seconds', seconds)
+          .addColumn('created_at', 'text', (c) => c.notNull())
+          .addColumn('hospital_id', 'text', (c) => c.notNull())
+          .addColumn('case_finished', bool, (c) => c.notNull())
+          .addColumn('first_on_channel', bool, (c) => c.notNull())
+          .addPrimaryKeyConstraint('read_model_service_pk', ['case_id', 'service'])
+          .execute();
+        const index = (name: string, table: string, columns: string[]) => db.schema.createIndex(name).on(table).columns(columns).execute();
+        // A period's cases in creation order, with every column the dashboard and the list read: a covering
+        // range (and the unfiltered list's order, as the index it replaces).
+        await db.schema.dropIndex('read_model_case_created').execute();
+        await index('read_model_case_created_cover', 'read_model_case', [
+          'created_at', 'case_id', 'hospital_id', 'status', 'born_on', 'waiver_outcome', 'waiver_lost_reason', 'childcare_subsidy',
+          'services_elsewhere', 'awaiting_originals', 'seconds_to_finish', 'closed_at',
+        ]);
+        // the overdue filter in the list's order (either value)
+        await db.schema.dropIndex('read_model_case_overdue').execute();
+        await index('read_model_case_overdue_created', 'read_model_case', ['overdue', 'created_at', 'case_id']);
+        // per agency and per channel, the answer times in order: a percentile is an offset into the index
+        await index('read_model_service_agency', 'read_model_service', ['agency', 'case_finished', 'seconds', 'created_at', 'hospital_id']);
+        await index('read_model_service_channel', 'read_model_service', ['channel', 'seconds', 'created_at', 'hospital_id', 'first_on_channel']);
+      },
+    },
   };
 }
 
@@ -111,6 +200,31 @@ export interface CaseProjection {
   childcareSubsidy: SubsidyDecision;
   /** where the household registration goes (异地通办, issue 19): the exchange's channel, null when in Jinan */
   channel: ExchangeChannel | null;
+  /** Shanghai ISO: the last journal entry once the case is closed (the workflow returns right after it); null while open */
+  closedAt: string | null;
+  /** from createdAt to closedAt for a finished case (completed or partially completed); null otherwise (open, cancelled) */
+  secondsToFinish: number | null;
+  /** open, and the parents are asked to post originals to another place */
+  awaitingOriginals: boolean;
+  /** a service is handled in another place */
+  servicesElsewhere: boolean;
+  /** every service the case asked for (a skipped one is left out): its agency, where it went, and how long the agency took */
+  services: ServiceProjection[];
+}
+
+/** A service of a case: its agency, its channel, and its first submission and answer (caseTiming). */
+export interface ServiceProjection {
+  service: ServiceKey;
+  agency: ServiceAgency;
+  channel: Channel;
+  /** Shanghai ISO */
+  submittedAt: string | null;
+  /** Shanghai ISO: completed or refused */
+  endedAt: string | null;
+  /** from submittedAt to endedAt; null until both are known */
+  seconds: number | null;
+  /** the case's first service (in the catalog's order) on this channel */
+  firstOnChannel: boolean;
 }
 
 /** Any ISO instant as the fixed-width Shanghai form (`…T08:30:00.000+08:00`), so that text order is time order. */
@@ -131,13 +245,16 @@ export function caseProjection(state: BirthCaseState, seq: number, fallbackCreat
   const createdAt = state.createdAt ?? fallbackCreatedAt;
   if (createdAt === undefined) throw new RangeError(`read model: case ${state.caseId} has no entry yet and no creation time was given`);
   const waiver = waiverOutcome(state);
+  const created = shanghaiInstant(createdAt);
+  const closedAt = isCaseClosed(state.status) && state.updatedAt !== null ? shanghaiInstant(state.updatedAt) : null;
+  const services = serviceProjections(state);
   return {
     caseId: state.caseId,
     seq,
     hospitalId: state.hospitalId,
     status: state.status,
     bornOn: shanghaiDate(state.application.newborn.birthAt),
-    createdAt: shanghaiInstant(createdAt),
+    createdAt: created,
     updatedAt: state.updatedAt === null ? null : shanghaiInstant(state.updatedAt),
     // states from before the flag existed carry none
     overdue: state.overdue ?? false,
@@ -146,7 +263,38 @@ export function caseProjection(state: BirthCaseState, seq: number, fallbackCreat
     waiverLostReason: waiver.lostReason,
     childcareSubsidy: childcareSubsidyDecision(state),
     channel: householdChannel(state),
+    closedAt,
+    secondsToFinish: closedAt !== null && FINISHED_STATUSES.includes(state.status) ? secondsBetween(created, closedAt) : null,
+    awaitingOriginals: !isCaseClosed(state.status) && state.actionsRequired.some((a) => a.kind === 'originals'),
+    servicesElsewhere: services.some((s) => s.channel !== 'local'),
+    services,
   };
+}
+
+const secondsBetween = (from: string, to: string): number => (instantMs(to) - instantMs(from)) / 1000;
+
+/** The services the case asked for (not skipped), as the dashboard counts them, timed as the memo's `timing` was. */
+function serviceProjections(state: BirthCaseState): ServiceProjection[] {
+  const timing = caseTiming(state.events);
+  const channels = new Set<Channel>();
+  return caseServiceEntries(state.services).filter(([, s]) => s.status !== 'skipped').map(([service, s]) => {
+    const t = timing[service];
+    const submittedAt = t?.submittedAt ? shanghaiInstant(t.submittedAt) : null;
+    const endedAt = t?.endedAt ? shanghaiInstant(t.endedAt) : null;
+    // a case from before the cross-region bundle records no channel: local
+    const channel = s.channel ?? 'local';
+    const firstOnChannel = !channels.has(channel);
+    channels.add(channel);
+    return {
+      service,
+      agency: serviceAgency(service),
+      channel,
+      submittedAt,
+      endedAt,
+      seconds: submittedAt !== null && endedAt !== null ? secondsBetween(submittedAt, endedAt) : null,
+      firstOnChannel,
+    };
+  });
 }
 
 // ---- the store ------------------------------------------------------------------------------------
@@ -168,16 +316,43 @@ export interface ReadModelPage {
   next: ReadModelCursor | null;
 }
 
+/** What a publication did: stored ('applied'), nothing (the row is at this seq or further), or, with `refresh`, rewrote an older projection at this seq. */
+export type PublishOutcome = 'applied' | 'stale' | 'refreshed';
+
+export interface PublishOptions {
+  /** Shanghai ISO: the creation time of a case with no journal entry yet (default: now) */
+  createdAt?: string;
+  /**
+   * A rebuild's write: at the row's own seq, rewrite its plain columns, waits and services when they are of
+   * an older PROJECTION_VERSION (a row written before migration 0002); the stored state is kept.
+   */
+  refresh?: boolean;
+}
+
 export interface ReadModel {
   /**
-   * Stores the case at `seq` unless the stored row is at this seq or further ('stale'). `createdAt`
-   * (Shanghai ISO) is the creation time of a case with no journal entry yet (default: now).
+   * Stores the case at `seq` unless the stored row is at this seq or further ('stale'; with `refresh`, a row
+   * at this seq whose projection is older has it rewritten: 'refreshed').
    */
-  publish(state: BirthCaseState, seq: number, opts?: { createdAt?: string }): Promise<'applied' | 'stale'>;
+  publish(state: BirthCaseState, seq: number, opts?: PublishOptions): Promise<PublishOutcome>;
   /** The stored case, decrypted; null when there is no row. Throws ReadModelDecodeError when it cannot be read. */
   get(caseId: string): Promise<{ seq: number; state: BirthCaseState } | null>;
   /** A page of cases, newest first (of one hospital or hall when `hospitalId` is given). */
   list(filter: ReadModelListFilter, hospitalId: string | null): Promise<ReadModelPage>;
+}
+
+/** The operations dashboard's figures, aggregated in SQL over the rows (infra/read-model-figures.ts). */
+export interface ReadModelFigures {
+  dashboard(period: DashboardPeriod): Promise<DashboardFigures>;
+}
+
+/** Many cases in one transaction, a few hundred rows per statement: for loading (the scale benchmark), not for the worker. */
+export interface ReadModelBulk {
+  /**
+   * Stores each case as `publish` would (the highest seq given per case, and only over a lower stored one),
+   * with a clock's creation time for cases with no entry. Counts the cases stored and those left as they were.
+   */
+  publishMany(entries: ReadonlyArray<{ state: BirthCaseState; seq: number }>): Promise<{ applied: number; stale: number }>;
 }
 
 /** A stored state that does not decode: encrypted with a key no longer in the ring, altered, or another case's. */
@@ -198,7 +373,7 @@ export interface ReadModelOptions {
  * the payload key ring's EncryptionCodec with `refuseUnencrypted: true`, so that a state written around this
  * module in the clear is refused on read, not served.
  */
-export function createReadModel(database: Database, codec: PayloadCodec, options: ReadModelOptions = {}): ReadModel {
+export function createReadModel(database: Database, codec: PayloadCodec, options: ReadModelOptions = {}): ReadModel & ReadModelFigures & ReadModelBulk {
   const db: Db = database.db.withTables<ReadModelTables>();
   const now = options.now ?? Date.now;
   const flag = (b: boolean): boolean | number => (database.dialect === 'postgres' ? b : b ? 1 : 0);
@@ -208,10 +383,33 @@ export function createReadModel(database: Database, codec: PayloadCodec, options
     async publish(state, seq, opts = {}) {
       const projection = caseProjection(state, seq, opts.createdAt ?? toShanghaiIso(now()));
       const row: ReadModelCaseTable = { ...columnsOf(projection, flag), state: await sealed.seal(state) };
+      return db.transaction().execute(async (trx): Promise<PublishOutcome> => {
+        if ((await upsertNewer(trx, [row])).length > 0) {
+          await replaceChildren(trx, [projection], flag);
+          return 'applied';
+        }
+        const storedCreatedAt = opts.refresh ? await refreshOlder(trx, row) : null;
+        if (storedCreatedAt === null) return 'stale';
+        await replaceChildren(trx, [{ ...projection, createdAt: storedCreatedAt }], flag);
+        return 'refreshed';
+      });
+    },
+    async publishMany(entries) {
+      const latest = new Map<string, { state: BirthCaseState; seq: number }>();
+      for (const e of entries) if ((latest.get(e.state.caseId)?.seq ?? -1) < e.seq) latest.set(e.state.caseId, e);
+      // in case-id order: concurrent batches lock the rows they share in the same order (PostgreSQL)
+      const ordered = [...latest.values()].sort((a, b) => (a.state.caseId < b.state.caseId ? -1 : a.state.caseId > b.state.caseId ? 1 : 0));
+      const fallback = toShanghaiIso(now());
+      const prepared = await Promise.all(ordered.map(async ({ state, seq }) => {
+        const projection = caseProjection(state, seq, fallback);
+        return { projection, row: { ...columnsOf(projection, flag), state: await sealed.seal(state) } };
+      }));
       return db.transaction().execute(async (trx) => {
-        if (!(await upsertNewer(trx, row))) return 'stale';
-        await replaceWaiting(trx, projection.caseId, projection.waitingOn);
-        return 'applied';
+        const applied = new Set<string>();
+        for (const batch of chunks(prepared, BULK_CASES)) for (const id of await upsertNewer(trx, batch.map((p) => p.row))) applied.add(id);
+        const written = prepared.filter((p) => applied.has(p.projection.caseId)).map((p) => p.projection);
+        for (const batch of chunks(written, BULK_CASES)) await replaceChildren(trx, batch, flag);
+        return { applied: applied.size, stale: prepared.length - applied.size };
       });
     },
     async get(caseId) {
@@ -226,6 +424,7 @@ export function createReadModel(database: Database, codec: PayloadCodec, options
       const last = page.at(-1);
       return { cases: page.map(summaryOf), next: rows.length > filter.pageSize && last ? { createdAt: last.created_at, caseId: last.case_id } : null };
     },
+    dashboard: (period) => readModelFigures(db, period, flag),
   };
 }
 
@@ -243,18 +442,33 @@ function columnsOf(p: CaseProjection, flag: (b: boolean) => boolean | number): O
     waiver_lost_reason: p.waiverLostReason,
     childcare_subsidy: p.childcareSubsidy,
     channel: p.channel,
+    closed_at: p.closedAt,
+    seconds_to_finish: p.secondsToFinish,
+    awaiting_originals: flag(p.awaitingOriginals),
+    services_elsewhere: flag(p.servicesElsewhere),
+    projection: PROJECTION_VERSION,
   };
 }
 
+/** The plain columns a refresh rewrites: all but the key, the seq, the creation time (the same journal gives the same) and the state. */
+const REFRESHED_COLUMNS = [
+  'hospital_id', 'status', 'born_on', 'updated_at', 'overdue', 'waiver_outcome', 'waiver_lost_reason', 'childcare_subsidy', 'channel',
+  'closed_at', 'seconds_to_finish', 'awaiting_originals', 'services_elsewhere', 'projection',
+] as const satisfies ReadonlyArray<keyof ReadModelCaseTable>;
+
+/** Cases per statement of a bulk write: with their services, well under SQLite's 32,766 parameters. */
+const BULK_CASES = 200;
+const chunks = <T>(items: readonly T[], size: number): T[][] => Array.from({ length: Math.ceil(items.length / size) }, (_, i) => items.slice(i * size, (i + 1) * size));
+
 /**
- * Inserts the row, or replaces the stored one when this seq is greater; true when it did either. On
- * PostgreSQL the conflicting row is locked and its seq read after the lock, so concurrent writers of one
+ * Inserts each row, or replaces the stored one when its seq is greater; the case ids it did either for. On
+ * PostgreSQL a conflicting row is locked and its seq read after the lock, so concurrent writers of one
  * case queue here and the greatest seq wins whatever the order; SQLite has one writer at a time.
  */
-async function upsertNewer(trx: Trx, row: ReadModelCaseTable): Promise<boolean> {
+async function upsertNewer(trx: Trx, rows: readonly ReadModelCaseTable[]): Promise<string[]> {
   const written = await trx
     .insertInto('read_model_case')
-    .values(row)
+    .values([...rows])
     .onConflict((oc) =>
       oc
         .column('case_id')
@@ -271,21 +485,56 @@ async function upsertNewer(trx: Trx, row: ReadModelCaseTable): Promise<boolean> 
           childcare_subsidy: eb.ref('excluded.childcare_subsidy'),
           channel: eb.ref('excluded.channel'),
           state: eb.ref('excluded.state'),
+          closed_at: eb.ref('excluded.closed_at'),
+          seconds_to_finish: eb.ref('excluded.seconds_to_finish'),
+          awaiting_originals: eb.ref('excluded.awaiting_originals'),
+          services_elsewhere: eb.ref('excluded.services_elsewhere'),
+          projection: eb.ref('excluded.projection'),
         }))
         .where((eb) => eb('read_model_case.seq', '<', eb.ref('excluded.seq'))),
     )
     .returning('case_id')
+    .execute();
+  return written.map((r) => r.case_id);
+}
+
+/**
+ * A rebuild at the row's own seq: rewrites the plain columns of a row whose projection is older (written
+ * before migration 0002, or by an older PROJECTION_VERSION); the row's creation time when it did, else null.
+ * The stored state and creation time stay (the worker's state has the journal's machine data, a rebuild may
+ * have read the memo's; a case with no entry yet was given its creation time by the first write).
+ */
+async function refreshOlder(trx: Trx, row: ReadModelCaseTable): Promise<string | null> {
+  const set = Object.fromEntries(REFRESHED_COLUMNS.map((c) => [c, row[c]])) as Pick<ReadModelCaseTable, (typeof REFRESHED_COLUMNS)[number]>;
+  const updated = await trx
+    .updateTable('read_model_case')
+    .set(set)
+    .where('case_id', '=', row.case_id)
+    .where('seq', '=', row.seq)
+    .where((eb) => eb.or([eb('projection', 'is', null), eb('projection', '<', PROJECTION_VERSION)]))
+    .returning('created_at')
     .executeTakeFirst();
-  return written !== undefined;
+  return updated?.created_at ?? null;
 }
 
-/** Runs under the case row's lock (taken by the upsert): whom the case waits on is the applied row's. */
-async function replaceWaiting(trx: Trx, caseId: string, waiting: readonly WaitingOn[]): Promise<void> {
-  await trx.deleteFrom('read_model_waiting').where('case_id', '=', caseId).execute();
-  if (waiting.length > 0) await trx.insertInto('read_model_waiting').values(waiting.map((w) => ({ case_id: caseId, waiting_on: w }))).execute();
+/**
+ * Runs under the case rows' locks (taken by the upsert): whom each case waits on, and its services, are
+ * those of the row just written.
+ */
+async function replaceChildren(trx: Trx, written: readonly CaseProjection[], flag: (b: boolean) => boolean | number): Promise<void> {
+  const ids = written.map((p) => p.caseId);
+  await trx.deleteFrom('read_model_waiting').where('case_id', 'in', ids).execute();
+  await trx.deleteFrom('read_model_service').where('case_id', 'in', ids).execute();
+  const waiting = written.flatMap((p) => p.waitingOn.map((w) => ({ case_id: p.caseId, waiting_on: w })));
+  if (waiting.length > 0) await trx.insertInto('read_model_waiting').values(waiting).execute();
+  const services = written.flatMap((p) => p.services.map((s): ReadModelServiceTable => ({
+    case_id: p.caseId, service: s.service, agency: s.agency, channel: s.channel, submitted_at: s.submittedAt, ended_at: s.endedAt, seconds: s.seconds,
+    created_at: p.createdAt, hospital_id: p.hospitalId, case_finished: flag(p.secondsToFinish !== null), first_on_channel: flag(s.firstOnChannel),
+  })));
+  if (services.length > 0) await trx.insertInto('read_model_service').values(services).execute();
 }
 
-/** The list's rows: the same filters as the visibility query (api/case-repository.ts), birth days inclusive. */
+/** The list's rows: the clerk's filters (as Temporal's visibility query had them before the list moved here), birth days inclusive. */
 function listQuery(db: Db, f: ReadModelListFilter, hospitalId: string | null, flag: (b: boolean) => boolean | number) {
   let q = db.selectFrom('read_model_case as c').select(['c.case_id', 'c.status', 'c.hospital_id', 'c.born_on', 'c.created_at']);
   if (hospitalId !== null) q = q.where('c.hospital_id', '=', hospitalId);

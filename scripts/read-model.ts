@@ -1,7 +1,8 @@
 // Operators' tool for the read model in the project's database (DATABASE_URL, else the SQLite file under
 // DATA_DIR), against the Temporal the environment names (TEMPORAL_ADDRESS, as the API):
-//   npm run read-model -- rebuild    every birth case read from Temporal and written where the read model is behind;
-//                                    prints {cases, applied, current, failed}; exit 1 when some case could not be read
+//   npm run read-model -- rebuild    every birth case read from Temporal and written where the read model is behind,
+//                                    and rows of an older projection (before the dashboard's columns) refreshed;
+//                                    prints {cases, applied, refreshed, current, failed}; exit 1 when some case could not be read
 import { rebuildReadModel } from '../api/read-model-rebuild';
 import { loadConfig } from '../infra/config';
 import { openReadModel } from '../infra/read-model-process';

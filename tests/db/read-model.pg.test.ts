@@ -29,22 +29,27 @@ describe('the read model on PostgreSQL, from two processes', () => {
       const waiting = await sql<{ waiting_on: string }>`select waiting_on from read_model_waiting where case_id = ${'C-PG'} order by waiting_on`.execute(a.db);
       expect(waiting.rows.map((r) => r.waiting_on)).toEqual(['agency', 'officer']); // seq 40 is 'overdue'
       const applied = await sql<{ name: string }>`select name from migrations_read_model`.execute(a.db);
-      expect(applied.rows.map((r) => r.name)).toEqual(['0001-read-model']);
+      expect(applied.rows.map((r) => r.name).sort()).toEqual(['0001-read-model', '0002-read-model-figures']);
     } finally {
       await a.close();
       await b.close();
     }
   });
 
-  it('when the schema is made, then the state is bytea and overdue a boolean', async () => {
+  it('when the schema is made, then the state is bytea, the flags booleans and the durations double precision', async () => {
     const database = await openMigratedDatabase(await options(), readModelSchema);
     try {
       const columns = await sql<{ column_name: string; data_type: string }>`
         select column_name, data_type from information_schema.columns
-        where table_schema = current_schema() and table_name = ${'read_model_case'} and column_name in (${'state'}, ${'overdue'}, ${'seq'})
+        where table_schema = current_schema() and table_name in (${'read_model_case'}, ${'read_model_service'})
+          and column_name in (${'state'}, ${'overdue'}, ${'seq'}, ${'awaiting_originals'}, ${'seconds_to_finish'}, ${'seconds'}, ${'case_finished'})
         order by column_name`.execute(database.db);
       expect(columns.rows).toEqual([
+        { column_name: 'awaiting_originals', data_type: 'boolean' },
+        { column_name: 'case_finished', data_type: 'boolean' },
         { column_name: 'overdue', data_type: 'boolean' },
+        { column_name: 'seconds', data_type: 'double precision' },
+        { column_name: 'seconds_to_finish', data_type: 'double precision' },
         { column_name: 'seq', data_type: 'bigint' },
         { column_name: 'state', data_type: 'bytea' },
       ]);

@@ -2,6 +2,8 @@
 // SQLite in a temp dir (tests/unit/read-model.test.ts) and PostgreSQL when TEST_POSTGRES_URL is set
 // (tests/db/read-model.pg.test.ts). Cases are built from journals through the reducer, as the workflow
 // builds them; the raw tables are read and altered through SQL, as someone with the database's password would.
+// The dashboard's figures (infra/read-model-figures.ts) are checked by hand on small sets, and on random
+// sets against the same figures computed in JavaScript from each case's projection: both dialects give them.
 import { randomBytes } from 'node:crypto';
 import fc from 'fast-check';
 import { defaultPayloadConverter } from '@temporalio/common';
@@ -11,10 +13,16 @@ import { reduceCase } from '../../domain/case-state';
 import type { CaseEvent } from '../../domain/case-state';
 import { SERVICE_KEYS } from '../../domain/catalog';
 import type { ServiceKey } from '../../domain/catalog';
+import { percentile } from '../../api/ops.routes';
+import { benefitsInputFor, decideBenefits } from '../../domain/policy';
+import { EARLIER_BUNDLE } from '../../domain/catalog';
+import type { Channel } from '../../domain/catalog';
 import type { Database } from '../../infra/database';
 import { EncryptionCodec } from '../../infra/payload-codec';
-import { createReadModel, ReadModelDecodeError, readModelSchema } from '../../infra/read-model';
+import { caseProjection, createReadModel, PROJECTION_VERSION, ReadModelDecodeError, readModelSchema } from '../../infra/read-model';
 import type { ReadModel, ReadModelCursor, ReadModelListFilter } from '../../infra/read-model';
+import { FINISHED_STATUSES } from '../../infra/read-model-figures';
+import type { DashboardFigures, DashboardPeriod, Ranked } from '../../infra/read-model-figures';
 import type { BirthCaseState } from '../../workflows/birth-case.contract';
 import { application } from './fixtures';
 import type { ApplicationInput } from './fixtures';
@@ -66,6 +74,113 @@ export function caseState(spec: CaseSpec): BirthCaseState {
   return { ...reduceCase(events), caseId: spec.caseId, hospitalId: spec.hospitalId ?? 'H0001', application: app, trackingSecretHash: 'tracking-hash', events };
 }
 
+// ---- cases with times, for the dashboard ---------------------------------------------------------------
+
+/** A journal entry `at` minutes after the case's creation. */
+export type TimedStep = Step & { at: number; reason?: string };
+export const steps = {
+  submitted: (service: ServiceKey, at: number, channel?: Channel): TimedStep => ({ action: 'service.submitted', service, data: channel ? { channel } : {}, at }),
+  completed: (service: ServiceKey, at: number): TimedStep => ({ action: 'service.completed', service, data: { result: {} }, at }),
+  refused: (service: ServiceKey, at: number): TimedStep => ({ action: 'service.refused', service, reason: '不予受理', at }),
+  review: (service: ServiceKey, at: number): TimedStep => ({ action: 'service.under_review', service, data: { review: { agency: 'publicSecurity', reason: '人工审核', reviewId: 'R1' } }, at }),
+  correction: (service: ServiceKey, at: number): TimedStep => ({ action: 'service.needs_correction', service, data: { items: [{ path: 'mother.phone', message: '请核对' }], dueAt: null }, at }),
+  escalated: (service: ServiceKey, at: number, kind: 'review_overdue' | 'correction_due' = 'review_overdue'): TimedStep => ({ action: 'case.escalated', service, data: { kind, level: 1, dueAt: null }, at }),
+  forwarded: (service: ServiceKey, at: number, channel: Exclude<Channel, 'local'>): TimedStep => ({
+    action: 'service.forwarded', service, data: { forwardId: `F-${service}`, channel, destinationRegionCode: channel === 'inProvince' ? '370202' : '110105', dueAt: '2026-12-01T09:00:00.000+08:00' }, at,
+  }),
+  originals: (service: ServiceKey, at: number): TimedStep => ({ action: 'service.originals_requested', service, data: { items: ['出生医学证明原件'], postTo: '北京市公安局', dueAt: '2026-12-01T09:00:00.000+08:00' }, at }),
+  /** the benefits as the policy decides them for the case's application */
+  benefits: (at: number): TimedStep => ({ action: 'benefits.decided', service: null, data: 'decide', at }),
+  cancelled: (at: number): TimedStep => ({ action: 'case.cancelled', service: null, at }),
+  finished: (at: number): TimedStep => ({ action: 'case.finished', service: null, at }),
+};
+
+export interface JournalSpec {
+  caseId: string;
+  hospitalId?: string;
+  /** Shanghai ISO of the first entry (case.accepted, at minute 0) */
+  createdAt?: string;
+  /** the services the parents asked for (default: birth certificate and household); the case skips the others at once */
+  asked?: ServiceKey[];
+  birthOrder?: number;
+  steps: TimedStep[];
+}
+
+/** A case's state from its journal: case.accepted with the bundle at minute 0, then the steps at their minutes. */
+export function journalState(spec: JournalSpec): BirthCaseState {
+  const app = application({ newborn: { birthAt: '2026-11-18T10:15:00+08:00', ...(spec.birthOrder ? { birthOrder: spec.birthOrder } : {}) } });
+  const asked = spec.asked ?? ['birthCertificate', 'household'];
+  const all: TimedStep[] = [
+    { action: 'case.accepted', service: null, data: { newbornNameMissing: false }, at: 0 },
+    ...EARLIER_BUNDLE.filter((k) => !asked.includes(k)).map((service): TimedStep => ({ action: 'service.skipped', service, reason: '未申请此项', at: 0 })),
+    ...spec.steps,
+  ];
+  const events = all.map((s, i) => ({
+    seq: i + 1, at: at(spec.createdAt ?? T0, s.at), actor: { role: 'system', id: null }, action: s.action, service: s.service, attempt: null, outcome: 'ok', reason: s.reason ?? null,
+    data: s.data === 'decide' ? { benefits: decideBenefits(benefitsInputFor(app)) } : s.data,
+  })) as CaseEvent[];
+  return { ...reduceCase(events), caseId: spec.caseId, hospitalId: spec.hospitalId ?? 'H0001', application: app, trackingSecretHash: 'tracking-hash', events };
+}
+
+/**
+ * The dashboard's figures computed in JavaScript from each case's projection (caseProjection): the reference
+ * the SQL is checked against. Cases as last published, with the period's rule (created_at's Shanghai day).
+ */
+export function referenceFigures(states: readonly BirthCaseState[], period: DashboardPeriod): DashboardFigures {
+  const rows = states.map((s) => caseProjection(s, s.events.length))
+    .filter((p) => p.createdAt.slice(0, 10) >= period.from && p.createdAt.slice(0, 10) <= period.to && (period.hospitalId === null || p.hospitalId === period.hospitalId));
+  const count = <T>(items: readonly T[], key: (t: T) => string | null): Record<string, number> => {
+    const out: Record<string, number> = {};
+    for (const t of items) {
+      const k = key(t);
+      if (k !== null) out[k] = (out[k] ?? 0) + 1;
+    }
+    return out;
+  };
+  const rank = (values: number[]): Ranked => {
+    const sorted = [...values].sort((a, b) => a - b);
+    return { count: sorted.length, medianSeconds: percentile(sorted, 50), p90Seconds: percentile(sorted, 90) };
+  };
+  const groupRank = (pairs: Array<[string, number]>): Record<string, Ranked> => {
+    const groups = new Map<string, number[]>();
+    for (const [g, v] of pairs) groups.set(g, [...(groups.get(g) ?? []), v]);
+    return Object.fromEntries([...groups].map(([g, values]) => [g, rank(values)]));
+  };
+  const finished = rows.filter((p) => FINISHED_STATUSES.includes(p.status) && p.closedAt !== null);
+  const services = rows.flatMap((p) => p.services.map((s) => ({ ...s, caseId: p.caseId })));
+  const channelRanks = groupRank(services.flatMap((s) => (s.seconds === null ? [] : [[s.channel, s.seconds] as [string, number]])));
+  const elsewhere = rows.filter((p) => p.services.some((s) => s.channel !== 'local'));
+  const secondsOf = (p: (typeof rows)[number]): number => (Date.parse(p.closedAt as string) - Date.parse(p.createdAt)) / 1000;
+  return {
+    total: rows.length,
+    byStatus: count(rows, (p) => p.status),
+    byWaitingOn: count(rows.flatMap((p) => p.waitingOn), (w) => w),
+    overdue: { reviews: rows.filter((p) => p.overdue && p.waitingOn.includes('officer')).length, corrections: rows.filter((p) => p.overdue && p.waitingOn.includes('clerk')).length },
+    waiverOutcomes: count(rows, (p) => p.waiverOutcome),
+    waiverLostReasons: count(rows.filter((p) => p.waiverOutcome === 'lost'), (p) => p.waiverLostReason ?? 'UNKNOWN'),
+    childcareSubsidy: count(rows, (p) => p.childcareSubsidy),
+    completion: {
+      ...rank(finished.map(secondsOf)),
+      cases: [...finished]
+        .sort((a, b) => secondsOf(b) - secondsOf(a) || (a.caseId < b.caseId ? 1 : -1))
+        .slice(0, period.maxCases)
+        .map((p) => ({ caseId: p.caseId, status: p.status, acceptedAt: p.createdAt, closedAt: p.closedAt as string, seconds: secondsOf(p) })),
+    },
+    agencies: groupRank(finished.flatMap((p) => p.services.flatMap((s) => (s.seconds === null ? [] : [[s.agency, s.seconds] as [string, number]])))),
+    crossRegion: {
+      cases: elsewhere.length,
+      waitingOnOriginals: elsewhere.filter((p) => p.awaitingOriginals).length,
+      byChannel: Object.fromEntries(Object.entries(count(services, (s) => s.channel)).map(([channel, n]) => [channel, {
+        cases: new Set(services.filter((s) => s.channel === channel).map((s) => s.caseId)).size,
+        services: n,
+        answered: services.filter((s) => s.channel === channel && s.seconds !== null).length,
+        medianSeconds: channelRanks[channel]?.medianSeconds ?? null,
+        p90Seconds: channelRanks[channel]?.p90Seconds ?? null,
+      }])),
+    },
+  };
+}
+
 export const newCodec = (...keys: Buffer[]): EncryptionCodec => new EncryptionCodec(keys.length > 0 ? keys : [randomBytes(32)], { refuseUnencrypted: true });
 
 /** Every page of a list, in order, with the cursors followed. */
@@ -87,7 +202,7 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
   describe(`read model (${name})`, () => {
     let database: Database;
     let key: Buffer;
-    let model: ReadModel;
+    let model: ReturnType<typeof createReadModel>;
     let clock: number;
 
     beforeEach(async () => {
@@ -183,6 +298,35 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
           }),
           { numRuns: 25 },
         );
+      });
+    });
+
+    describe('writing many cases at once (loading)', () => {
+      it('when cases are published in bulk, then each is stored as one by one would store it: the highest seq given, never over a higher stored one', async () => {
+        otherDb = await open();
+        await otherDb.migrate(readModelSchema);
+        const single = createReadModel(otherDb, newCodec(key));
+        const { submitted, completed, review, finished } = steps;
+        const done = journalState({ caseId: 'C-B1', steps: [submitted('birthCertificate', 1), submitted('household', 1), completed('birthCertificate', 5), completed('household', 9), finished(10)] });
+        const inReview = journalState({ caseId: 'C-B2', steps: [submitted('household', 1), review('household', 2)] });
+        const earlier = journalState({ caseId: 'C-B2', steps: [submitted('household', 1)] });
+        const ahead = caseState({ caseId: 'C-B3', stage: 'cancelled' });
+        await model.publish(ahead, 50);
+        const entries = [{ state: done, seq: done.events.length }, { state: earlier, seq: earlier.events.length }, { state: inReview, seq: inReview.events.length }, { state: caseState({ caseId: 'C-B3' }), seq: 7 }];
+        await expect(model.publishMany(entries)).resolves.toEqual({ applied: 2, stale: 1 });
+        await expect(model.get('C-B2')).resolves.toEqual({ seq: inReview.events.length, state: inReview });
+        await expect(model.get('C-B3')).resolves.toEqual({ seq: 50, state: ahead });
+        expect(await waitingRows('C-B2')).toEqual(['officer']);
+        // the same figures as a model written one case at a time
+        for (const e of [entries[0], entries[2], { state: ahead, seq: 50 }]) await single.publish(e!.state, e!.seq);
+        const p: DashboardPeriod = { from: '2026-11-20', to: '2026-11-20', hospitalId: null, maxCases: 10 };
+        expect(await model.dashboard(p)).toEqual(await single.dashboard(p));
+        await expect(model.publishMany([])).resolves.toEqual({ applied: 0, stale: 0 });
+      });
+      let otherDb: Database | undefined;
+      afterEach(async () => {
+        await otherDb?.close();
+        otherDb = undefined;
       });
     });
 
@@ -326,6 +470,180 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
       it('when the page size is not a whole number ≥ 1, then the list refuses', async () => {
         await expect(model.list({ pageSize: 0 }, null)).rejects.toThrow(RangeError);
       });
+    });
+
+    describe('the dashboard’s figures', () => {
+      const DAY = '2026-11-20';
+      const period = (over: Partial<DashboardPeriod> = {}): DashboardPeriod => ({ from: DAY, to: DAY, hospitalId: 'H0001', maxCases: 100, ...over });
+      const publishAll = async (states: readonly BirthCaseState[]): Promise<void> => {
+        for (const state of states) await model.publish(state, state.events.length);
+      };
+      const { submitted, completed, refused, review, correction, escalated, forwarded, originals, benefits, cancelled, finished } = steps;
+      // finished cases of H0001 on the 20th: 2 h, 4 h (household refused), 1 h
+      const timed = [
+        journalState({ caseId: 'C-2H', birthOrder: 2, steps: [benefits(0), submitted('birthCertificate', 1), submitted('household', 1), completed('birthCertificate', 31), completed('household', 61), finished(120)] }),
+        journalState({ caseId: 'C-4H', birthOrder: 1, steps: [benefits(0), submitted('birthCertificate', 1), submitted('household', 1), completed('birthCertificate', 61), refused('household', 181), finished(240)] }),
+        journalState({ caseId: 'C-1H', birthOrder: 2, steps: [benefits(0), submitted('birthCertificate', 1), submitted('household', 1), completed('birthCertificate', 11), completed('household', 21), finished(60)] }),
+      ];
+
+      it('when cases of a day are counted, then the operator sees them by status, by whom they wait on, overdue, and the waiver and subsidy outcomes', async () => {
+        await publishAll([
+          ...timed,
+          journalState({ caseId: 'C-REVIEW', steps: [submitted('birthCertificate', 1), submitted('household', 1), review('household', 2), escalated('household', 3)] }),
+          journalState({ caseId: 'C-CORR', steps: [correction('household', 1), escalated('household', 2, 'correction_due')] }),
+          journalState({ caseId: 'C-AGENCY', steps: [submitted('birthCertificate', 1)] }),
+          journalState({ caseId: 'C-CANCEL', steps: [submitted('birthCertificate', 1), cancelled(2)] }),
+          // another hospital's, and H0001's of the days before and after (Shanghai days)
+          journalState({ caseId: 'C-OTHER', hospitalId: 'H0002', steps: [submitted('birthCertificate', 1)] }),
+          journalState({ caseId: 'C-19TH', createdAt: '2026-11-19T23:59:00.000+08:00', steps: [] }),
+          journalState({ caseId: 'C-21ST', createdAt: '2026-11-20T16:00:00.000Z', steps: [] }),
+        ]);
+        const f = await model.dashboard(period());
+        expect(f.total).toBe(7);
+        expect(f.byStatus).toEqual({ completed: 2, partially_completed: 1, in_progress: 2, action_required: 1, cancelled: 1 });
+        expect(f.byWaitingOn).toEqual({ officer: 1, agency: 2, clerk: 1 });
+        expect(f.overdue).toEqual({ reviews: 1, corrections: 1 });
+        // a second child's waiver is lost when the case closes without an enrolment; a first child's never applied
+        expect(f.waiverOutcomes).toEqual({ lost: 2, not_applicable: 1, pending: 4 });
+        expect(f.waiverLostReasons).toEqual({ NOT_ENROLLED: 2 });
+        expect(f.childcareSubsidy).toEqual({ pending: 6, refused: 1 });
+
+        expect((await model.dashboard(period({ hospitalId: null }))).total).toBe(8);
+        expect((await model.dashboard(period({ from: '2026-11-19', to: '2026-11-21' }))).total).toBe(9);
+        expect((await model.dashboard(period({ from: '2026-11-21', to: '2026-11-21' }))).byStatus).toEqual({ accepted: 1 });
+        await expect(model.dashboard(period({ from: '2026-11-22', to: '2026-11-30' }))).resolves.toMatchObject({ total: 0, byStatus: {}, completion: { count: 0, medianSeconds: null, cases: [] } });
+      });
+
+      it('when finished cases are timed, then medians and p90 are nearest rank over all of them, per agency too, and the list keeps the slowest', async () => {
+        await publishAll([...timed, journalState({ caseId: 'C-OPEN', steps: [submitted('birthCertificate', 1), completed('birthCertificate', 500)] })]);
+        const f = await model.dashboard(period({ maxCases: 2 }));
+        expect(f.completion).toMatchObject({ count: 3, medianSeconds: 7200, p90Seconds: 14_400 });
+        expect(f.completion.cases).toEqual([
+          { caseId: 'C-4H', status: 'partially_completed', acceptedAt: '2026-11-20T09:00:00.000+08:00', closedAt: '2026-11-20T13:00:00.000+08:00', seconds: 14_400 },
+          { caseId: 'C-2H', status: 'completed', acceptedAt: '2026-11-20T09:00:00.000+08:00', closedAt: '2026-11-20T11:00:00.000+08:00', seconds: 7200 },
+        ]);
+        // first submission to the answer (a refusal is an answer), the finished cases' services only (not C-OPEN's 499 minutes)
+        expect(f.agencies).toEqual({
+          healthCommission: { count: 3, medianSeconds: 1800, p90Seconds: 3600 },
+          publicSecurity: { count: 3, medianSeconds: 3600, p90Seconds: 10_800 },
+        });
+      });
+
+      it('when services go to another place, then the cross-region section counts them per channel with their times, and the open cases waiting on originals', async () => {
+        await publishAll([
+          timed[0] as BirthCaseState,
+          // Beijing registers the household in 3 days; the birth certificate is local
+          journalState({
+            caseId: 'C-BJ',
+            steps: [submitted('birthCertificate', 1), completed('birthCertificate', 2), submitted('household', 3, 'crossProvince'), forwarded('household', 3, 'crossProvince'), completed('household', 3 + 3 * 24 * 60), finished(3 + 3 * 24 * 60)],
+          }),
+          // Qingdao asks the parents for originals: the case waits on them
+          journalState({ caseId: 'C-QD', steps: [submitted('birthCertificate', 1), submitted('household', 2, 'inProvince'), forwarded('household', 2, 'inProvince'), originals('household', 3)] }),
+          // cancelled while Qingdao waited: no longer waiting on originals
+          journalState({ caseId: 'C-QDX', steps: [submitted('household', 2, 'inProvince'), forwarded('household', 2, 'inProvince'), originals('household', 3), cancelled(4)] }),
+        ]);
+        const f = await model.dashboard(period());
+        expect(f.crossRegion.cases).toBe(3);
+        expect(f.crossRegion.waitingOnOriginals).toBe(1);
+        expect(f.crossRegion.byChannel).toEqual({
+          crossProvince: { cases: 1, services: 1, answered: 1, medianSeconds: 3 * 86_400, p90Seconds: 3 * 86_400 },
+          inProvince: { cases: 2, services: 2, answered: 0, medianSeconds: null, p90Seconds: null },
+          local: { cases: 4, services: 5, answered: 3, medianSeconds: 1800, p90Seconds: 3600 },
+        });
+      });
+
+      it('for any set of cases, then the SQL gives the figures computed in JavaScript from the cases’ projections', async () => {
+        const stepsOf = fc.constantFrom<TimedStep[][]>(
+          [], [submitted('birthCertificate', 1)], [submitted('household', 2), review('household', 3), escalated('household', 4)],
+          [correction('household', 1)], [submitted('birthCertificate', 1), cancelled(2)],
+          [submitted('household', 1, 'inProvince'), forwarded('household', 1, 'inProvince'), originals('household', 2)],
+        );
+        const finishedSteps = fc.tuple(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 600 }), fc.boolean(), fc.constantFrom<Channel>('local', 'crossProvince'))
+          .map(([bc, hh, refuse, channel]): TimedStep[] => [
+            benefits(0), submitted('birthCertificate', 1), completed('birthCertificate', 1 + bc),
+            ...(channel === 'local' ? [submitted('household', 1)] : [submitted('household', 1, 'crossProvince'), forwarded('household', 1, 'crossProvince')]),
+            refuse ? refused('household', 1 + hh) : completed('household', 1 + hh), finished(2 + Math.max(bc, hh)),
+          ]);
+        const caseOf = fc.record({
+          hospitalId: fc.constantFrom('H0001', 'H0002'),
+          day: fc.constantFrom('2026-11-19', '2026-11-20', '2026-11-21'),
+          minute: fc.integer({ min: 0, max: 1439 }),
+          birthOrder: fc.constantFrom(1, 2, 3),
+          steps: fc.oneof(stepsOf, finishedSteps),
+        });
+        let run = 0;
+        await fc.assert(
+          fc.asyncProperty(fc.array(caseOf, { minLength: 1, maxLength: 14 }), fc.constantFrom('H0001', null), fc.integer({ min: 1, max: 4 }), async (specs, hospitalId, maxCases) => {
+            run += 1;
+            await sql`delete from read_model_case`.execute(database.db);
+            const states = specs.map((c, i) => journalState({
+              caseId: `C-${run}-${i}`, hospitalId: c.hospitalId, birthOrder: c.birthOrder, steps: c.steps,
+              createdAt: at(`${c.day}T00:00:00.000+08:00`, c.minute),
+            }));
+            await publishAll(states);
+            for (const p of [period({ hospitalId, maxCases }), period({ from: '2026-11-19', to: '2026-11-20', hospitalId, maxCases })]) {
+              expect(await model.dashboard(p)).toEqual(referenceFigures(states, p));
+            }
+          }),
+          { numRuns: 20 },
+        );
+      });
+    });
+
+    describe('rows written before the dashboard’s columns (migration 0002)', () => {
+      const only0001 = { owner: 'read_model', migrations: (d: Parameters<typeof readModelSchema.migrations>[0]) => ({ '0001-read-model': readModelSchema.migrations(d)['0001-read-model'] as NonNullable<ReturnType<typeof readModelSchema.migrations>[string]> }) };
+      const COLUMNS_0001 = ['case_id', 'seq', 'hospital_id', 'status', 'born_on', 'created_at', 'updated_at', 'overdue', 'waiver_outcome', 'waiver_lost_reason', 'childcare_subsidy', 'channel', 'state'];
+
+      it('when an older database is migrated, then its rows keep their place, are not timed, and a rebuild’s refresh at the same seq fills them, once', async () => {
+        const { submitted: sent, completed: done, finished: closed } = steps;
+        const state = journalState({ caseId: 'C-OLD', steps: [sent('birthCertificate', 1), sent('household', 1), done('birthCertificate', 31), done('household', 61), closed(120)] });
+        await model.publish(state, state.events.length);
+        const row = (await sql<Record<string, unknown>>`select * from read_model_case where case_id = ${'C-OLD'}`.execute(database.db)).rows[0] as Record<string, unknown>;
+
+        const older = await open();
+        try {
+          await older.migrate(only0001);
+          await older.db.insertInto('read_model_case' as never).values(Object.fromEntries(COLUMNS_0001.map((c) => [c, row[c]])) as never).execute();
+          await expect(older.migrate(readModelSchema)).resolves.toEqual([{ owner: 'read_model', applied: ['0002-read-model-figures'] }]);
+          const upgraded = createReadModel(older, newCodec(key));
+          const stored = (await sql<{ closed_at: unknown; projection: unknown }>`select closed_at, projection from read_model_case`.execute(older.db)).rows;
+          expect(stored).toEqual([{ closed_at: null, projection: null }]);
+          // listed and read as before; counted, not timed
+          await expect(upgraded.get('C-OLD')).resolves.toEqual({ seq: state.events.length, state });
+          await expect(upgraded.list({ pageSize: 5, status: 'completed' }, 'H0001')).resolves.toMatchObject({ cases: [{ caseId: 'C-OLD' }] });
+          await expect(upgraded.dashboard(period0())).resolves.toMatchObject({ total: 1, byStatus: { completed: 1 }, completion: { count: 0 }, agencies: {} });
+
+          // a worker's write at the same seq changes nothing; a rebuild's refreshes the columns once
+          await expect(upgraded.publish(state, state.events.length)).resolves.toBe('stale');
+          await expect(upgraded.publish(state, state.events.length, { refresh: true })).resolves.toBe('refreshed');
+          await expect(upgraded.publish(state, state.events.length, { refresh: true })).resolves.toBe('stale');
+          await expect(upgraded.publish(state, state.events.length - 1, { refresh: true })).resolves.toBe('stale');
+          const figures = await upgraded.dashboard(period0());
+          expect(figures.completion).toMatchObject({ count: 1, medianSeconds: 7200 });
+          expect(figures.agencies).toEqual({ healthCommission: { count: 1, medianSeconds: 1800, p90Seconds: 1800 }, publicSecurity: { count: 1, medianSeconds: 3600, p90Seconds: 3600 } });
+          const refreshed = (await sql<{ projection: unknown; state: Uint8Array }>`select projection, state from read_model_case`.execute(older.db)).rows[0];
+          expect(Number(refreshed?.projection)).toBe(PROJECTION_VERSION);
+          // the stored state is the one written before (a refresh rewrites the plain columns only)
+          expect(Buffer.from(refreshed?.state ?? []).equals(Buffer.from(row.state as Uint8Array))).toBe(true);
+        } finally {
+          await older.close();
+        }
+      });
+
+      it('when a row of a case with no entry yet is refreshed, then it keeps the creation time its first write gave it, services included', async () => {
+        const started = caseState({ caseId: 'C-NEW0', entries: 0 });
+        await model.publish(started, 0, { createdAt: '2026-11-20T10:00:00.000+08:00' });
+        // as a row from before migration 0002
+        await sql`update read_model_case set projection = null, closed_at = null, awaiting_originals = null, services_elsewhere = null`.execute(database.db);
+        await sql`delete from read_model_service`.execute(database.db);
+        clock = Date.parse('2026-11-25T12:00:00+08:00');
+        await expect(model.publish(started, 0, { refresh: true })).resolves.toBe('refreshed');
+        await expect(model.list({ pageSize: 5 }, null)).resolves.toMatchObject({ cases: [{ caseId: 'C-NEW0', createdAt: '2026-11-20T10:00:00.000+08:00' }] });
+        const created = await sql<{ created_at: string }>`select distinct created_at from read_model_service where case_id = ${'C-NEW0'}`.execute(database.db);
+        expect(created.rows).toEqual([{ created_at: '2026-11-20T10:00:00.000+08:00' }]);
+      });
+
+      const period0 = (): DashboardPeriod => ({ from: '2026-11-20', to: '2026-11-20', hospitalId: null, maxCases: 10 });
     });
 
     it('when the schema is migrated again, then nothing is applied twice', async () => {

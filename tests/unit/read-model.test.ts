@@ -9,7 +9,7 @@ import { openDatabase, openMigratedDatabase } from '../../infra/database';
 import { caseProjection, createReadModel, readModelSchema } from '../../infra/read-model';
 import { childcareSubsidyDecision, waiverOutcome } from '../../workflows/case-publication';
 import type { BirthCaseState } from '../../workflows/birth-case.contract';
-import { caseState, newCodec, readModelSuite } from '../helpers/read-model-suite';
+import { caseState, journalState, newCodec, readModelSuite, steps } from '../helpers/read-model-suite';
 
 const dirs: string[] = [];
 const freshDir = (): string => {
@@ -48,6 +48,36 @@ describe('the projection of a case onto its row', () => {
       createdAt: '2026-11-20T09:00:00.000+08:00', updatedAt: '2026-11-20T09:02:00.000+08:00',
       overdue: false, waitingOn: ['officer', 'agency'],
       waiverOutcome: 'pending', waiverLostReason: null, childcareSubsidy: 'pending', channel: null,
+      closedAt: null, secondsToFinish: null, awaitingOriginals: false, servicesElsewhere: false,
+      services: expect.arrayContaining([
+        { service: 'birthCertificate', agency: 'healthCommission', channel: 'local', submittedAt: '2026-11-20T09:01:00.000+08:00', endedAt: null, seconds: null, firstOnChannel: true },
+        { service: 'household', agency: 'publicSecurity', channel: 'local', submittedAt: null, endedAt: null, seconds: null, firstOnChannel: false },
+      ]),
+    });
+  });
+
+  it('when a case is finished, then the row has its close (the last entry) and the time to it, and each service the time its agency took; skipped services are left out', () => {
+    const { submitted, completed, refused, finished } = steps;
+    const state = journalState({
+      caseId: 'C-F', createdAt: '2026-11-20T09:00:00.000+08:00',
+      steps: [submitted('birthCertificate', 1), submitted('household', 2, 'crossProvince'), completed('birthCertificate', 31), refused('household', 2 + 24 * 60), finished(3 + 24 * 60)],
+    });
+    expect(caseProjection(state, state.events.length)).toMatchObject({
+      status: 'partially_completed', closedAt: '2026-11-21T09:03:00.000+08:00', secondsToFinish: 86_580, awaitingOriginals: false, servicesElsewhere: true,
+      services: [
+        { service: 'birthCertificate', agency: 'healthCommission', channel: 'local', submittedAt: '2026-11-20T09:01:00.000+08:00', endedAt: '2026-11-20T09:31:00.000+08:00', seconds: 1800, firstOnChannel: true },
+        { service: 'household', agency: 'publicSecurity', channel: 'crossProvince', submittedAt: '2026-11-20T09:02:00.000+08:00', endedAt: '2026-11-21T09:02:00.000+08:00', seconds: 86_400, firstOnChannel: true },
+      ],
+    });
+  });
+
+  it('when another place asks for originals, then the open case awaits them; once cancelled, it does not', () => {
+    const { submitted, forwarded, originals, cancelled } = steps;
+    const asked = [submitted('household', 1, 'inProvince'), forwarded('household', 1, 'inProvince'), originals('household', 2)];
+    expect(caseProjection(journalState({ caseId: 'C-QD', steps: asked }), 5)).toMatchObject({ status: 'action_required', awaitingOriginals: true, waitingOn: ['parent', 'agency'], closedAt: null });
+    // closed, yet not finished: no time to finish
+    expect(caseProjection(journalState({ caseId: 'C-QDX', steps: [...asked, cancelled(3)] }), 6)).toMatchObject({
+      status: 'cancelled', awaitingOriginals: false, servicesElsewhere: true, closedAt: '2026-11-20T09:03:00.000+08:00', secondsToFinish: null,
     });
   });
 
