@@ -8,7 +8,7 @@ import type pino from 'pino';
 import type { Config } from '../infra/config';
 import type { ReviewDesk } from '../activities';
 import type { AccessLog } from '../infra/access-log';
-import type { ReadModel } from '../infra/read-model';
+import type { ReadModel, ReadModelFigures } from '../infra/read-model';
 import { openReadModel } from '../infra/read-model-process';
 import { openAccessLog, readRecorder } from './access';
 import { accessRoutes } from './access.routes';
@@ -53,8 +53,12 @@ export interface AppDeps {
   parentLimits?: ParentRoutesDeps['limits'];
   /** where staff reads are recorded; default: the project's database (api/access.ts) */
   accessLog?: AccessLog;
-  /** where cases are read first (issue 21); default: the read model on the project's database with READ_MODEL=true, else none (Temporal) */
-  readModel?: Pick<ReadModel, 'get'>;
+  /**
+   * the read model (issue 21): where cases are read first, and where the case list and the operations
+   * dashboard come from (without one, both answer 503); default: the read model on the project's database
+   * with READ_MODEL=true, else none. The dashboard needs `dashboard` (ReadModelFigures).
+   */
+  readModel?: Pick<ReadModel, 'get' | 'list'> & Partial<ReadModelFigures>;
   /** the parents' sign-in (issue 18): per-address limits, the per-phone policy, the SMS and identity gateways */
   parentSignIn?: { limits?: Partial<ParentAddressLimits>; policy?: Partial<SignInPolicy>; gateways?: ParentGateways };
 }
@@ -122,7 +126,6 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
   const metrics = createApiMetrics();
   const cases = createCaseRepository({
     client,
-    namespace: config.TEMPORAL_NAMESPACE,
     pageTokenKey: config.CASE_ID_SECRET,
     cache: createCaseReadCache({ ttlMs: config.CASE_READ_CACHE_MS, max: config.CASE_READ_CACHE_MAX }),
     onRead: metrics.caseRead,
@@ -149,7 +152,7 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
   app.get('/api/openapi.json', (_req, res) => { res.json(openApiDocument()); });
 
-  app.use(opsRoutes({ client, config, now }));
+  app.use(opsRoutes({ client, config, now, readModel }));
   app.use(accessRoutes({ accessLog, config }));
   const parentLinks = createParentLinks(config, logger);
   // A new case may start from the parents' online registration, and is linked to their phones (issue 18).

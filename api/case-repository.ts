@@ -5,24 +5,21 @@
 // a case is read from the project's database first, and from Temporal only when the read model has no
 // row for it or cannot answer; a read before a write (`fresh`) always asks Temporal, where the write is
 // decided. In front of all of it, the short-lived read cache (api/case-read-cache.ts). Writes go to the
-// workflow, and drop the case from the cache whatever they answer. Lists come from Temporal's visibility,
-// a page at a time.
+// workflow, and drop the case from the cache whatever they answer. Lists come from the read model, a keyset
+// page at a time (the case's search attributes are no longer kept current); without one, a list is 503.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
 import type { SearchAttributePair } from '@temporalio/common';
-import type { temporal } from '@temporalio/proto';
-import { CaseStatusSchema, serviceAgency } from '../domain/catalog';
+import { z } from 'zod';
+import { serviceAgency } from '../domain/catalog';
 import type { CaseStatus } from '../domain/catalog';
 import { reduceCase } from '../domain/case-state';
-import { addDays, toShanghaiIso } from '../domain/dates';
-import {
-  BIRTH_CASE_TASK_QUEUE, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, caseIdFromWorkflowId, CaseSearchAttributes, getCaseState,
-} from '../workflows/birth-case.contract';
+import { BIRTH_CASE_TASK_QUEUE, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, getCaseState } from '../workflows/birth-case.contract';
 import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
 import { caseSearchAttributes, caseStateFromMemo, initialCaseMemo } from '../workflows/case-publication';
 import type { AccessLog, AccessView } from '../infra/access-log';
-import type { ReadModel } from '../infra/read-model';
+import type { ReadModel, ReadModelCursor } from '../infra/read-model';
 import type { Request } from 'express';
 import { readRecorder } from './access';
 import type { StaffClaims } from './auth';
@@ -80,7 +77,6 @@ export interface CaseRepository {
 
 export interface CaseRepositoryDeps {
   client: Client;
-  namespace: string;
   /** seals the list's page tokens (CASE_ID_SECRET) */
   pageTokenKey: string;
   /** the per-process read cache; none: every read goes to Temporal */
@@ -89,16 +85,14 @@ export interface CaseRepositoryDeps {
   onRead?: (source: CaseSource) => void;
   /** where staff reads are recorded; none: every recorded read is refused (503), fail closed */
   accessLog?: AccessLog;
-  /** the read model (issue 21); none: every read goes to Temporal */
-  readModel?: Pick<ReadModel, 'get'>;
+  /** the read model (issue 21): reads first, lists only; none: every read goes to Temporal, and lists answer 503 */
+  readModel?: Pick<ReadModel, 'get' | 'list'>;
   /** told when the read model could not answer (the read then goes to Temporal) */
   onReadModelError?: (caseId: string, err: unknown) => void;
 }
 
 /** Started, task scheduled, started, completed: a history longer than this has had its first workflow task. */
 const FIRST_TASK_DONE_EVENTS = 3;
-/** gRPC INVALID_ARGUMENT: the server refused what we passed on (here, only a caller's page token can be wrong). */
-const GRPC_INVALID_ARGUMENT = 3;
 
 /** The access log of a repository built without one: every call fails, so every staff read answers 503. */
 const NO_ACCESS_LOG = new Proxy({} as AccessLog, {
@@ -107,7 +101,7 @@ const NO_ACCESS_LOG = new Proxy({} as AccessLog, {
 });
 
 export function createCaseRepository(deps: CaseRepositoryDeps): CaseRepository {
-  const { client, namespace, pageTokenKey, cache, onRead, accessLog = NO_ACCESS_LOG, readModel, onReadModelError } = deps;
+  const { client, pageTokenKey, cache, onRead, accessLog = NO_ACCESS_LOG, readModel, onReadModelError } = deps;
   const reads = readRecorder(accessLog);
   const handleOf = (caseId: string): WorkflowHandle => client.workflow.getHandle(birthCaseWorkflowId(caseId));
   const describeCase = (caseId: string): Promise<BirthCaseState> => caseFromTemporal(handleOf(caseId), onRead);
@@ -162,21 +156,36 @@ export function createCaseRepository(deps: CaseRepositoryDeps): CaseRepository {
     write: (caseId, act) => act(handleOf(caseId)).finally(() => invalidate(caseId)),
     exists: (caseId) => handleOf(caseId).describe().then(() => true, () => false),
     async list(filter, hospitalId) {
-      const query = listQuery(filter, hospitalId);
-      const page = await client.workflowService.listWorkflowExecutions({
-        namespace,
-        query,
-        pageSize: filter.pageSize,
-        nextPageToken: filter.pageToken ? openPageToken(filter.pageToken, query, pageTokenKey) : undefined,
-      }).catch((err: unknown) => {
-        if (filter.pageToken && isGrpcServiceError(err) && err.code === GRPC_INVALID_ARGUMENT) throw badPageToken();
-        throw err;
-      });
-      const cases = (page.executions ?? []).flatMap((e) => caseSummary(e) ?? []);
-      const next = page.nextPageToken;
-      return { cases, nextPageToken: next && next.length > 0 ? sealPageToken(next, query, pageTokenKey) : null };
+      if (!readModel) throw new ApiError('UNAVAILABLE', '办件列表暂时无法查询，请稍后重试');
+      const bound = listBinding(filter, hospitalId);
+      const after = filter.pageToken ? openCursor(filter.pageToken, bound, pageTokenKey) : undefined;
+      const { status, bornFrom, bornTo, waitingOn, overdue, pageSize } = filter;
+      const page = await readModel.list({ status, bornFrom, bornTo, waitingOn, overdue, pageSize, ...(after ? { after } : {}) }, hospitalId);
+      return { cases: page.cases, nextPageToken: page.next ? sealPageToken(Buffer.from(JSON.stringify(page.next)), bound, pageTokenKey) : null };
     },
   };
+}
+
+/**
+ * What a page token is bound to: the list's filters and the caller's hospital (not the page size). A token
+ * handed out for another filter or another hospital fails its seal: 400.
+ */
+function listBinding(filter: CaseListQuery, hospitalId: string | null): string {
+  const { status, bornFrom, bornTo, waitingOn, overdue } = filter;
+  return `read-model-list:${JSON.stringify({ hospitalId, status: status ?? null, bornFrom: bornFrom ?? null, bornTo: bornTo ?? null, waitingOn: waitingOn ?? null, overdue: overdue ?? null })}`;
+}
+
+/** A sealed token's cursor: the last row of the page before (Shanghai ISO creation time, case id). */
+const Cursor = z.strictObject({ createdAt: z.string().max(64), caseId: z.string().max(64) });
+
+function openCursor(token: string, bound: string, key: string): ReadModelCursor {
+  const raw = openPageToken(token, bound, key);
+  try {
+    return Cursor.parse(JSON.parse(raw.toString('utf8')));
+  } catch {
+    // sealed with our key for this list, yet not a cursor: refused like any other bad token
+    throw badPageToken();
+  }
 }
 
 /** Whether the agency has a review of this case, open or decided (a service of its was sent to manual review). */
@@ -214,40 +223,4 @@ export async function caseFromTemporal(handle: WorkflowHandle, onRead?: (source:
     if (notReady(err)) throw new ApiError('UNAVAILABLE', '办件暂时无法读取，请稍后重试');
     throw err;
   }
-}
-
-/** The visibility query of a list: every value is enum- or date-checked, or from the signed token, so safe to quote. */
-function listQuery(filter: CaseListQuery, hospitalId: string | null): string {
-  const sa = CaseSearchAttributes;
-  const clauses = [`WorkflowType = '${BIRTH_CASE_WORKFLOW_TYPE}'`];
-  if (hospitalId !== null) clauses.push(`${sa.hospitalId.name} = '${hospitalId.replace(/'/g, '')}'`);
-  if (filter.status) clauses.push(`${sa.status.name} = '${filter.status}'`);
-  if (filter.bornFrom) clauses.push(`${sa.bornOn.name} >= '${filter.bornFrom}T00:00:00+08:00'`);
-  if (filter.waitingOn) clauses.push(`${sa.waitingOn.name} = '${filter.waitingOn}'`);
-  if (filter.overdue) clauses.push(`${sa.overdue.name} = ${filter.overdue}`);
-  if (filter.bornTo) clauses.push(`${sa.bornOn.name} < '${addDays(filter.bornTo, 1)}T00:00:00+08:00'`);
-  return clauses.join(' AND ');
-}
-
-function caseSummary(e: temporal.api.workflow.v1.IWorkflowExecutionInfo): CaseSummary | null {
-  const caseId = caseIdFromWorkflowId(e.execution?.workflowId ?? '');
-  if (!caseId) return null;
-  const fields = e.searchAttributes?.indexedFields ?? {};
-  const decode = (name: string): unknown => {
-    const data = fields[name]?.data;
-    return data ? JSON.parse(Buffer.from(data).toString('utf8')) : null;
-  };
-  const status = CaseStatusSchema.safeParse(decode(CaseSearchAttributes.status.name));
-  const hospitalId = decode(CaseSearchAttributes.hospitalId.name);
-  return {
-    caseId,
-    status: status.success ? status.data : null,
-    hospitalId: typeof hospitalId === 'string' ? hospitalId : null,
-    bornAt: shanghaiIsoOrNull(decode(CaseSearchAttributes.bornOn.name)),
-    createdAt: e.startTime ? toShanghaiIso(Number(e.startTime.seconds ?? 0) * 1000) : null,
-  };
-}
-
-function shanghaiIsoOrNull(value: unknown): string | null {
-  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? toShanghaiIso(Date.parse(value)) : null;
 }

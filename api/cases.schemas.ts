@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { CASE_STATUS_KEYS, RETIRED_CASE_STATUS_FILTERS, WaitingOnSchema } from '../domain/catalog';
 
-/** A page token the API handed out: Temporal's token, sealed with an HMAC over the query (cases.routes.ts). */
+/** A page token the API handed out: the read model's cursor, sealed with an HMAC over the query (api/page-token.ts). */
 const PAGE_TOKEN = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/;
 
 /** A status the list may be filtered by: every case status, and the retired values, which match nothing. */

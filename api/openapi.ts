@@ -42,6 +42,7 @@ const common = { 400: err('VALIDATION_FAILED: a bad request (every problem by pa
 const withBody = { 413: err('PAYLOAD_TOO_LARGE: body over 32 KB'), 415: err('UNSUPPORTED_MEDIA_TYPE: a charset other than UTF-8, or an unknown Content-Encoding') };
 const staff = { 401: err('UNAUTHENTICATED: no token, or a bad, expired or foreign one'), 403: err('FORBIDDEN: the token\'s role may not do this') };
 const temporal = { 503: err('UNAVAILABLE: Temporal did not answer in time') };
+const readModelDown = { 503: err('UNAVAILABLE: the read model (the project\'s database) cannot answer now') };
 const notFound = { 404: err('NOT_FOUND: no such case (or not the caller\'s hospital\'s)') };
 const security = [{ staffJwt: [] }];
 /** The new-case body as documented: the application, and the online registration it may start from (checked apart). */
@@ -95,7 +96,7 @@ function caseRoutesDoc(register: Register): void {
   register({
     method: 'get', path: '/api/cases', summary: 'List own hospital cases (clerk; a hall clerk its hall\'s cases, `hospitalId` HALL:<hallId>; admin: all)', security,
     request: { query: CaseListQuery },
-    responses: { 200: ok('a page of CaseSummary', CaseSummaryPage), ...common, ...staff, ...temporal },
+    responses: { 200: ok('a page of CaseSummary, newest first, from the read model', CaseSummaryPage), ...common, ...staff, ...readModelDown },
   });
   register({ method: 'get', path: '/api/cases/{caseId}', summary: 'CaseView (the clerk — or the hall clerk of the hall that filed it — in full, each service with `handledAt`: where it is handled; the admin with names, ID numbers, phones and the address masked, `masked: true`); the read is recorded in the access log first (503 when it cannot be)', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseView', CaseView), ...common, ...staff, ...notFound, ...temporal } });
   register({ method: 'get', path: '/api/cases/{caseId}/delivery', summary: 'The other children of the same multiple birth whose cases this hospital has (clerk): matched by the mother\'s ID number server-side; the reads are recorded', security, request: { params: z.object({ caseId }) }, responses: { 200: ok('CaseDelivery', CaseDelivery), ...common, ...staff, ...notFound, ...temporal } });
@@ -247,9 +248,9 @@ function opsRoutesDoc(register: Register): void {
     responses: { 200: { description: 'OpenMetrics text', content: { 'application/openmetrics-text': { schema: z.string() } } }, ...common, 401: err('UNAUTHENTICATED: no or wrong METRICS_TOKEN'), 404: err('NOT_FOUND: no METRICS_TOKEN configured (scrape the own listener)') },
   });
   register({
-    method: 'get', path: '/api/ops/dashboard', summary: 'Operations dashboard figures (admin), from Temporal visibility', security,
+    method: 'get', path: '/api/ops/dashboard', summary: 'Operations dashboard figures (admin), aggregated over the read model', security,
     request: { query: DashboardQuery },
-    responses: { 200: ok('the figures of the period (default: the last 30 days)', Dashboard), ...common, 400: err('VALIDATION_FAILED: bad period (1–366 days) or hospital id'), ...staff, ...temporal },
+    responses: { 200: ok('the figures of the period (default: the last 30 days)', Dashboard), ...common, 400: err('VALIDATION_FAILED: bad period (1–366 days) or hospital id'), ...staff, ...readModelDown },
   });
   accessRoutesDoc(register);
   codecRoutesDoc(register);

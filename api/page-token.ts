@@ -1,6 +1,6 @@
-// Page tokens of the case list are Temporal's, sealed with an HMAC over the query they continue: a made-up
-// or altered token, or one taken to another query (another hospital's), is a 400 before anything reaches
-// Temporal.
+// Page tokens of the case list: the read model's keyset cursor (the last row of the page before), sealed
+// with an HMAC over the query it continues (filters and hospital): a made-up or altered token, or one taken
+// to another query (another hospital's), is a 400 before anything reaches the database.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors';
 

@@ -13,7 +13,11 @@ import { reduceCase } from '../../domain/case-state';
 import type { CaseEvent } from '../../domain/case-state';
 import { SERVICE_KEYS } from '../../domain/catalog';
 import type { ServiceKey } from '../../domain/catalog';
-import { percentile } from '../../api/ops.routes';
+import type { Client } from '@temporalio/client';
+import { createCaseRepository } from '../../api/case-repository';
+import { CaseListQuery } from '../../api/cases.schemas';
+import { dashboardBody, percentile } from '../../api/ops.routes';
+import { Dashboard } from '../../api/ops.schemas';
 import { benefitsInputFor, decideBenefits } from '../../domain/policy';
 import { EARLIER_BUNDLE } from '../../domain/catalog';
 import type { Channel } from '../../domain/catalog';
@@ -472,6 +476,49 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
       });
     });
 
+    describe('the case list through the repository (page tokens)', () => {
+      const repository = () => createCaseRepository({ client: {} as Client, pageTokenKey: 'a-test-key-of-enough-length-0123456789', readModel: model });
+      const query = (q: Record<string, string>) => CaseListQuery.parse(q);
+
+      it('when a clerk pages through her hospital’s list, then every case comes once, newest first, and the last page has no token', async () => {
+        for (let i = 0; i < 11; i++) await model.publish(caseState({ caseId: `C-${String(i).padStart(2, '0')}`, hospitalId: i % 3 === 0 ? 'H0002' : 'H0001', createdAt: at(T0, i) }), 2);
+        const cases = repository();
+        const seen: string[] = [];
+        let token: string | null = null;
+        let pages = 0;
+        do {
+          const page = await cases.list(query({ pageSize: '3', ...(token ? { pageToken: token } : {}) }), 'H0001');
+          expect(page.cases.length).toBeLessThanOrEqual(3);
+          seen.push(...page.cases.map((c) => c.caseId));
+          token = page.nextPageToken;
+          pages += 1;
+        } while (token !== null && pages < 10);
+        expect(seen).toEqual(['C-10', 'C-08', 'C-07', 'C-05', 'C-04', 'C-02', 'C-01']);
+        expect(pages).toBe(3);
+      });
+
+      it('when a token is taken to another filter or another hospital, or altered, then 400 on pageToken', async () => {
+        for (let i = 0; i < 4; i++) await model.publish(caseState({ caseId: `C-T${i}`, stage: 'inReview', createdAt: at(T0, i) }), 3);
+        const cases = repository();
+        const first = await cases.list(query({ pageSize: '2', status: 'in_progress' }), 'H0001');
+        const token = first.nextPageToken as string;
+        expect(token).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}$/);
+        await expect(cases.list(query({ pageSize: '2', status: 'in_progress', pageToken: token }), 'H0001')).resolves.toMatchObject({ cases: [{ caseId: 'C-T1' }, { caseId: 'C-T0' }], nextPageToken: null });
+        const refused = { code: 'VALIDATION_FAILED', extra: { issues: [{ path: 'pageToken', code: 'INVALID_PAGE_TOKEN' }] } };
+        await expect(cases.list(query({ pageSize: '2', status: 'cancelled', pageToken: token }), 'H0001')).rejects.toMatchObject(refused);
+        await expect(cases.list(query({ pageSize: '2', status: 'in_progress', pageToken: token }), 'H0002')).rejects.toMatchObject(refused);
+        const [body = '', mac = ''] = token.split('.');
+        const altered = `${Buffer.from(JSON.stringify({ createdAt: '2099-01-01T00:00:00.000+08:00', caseId: 'C-Z' })).toString('base64url')}.${mac}`;
+        await expect(cases.list(query({ pageSize: '2', status: 'in_progress', pageToken: altered }), 'H0001')).rejects.toMatchObject(refused);
+        expect(body.length).toBeGreaterThan(0);
+      });
+
+      it('when the repository has no read model, then the list answers 503', async () => {
+        const cases = createCaseRepository({ client: {} as Client, pageTokenKey: 'k' });
+        await expect(cases.list(query({}), null)).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      });
+    });
+
     describe('the dashboard’s figures', () => {
       const DAY = '2026-11-20';
       const period = (over: Partial<DashboardPeriod> = {}): DashboardPeriod => ({ from: DAY, to: DAY, hospitalId: 'H0001', maxCases: 100, ...over });
@@ -527,6 +574,11 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
           healthCommission: { count: 3, medianSeconds: 1800, p90Seconds: 3600 },
           publicSecurity: { count: 3, medianSeconds: 3600, p90Seconds: 10_800 },
         });
+        const body = Dashboard.parse(dashboardBody(f, { from: DAY, to: DAY, hospitalId: 'H0001' }, DAY));
+        expect(body.completion.truncated).toBe(true);
+        expect(body.agencies.vaccination).toEqual({ services: 0, medianSeconds: null, p90Seconds: null });
+        expect(body.agencies.publicSecurity).toEqual({ services: 3, medianSeconds: 3600, p90Seconds: 10_800 });
+        expect(dashboardBody(await model.dashboard(period()), body.period, DAY).completion.truncated).toBe(false);
       });
 
       it('when services go to another place, then the cross-region section counts them per channel with their times, and the open cases waiting on originals', async () => {
@@ -550,6 +602,8 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
           inProvince: { cases: 2, services: 2, answered: 0, medianSeconds: null, p90Seconds: null },
           local: { cases: 4, services: 5, answered: 3, medianSeconds: 1800, p90Seconds: 3600 },
         });
+        const body = Dashboard.parse(dashboardBody(f, { from: DAY, to: DAY, hospitalId: 'H0001' }, DAY));
+        expect(body.crossRegion).toMatchObject({ cases: 3, waitingOnOriginals: 1, truncated: false });
       });
 
       it('for any set of cases, then the SQL gives the figures computed in JavaScript from the cases’ projections', async () => {

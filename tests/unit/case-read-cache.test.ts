@@ -60,7 +60,7 @@ function setUp(options: { ttlMs?: number; max?: number } = {}) {
   let clock = 1_000;
   const cache = createCaseReadCache({ ttlMs: options.ttlMs ?? 300, max: options.max ?? 100, now: () => clock });
   const sources: CaseSource[] = [];
-  const reader = createCaseRepository({ client: fake.client, namespace: 'default', pageTokenKey: 'test-key', cache, onRead: (s) => sources.push(s) });
+  const reader = createCaseRepository({ client: fake.client, pageTokenKey: 'test-key', cache, onRead: (s) => sources.push(s) });
   return { fake, cache, reader, sources, advance: (ms: number) => { clock += ms; } };
 }
 
