@@ -56,7 +56,7 @@ export interface AppDeps {
   /**
    * the read model (issue 21): where cases are read first, and where the case list and the operations
    * dashboard come from (without one, both answer 503); default: the read model on the project's database
-   * with READ_MODEL=true, else none. The dashboard needs `dashboard` (ReadModelFigures).
+   * (infra/read-model-process.ts). The dashboard needs `dashboard` (ReadModelFigures).
    */
   readModel?: Pick<ReadModel, 'get' | 'list'> & Partial<ReadModelFigures>;
   /** the parents' sign-in (issue 18): per-address limits, the per-phone policy, the SMS and identity gateways */
@@ -109,7 +109,7 @@ function requestLogger(logger: pino.Logger) {
   });
 }
 
-export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits, accessLog = openAccessLog(config, logger), readModel = config.READ_MODEL ? openReadModel(config, logger) : undefined, parentSignIn = {} }: AppDeps): express.Express {
+export function createApp({ client, config, logger, reviewDesk, now = () => new Date(), parentLimits, accessLog = openAccessLog(config, logger), readModel = openReadModel(config, logger), parentSignIn = {} }: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));

@@ -92,13 +92,6 @@ export const Env = z.object({
   CASE_READ_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(300),
   /** cases that read cache holds at most (least recently read go first) */
   CASE_READ_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
-  /**
-   * Issue 21, in progress: the workers keep the read model, and the API reads cases from it (else from
-   * Temporal). Off by default until the browser stories pass with it (with it on, the parent story of
-   * tests/web/pages.browser.test.ts did not see its case finish in a CI run; cause not yet found). Nothing is
-   * written without a reader: the worker's sink writes nowhere while it is off.
-   */
-  READ_MODEL: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   TEMPORAL_UI_PORT: port.default(8233),
   MOCK_AGENCIES_PORT: port.default(4100),
   MOCK_AGENCIES_URL: z.string().url().optional(),

@@ -18,6 +18,8 @@ export const DatabaseEnv = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
   /** the SQLite file when DATABASE_URL is unset (default `<DATA_DIR>/app.sqlite`) */
   DATABASE_SQLITE_FILE: z.string().min(1).optional(),
+  /** the read model's SQLite file when DATABASE_URL is unset (default `<DATA_DIR>/read-model.sqlite`) */
+  READ_MODEL_SQLITE_FILE: z.string().min(1).optional(),
   /** deadline of every statement (PostgreSQL: statement_timeout and the client's query_timeout; SQLite: how long a write waits for the file lock) */
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().max(600_000).default(10_000),
   /** deadline of opening a PostgreSQL connection */
@@ -31,13 +33,22 @@ export type DatabaseOptions =
   | { dialect: 'sqlite'; file: string; statementTimeoutMs?: number }
   | { dialect: 'postgres'; url: string; statementTimeoutMs?: number; connectTimeoutMs?: number; poolMax?: number; applicationName?: string };
 
-/** The options the environment asks for: PostgreSQL when DATABASE_URL is set, else SQLite under `dataDir`. */
-export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv, dataDir: string): DatabaseOptions {
+/**
+ * Which SQLite file a store lives in when DATABASE_URL is unset. The read model has a file of its own: the
+ * workers write it at every step of every case, and SQLite has one writer per file, so a worker stalled
+ * mid-write (stopped, swapped out) would otherwise hold up the API's access records, which every staff read
+ * must write first. On PostgreSQL both are schemas of one database (row locks, no file lock).
+ */
+export type SqliteStore = 'app' | 'readModel';
+
+/** The options the environment asks for: PostgreSQL when DATABASE_URL is set, else the store's SQLite file under `dataDir`. */
+export function databaseOptionsFromEnv(env: NodeJS.ProcessEnv, dataDir: string, store: SqliteStore = 'app'): DatabaseOptions {
   const e = DatabaseEnv.parse(env);
   if (e.DATABASE_URL) {
     return { dialect: 'postgres', url: e.DATABASE_URL, statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS, connectTimeoutMs: e.DATABASE_CONNECT_TIMEOUT_MS, poolMax: e.DATABASE_POOL_MAX };
   }
-  return { dialect: 'sqlite', file: resolve(e.DATABASE_SQLITE_FILE ?? resolve(dataDir, 'app.sqlite')), statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS };
+  const file = store === 'app' ? e.DATABASE_SQLITE_FILE ?? resolve(dataDir, 'app.sqlite') : e.READ_MODEL_SQLITE_FILE ?? resolve(dataDir, 'read-model.sqlite');
+  return { dialect: 'sqlite', file: resolve(file), statementTimeoutMs: e.DATABASE_STATEMENT_TIMEOUT_MS };
 }
 
 /**

@@ -20,7 +20,7 @@ export interface ProcessReadModel extends ReadModel {
 export function openReadModel(config: ReadModelConfig, logger?: pino.Logger, env: NodeJS.ProcessEnv = process.env): ProcessReadModel {
   let opened: Promise<{ database: Database; model: ReadModel }> | null = null;
   const ready = (): Promise<ReadModel> => {
-    opened ??= openMigratedDatabase(databaseOptionsFromEnv(env, config.DATA_DIR), readModelSchema)
+    opened ??= openMigratedDatabase(databaseOptionsFromEnv(env, config.DATA_DIR, 'readModel'), readModelSchema)
       .then((database) => ({ database, model: createReadModel(database, codecOf(config)) }))
       .catch((err: unknown) => {
         opened = null;

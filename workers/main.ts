@@ -28,15 +28,15 @@ async function main(): Promise<void> {
   const metricsAddress = config.WORKER_METRICS_PORT > 0 ? `${config.WORKER_METRICS_HOST}:${config.WORKER_METRICS_PORT}` : null;
   installRuntime(logger, metricsAddress);
   const connection = await connectWorker(config);
-  // The read model on the project's database (issue 21, READ_MODEL=true): written at every publication of a case.
-  const readModel = config.READ_MODEL ? openReadModel(config, logger) : null;
-  const worker = await createBirthCaseWorker({ connection, config, logger, ...(readModel ? { readModel } : {}) });
+  // The read model on the project's database (issue 21): written at every publication of a case.
+  const readModel = openReadModel(config, logger);
+  const worker = await createBirthCaseWorker({ connection, config, logger, readModel });
   logger.info({ taskQueue: worker.options.taskQueue, temporal: config.TEMPORAL_ADDRESS, metrics: metricsAddress ? `http://${metricsAddress}/metrics` : null }, 'worker ready');
   try {
     await worker.run();
   } finally {
     await connection.close();
-    await readModel?.close();
+    await readModel.close();
   }
 }
 

@@ -21,9 +21,9 @@ let database: Database;
 
 beforeAll(async () => {
   process.env.METRICS_TOKEN = METRICS_TOKEN;
-  stack = await startStack({ readModel: true });
+  stack = await startStack();
   clerk = await stack.token({ sub: 'clerk-rm', role: 'clerk', hospitalId: 'H0001' });
-  database = await openMigratedDatabase(databaseOptionsFromEnv({}, stack.config.DATA_DIR), readModelSchema);
+  database = await openMigratedDatabase(databaseOptionsFromEnv({}, stack.config.DATA_DIR, 'readModel'), readModelSchema);
 }, 240_000);
 afterAll(async () => {
   await database?.close();

@@ -61,7 +61,7 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-export async function startStack(opts: { readModel?: boolean; parentLimits?: AppDeps['parentLimits']; parentSignIn?: AppDeps['parentSignIn']; secondsPerDay?: number; config?: Partial<Config>; workerProcess?: boolean } = {}): Promise<Stack> {
+export async function startStack(opts: { parentLimits?: AppDeps['parentLimits']; parentSignIn?: AppDeps['parentSignIn']; secondsPerDay?: number; config?: Partial<Config>; workerProcess?: boolean } = {}): Promise<Stack> {
   // A long poll interval: cards posted and reviews decided must arrive through the signed callbacks.
   const base = testConfig({ AGENCY_POLL_SECONDS: 3600, ...opts.config });
   const [env, bundle] = await Promise.all([startDevServer(base), bundleWorkflows()]);
@@ -87,20 +87,20 @@ export async function startStack(opts: { readModel?: boolean; parentLimits?: App
     OIDC_ISSUER: oidc.issuer, OIDC_REDIRECT_URI: `${apiUrl}/api/session/callback`, OIDC_POST_LOGOUT_REDIRECT_URI: `${apiUrl}/`,
   };
 
-  // With `readModel` (as READ_MODEL=true): the worker keeps the read model on the stack's database and the API reads it.
-  const workerReadModel = opts.readModel ? openReadModel(config) : null;
-  const apiReadModel = opts.readModel ? openReadModel(config) : null;
+  // The worker keeps the read model on the stack's database and the API reads it, each with its own connection (as two processes).
+  const workerReadModel = openReadModel(config);
+  const apiReadModel = openReadModel(config);
   let worker: Worker | null = null;
   let running: Promise<void> = Promise.resolve();
   let child: { process: ChildProcess; pid: number; metricsUrl: string; output(): string } | null = null;
   if (opts.workerProcess) {
     child = await spawnWorker(env.address, config);
   } else {
-    worker = await createBirthCaseWorker({ connection: env.nativeConnection, config, workflowBundle: bundle, ...(workerReadModel ? { readModel: workerReadModel } : {}) });
+    worker = await createBirthCaseWorker({ connection: env.nativeConnection, config, workflowBundle: bundle, readModel: workerReadModel });
     running = worker.run();
   }
   const app = createApp({
-    client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url, token: config.AGENCY_API_TOKEN }), parentLimits: opts.parentLimits, ...(apiReadModel ? { readModel: apiReadModel } : {}),
+    client: env.client, config, logger: pino({ level: 'silent' }), reviewDesk: createReviewDesk({ baseUrl: agencies.url, token: config.AGENCY_API_TOKEN }), parentLimits: opts.parentLimits, readModel: apiReadModel,
     ...(opts.parentSignIn ? { parentSignIn: opts.parentSignIn } : {}),
   });
   http.on('request', app);
@@ -136,7 +136,7 @@ export async function startStack(opts: { readModel?: boolean; parentLimits?: App
       worker?.shutdown();
       await running;
       if (child) await stopWorkerProcess(child.process);
-      await Promise.all([workerReadModel?.close(), apiReadModel?.close()]);
+      await Promise.all([workerReadModel.close(), apiReadModel.close()]);
       await agencies.close();
       await oidc.stop();
       await env.teardown();

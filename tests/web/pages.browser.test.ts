@@ -414,7 +414,7 @@ test('a service that needs attention is resubmitted from the case page, with a r
   expect(audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'service.resolved', reason: '已与卫生健康部门电话核实，原申请未被受理', actor: expect.objectContaining({ id: 'clerk.H0001' }) })]));
 });
 
-test('when the back end cannot reach Temporal, then the pages say so in Chinese and retry by themselves', async () => {
+test('when the back end cannot reach Temporal, the list still answers from the read model, and a case it does not hold says so in Chinese and retries by itself', async () => {
   const closed = createServer();
   await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
   const deadPort = (closed.address() as AddressInfo).port;
@@ -441,9 +441,14 @@ test('when the back end cannot reach Temporal, then the pages say so in Chinese 
     const page = await w2.context.newPage();
     await page.goto(`${origin}/`);
     await page.getByRole('button', { name: '登录', exact: true }).click();
+    // the list is the read model's (here empty): it answers without Temporal
+    await page.getByText('暂无数据').waitFor({ timeout: 30_000 });
+    expect(await page.getByText('服务暂时不可用').count()).toBe(0);
+    // a case the read model does not hold is asked of Temporal, which cannot answer
+    await page.goto(`${origin}/clerk/cases/0123456789ABCDEF`);
     await page.getByText('服务暂时不可用').waitFor({ timeout: 30_000 });
     await page.getByText(/秒后自动重试/).waitFor();
-    await check(page, 'case-list-unavailable', false);
+    await check(page, 'case-unavailable', false);
   } finally {
     await new Promise<void>((r) => { server.close(() => r()); server.closeAllConnections(); });
   }
