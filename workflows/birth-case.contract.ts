@@ -85,6 +85,8 @@ export interface ResumeState {
   familyRegistration?: boolean;
   /** true: the case handles items where they belong, through the exchange (patch cross-region); absent: all here */
   crossRegion?: boolean;
+  /** true: the case publishes to the read model only, and one timer watches its agency calls (patch read-model) */
+  readModel?: boolean;
 }
 
 /**

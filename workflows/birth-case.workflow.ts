@@ -24,7 +24,7 @@ import { setCaseHandlers } from './birth-case/handlers';
 import { createJournal } from './birth-case/journal';
 import { deadlineReminders } from './birth-case/reminders';
 import { registrationTrack, vaccinationTrack } from './birth-case/tracks';
-import { notify } from './birth-case/waits';
+import { notify, watchAgencyCalls } from './birth-case/waits';
 
 export type { EventInput, Journal } from './birth-case/journal';
 
@@ -57,6 +57,15 @@ export const FAMILY_REGISTRATION_PATCH = 'family-registration';
  */
 export const CROSS_REGION_PATCH = 'cross-region';
 
+/**
+ * Cases started since this patch (issue 21) are read from the read model, which the workflow keeps through
+ * a sink (no history event): they no longer upsert their memo and search attributes (the memo and
+ * attributes the API set at start stay as they were), and one timer watches all of their agency calls for
+ * an agency that stays silent, instead of one timer per call. Their history carries what the orchestration
+ * needs. Cases started before keep publishing as they did.
+ */
+export const READ_MODEL_PATCH = 'read-model';
+
 export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedCase> {
   if (!input.resume && !patched(CASE_V2_PATCH)) {
     // Added after cases were running: the memo and search attributes that serve reads without a worker.
@@ -66,20 +75,22 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   // Every case-v2 run publishes (the memo carries over a continue-as-new; the new run rewrites what changed).
   const resumed = input.resume?.events ?? [];
   const lean = patched(LEAN_HISTORY_PATCH);
-  return runCase(input, createJournal(resumed, new CasePublisher(input, lean ? resumed.length : 0), lean));
+  // A continued case keeps its way of publishing; only a new case asks for the patch.
+  const readModel = input.resume ? input.resume.readModel === true : patched(READ_MODEL_PATCH);
+  return runCase(input, createJournal(resumed, new CasePublisher(input, lean ? resumed.length : 0, readModel), lean), readModel);
 }
 
 type Tracks = Array<PromiseSettledResult<void>>;
 
 /** The case: accepted, its tracks run until done, cancelled or suspended, then finished accordingly. */
-async function runCase(input: BirthCaseInput, journal: ReturnType<typeof createJournal>): Promise<DerivedCase> {
+async function runCase(input: BirthCaseInput, journal: ReturnType<typeof createJournal>, readModel: boolean): Promise<DerivedCase> {
   // A continued case keeps the readings it started with; only a new case asks for the patch.
   const rules = input.resume ? input.resume.policyRules : patched(POLICY_READINGS_PATCH) ? POLICY_READINGS : undefined;
   // Likewise its bundle: a continued case carries it, a new one asks for the patch.
   const familyRegistration = input.resume ? input.resume.familyRegistration === true : patched(FAMILY_REGISTRATION_PATCH);
   // And where its items are handled.
   const crossRegion = input.resume ? input.resume.crossRegion === true : patched(CROSS_REGION_PATCH);
-  const run = new CaseRun(input, journal, rules, familyRegistration, crossRegion);
+  const run = new CaseRun(input, journal, rules, familyRegistration, crossRegion, readModel);
   setCaseHandlers(run);
   if (!input.resume) accept(run);
   const tracks = await runTracks(run);
@@ -114,12 +125,20 @@ function runTracks(run: CaseRun): Promise<Tracks> {
     } catch (err) {
       return [{ status: 'rejected', reason: err }];
     }
-    return Promise.allSettled([
+    const tracks = Promise.allSettled([
       run.requested('vaccination') ? vaccinationTrack(run) : Promise.resolve(),
       registrationTrack(run),
       ...deadlineReminders(run),
     ]);
+    return run.readModel ? watchedUntilSettled(run, tracks) : tracks;
   });
+}
+
+/** The tracks, with the one watch over their agency calls (patch read-model) running until they settle. */
+async function watchedUntilSettled(run: CaseRun, tracks: Promise<Tracks>): Promise<Tracks> {
+  let settled = false;
+  const [done, watch] = await Promise.all([tracks.finally(() => { settled = true; }), Promise.allSettled([watchAgencyCalls(run, () => settled)])]);
+  return [...done, ...watch];
 }
 
 /** Continue as new past the history bound, compensate a cancellation, or close the case. */
@@ -159,6 +178,7 @@ function continueAsNewFrom(run: CaseRun): Promise<never> {
       ...(run.policyRules ? { policyRules: run.policyRules } : {}),
       ...(run.familyRegistration ? { familyRegistration: true } : {}),
       ...(run.crossRegion ? { crossRegion: true } : {}),
+      ...(run.readModel ? { readModel: true } : {}),
     },
   });
 }

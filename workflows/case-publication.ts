@@ -218,7 +218,11 @@ export class CasePublisher {
   /** journal entries already in the memo (a continued run starts with its predecessor's, which the memo carries over) */
   private publishedEvents: number;
 
-  constructor(private readonly input: BirthCaseInput, resumedEvents = 0) {
+  /**
+   * @param resumedEvents journal entries a continued run starts with
+   * @param readModelOnly publish to the read model only, no memo or search attribute (patch read-model)
+   */
+  constructor(private readonly input: BirthCaseInput, resumedEvents = 0, private readonly readModelOnly = false) {
     this.publishedEvents = resumedEvents;
   }
 
@@ -277,12 +281,13 @@ export class CasePublisher {
     return this.staged !== null;
   }
 
-  /** Publishes what changed since the last flush: at most one memo upsert and one search-attribute upsert. */
+  /** Publishes what changed since the last flush: to the read model, and (before patch read-model) at most one memo upsert and one search-attribute upsert. */
   flush(): void {
     const staged = this.staged;
     if (!staged) return;
     this.staged = null;
     this.project(staged.events, staged.derived, staged.application);
+    if (this.readModelOnly) return;
     const changed = this.changedMemo(staged.events, staged.derived, staged.application);
     if (Object.keys(changed).length > 0) upsertMemo(changed);
     const attributes = [

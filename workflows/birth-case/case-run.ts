@@ -2,7 +2,7 @@
 // arrived, the cancellation), shared by the handlers, the tracks and the compensation beside it.
 import type { CancellationScope} from '@temporalio/workflow';
 import { workflowInfo } from '@temporalio/workflow';
-import { EARLIER_BUNDLE, perService, SERVICE_KEYS, type Channel, type ServiceKey } from '../../domain/catalog';
+import { EARLIER_BUNDLE, perService, SERVICE_KEYS, type AgencyName, type Channel, type ServiceKey } from '../../domain/catalog';
 import type { CaseCreateRequest } from '../../domain/case.schemas';
 import { isCaseClosed } from '../../domain/case-state';
 import type { DerivedCase, ServiceState } from '../../domain/case-state';
@@ -36,6 +36,8 @@ export class CaseRun {
   readonly handledResolutions = perService(() => 0);
   readonly agencySignals = perService(() => 0);
   readonly agencyEventIds: string[];
+  /** the agency calls in flight under the one watch (patch read-model; see waits.ts watchAgencyCalls) */
+  readonly agencyCalls = new Set<AgencyCall>();
   readonly appliedCorrections: Map<string, CorrectionOutcome>;
   private readonly maxHistoryEvents: number;
 
@@ -47,9 +49,11 @@ export class CaseRun {
    * when the case starts and carried across continue-as-new, so a case never changes readings mid-way
    * @param familyRegistration the case was accepted with the 生育登记 in its bundle (fixed likewise)
    * @param crossRegion the case handles items where they belong, through the exchange (patch cross-region, fixed likewise)
+   * @param readModel the case is read from the read model and watches its agency calls with one timer (patch read-model, fixed likewise)
    */
   constructor(
     readonly input: BirthCaseInput, readonly journal: Journal, readonly policyRules: PolicyRules | undefined, readonly familyRegistration = false, readonly crossRegion = false,
+    readonly readModel = false,
   ) {
     this.bundle = familyRegistration ? SERVICE_KEYS : EARLIER_BUNDLE;
     this.settings = input.settings;
@@ -146,4 +150,14 @@ export function rememberOutcome<V>(target: Map<string, V>, id: string, value: V)
   target.set(id, value);
   const oldest = target.keys().next();
   if (target.size > MAX_REMEMBERED && !oldest.done) target.delete(oldest.value);
+}
+
+/** An agency call in flight, as the one watch of a case sees it (patch read-model). */
+export interface AgencyCall {
+  readonly key: ServiceKey;
+  readonly agency: AgencyName;
+  /** when the call was made (workflow time) */
+  readonly sinceMs: number;
+  /** escalated as unreachable already (once per call) */
+  reported: boolean;
 }

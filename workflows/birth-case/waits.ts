@@ -8,7 +8,7 @@ import { agencyActivityOptions } from '../../activities/agency-options';
 import { agencyLabel, serviceAgency, serviceLabel, type AgencyName, type ServiceKey } from '../../domain/catalog';
 import type { EscalationKind } from '../../domain/case-log';
 import { toShanghaiIso } from '../../domain/dates';
-import { Suspended, type CaseRun } from './case-run';
+import { Suspended, type AgencyCall, type CaseRun } from './case-run';
 
 const smsGateway = proxyActivities<Pick<AgencyActivities, 'sendSms'>>(agencyActivityOptions.sms);
 
@@ -33,18 +33,60 @@ function agencyUnreachable(run: CaseRun, key: ServiceKey, agency: AgencyName): v
   });
 }
 
+const unreachableMsOf = (run: CaseRun): number => (run.settings.agencyUnreachableSeconds ?? 6 * 3600) * 1000;
+
 /**
  * Awaits an agency call. If it has not answered within the configured time (the activity keeps
  * retrying), the service is shown as waiting on that agency (the service's own, or the exchange that
- * carries it elsewhere) and the case is escalated once.
+ * carries it elsewhere) and the case is escalated once. Since patch read-model the case's one watch
+ * (watchAgencyCalls) does the looking; before it, a timer per call.
  */
 export async function watched<T>(run: CaseRun, key: ServiceKey, call: () => Promise<T>, agency: AgencyName = serviceAgency(key)): Promise<T> {
-  const unreachableMs = (run.settings.agencyUnreachableSeconds ?? 6 * 3600) * 1000;
+  if (run.readModel) return underWatch(run, { key, agency, sinceMs: Date.now(), reported: false }, call);
+  const unreachableMs = unreachableMsOf(run);
   let settled = false;
   const running = call();
   void running.then(() => { settled = true; }, () => { settled = true; });
   if (!(await condition(() => settled, unreachableMs))) agencyUnreachable(run, key, agency);
   return running;
+}
+
+async function underWatch<T>(run: CaseRun, agencyCall: AgencyCall, call: () => Promise<T>): Promise<T> {
+  run.agencyCalls.add(agencyCall);
+  try {
+    return await call();
+  } finally {
+    run.agencyCalls.delete(agencyCall);
+  }
+}
+
+/** The calls not yet escalated, oldest first. */
+const unreported = (run: CaseRun): AgencyCall[] => [...run.agencyCalls].filter((c) => !c.reported).sort((a, b) => a.sinceMs - b.sinceMs);
+
+/**
+ * The one watch over a case's agency calls (patch read-model), until `done`: a timer set for when the oldest
+ * unanswered call will have waited the agency-unreachable time, not moved when calls come and go (so a
+ * case whose agencies answer starts one timer and cancels it at the end). When it fires, every call that
+ * has waited that long is escalated once, and the watch is set for the next.
+ */
+export async function watchAgencyCalls(run: CaseRun, done: () => boolean): Promise<void> {
+  const limitMs = unreachableMsOf(run);
+  while (!done()) {
+    const oldest = unreported(run)[0];
+    if (!oldest) {
+      await condition(() => done() || unreported(run).length > 0);
+      continue;
+    }
+    const dueMs = oldest.sinceMs + limitMs;
+    if (Date.now() < dueMs) {
+      await condition(done, dueMs - Date.now());
+      continue;
+    }
+    for (const c of unreported(run).filter((u) => Date.now() >= u.sinceMs + limitMs)) {
+      c.reported = true;
+      agencyUnreachable(run, c.key, c.agency);
+    }
+  }
 }
 
 /** The highest level of `kind` escalated for `key` since its status last changed. */
