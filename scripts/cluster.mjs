@@ -3,8 +3,9 @@
 // machine — PostgreSQL (Debian's server, its own data folder and port), the Temporal server built from Go
 // modules on it (default store + SQL visibility, schemas set up by Temporal's SQL tool), the namespace and the
 // case's search attributes registered, then the mock agencies, two workers and two API processes. Waits for
-// each part, prints where everything is, and on Ctrl-C stops them in reverse order. A worker or an API that
-// dies is started again (as a pod would be); any other part that dies stops everything. README, "Scale-out".
+// each part, prints where everything is, and on Ctrl-C stops them in reverse order. A worker, an API or (once
+// it has been ready) the Temporal server that dies is started again (as a pod would be); any other part that
+// dies stops everything. README, "Scale-out".
 //   npm run cluster -- --workers 3 --apis 2      (or CLUSTER_WORKERS, CLUSTER_APIS)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -146,11 +147,14 @@ async function main() {
     },
   });
   log(`starting the Temporal server ${TEMPORAL_SERVER_VERSION} (${historyShards} history shards) on ${host}:${ports.temporal}…`);
-  sup.launch('temporal', temporalServer.server, serverArgs);
+  const temporalPart = sup.launch('temporal', temporalServer.server, serverArgs);
   const address = `${host}:${ports.temporal}`;
   await sup.waitFor('Temporal', async () => (await portOpen(ports.temporal)) && spawnSync(temporalCli, ['operator', 'cluster', 'health', '--address', address], { stdio: 'ignore' }).status === 0, 120_000);
   await registerNamespaceAndSearchAttributes({ temporal: temporalCli, address, namespace, retention: env.CLUSTER_NAMESPACE_RETENTION ?? '72h', searchAttributes: searchAttributes(), log, waitFor: sup.waitFor });
   log(`Temporal ready (${elapsed()}).`);
+  // From here a server that dies is started again on the same configuration and database, as its orchestrator
+  // would; the workers and APIs reconnect by themselves (tests/cluster kills it mid-burst).
+  temporalPart.restart = true;
 
   // The application: agencies (and the development identity provider), workers, APIs
   const queue = taskQueue();

@@ -1,8 +1,8 @@
 // The cluster's process supervisor: launches each part as its own process group (so a Ctrl-C in the terminal
 // reaches only this script, which then stops the parts in reverse order of start: APIs, workers, agencies,
 // the Temporal server, PostgreSQL), prefixes their output, and waits for readiness. The same shape as
-// scripts/start.mjs's helpers (kept there unchanged); here each part has its own stop signal, and a worker or
-// an API that dies is started again.
+// scripts/start.mjs's helpers (kept there unchanged); here each part has its own stop signal, and a worker,
+// an API or the Temporal server that dies is started again.
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 
@@ -39,13 +39,15 @@ export function createSupervisor({ cwd, env, log, stopTimeoutMs = 15_000 }) {
    * @param {string[]} args
    * @param {{ env?: Record<string,string>, stopSignal?: NodeJS.Signals, restart?: boolean }} [options]
    * `restart`: a part that dies is started again after a second (as an orchestrator restarts a pod), at most
-   * 10 times; any other part that dies stops everything.
+   * 10 times; any other part that dies stops everything. The returned entry's `restart` may be turned on
+   * later (the Temporal server's, once it has been ready: a server that cannot start at all stops the cluster).
    */
   function launch(name, command, args, options = {}) {
     const entry = {
       name,
       child: null,
       restarts: 0,
+      restart: options.restart ?? false,
       stopSignal: options.stopSignal ?? 'SIGTERM',
     };
     const start = () => {
@@ -58,7 +60,7 @@ export function createSupervisor({ cwd, env, log, stopTimeoutMs = 15_000 }) {
       child.on('exit', (code, signal) => {
         entry.exited = true;
         if (stopping || entry.expectExit) return;
-        if (options.restart && entry.restarts < 10) {
+        if (entry.restart && entry.restarts < 10) {
           entry.restarts += 1;
           log(`${name} exited (${signal ?? code}); starting it again (restart ${entry.restarts}).`);
           setTimeout(() => { if (!stopping) start(); }, 1_000);
