@@ -1,9 +1,19 @@
-// `npm run bench`: the orchestrator against its floor, side by side in one run on the real stack (Temporal
-// dev server on SQLite, mock agencies over HTTP, worker and API as separate processes). Prints ratios, the
-// machine and the settings; writes the figures to bench/results/<time>.json. Sizes (defaults = the issue's):
+// `npm run bench`: the orchestrator against its floor, side by side in one run on the real stack (a Temporal
+// backend, mock agencies over HTTP, worker and API as separate processes). Prints ratios, the machine and
+// the settings, and the targets as a markdown table (bench/tables.ts); writes the figures to
+// bench/results/<time>-<backend>.json (or BENCH_RESULTS_FILE). Sizes (defaults = the issue's):
 //   BENCH_CASES=500  BENCH_READ_SECONDS=10  BENCH_READ_CONNECTIONS=50  BENCH_WAITING=1000,10000
-//   BENCH_BACKLOG=1000  BENCH_OUTAGE_SECONDS=30  BENCH_DISTINCT_CASES=1000
-//   BENCH_PARTS=orchestration,reads,reads-distinct,stopped-worker,waiting,backlog
+//   BENCH_BACKLOG=1000  BENCH_OUTAGE_SECONDS=30  BENCH_DISTINCT_CASES=1000  BENCH_READ_MODEL_CASES=100000
+//   BENCH_PARTS=orchestration,reads,reads-distinct,stopped-worker,waiting,backlog,read-model-scale
+// BENCH_BACKEND (issue 21): `embedded` (default) — the Temporal CLI's dev server on a fresh SQLite file, the
+// project's database (access records, sessions, the read model) on SQLite; `cluster` — PostgreSQL and the
+// Temporal server built from Go modules as `npm run cluster` runs them (bench/cluster-backend.mjs: fresh data
+// folder, free ports, CLUSTER_HISTORY_SHARDS, default 4), DATABASE_URL its project database. The same one
+// worker, floor worker and API either way. `npm run bench -- --backend cluster` or BENCH_BACKENDS=embedded,cluster
+// (scripts/bench.mjs) runs this once per backend.
+// read-model-scale: BENCH_READ_MODEL_CASES synthetic finished cases loaded into a read model on the backend's
+// database (a database of its own: SQLite file, or PostgreSQL database read_model_scale), then its lists and
+// dashboard timed (bench/read-model-scale.ts); run last.
 // stopped-worker: with the worker stopped (SIGSTOP), how long the clerk's read, the parents' tracking and the
 // audit take, and how soon after SIGCONT a change made meanwhile shows (the target: under a second each;
 // moved here from tests/e2e/reads.e2e.test.ts, which keeps only that they answer).
@@ -14,17 +24,26 @@
 // `npx tsx bench/profile-summary.ts <file> --groups`); BENCH_PROFILE_DIR (below) profiles every process
 // over the whole run instead — use one or the other.
 // BENCH_API_NODE_OPTIONS: the API process's NODE_OPTIONS (e.g. --max-semi-space-size=32).
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import type { Client } from '@temporalio/client';
 import { loadConfig } from '../infra/config';
+import { openMigratedDatabase } from '../infra/database';
+import type { DatabaseOptions } from '../infra/database';
+import { EncryptionCodec } from '../infra/payload-codec';
+import { createReadModel, readModelSchema } from '../infra/read-model';
 import { createClient } from '../infra/temporal';
+import { cliSearchAttributes } from '../scripts/search-attributes';
 import { application } from '../tests/helpers/fixtures';
 import { ProcessStack } from '../tests/helpers/processes';
 import { birthCaseWorkflowId } from '../workflows/birth-case.contract';
+import { startClusterBackend } from './cluster-backend.mjs';
 import { FLOOR_TASK_QUEUE } from './floor/worker';
+import { measureReadModel, seedFinishedCases } from './read-model-scale';
+import { markdownTables } from './tables';
+import type { BenchResults } from './tables';
 
 const env = process.env;
 const num = (name: string, fallback: number): number => (env[name] ? Number(env[name]) : fallback);
@@ -36,8 +55,13 @@ const SIZES = {
   waiting: (env.BENCH_WAITING ?? '1000,10000').split(',').map(Number),
   backlog: num('BENCH_BACKLOG', 1000),
   outageSeconds: num('BENCH_OUTAGE_SECONDS', 30),
+  readModelCases: num('BENCH_READ_MODEL_CASES', 100_000),
 };
-const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,reads-distinct,stopped-worker,waiting,backlog').split(','));
+const PARTS = new Set((env.BENCH_PARTS ?? 'orchestration,reads,reads-distinct,stopped-worker,waiting,backlog,read-model-scale').split(','));
+const BACKEND = ((name: string): 'embedded' | 'cluster' => {
+  if (name !== 'embedded' && name !== 'cluster') throw new Error(`BENCH_BACKEND must be embedded or cluster, not ${name}`);
+  return name;
+})(env.BENCH_BACKEND ?? 'embedded');
 const TUNING = Object.fromEntries(Object.entries(env).filter(([k, v]) => (k.startsWith('WORKER_') || k.startsWith('CASE_READ_')) && v !== undefined)) as Record<string, string>;
 const AGENCIES = ['healthCommission', 'vaccination', 'publicSecurity', 'medicalSecurity', 'humanResources', 'sms'];
 
@@ -99,24 +123,87 @@ function rssMb(pid: number | undefined): number {
   return m ? round(Number(m[1]) / 1024, 1) : NaN;
 }
 
-/** CPU seconds (user + system) a process has used so far. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return NaN;
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (100 Hz)
+/** Every process's parent and CPU clock ticks (user + system, and of its children it has waited for). */
+function processTable(): Map<number, { ppid: number; ticks: number }> {
+  const table = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      // fields from the state on: ppid 1, utime 11, stime 12, cutime 13, cstime 14 (clock ticks, 100 Hz)
+      table.set(Number(entry), { ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]) });
+    } catch { /* gone meanwhile */ }
+  }
+  return table;
 }
 
-/** Where the CPU went during `fn`: seconds per part — says what limits a figure. */
-async function cpuOf<T>(stack: ProcessStack, fn: () => Promise<T>): Promise<{ value: T; cpuSeconds: Record<string, number> }> {
-  const parts = ['temporal', 'worker-1', 'worker-floor', 'api', 'agencies'] as const;
-  const before = parts.map((p) => cpuSeconds(stack.pid(p)));
+/** CPU seconds a process and everything below it have used so far (PostgreSQL's backends are its children). */
+function treeCpuSeconds(table: Map<number, { ppid: number; ticks: number }>, pid: number | undefined): number {
+  if (!pid || !table.has(pid)) return NaN;
+  let ticks = 0;
+  const queue = [pid];
+  while (queue.length > 0) {
+    const p = queue.pop() as number;
+    ticks += table.get(p)?.ticks ?? 0;
+    for (const [child, { ppid }] of table) if (ppid === p) queue.push(child);
+  }
+  return ticks / 100;
+}
+
+/** Where the Temporal server runs, and what it leaves on disk: the dev server on SQLite, or the cluster. */
+interface Backend {
+  name: 'embedded' | 'cluster';
+  /** the stack's environment for it (the Temporal address, the project's database) */
+  env: Record<string, string>;
+  /** starts what the stack must start itself (the dev server) */
+  start(stack: ProcessStack): Promise<void>;
+  /** the backend's processes whose CPU is counted */
+  pids(stack: ProcessStack): Record<string, number | undefined>;
+  /** the Temporal server's database on disk, bytes */
+  serverDbBytes(stack: ProcessStack): number;
+  /** a database of its own for the read model at scale */
+  scaleDatabase(stack: ProcessStack): DatabaseOptions;
+  detail: Record<string, unknown>;
+  stop(): Promise<void>;
+}
+
+async function openBackend(name: 'embedded' | 'cluster'): Promise<Backend> {
+  if (name === 'embedded') {
+    return {
+      name, env: {}, detail: { temporal: 'Temporal CLI dev server (SQLite file)' },
+      start: (stack) => stack.startTemporal(),
+      pids: (stack) => ({ temporal: stack.pid('temporal') }),
+      serverDbBytes: (stack) => ['', '-wal', '-shm'].reduce((sum, ext) => { try { return sum + statSync(stack.temporalDb + ext).size; } catch { return sum; } }, 0),
+      scaleDatabase: (stack) => ({ dialect: 'sqlite', file: join(stack.dataDir, 'read-model-scale.sqlite') }),
+      stop: async () => undefined,
+    };
+  }
+  const cluster = await startClusterBackend({ searchAttributes: cliSearchAttributes(), historyShards: num('CLUSTER_HISTORY_SHARDS', 4) });
+  return {
+    name, detail: cluster.detail,
+    env: { TEMPORAL_ADDRESS: cluster.address, TEMPORAL_NAMESPACE: cluster.namespace, DATABASE_URL: cluster.databaseUrl },
+    start: async () => undefined,
+    pids: () => cluster.pids(),
+    serverDbBytes: () => cluster.serverDatabaseBytes(),
+    scaleDatabase: () => ({ dialect: 'postgres', url: cluster.scaleDatabaseUrl }),
+    stop: () => cluster.stop(),
+  };
+}
+
+/** Where the CPU went during `fn`: seconds per process (this one included: autocannon, seeding) — says what limits a figure. */
+async function cpuOf<T>(stack: ProcessStack, backend: Backend, fn: () => Promise<T>): Promise<{ value: T; cpuSeconds: Record<string, number>; loadavg: number[] }> {
+  const pids = (): Record<string, number | undefined> => ({ ...backend.pids(stack), ...Object.fromEntries((['worker-1', 'worker-floor', 'api', 'agencies'] as const).map((p) => [p, stack.pid(p)])) });
+  const sample = (): Record<string, number> => {
+    const table = processTable();
+    const own = process.cpuUsage();
+    return { ...Object.fromEntries(Object.entries(pids()).map(([name, pid]) => [name, treeCpuSeconds(table, pid)])), bench: (own.user + own.system) / 1e6 };
+  };
+  const load0 = loadavg()[0] as number;
+  const before = sample();
   const value = await fn();
-  const cpu = Object.fromEntries(parts.map((p, i) => [p, round(cpuSeconds(stack.pid(p)) - (before[i] as number), 1)]));
-  return { value, cpuSeconds: cpu };
-}
-
-function dbBytes(file: string): number {
-  return ['', '-wal', '-shm'].reduce((sum, ext) => { try { return sum + statSync(file + ext).size; } catch { return sum; } }, 0);
+  const after = sample();
+  const cpu = Object.fromEntries(Object.entries(after).filter(([name]) => Number.isFinite(before[name])).map(([name, x]) => [name, round(x - (before[name] as number), 1)]));
+  return { value, cpuSeconds: cpu, loadavg: [round(load0), round(loadavg()[0] as number)] };
 }
 
 /** Reads answered from the memo while the worker is stopped, and how soon a change shows once it runs again. */
@@ -165,20 +252,38 @@ async function main(): Promise<void> {
   const nodeOptions: Record<string, string> = env.BENCH_PROFILE_DIR
     ? { NODE_OPTIONS: `--require ${join(__dirname, 'cpu-profile.cjs')}`, BENCH_PROFILE_DIR: env.BENCH_PROFILE_DIR }
     : {};
-  const stack = await ProcessStack.create({ secondsPerDay: 0.001, agencyPollSeconds: 1, env: { ...TUNING, ...nodeOptions, AGENCY_TIMEOUT_MS: '10000' } });
+  const loadavgAtStart = loadavg().map((x) => round(x));
+  const startedAt = new Date();
+  log(`backend ${BACKEND}: starting…`);
+  const backend = await openBackend(BACKEND);
+  const stack = await ProcessStack.create({
+    secondsPerDay: 0.001, agencyPollSeconds: 1, env: { ...TUNING, ...nodeOptions, AGENCY_TIMEOUT_MS: '10000', ...backend.env },
+  }).catch(async (err: unknown) => { await backend.stop(); throw err; });
   const results: Record<string, unknown> = {
-    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version, loadavgAtStart: loadavg().map((x) => round(x)) },
+    backend: backend.name,
+    backendDetail: backend.detail,
+    startedAt: startedAt.toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version, loadavgAtStart },
     sizes: SIZES,
+    parts: [...PARTS],
     tuning: TUNING,
   };
   log(`machine ${JSON.stringify(results.machine)}`);
   log(`sizes ${JSON.stringify(SIZES)} tuning ${JSON.stringify(TUNING)}`);
   let client: Client | undefined;
-  const interrupted = (): void => { void stack.stop().finally(() => process.exit(130)); };
+  // No part outlives this process, whatever ends it (the cluster's supervisor exits when its server dies).
+  process.once('exit', () => {
+    for (const part of ['api', 'worker-1', 'worker-floor', 'agencies', 'oidc', 'temporal'] as const) {
+      const pid = stack.pid(part);
+      if (pid) try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    }
+  });
+  const interrupted = (): void => { void stack.stop().then(() => backend.stop()).finally(() => process.exit(130)); };
   process.once('SIGINT', interrupted);
   process.once('SIGTERM', interrupted);
+  const cpu = <T>(fn: () => Promise<T>) => cpuOf(stack, backend, fn);
   try {
-    await stack.startTemporal();
+    await backend.start(stack);
     await Promise.all([stack.startAgencies(), stack.startOidc()]);
     await Promise.all([stack.startWorker('1'), stack.startWorker('floor', 'bench/floor/worker.ts'), stack.startApi(apiEnv(stack.env.NODE_OPTIONS), 'bench/api-with-floor.ts')]);
     client = createClient(loadConfig({ ...stack.env }));
@@ -205,7 +310,7 @@ async function main(): Promise<void> {
       await within(`${n} birth cases`, 300_000 + n * 1000, Promise.all(done));
       return { ids, figures: figures(starts, ends) };
     };
-    const runFloor = async (n: number, tag: string): Promise<RunFigures> => {
+    const runFloor = async (n: number, tag: string): Promise<{ ids: string[]; figures: RunFigures }> => {
       const ends: number[] = [];
       const starts: number[] = [];
       const done: Array<Promise<void>> = [];
@@ -215,7 +320,12 @@ async function main(): Promise<void> {
         done.push(h.result().then(() => { ends[i] = Date.now(); }));
       });
       await within(`${n} floor workflows`, 300_000 + n * 1000, Promise.all(done));
-      return figures(starts, ends);
+      return { ids: Array.from({ length: n }, (_, i) => `floor-${tag}-${i}`), figures: figures(starts, ends) };
+    };
+    /** The history events of each completed workflow (its whole history, the close included). */
+    const historyEvents = async (workflowIds: string[]): Promise<{ workflows: number; mean: number; max: number; min: number }> => {
+      const lengths = await pool(workflowIds.length, 10, async (i) => (await c.workflow.getHandle(workflowIds[i] as string).describe()).historyLength);
+      return { workflows: lengths.length, mean: round(lengths.reduce((a, b) => a + b, 0) / lengths.length, 1), max: Math.max(...lengths), min: Math.min(...lengths) };
     };
 
     let floorRate = NaN;
@@ -226,19 +336,23 @@ async function main(): Promise<void> {
       completedCase = (await runBirthCases(20)).ids[0] as string;
       const n = PARTS.has('orchestration') ? SIZES.cases : 100;
       log(`orchestration: ${n} floor workflows, then ${n} birth cases (zero-latency agencies)`);
-      const dbBefore = dbBytes(stack.temporalDb);
-      const { value: floor, cpuSeconds: floorCpu } = await cpuOf(stack, () => runFloor(n, 'run'));
-      const dbAfterFloor = dbBytes(stack.temporalDb);
-      const { value: { figures: birth }, cpuSeconds: birthCpu } = await cpuOf(stack, () => runBirthCases(n));
-      const dbAfterBirth = dbBytes(stack.temporalDb);
+      const dbBefore = backend.serverDbBytes(stack);
+      const { value: { ids: floorIds, figures: floor }, cpuSeconds: floorCpu, loadavg: floorLoad } = await cpu(() => runFloor(n, 'run'));
+      const dbAfterFloor = backend.serverDbBytes(stack);
+      const { value: { ids: birthIds, figures: birth }, cpuSeconds: birthCpu, loadavg: birthLoad } = await cpu(() => runBirthCases(n));
+      const dbAfterBirth = backend.serverDbBytes(stack);
       floorRate = floor.casesPerSecond;
+      const floorEvents = await historyEvents(floorIds);
+      const birthEvents = await historyEvents(birthIds.map(birthCaseWorkflowId));
       results.orchestration = {
         floor, birth,
         ratioCasesPerSecond: round(birth.casesPerSecond / floor.casesPerSecond),
         ratioP95: round(birth.p95Ms / floor.p95Ms),
+        historyEvents: { floor: floorEvents, birth: birthEvents, ratioMean: round(birthEvents.mean / floorEvents.mean), ratioMax: round(birthEvents.max / floorEvents.max) },
         serverDbBytesPerFinishedCase: Math.round((dbAfterBirth - dbAfterFloor) / n),
         serverDbBytesPerFloorWorkflow: Math.round((dbAfterFloor - dbBefore) / n),
         cpuSeconds: { floor: floorCpu, birth: birthCpu },
+        loadavg: { floor: floorLoad, birth: birthLoad },
       };
       log(`orchestration ${JSON.stringify(results.orchestration)}`);
     }
@@ -249,12 +363,12 @@ async function main(): Promise<void> {
       await sleep(2000);
       const read = async (name: string, opts: { path: string; method?: 'GET' | 'POST'; body?: unknown; token?: string }) => {
         if (env.BENCH_API_PROFILE) await fetch(`${stack.apiUrl}/bench/profile/reads-${name.replace(/[^a-z]+/g, '-')}`, { method: 'POST' });
-        const { value: r, cpuSeconds: cpu } = await cpuOf(stack, () => autocannon({
+        const { value: r, cpuSeconds } = await cpu(() => autocannon({
           url: `${stack.apiUrl}${opts.path}`, method: opts.method ?? 'GET', connections: SIZES.readConnections, duration: SIZES.readSeconds,
           headers: { ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}), ...(opts.body ? { 'content-type': 'application/json' } : {}) },
           ...(opts.body ? { body: JSON.stringify(opts.body) } : {}),
         }));
-        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpuSeconds: cpu };
+        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpuSeconds };
         log(`reads ${name} ${JSON.stringify(fig)}`);
         return fig;
       };
@@ -282,12 +396,12 @@ async function main(): Promise<void> {
       await within(`${n} birth cases`, 300_000 + n * 1000, Promise.all(done));
       const distinct = async (name: string, request: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string }, token?: string) => {
         let i = 0;
-        const { value: r, cpuSeconds: cpu } = await cpuOf(stack, () => autocannon({
+        const { value: r, cpuSeconds, loadavg: load } = await cpu(() => autocannon({
           url: stack.apiUrl, connections: SIZES.readConnections, duration: SIZES.readSeconds,
           headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
           requests: [{ setupRequest: (req) => ({ ...req, ...request(i++ % n) }) }],
         }));
-        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpuSeconds: cpu };
+        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpuSeconds, loadavg: load };
         log(`reads-distinct ${name} ${JSON.stringify(fig)}`);
         return fig;
       };
@@ -309,7 +423,7 @@ async function main(): Promise<void> {
       const waitingFigures: Array<Record<string, number>> = [];
       let open = 0;
       await sleep(5000);
-      const base = { waiting: 0, workerRssMb: rssMb(worker), serverDbMb: round(dbBytes(stack.temporalDb) / 2 ** 20, 1) };
+      const base = { waiting: 0, workerRssMb: rssMb(worker), serverDbMb: round(backend.serverDbBytes(stack) / 2 ** 20, 1) };
       waitingFigures.push(base);
       log(`waiting ${JSON.stringify(base)}`);
       for (const target of SIZES.waiting) {
@@ -326,7 +440,7 @@ async function main(): Promise<void> {
         }
         open = target;
         await sleep(5000);
-        const fig = { waiting: open, startSeconds: round((Date.now() - t0) / 1000, 1), workerRssMb: rssMb(worker), serverDbMb: round(dbBytes(stack.temporalDb) / 2 ** 20, 1) };
+        const fig = { waiting: open, startSeconds: round((Date.now() - t0) / 1000, 1), workerRssMb: rssMb(worker), serverDbMb: round(backend.serverDbBytes(stack) / 2 ** 20, 1) };
         waitingFigures.push(fig);
         log(`waiting ${JSON.stringify(fig)}`);
       }
@@ -353,25 +467,42 @@ async function main(): Promise<void> {
       await sleep(Math.max(0, outageFrom + SIZES.outageSeconds * 1000 - Date.now()));
       for (const agency of AGENCIES) await stack.agencies('PUT', `/admin/faults/${agency}`, {});
       const outageEnd = Date.now();
-      const { cpuSeconds: drainCpu } = await cpuOf(stack, () => within(`draining ${n} cases`, 600_000 + n * 1000, Promise.all(done)));
+      const { cpuSeconds: drainCpu, loadavg: drainLoad } = await cpu(() => within(`draining ${n} cases`, 600_000 + n * 1000, Promise.all(done)));
       const drainSeconds = (Math.max(...ends) - outageEnd) / 1000;
       const sortedDrain = ends.map((e) => e - outageEnd).sort((a, b) => a - b);
       results.backlog = {
         cases: n, outageSeconds: round((outageEnd - outageFrom) / 1000, 1), startSeconds: round(startSeconds, 1),
         drainSeconds: round(drainSeconds), drainCasesPerSecond: round(n / drainSeconds), halfDoneAfterSeconds: round(pct(sortedDrain, 50) / 1000),
-        floorCasesPerSecond: floorRate, ratioToFloor: round(n / drainSeconds / floorRate), cpuSeconds: drainCpu,
+        floorCasesPerSecond: floorRate, ratioToFloor: round(n / drainSeconds / floorRate), cpuSeconds: drainCpu, loadavg: drainLoad,
       };
       log(`backlog ${JSON.stringify(results.backlog)}`);
     }
+
+    if (PARTS.has('read-model-scale')) {
+      // Last: the finished cases go to a database of their own, but loading them takes the machine for a while.
+      const n = SIZES.readModelCases;
+      const options = backend.scaleDatabase(stack);
+      log(`read-model-scale: ${n} finished cases into the read model (${options.dialect}), then its lists and dashboard timed`);
+      const database = await openMigratedDatabase(options, readModelSchema);
+      try {
+        const readModel = createReadModel(database, new EncryptionCodec([Buffer.from(stack.env.PAYLOAD_ENCRYPTION_KEY as string, 'base64')], { refuseUnencrypted: true }));
+        const { value: seeded, cpuSeconds: seedCpu } = await cpu(() => seedFinishedCases(readModel, n));
+        const { value: report, cpuSeconds: measureCpu, loadavg: measureLoad } = await cpu(() => measureReadModel(readModel, seeded));
+        results.readModelScale = { database: database.dialect, cases: n, seedSeconds: seeded.seconds, ...report, cpuSeconds: { seed: seedCpu, measure: measureCpu }, loadavg: measureLoad };
+        log(`read-model-scale ${JSON.stringify(results.readModelScale)}`);
+      } finally {
+        await database.close();
+      }
+    }
     results.loadavgAtEnd = loadavg().map((x) => round(x));
-    const dir = join(__dirname, 'results');
-    mkdirSync(dir, { recursive: true });
-    const file = join(dir, `${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+    const file = env.BENCH_RESULTS_FILE ? resolve(env.BENCH_RESULTS_FILE) : join(__dirname, 'results', `${startedAt.toISOString().replace(/[:.]/g, '-')}-${backend.name}.json`);
+    mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    process.stdout.write(`\n${JSON.stringify(results, null, 2)}\n\n[bench] written to ${file}\n`);
+    process.stdout.write(`\n${JSON.stringify(results, null, 2)}\n\n[bench] written to ${file}\n\n${markdownTables(results as BenchResults, relative(resolve(__dirname, '..'), file))}\n`);
   } finally {
     await client?.connection.close().catch(() => undefined);
     await stack.stop();
+    await backend.stop();
   }
 }
 
