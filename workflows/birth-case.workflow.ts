@@ -62,11 +62,27 @@ export const CROSS_REGION_PATCH = 'cross-region';
  * a sink (no history event): they no longer upsert their memo and search attributes (the memo and
  * attributes the API set at start stay as they were), and one timer watches all of their agency calls for
  * an agency that stays silent, instead of one timer per call. Their history carries what the orchestration
- * needs. Cases started before keep publishing as they did.
+ * needs. Cases started before keep publishing as they did. It is the one patch a new case asks for: it
+ * implies every earlier one (one marker in the history instead of six).
  */
 export const READ_MODEL_PATCH = 'read-model';
 
+/** What a case was started with, fixed for its life and carried across continue-as-new. */
+interface CaseFlags {
+  /** the policy readings it decides by (none: the readings before issue 22) */
+  rules: PolicyRules | undefined;
+  familyRegistration: boolean;
+  crossRegion: boolean;
+  readModel: boolean;
+}
+
 export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedCase> {
+  // Asked first: in a case started before the patch it answers false and records nothing.
+  const readModel = input.resume ? input.resume.readModel === true : patched(READ_MODEL_PATCH);
+  if (readModel) {
+    const resumed = input.resume?.events ?? [];
+    return runCase(input, createJournal(resumed, new CasePublisher(input, resumed.length, true), true), caseFlags(input, true));
+  }
   if (!input.resume && !patched(CASE_V2_PATCH)) {
     // Added after cases were running: the memo and search attributes that serve reads without a worker.
     const publisher = patched('case-publication') ? new CasePublisher(input) : null;
@@ -75,22 +91,27 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   // Every case-v2 run publishes (the memo carries over a continue-as-new; the new run rewrites what changed).
   const resumed = input.resume?.events ?? [];
   const lean = patched(LEAN_HISTORY_PATCH);
-  // A continued case keeps its way of publishing; only a new case asks for the patch.
-  const readModel = input.resume ? input.resume.readModel === true : patched(READ_MODEL_PATCH);
-  return runCase(input, createJournal(resumed, new CasePublisher(input, lean ? resumed.length : 0, readModel), lean), readModel);
+  return runCase(input, createJournal(resumed, new CasePublisher(input, lean ? resumed.length : 0), lean), caseFlags(input, false));
+}
+
+/**
+ * A continued case keeps what it started with; a new case under patch read-model has every earlier patch;
+ * one before it asks each patch, in the order it always did.
+ */
+function caseFlags(input: BirthCaseInput, readModel: boolean): CaseFlags {
+  const { resume } = input;
+  if (resume) return { rules: resume.policyRules, familyRegistration: resume.familyRegistration === true, crossRegion: resume.crossRegion === true, readModel };
+  if (readModel) return { rules: POLICY_READINGS, familyRegistration: true, crossRegion: true, readModel };
+  const rules = patched(POLICY_READINGS_PATCH) ? POLICY_READINGS : undefined;
+  const familyRegistration = patched(FAMILY_REGISTRATION_PATCH);
+  return { rules, familyRegistration, crossRegion: patched(CROSS_REGION_PATCH), readModel };
 }
 
 type Tracks = Array<PromiseSettledResult<void>>;
 
 /** The case: accepted, its tracks run until done, cancelled or suspended, then finished accordingly. */
-async function runCase(input: BirthCaseInput, journal: ReturnType<typeof createJournal>, readModel: boolean): Promise<DerivedCase> {
-  // A continued case keeps the readings it started with; only a new case asks for the patch.
-  const rules = input.resume ? input.resume.policyRules : patched(POLICY_READINGS_PATCH) ? POLICY_READINGS : undefined;
-  // Likewise its bundle: a continued case carries it, a new one asks for the patch.
-  const familyRegistration = input.resume ? input.resume.familyRegistration === true : patched(FAMILY_REGISTRATION_PATCH);
-  // And where its items are handled.
-  const crossRegion = input.resume ? input.resume.crossRegion === true : patched(CROSS_REGION_PATCH);
-  const run = new CaseRun(input, journal, rules, familyRegistration, crossRegion, readModel);
+async function runCase(input: BirthCaseInput, journal: ReturnType<typeof createJournal>, flags: CaseFlags): Promise<DerivedCase> {
+  const run = new CaseRun(input, journal, flags.rules, flags.familyRegistration, flags.crossRegion, flags.readModel);
   setCaseHandlers(run);
   if (!input.resume) accept(run);
   const tracks = await runTracks(run);
