@@ -157,7 +157,7 @@ test('when cases with known outcomes have run, then the dashboard counts them by
   expect((await stack.call('GET', '/api/ops/dashboard?hospitalId=x%27%20OR%201=1', { token: admin })).status).toBe(400);
 });
 
-test('when cases have run, then /metrics on the worker shows per-agency calls and latency, and on the API requests by route and reads from the memo', async () => {
+test('when cases have run, then /metrics on the worker shows per-agency calls and latency, and on the API requests by route and reads from the read model', async () => {
   const caseId = (await stack.call('POST', '/api/cases', { token: clerk, body: application() })).body.caseId;
   await caseUntil(clerk, caseId, (c) => c.status === 'completed');
 
@@ -177,7 +177,7 @@ test('when cases have run, then /metrics on the worker shows per-agency calls an
   expect((await fetch(`${stack.apiUrl}/metrics`)).status).toBe(401); // finding 6: not without the token
   const api = await (await fetch(`${stack.apiUrl}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
   expect(api).toMatch(/birth_case_api_requests_total\{method="GET",route="\/api\/cases\/:caseId",status="200"\} [1-9]/);
-  expect(api).toMatch(/birth_case_api_case_reads_total\{source="memo"\} [1-9]/);
+  expect(api).toMatch(/birth_case_api_case_reads_total\{source="readModel"\} [1-9]/);
   expect(api).toMatch(/birth_case_api_request_duration_seconds_bucket\{[^}]*route="\/api\/cases\/:caseId"[^}]*\} \d+ # \{requestId="[^"]+"\}/);
   expect(api).not.toContain(caseId); // finding 6: no case id anywhere in the metrics (the exemplars carried it)
   expect(api).not.toMatch(/caseId=/);
