@@ -24,6 +24,7 @@
 // `npx tsx bench/profile-summary.ts <file> --groups`); BENCH_PROFILE_DIR (below) profiles every process
 // over the whole run instead — use one or the other.
 // BENCH_API_NODE_OPTIONS: the API process's NODE_OPTIONS (e.g. --max-semi-space-size=32).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -150,6 +151,16 @@ function treeCpuSeconds(table: Map<number, { ppid: number; ticks: number }>, pid
   return ticks / 100;
 }
 
+/** The commit measured, and the files that differed from it (others edit the same working tree). */
+function gitState(): { commit: string; modified: string[] } | null {
+  try {
+    const git = (...args: string[]): string => execFileSync('git', args, { cwd: resolve(__dirname, '..'), encoding: 'utf8', timeout: 10_000 });
+    return { commit: git('rev-parse', '--short', 'HEAD').trim(), modified: git('status', '--porcelain', '--untracked-files=no').split('\n').filter(Boolean).map((l) => l.slice(3)) };
+  } catch {
+    return null;
+  }
+}
+
 /** Where the Temporal server runs, and what it leaves on disk: the dev server on SQLite, or the cluster. */
 interface Backend {
   name: 'embedded' | 'cluster';
@@ -263,6 +274,7 @@ async function main(): Promise<void> {
     backend: backend.name,
     backendDetail: backend.detail,
     startedAt: startedAt.toISOString(),
+    git: gitState(),
     machine: { cpus: cpus().length, cpu: cpus()[0]?.model, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version, loadavgAtStart },
     sizes: SIZES,
     parts: [...PARTS],

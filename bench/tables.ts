@@ -18,7 +18,9 @@ export interface BenchResults {
   machine?: { cpus?: number; loadavgAtStart?: number[] };
   sizes?: { cases?: number; distinctCases?: number; backlog?: number; outageSeconds?: number; readConnections?: number; readSeconds?: number; readModelCases?: number };
   loadavgAtEnd?: number[];
+  parts?: string[];
   startedAt?: string;
+  git?: { commit: string; modified: string[] } | null;
   orchestration?: {
     floor: RunFigures; birth: RunFigures; ratioCasesPerSecond: number; ratioP95: number;
     serverDbBytesPerFinishedCase?: number; serverDbBytesPerFloorWorkflow?: number;
@@ -120,11 +122,18 @@ export function cpuRows(r: BenchResults): Array<[string, Cpu]> {
   return rows.filter((row): row is [string, Cpu] => row[1] !== undefined);
 }
 
+/** The sizes the parts run used. */
+const SIZES_OF: Record<string, string[]> = {
+  orchestration: ['cases'], reads: ['readSeconds', 'readConnections'], 'reads-distinct': ['distinctCases', 'readSeconds', 'readConnections'],
+  waiting: ['waiting'], backlog: ['backlog', 'outageSeconds'], 'read-model-scale': ['readModelCases'],
+};
+
 const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
 
 /** The heading, the targets' table and the CPU table of one run, as markdown. */
 export function markdownTables(r: BenchResults, source?: string): string {
-  const sizes = r.sizes ?? {};
+  const used = new Set((r.parts ?? Object.keys(SIZES_OF)).flatMap((p) => SIZES_OF[p] ?? []));
+  const sizes = Object.fromEntries(Object.entries(r.sizes ?? {}).filter(([k]) => used.has(k)));
   const detail = r.backendDetail ?? {};
   const server = r.backend === 'cluster'
     ? `Temporal server ${String(detail.temporalServer ?? '?')} on PostgreSQL, ${String(detail.historyShards ?? '?')} history shards; project database on PostgreSQL`
@@ -132,7 +141,7 @@ export function markdownTables(r: BenchResults, source?: string): string {
   const out = [
     `#### ${r.backend ?? 'embedded'} — ${server}`,
     '',
-    `${r.startedAt ?? ''} · sizes: ${Object.entries(sizes).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('/') : String(v)}`).join(', ')} · `
+    `${r.startedAt ?? ''}${r.git ? ` · commit ${r.git.commit}${r.git.modified.length > 0 ? ` (+ uncommitted: ${r.git.modified.join(', ')})` : ''}` : ''} · sizes: ${Object.entries(sizes).map(([k, v]) => `${k} ${Array.isArray(v) ? v.join('/') : String(v)}`).join(', ')} · `
       + `load average ${(r.machine?.loadavgAtStart ?? []).join(' / ')} at the start, ${(r.loadavgAtEnd ?? []).join(' / ')} at the end`
       + `${source ? ` · \`${source}\`` : ''}`,
     '',
