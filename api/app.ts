@@ -58,7 +58,7 @@ export interface AppDeps {
    * dashboard come from (without one, both answer 503); default: the read model on the project's database
    * (infra/read-model-process.ts). The dashboard needs `dashboard` (ReadModelFigures).
    */
-  readModel?: Pick<ReadModel, 'get' | 'list'> & Partial<ReadModelFigures>;
+  readModel?: Pick<ReadModel, 'get' | 'list'> & ReadModelFigures;
   /** the parents' sign-in (issue 18): per-address limits, the per-phone policy, the SMS and identity gateways */
   parentSignIn?: { limits?: Partial<ParentAddressLimits>; policy?: Partial<SignInPolicy>; gateways?: ParentGateways };
 }

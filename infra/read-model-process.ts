@@ -8,18 +8,18 @@ import { databaseOptionsFromEnv, openMigratedDatabase } from './database';
 import type { Database } from './database';
 import { EncryptionCodec, loadPayloadKeys } from './payload-codec';
 import { createReadModel, readModelSchema } from './read-model';
-import type { ReadModel } from './read-model';
+import type { ReadModel, ReadModelFigures } from './read-model';
 
 type ReadModelConfig = Pick<Config, 'DATA_DIR' | 'PAYLOAD_ENCRYPTION_KEY' | 'ALLOW_DEV_SECRETS'>;
 
-export interface ProcessReadModel extends ReadModel {
+export interface ProcessReadModel extends ReadModel, ReadModelFigures {
   /** closes the database (the process is stopping) */
   close(): Promise<void>;
 }
 
 export function openReadModel(config: ReadModelConfig, logger?: pino.Logger, env: NodeJS.ProcessEnv = process.env): ProcessReadModel {
-  let opened: Promise<{ database: Database; model: ReadModel }> | null = null;
-  const ready = (): Promise<ReadModel> => {
+  let opened: Promise<{ database: Database; model: ReadModel & ReadModelFigures }> | null = null;
+  const ready = (): Promise<ReadModel & ReadModelFigures> => {
     opened ??= openMigratedDatabase(databaseOptionsFromEnv(env, config.DATA_DIR, 'readModel'), readModelSchema)
       .then((database) => ({ database, model: createReadModel(database, codecOf(config)) }))
       .catch((err: unknown) => {
@@ -33,6 +33,7 @@ export function openReadModel(config: ReadModelConfig, logger?: pino.Logger, env
     publish: (state, seq, options) => ready().then((m) => m.publish(state, seq, options)),
     get: (caseId) => ready().then((m) => m.get(caseId)),
     list: (filter, hospitalId) => ready().then((m) => m.list(filter, hospitalId)),
+    dashboard: (period) => ready().then((m) => m.dashboard(period)),
     async close() {
       const current = opened;
       opened = null;
