@@ -42,9 +42,13 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-const dataDir = mkdtempSync(join(tmpdir(), 'birth-one-thing-cluster-'));
-// PostgreSQL runs as its own user (as root): it must reach its data folder inside this one.
-chmodSync(dataDir, 0o755);
+const freshDataDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'birth-one-thing-cluster-'));
+  // PostgreSQL runs as its own user (as root): it must reach its data folder inside this one.
+  chmodSync(dir, 0o755);
+  return dir;
+};
+let dataDir = freshDataDir();
 const secrets = {
   JWT_SECRET: randomBytes(24).toString('hex'),
   AGENCY_CALLBACK_SECRET: randomBytes(16).toString('hex'),
@@ -64,7 +68,12 @@ let clerk = '';
 // What each test measured, printed at the end (README, "The cluster on this machine").
 const measured: string[] = [];
 
-beforeAll(async () => {
+/**
+ * Starts the cluster on free ports and waits until it is up; the ports are known free only when picked, so a
+ * start another process beat to one of them (EADDRINUSE, or the cluster's own "is in use") is tried again, on
+ * new ports and a new data folder, up to three times.
+ */
+async function startCluster(): Promise<number> {
   // The server's ports sit at fixed offsets from the frontend's (up to +767): a base from a quiet range.
   const temporalPort = 20_000 + Math.floor(Math.random() * 8_000);
   const apiPort = await freePort();
@@ -110,8 +119,25 @@ beforeAll(async () => {
     void exited.then(() => rejectUp(new Error(`the cluster exited before it was up:\n${output.join('\n')}`)));
   });
   await up;
+  return ports.OIDC_PORT;
+}
+
+beforeAll(async () => {
+  let oidcPort = 0;
+  for (let attempt = 1; !oidcPort; attempt++) {
+    try {
+      oidcPort = await startCluster();
+    } catch (err) {
+      if (attempt >= 3 || !output.some((line) => /EADDRINUSE|is in use/.test(line))) throw err;
+      process.stdout.write(`tests/cluster: a port was taken while the cluster started (${output.find((line) => /EADDRINUSE|is in use/.test(line))}); starting it again on other ports.\n`);
+      rmSync(dataDir, { recursive: true, force: true });
+      dataDir = freshDataDir();
+      output.length = 0;
+      pids.clear();
+    }
+  }
   // A token as the token tool gets one: from the cluster's development identity provider.
-  clerk = (await fetchDevToken({ issuer: `http://127.0.0.1:${ports.OIDC_PORT}`, username: devUserId({ role: 'clerk', hospitalId: 'H0001' }) as string })).accessToken;
+  clerk = (await fetchDevToken({ issuer: `http://127.0.0.1:${oidcPort}`, username: devUserId({ role: 'clerk', hospitalId: 'H0001' }) as string })).accessToken;
 }, 600_000);
 
 afterAll(async () => {
@@ -333,6 +359,7 @@ test(`when the Temporal server is killed mid-burst of ${CASES} cases, then the c
   await survived(filings.map((f) => f.caseId));
   await expectOnePerNewborn(before, filings);
   expect(restarted('temporal')).toBe(true);
-  const firstAfter = Math.min(...filings.map((f) => f.at).filter((at) => at > killed));
-  measured.push(`Temporal server killed after ${killAt} of ${CASES} filings (${recordsThen} of their ${CASES * SERVICES.length} agency records made): healthy again ${seconds(backAt - killed)} and the first case accepted ${seconds(firstAfter - killed)} after the kill; ${summary}; every case completed and checked ${seconds(Date.now() - killed)} after the kill (test ${seconds(Date.now() - started)}); ${await parentLinks(filings)}`);
+  // The first post that had to wait for the server (answered 503 or not at all first) to be accepted.
+  const firstAfter = Math.min(...filings.filter((f) => f.answers.length > 1).map((f) => f.at));
+  measured.push(`Temporal server killed after ${killAt} of ${CASES} filings (${recordsThen} of their ${CASES * SERVICES.length} agency records made): healthy again ${seconds(backAt - killed)} and the first post that waited for it accepted ${Number.isFinite(firstAfter) ? seconds(firstAfter - killed) : '(none waited)'} after the kill; ${summary}; every case completed and checked ${seconds(Date.now() - killed)} after the kill (test ${seconds(Date.now() - started)}); ${await parentLinks(filings)}`);
 }, TEST_MS);
