@@ -129,7 +129,7 @@ export async function fileCase(deps: Pick<CaseRoutesDeps, 'cases' | 'config' | '
     ...(registration ? { registration } : {}),
   };
   await cases.start(input).catch(async (err: unknown) => {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) throw await duplicateOf(cases, caseId, scope);
+    if (err instanceof WorkflowExecutionAlreadyStartedError) throw await duplicateOf(deps, caseId, filing, req);
     throw err;
   });
   // Only once this request started the case: a second filing for the same newborn links no phone of its own.
@@ -144,12 +144,22 @@ export async function fileCase(deps: Pick<CaseRoutesDeps, 'cases' | 'config' | '
 /**
  * The answer to a second start for the same newborn: the existing case named only to its own hospital.
  * Another hospital learns that the newborn has a case, not which (the id would let it ask after the case).
+ * A repeat from the same hospital with the same parents' phones is a filing whose answer was lost (the
+ * API died between the start and the link): the phones are linked now, so the parents still find the case.
+ * Any other repeat links nothing (whoever files the newborn again must not gain the case).
  */
-async function duplicateOf(cases: CaseRepository, caseId: string, scope: string): Promise<ApiError> {
-  const existing = await cases.read(caseId).catch(() => null);
-  const own = existing !== null && existing.hospitalId === scope;
+async function duplicateOf(deps: Pick<CaseRoutesDeps, 'cases' | 'parentLinks'>, caseId: string, filing: CaseFiling, req: Request): Promise<ApiError> {
+  const existing = await deps.cases.read(caseId).catch(() => null);
+  const own = existing !== null && existing.hospitalId === filing.scope;
+  if (own && samePhones(linkedPhones(existing.application), linkedPhones(filing.application))) {
+    await deps.parentLinks?.link(linkedPhones(filing.application), 'case', caseId).catch((err: unknown) => {
+      req.log?.error({ caseId, err: (err as Error).message }, 'parent links not written');
+    });
+  }
   return new ApiError('DUPLICATE_CASE', '该新生儿已有办件，请勿重复申报', own ? { caseId } : {});
 }
+
+const samePhones = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((p) => b.includes(p));
 
 const listCases = ({ cases }: CaseRoutesDeps): RequestHandler => async (req, res) => {
   const filter = parseBody(CaseListQuery, req.query);

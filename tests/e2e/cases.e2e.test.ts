@@ -5,6 +5,10 @@ import { temporal } from '@temporalio/proto';
 import { AuditEntries, CaseCreated, CaseSummaryPage, CaseView, ParentView } from '../../api/views.schemas';
 import { eventually } from '../helpers/eventually';
 import { application } from '../helpers/fixtures';
+import { sql } from 'kysely';
+import { databaseOptionsFromEnv, openMigratedDatabase } from '../../infra/database';
+import { parentLinksSchema } from '../../api/parent-links';
+import { signInParent } from '../helpers/parent-sign-in';
 import { startStack } from '../helpers/stack';
 import type { Stack } from '../helpers/stack';
 
@@ -250,4 +254,31 @@ test('when both parents have Qingdao hukou, the mother draws unemployment benefi
   // the delivery's 3,000 yuan is shown on the first twin's case only
   expect(accepted.benefits.maternity).toMatchObject({ eligible: true, rule: 'fixed', delivery: { children: 2, position: 2, countedHere: false } });
   expect(accepted.benefits.maternity.amount).toBeUndefined();
+});
+
+test('when a filing\'s answer was lost after the case started, then filing it again answers 409 and links the parents\' phones; a filing with other phones links nothing', async () => {
+  const app = application();
+  const created = await stack.call('POST', '/api/cases', { token: clerk, body: app });
+  expect(created.status).toBe(201);
+  const { caseId } = created.body as { caseId: string };
+  const database = await openMigratedDatabase(databaseOptionsFromEnv({}, stack.config.DATA_DIR), parentLinksSchema);
+  const links = async (): Promise<number> => Number((await sql<{ n: number }>`select count(*) as n from parent_links where ref = ${caseId}`.execute(database.db)).rows[0]?.n);
+  try {
+    // the API died between the start and the link: the case stands, no phone is linked to it
+    await sql`delete from parent_links where ref = ${caseId}`.execute(database.db);
+    const otherPhone = await stack.call('POST', '/api/cases', { token: clerk, body: { ...app, mother: { ...app.mother, phone: '13900139077' } } });
+    expect(otherPhone.status).toBe(409);
+    expect(await links()).toBe(0);
+
+    const again = await stack.call('POST', '/api/cases', { token: clerk, body: app });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'DUPLICATE_CASE', caseId });
+    expect(await links()).toBeGreaterThan(0);
+  } finally {
+    await database.close();
+  }
+  // the mother signs in and finds it
+  const { cookie } = await signInParent(stack, app.mother.phone);
+  const mine = await stack.call('GET', '/api/parent/cases', { headers: { cookie } });
+  expect(mine.body.items.map((c: { caseId: string }) => c.caseId)).toContain(caseId);
 });
