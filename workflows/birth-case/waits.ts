@@ -2,7 +2,7 @@
 // that owes an answer (re-read at a growing interval, woken by its callback), on a due time (escalated at
 // two levels), and on anything at all while the history grows towards continue-as-new. And how it tells
 // the parents (one SMS per step, across runs).
-import { condition, isCancellation, proxyActivities } from '@temporalio/workflow';
+import { condition, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
 import type { AgencyActivities, SmsTemplate } from '../../activities/agency.types';
 import { agencyActivityOptions } from '../../activities/agency-options';
 import { agencyLabel, serviceAgency, serviceLabel, type AgencyName, type ServiceKey } from '../../domain/catalog';
@@ -32,6 +32,9 @@ function agencyUnreachable(run: CaseRun, key: ServiceKey, agency: AgencyName): v
     data: { kind: 'agency_unreachable', level: 1, dueAt: null },
   });
 }
+
+/** Patch read-model-watch: the one watch's timer is cancelled when no agency call is left in flight. */
+export const READ_MODEL_WATCH_PATCH = 'read-model-watch';
 
 const unreachableMsOf = (run: CaseRun): number => (run.settings.agencyUnreachableSeconds ?? 6 * 3600) * 1000;
 
@@ -65,12 +68,15 @@ const unreported = (run: CaseRun): AgencyCall[] => [...run.agencyCalls].filter((
 
 /**
  * The one watch over a case's agency calls (patch read-model), until `done`: a timer set for when the oldest
- * unanswered call will have waited the agency-unreachable time, not moved when calls come and go (so a
- * case whose agencies answer starts one timer and cancels it at the end). When it fires, every call that
- * has waited that long is escalated once, and the watch is set for the next.
+ * unanswered call will have waited the agency-unreachable time, kept while calls follow one another (a
+ * case whose agencies answer at once starts one timer), and cancelled when none is left in flight (a case
+ * waiting days between calls is never woken by it). When it fires, every call that has waited that long is
+ * escalated once, and the watch is set for the next.
  */
 export async function watchAgencyCalls(run: CaseRun, done: () => boolean): Promise<void> {
   const limitMs = unreachableMsOf(run);
+  // The first cases of patch read-model kept the timer when no call was left (woken every few hours while waiting days).
+  const cancelWhenIdle = patched(READ_MODEL_WATCH_PATCH);
   while (!done()) {
     const oldest = unreported(run)[0];
     if (!oldest) {
@@ -79,7 +85,7 @@ export async function watchAgencyCalls(run: CaseRun, done: () => boolean): Promi
     }
     const dueMs = oldest.sinceMs + limitMs;
     if (Date.now() < dueMs) {
-      await condition(done, dueMs - Date.now());
+      await condition(() => done() || (cancelWhenIdle && unreported(run).length === 0), dueMs - Date.now());
       continue;
     }
     for (const c of unreported(run).filter((u) => Date.now() >= u.sinceMs + limitMs)) {
