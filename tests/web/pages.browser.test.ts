@@ -442,7 +442,7 @@ test('when the back end cannot reach Temporal, the list still answers from the r
     await page.goto(`${origin}/`);
     await page.getByRole('button', { name: '登录', exact: true }).click();
     // the list is the read model's (here empty): it answers without Temporal
-    await page.getByText('暂无数据').waitFor({ timeout: 30_000 });
+    await page.getByText('没有符合条件的办件').waitFor({ timeout: 30_000 });
     expect(await page.getByText('服务暂时不可用').count()).toBe(0);
     // a case the read model does not hold is asked of Temporal, which cannot answer
     await page.goto(`${origin}/clerk/cases/0123456789ABCDEF`);
