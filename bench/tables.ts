@@ -29,7 +29,8 @@ export interface BenchResults {
     loadavg?: { floor?: number[]; birth?: number[] };
   };
   readsDistinct?: { cases: number; bare: ReadFigures; clerkRead: ReadFigures; parent: ReadFigures; ratios: { clerkRead: number; parent: number } };
-  readModelScale?: { database: string; cases: number; seedSeconds: number; list: Timing; byFilter: Record<string, Timing>; dashboardMs: number[]; dashboardOneHospitalMs: number[]; cpuSeconds?: { seed: Cpu; measure: Cpu } };
+  readModelScale?: { database: string; cases: number; seedSeconds: number; list: Timing; byFilter: Record<string, Timing>; dashboardMs: number[]; dashboardOneHospitalMs: number[]; cpuSeconds?: { seed: Cpu; measure: Cpu };
+    settled?: string; beforeVacuum?: { list: Timing; dashboardMs: number[]; dashboardOneHospitalMs: number[] } };
   backlog?: { cases: number; outageSeconds: number; drainSeconds: number; drainCasesPerSecond: number; floorCasesPerSecond: number; ratioToFloor: number; cpuSeconds?: Cpu };
   waiting?: { figures: Array<Record<string, number>>; ratioRssLargestToFirst: number | null };
   stoppedWorker?: { clerkReadMs: number; parentTrackMs: number; auditMs: number; changeShownMs: number; withinTarget: boolean };
@@ -38,7 +39,7 @@ export interface BenchResults {
 export interface TargetRow { target: string; figure: string; floor: string; met: boolean | null }
 
 const n = (x: number, d = 2): string => (Number.isFinite(x) ? x.toLocaleString('en-US', { maximumFractionDigits: d }) : '—');
-const s = (ms: number): string => `${n(ms / 1000, 1)} s`;
+const s = (ms: number): string => `${n(ms / 1000, 2)} s`;
 const kb = (bytes: number): string => `${n(bytes / 1024, 1)} KB`;
 const bold = (x: string): string => `**${x}**`;
 
@@ -81,12 +82,13 @@ export function targetRows(r: BenchResults): TargetRow[] {
   }
   const m = r.readModelScale;
   if (m) {
-    const at = `${n(m.cases, 0)} finished cases (${m.database})`;
+    const at = `${n(m.cases, 0)} finished cases (${m.database}${m.settled ? `, after ${m.settled}` : ''})`;
+    const before = m.beforeVacuum ? `; right after loading: list p99 ${n(m.beforeVacuum.list.p99Ms, 1)} ms, dashboard ${s(Math.max(...m.beforeVacuum.dashboardMs))}` : '';
     const [slowest, slowestT] = Object.entries(m.byFilter).sort((a, b) => b[1].p99Ms - a[1].p99Ms)[0] ?? ['—', { p99Ms: NaN }];
     const dash = Math.max(...m.dashboardMs);
     rows.push({ target: `read model, ${at}: list p99 < 100 ms`, figure: `${bold(`${n(m.list.p99Ms, 1)} ms`)} (${n(m.list.calls, 0)} calls)`, floor: '—', met: m.list.p99Ms < 100 });
     rows.push({ target: 'read model: every filter p99 < 100 ms', figure: `${bold(`${n(slowestT.p99Ms, 1)} ms`)} (slowest: ${slowest})`, floor: '—', met: slowestT.p99Ms < 100 });
-    rows.push({ target: 'read model: the dashboard < 1 s', figure: `${bold(s(dash))} (slowest of ${m.dashboardMs.length}; one hospital ${s(Math.max(...m.dashboardOneHospitalMs))})`, floor: '—', met: dash < 1000 });
+    rows.push({ target: 'read model: the dashboard < 1 s', figure: `${bold(s(dash))} (slowest of ${m.dashboardMs.length}; one hospital ${s(Math.max(...m.dashboardOneHospitalMs))}${before})`, floor: '—', met: dash < 1000 });
   }
   const b = r.backlog;
   if (b) {
