@@ -31,6 +31,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'kysely';
 import type { Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../infra/config';
 import { openMigratedDatabase } from '../infra/database';
 import type { DatabaseOptions } from '../infra/database';
@@ -336,9 +337,15 @@ async function main(): Promise<void> {
       return { ids: Array.from({ length: n }, (_, i) => `floor-${tag}-${i}`), figures: figures(starts, ends) };
     };
     /** The history events of each completed workflow (its whole history, the close included). */
-    const historyEvents = async (workflowIds: string[]): Promise<{ workflows: number; mean: number; max: number; min: number }> => {
+    const historyEvents = async (workflowIds: string[]): Promise<{ workflows: number; mean: number; max: number; min: number; longest: Record<string, number> }> => {
       const lengths = await pool(workflowIds.length, 10, async (i) => (await c.workflow.getHandle(workflowIds[i] as string).describe()).historyLength);
-      return { workflows: lengths.length, mean: round(lengths.reduce((a, b) => a + b, 0) / lengths.length, 1), max: Math.max(...lengths), min: Math.min(...lengths) };
+      // what the longest history is made of: events by type (says where the events above the floor's come from)
+      const longest: Record<string, number> = {};
+      for (const event of (await c.workflow.getHandle(workflowIds[lengths.indexOf(Math.max(...lengths))] as string).fetchHistory()).events ?? []) {
+        const type = (temporal.api.enums.v1.EventType[event.eventType ?? 0] ?? String(event.eventType)).replace(/^EVENT_TYPE_/, '');
+        longest[type] = (longest[type] ?? 0) + 1;
+      }
+      return { workflows: lengths.length, mean: round(lengths.reduce((a, b) => a + b, 0) / lengths.length, 1), max: Math.max(...lengths), min: Math.min(...lengths), longest };
     };
 
     let floorRate = NaN;

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 
 interface RunFigures { cases: number; seconds: number; casesPerSecond: number; p50Ms: number; p95Ms: number }
-interface HistoryEvents { workflows: number; mean: number; max: number; min: number }
+interface HistoryEvents { workflows: number; mean: number; max: number; min: number; longest?: Record<string, number> }
 interface ReadFigures { requestsPerSecond: number; p50Ms: number; p99Ms: number; non2xx?: number; errors?: number; timeouts?: number; cpuSeconds?: Cpu }
 interface Timing { calls: number; p50Ms: number; p99Ms: number; maxMs: number }
 type Cpu = Record<string, number>;
@@ -151,6 +151,14 @@ export function markdownTables(r: BenchResults, source?: string): string {
     line(['---', '---', '---', '---']),
     ...targetRows(r).map((row) => line([row.target, row.figure, row.floor, row.met === null ? '' : row.met ? '**met**' : 'missed'])),
   ];
+  const h = r.orchestration?.historyEvents;
+  if (h?.birth.longest && h.floor.longest) {
+    const { birth, floor } = { birth: h.birth.longest, floor: h.floor.longest };
+    const extra = [...new Set([...Object.keys(birth), ...Object.keys(floor)])]
+      .map((type) => [type, (birth[type] ?? 0) - (floor[type] ?? 0)] as const).filter(([, d]) => d !== 0)
+      .map(([type, d]) => `${type} ${d > 0 ? '+' : ''}${d}`);
+    out.push('', `History events, the longest birth case (${h.birth.max}) against the longest floor workflow (${h.floor.max}): ${extra.join(', ') || 'the same types'}.`);
+  }
   const cpu = cpuRows(r);
   if (cpu.length > 0) {
     const processes = [...new Set(cpu.flatMap(([, c]) => Object.keys(c)))].filter((p) => cpu.some(([, c]) => Number.isFinite(c[p]) && (c[p] as number) > 0));
