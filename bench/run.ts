@@ -24,8 +24,9 @@
 // `npx tsx bench/profile-summary.ts <file> --groups`); BENCH_PROFILE_DIR (below) profiles every process
 // over the whole run instead — use one or the other.
 // BENCH_API_NODE_OPTIONS: the API process's NODE_OPTIONS (e.g. --max-semi-space-size=32).
+// BENCH_KEEP_DATA=true: the stack's data folder is kept (removed at the end otherwise).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import autocannon from 'autocannon';
@@ -536,6 +537,9 @@ async function main(): Promise<void> {
     await client?.connection.close().catch(() => undefined);
     await stack.stop();
     await backend.stop();
+    // The stack's files (the dev server's database, the read model at scale: hundreds of MB); BENCH_KEEP_DATA=true keeps them.
+    if (env.BENCH_KEEP_DATA !== 'true') rmSync(stack.dataDir, { recursive: true, force: true });
+    else log(`data kept in ${stack.dataDir}`);
   }
 }
 
