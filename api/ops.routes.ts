@@ -35,7 +35,7 @@ interface OpsRoutesDeps {
   config: Config;
   now: () => Date;
   /** where the dashboard's figures come from; none: the dashboard answers 503 */
-  readModel?: Partial<ReadModelFigures>;
+  readModel?: ReadModelFigures;
 }
 
 export function opsRoutes(deps: OpsRoutesDeps): Router {
@@ -83,7 +83,7 @@ const dashboard = ({ readModel, now }: OpsRoutesDeps): RequestHandler => async (
   const q = parseBody(DashboardQuery, req.query);
   const today = shanghaiDateOfMs(now().getTime());
   const { from, to } = periodOf(q, today);
-  if (!readModel?.dashboard) throw new ApiError('UNAVAILABLE', '运营看板暂时无法统计，请稍后重试');
+  if (!readModel) throw new ApiError('UNAVAILABLE', '运营看板暂时无法统计，请稍后重试');
   const figures = await readModel.dashboard({ from, to, hospitalId: q.hospitalId ?? null, maxCases: DASHBOARD_MAX_TIMED_CASES });
   res.json(dashboardBody(figures, { from, to, hospitalId: q.hospitalId ?? null }, today));
 };

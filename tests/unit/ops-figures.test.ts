@@ -48,7 +48,7 @@ describe('GET /api/ops/dashboard', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ops-dashboard-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  async function serve(readModel: Partial<ReadModelFigures> | undefined): Promise<{ get(path: string, role?: 'admin' | 'clerk'): Promise<{ status: number; body: any }>; close(): Promise<void> }> {
+  async function serve(readModel: ReadModelFigures | undefined): Promise<{ get(path: string, role?: 'admin' | 'clerk'): Promise<{ status: number; body: any }>; close(): Promise<void> }> {
     const app = express();
     app.use(opsRoutes({ client: {} as Client, config, now, readModel }));
     app.use(errorHandler);
