@@ -87,6 +87,8 @@ export interface ResumeState {
   crossRegion?: boolean;
   /** true: the case publishes to the read model only, and one timer watches its agency calls (patch read-model) */
   readModel?: boolean;
+  /** true: the one watch's timer is kept between agency calls (patch quiet-watch; implies readModel) */
+  quietWatch?: boolean;
 }
 
 /**

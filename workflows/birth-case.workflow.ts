@@ -18,7 +18,7 @@ import { acceptanceSmsParams } from './birth-case.contract';
 import type { BirthCaseInput } from './birth-case.contract';
 import { CasePublisher } from './case-publication';
 import { legacyBirthCase } from './legacy-v1';
-import { CaseRun, MAX_REMEMBERED, Suspended } from './birth-case/case-run';
+import { CaseRun, MAX_REMEMBERED, Suspended, type CaseFlags } from './birth-case/case-run';
 import { compensate } from './birth-case/compensation';
 import { setCaseHandlers } from './birth-case/handlers';
 import { createJournal } from './birth-case/journal';
@@ -62,26 +62,26 @@ export const CROSS_REGION_PATCH = 'cross-region';
  * a sink (no history event): they no longer upsert their memo and search attributes (the memo and
  * attributes the API set at start stay as they were), and one timer watches all of their agency calls for
  * an agency that stays silent, instead of one timer per call. Their history carries what the orchestration
- * needs. Cases started before keep publishing as they did. It is the one patch a new case asks for: it
- * implies every earlier one (one marker in the history instead of six).
+ * needs. Cases started before keep publishing as they did. Until patch quiet-watch it was the one patch a
+ * new case asked for: it implies every earlier one (one marker in the history instead of six).
  */
 export const READ_MODEL_PATCH = 'read-model';
 
-/** What a case was started with, fixed for its life and carried across continue-as-new. */
-interface CaseFlags {
-  /** the policy readings it decides by (none: the readings before issue 22) */
-  rules: PolicyRules | undefined;
-  familyRegistration: boolean;
-  crossRegion: boolean;
-  readModel: boolean;
-}
+/**
+ * Cases started since this patch (issue 21) keep the one watch's timer while their agency calls follow one
+ * another: it is cancelled only when nothing is in flight and a track pauses (waits.ts quietWatch). Under
+ * patch read-model-watch it was started and cancelled around every gap between calls. It is the one patch
+ * a new case asks for: it implies read-model, read-model-watch and every earlier one.
+ */
+export const QUIET_WATCH_PATCH = 'quiet-watch';
 
 export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedCase> {
-  // Asked first: in a case started before the patch it answers false and records nothing.
-  const readModel = input.resume ? input.resume.readModel === true : patched(READ_MODEL_PATCH);
+  // Asked first, newest first: in a case started before a patch it answers false and records nothing.
+  const quietWatch = input.resume ? input.resume.quietWatch === true : patched(QUIET_WATCH_PATCH);
+  const readModel = quietWatch || (input.resume ? input.resume.readModel === true : patched(READ_MODEL_PATCH));
   if (readModel) {
     const resumed = input.resume?.events ?? [];
-    return runCase(input, createJournal(resumed, new CasePublisher(input, resumed.length, true), true), caseFlags(input, true));
+    return runCase(input, createJournal(resumed, new CasePublisher(input, resumed.length, true), true), caseFlags(input, true, quietWatch));
   }
   if (!input.resume && !patched(CASE_V2_PATCH)) {
     // Added after cases were running: the memo and search attributes that serve reads without a worker.
@@ -91,27 +91,27 @@ export async function birthCaseWorkflow(input: BirthCaseInput): Promise<DerivedC
   // Every case-v2 run publishes (the memo carries over a continue-as-new; the new run rewrites what changed).
   const resumed = input.resume?.events ?? [];
   const lean = patched(LEAN_HISTORY_PATCH);
-  return runCase(input, createJournal(resumed, new CasePublisher(input, lean ? resumed.length : 0), lean), caseFlags(input, false));
+  return runCase(input, createJournal(resumed, new CasePublisher(input, lean ? resumed.length : 0), lean), caseFlags(input, false, false));
 }
 
 /**
  * A continued case keeps what it started with; a new case under patch read-model has every earlier patch;
  * one before it asks each patch, in the order it always did.
  */
-function caseFlags(input: BirthCaseInput, readModel: boolean): CaseFlags {
+function caseFlags(input: BirthCaseInput, readModel: boolean, quietWatch: boolean): CaseFlags {
   const { resume } = input;
-  if (resume) return { rules: resume.policyRules, familyRegistration: resume.familyRegistration === true, crossRegion: resume.crossRegion === true, readModel };
-  if (readModel) return { rules: POLICY_READINGS, familyRegistration: true, crossRegion: true, readModel };
+  if (resume) return { rules: resume.policyRules, familyRegistration: resume.familyRegistration === true, crossRegion: resume.crossRegion === true, readModel, quietWatch };
+  if (readModel) return { rules: POLICY_READINGS, familyRegistration: true, crossRegion: true, readModel, quietWatch };
   const rules = patched(POLICY_READINGS_PATCH) ? POLICY_READINGS : undefined;
   const familyRegistration = patched(FAMILY_REGISTRATION_PATCH);
-  return { rules, familyRegistration, crossRegion: patched(CROSS_REGION_PATCH), readModel };
+  return { rules, familyRegistration, crossRegion: patched(CROSS_REGION_PATCH), readModel, quietWatch };
 }
 
 type Tracks = Array<PromiseSettledResult<void>>;
 
 /** The case: accepted, its tracks run until done, cancelled or suspended, then finished accordingly. */
 async function runCase(input: BirthCaseInput, journal: ReturnType<typeof createJournal>, flags: CaseFlags): Promise<DerivedCase> {
-  const run = new CaseRun(input, journal, flags.rules, flags.familyRegistration, flags.crossRegion, flags.readModel);
+  const run = new CaseRun(input, journal, flags);
   setCaseHandlers(run);
   if (!input.resume) accept(run);
   const tracks = await runTracks(run);
@@ -200,6 +200,7 @@ function continueAsNewFrom(run: CaseRun): Promise<never> {
       ...(run.familyRegistration ? { familyRegistration: true } : {}),
       ...(run.crossRegion ? { crossRegion: true } : {}),
       ...(run.readModel ? { readModel: true } : {}),
+      ...(run.quietWatch ? { quietWatch: true } : {}),
     },
   });
 }

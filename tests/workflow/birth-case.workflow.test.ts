@@ -31,6 +31,18 @@ describe('birth case workflow', () => {
     expect(s.events[0]).toMatchObject({ action: 'case.accepted', actor: clerk });
   });
 
+  test('when every agency answers at once, then the watch for a silent agency keeps one timer across the calls and cancels it only to wait', async () => {
+    const { handle } = await startCase(application(), {}, { agencyUnreachableSeconds: 3600 });
+    await handle.result();
+    const events = (await handle.fetchHistory()).events ?? [];
+    const watchTimers = events.filter((e) => Number(e.timerStartedEventAttributes?.startToFireTimeout?.seconds ?? 0) === 3600).map((e) => Number(e.eventId));
+    const cancelled = events.filter((e) => e.timerCanceledEventAttributes).map((e) => Number(e.timerCanceledEventAttributes!.startedEventId));
+    // Six agency calls, with SMS between them (patch quiet-watch; before it, a timer pair per gap): one timer for
+    // the calls that follow one another, cancelled only while the case waits to re-read the card, and one for that read.
+    expect(watchTimers).toHaveLength(2);
+    expect(cancelled.filter((id) => watchTimers.includes(id))).toEqual([watchTimers[0]]);
+  });
+
   test('when only some services are requested, then the others are skipped and the case completes', async () => {
     const { handle, caseId } = await startCase(application({ services: ['birthCertificate', 'vaccination'] }));
     await handle.result();

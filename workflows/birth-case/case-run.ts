@@ -21,6 +21,20 @@ export const MAX_REMEMBERED = 200;
 /** Thrown by a waiting track when the case is about to continue as new: it resumes from the event log. */
 export class Suspended extends Error {}
 
+/** What a case was started with, fixed for its life and carried across continue-as-new (see the patches in birth-case.workflow.ts). */
+export interface CaseFlags {
+  /** the policy readings it decides by (none: the readings before issue 22) */
+  rules: PolicyRules | undefined;
+  /** accepted with the 生育登记 in its bundle (patch family-registration) */
+  familyRegistration: boolean;
+  /** handles items where they belong, through the exchange (patch cross-region) */
+  crossRegion: boolean;
+  /** read from the read model, its agency calls under one watch (patch read-model) */
+  readModel: boolean;
+  /** the one watch's timer kept between calls and never cancelled (patch quiet-watch) */
+  quietWatch: boolean;
+}
+
 export class CaseRun {
   readonly workflowId = workflowInfo().workflowId;
   readonly settings: CaseSettings;
@@ -38,24 +52,27 @@ export class CaseRun {
   readonly agencyEventIds: string[];
   /** the agency calls in flight under the one watch (patch read-model; see waits.ts watchAgencyCalls) */
   readonly agencyCalls = new Set<AgencyCall>();
+  /** how many of its tracks wait on a timer or a person (waits.ts waitFor; not the deadline reminders) */
+  paused = 0;
   readonly appliedCorrections: Map<string, CorrectionOutcome>;
   private readonly maxHistoryEvents: number;
 
   /** the services of the case's bundle: with the 生育登记 (patch family-registration), or the five before it */
   readonly bundle: readonly ServiceKey[];
 
-  /**
-   * @param policyRules the policy readings the case decides by (none: the readings before issue 22), fixed
-   * when the case starts and carried across continue-as-new, so a case never changes readings mid-way
-   * @param familyRegistration the case was accepted with the 生育登记 in its bundle (fixed likewise)
-   * @param crossRegion the case handles items where they belong, through the exchange (patch cross-region, fixed likewise)
-   * @param readModel the case is read from the read model and watches its agency calls with one timer (patch read-model, fixed likewise)
-   */
-  constructor(
-    readonly input: BirthCaseInput, readonly journal: Journal, readonly policyRules: PolicyRules | undefined, readonly familyRegistration = false, readonly crossRegion = false,
-    readonly readModel = false,
-  ) {
-    this.bundle = familyRegistration ? SERVICE_KEYS : EARLIER_BUNDLE;
+  readonly policyRules: PolicyRules | undefined;
+  readonly familyRegistration: boolean;
+  readonly crossRegion: boolean;
+  readonly readModel: boolean;
+  readonly quietWatch: boolean;
+
+  constructor(readonly input: BirthCaseInput, readonly journal: Journal, flags: CaseFlags) {
+    this.policyRules = flags.rules;
+    this.familyRegistration = flags.familyRegistration;
+    this.crossRegion = flags.crossRegion;
+    this.readModel = flags.readModel;
+    this.quietWatch = flags.quietWatch;
+    this.bundle = flags.familyRegistration ? SERVICE_KEYS : EARLIER_BUNDLE;
     this.settings = input.settings;
     this.application = input.resume?.application ?? input.application;
     journal.bindApplication(() => this.application);

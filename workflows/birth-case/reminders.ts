@@ -13,7 +13,7 @@ async function remindBefore(run: CaseRun, key: ServiceKey, dueOn: string, params
   const remindMs = Date.parse(`${dueOn}T09:00:00+08:00`) - leadDays * 86_400_000;
   const open = (): boolean => !isTerminal(run.serviceState(key).status) && !run.stopping();
   if (!run.requested(key) || Date.now() >= dueMs) return;
-  const closed = await waitFor(run, () => !open(), remindMs);
+  const closed = await waitFor(run, () => !open(), remindMs, false);
   if (!closed && open()) await notify(run, 'deadline_approaching', `reminder:${key}`, { ...params, dueOn });
 }
 

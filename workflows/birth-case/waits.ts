@@ -2,7 +2,7 @@
 // that owes an answer (re-read at a growing interval, woken by its callback), on a due time (escalated at
 // two levels), and on anything at all while the history grows towards continue-as-new. And how it tells
 // the parents (one SMS per step, across runs).
-import { condition, isCancellation, patched, proxyActivities } from '@temporalio/workflow';
+import { CancellationScope, condition, isCancellation, patched, proxyActivities, sleep } from '@temporalio/workflow';
 import type { AgencyActivities, SmsTemplate } from '../../activities/agency.types';
 import { agencyActivityOptions } from '../../activities/agency-options';
 import { agencyLabel, serviceAgency, serviceLabel, type AgencyName, type ServiceKey } from '../../domain/catalog';
@@ -74,6 +74,7 @@ const unreported = (run: CaseRun): AgencyCall[] => [...run.agencyCalls].filter((
  * escalated once, and the watch is set for the next.
  */
 export async function watchAgencyCalls(run: CaseRun, done: () => boolean): Promise<void> {
+  if (run.quietWatch) return quietWatch(run, done);
   const limitMs = unreachableMsOf(run);
   // The first cases of patch read-model kept the timer when no call was left (woken every few hours while waiting days).
   const cancelWhenIdle = patched(READ_MODEL_WATCH_PATCH);
@@ -88,11 +89,52 @@ export async function watchAgencyCalls(run: CaseRun, done: () => boolean): Promi
       await condition(() => done() || (cancelWhenIdle && unreported(run).length === 0), dueMs - Date.now());
       continue;
     }
-    for (const c of unreported(run).filter((u) => Date.now() >= u.sinceMs + limitMs)) {
-      c.reported = true;
-      agencyUnreachable(run, c.key, c.agency);
-    }
+    escalateOverdue(run, limitMs);
   }
+}
+
+/** Escalates, once each, the calls that have waited `limitMs` or longer. */
+function escalateOverdue(run: CaseRun, limitMs: number): void {
+  for (const c of unreported(run).filter((u) => Date.now() >= u.sinceMs + limitMs)) {
+    c.reported = true;
+    agencyUnreachable(run, c.key, c.agency);
+  }
+}
+
+/**
+ * The one watch since patch quiet-watch: one timer at a time, set when a call is in flight and none is,
+ * for when the oldest unreported call will have waited the agency-unreachable time. Calls that end and
+ * begin meanwhile leave it alone (a later call is due later), so a case whose agencies answer at once sets
+ * it once. It is cancelled only when no call is in flight and a track pauses (on a timer or a person: the
+ * wait may be long, and a cancel costs less than a wake-up). When it fires, the calls overdue are
+ * escalated and it is set again for the oldest left. When the tracks settle, a set timer is left to lapse:
+ * a timer pending when the run closes costs nothing.
+ */
+async function quietWatch(run: CaseRun, done: () => boolean): Promise<void> {
+  const limitMs = unreachableMsOf(run);
+  const idle = (): boolean => run.paused > 0 && unreported(run).length === 0;
+  let timer: CancellationScope | null = null;
+  let rang = false;
+  while (!done()) {
+    await condition(() => done() || rang || (timer ? idle() : unreported(run).length > 0));
+    if (done()) return;
+    if (timer && idle()) {
+      timer.cancel();
+      timer = null;
+      continue;
+    }
+    rang = false;
+    escalateOverdue(run, limitMs);
+    const oldest = unreported(run)[0];
+    if (oldest && !timer) timer = startTimer(oldest.sinceMs + limitMs, () => { rang = true; timer = null; });
+  }
+}
+
+/** A timer in a scope of its own (cancelled with it, or with the case's work); `onFire` when it fires. */
+function startTimer(atMs: number, onFire: () => void): CancellationScope {
+  const scope = new CancellationScope();
+  void scope.run(() => sleep(Math.max(1, atMs - Date.now()))).then(onFire, () => undefined);
+  return scope;
 }
 
 /** The highest level of `kind` escalated for `key` since its status last changed. */
@@ -122,13 +164,22 @@ export function escalateIfDue(run: CaseRun, key: ServiceKey, kind: Exclude<Escal
   return level < 2 ? due[level]! : Infinity;
 }
 
-/** Waits until `done`, a suspension for continue-as-new, or `untilMs`; throws Suspended in the second case. */
-export async function waitFor(run: CaseRun, done: () => boolean, untilMs: number): Promise<boolean> {
+/**
+ * Waits until `done`, a suspension for continue-as-new, or `untilMs`; throws Suspended in the second case.
+ * A track's wait counts as a pause (`run.paused`, for the watch); a deadline reminder's does not.
+ */
+export async function waitFor(run: CaseRun, done: () => boolean, untilMs: number, pause = true): Promise<boolean> {
   if (run.shouldContinueAsNew()) throw new Suspended();
   const timeout = untilMs === Infinity ? undefined : Math.max(1, untilMs - Date.now());
-  const ok = await (timeout === undefined
-    ? condition(() => done() || run.shouldContinueAsNew()).then(() => true)
-    : condition(() => done() || run.shouldContinueAsNew(), timeout));
+  if (pause) run.paused++;
+  let ok: boolean;
+  try {
+    ok = await (timeout === undefined
+      ? condition(() => done() || run.shouldContinueAsNew()).then(() => true)
+      : condition(() => done() || run.shouldContinueAsNew(), timeout));
+  } finally {
+    if (pause) run.paused--;
+  }
   if (ok && !done() && run.shouldContinueAsNew()) throw new Suspended();
   return ok && done();
 }
