@@ -417,6 +417,7 @@ async function main(): Promise<void> {
       await within(`${n} birth cases`, 300_000 + n * 1000, Promise.all(done));
       const distinct = async (name: string, request: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string }, token?: string) => {
         let i = 0;
+        if (env.BENCH_API_PROFILE) await fetch(`${stack.apiUrl}/bench/profile/reads-distinct-${name.replace(/[^a-z]+/g, '-')}`, { method: 'POST' });
         const { value: r, cpuSeconds, loadavg: load } = await cpu(() => autocannon({
           url: stack.apiUrl, connections: SIZES.readConnections, duration: SIZES.readSeconds,
           headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
@@ -429,6 +430,7 @@ async function main(): Promise<void> {
       const bare = await distinct('bare route', () => ({ method: 'GET', path: '/bench/floor' }));
       const clerkRead = await distinct('clerk read', (i) => ({ method: 'GET', path: `/api/cases/${started[i]?.caseId}` }), clerk);
       const parent = await distinct('parent tracking', (i) => ({ method: 'POST', path: '/api/track', body: JSON.stringify({ trackingCode: started[i]?.trackingCode, phoneLast4: '8000' }) }));
+      if (env.BENCH_API_PROFILE) await fetch(`${stack.apiUrl}/bench/profile/after-reads-distinct`, { method: 'POST' });
       const ratio = (f: { requestsPerSecond: number }) => round(f.requestsPerSecond / bare.requestsPerSecond, 3);
       results.readsDistinct = { cases: n, bare, clerkRead, parent, ratios: { clerkRead: ratio(clerkRead), parent: ratio(parent) } };
     }
