@@ -8,7 +8,7 @@ import { databaseOptionsFromEnv, openMigratedDatabase } from './database';
 import type { Database } from './database';
 import { EncryptionCodec, loadPayloadKeys } from './payload-codec';
 import { createReadModel, readModelSchema } from './read-model';
-import type { ReadModel, ReadModelFigures } from './read-model';
+import type { ReadModel, ReadModelFigures, ReadModelOptions } from './read-model';
 
 type ReadModelConfig = Pick<Config, 'DATA_DIR' | 'PAYLOAD_ENCRYPTION_KEY' | 'ALLOW_DEV_SECRETS'>;
 
@@ -17,11 +17,12 @@ export interface ProcessReadModel extends ReadModel, ReadModelFigures {
   close(): Promise<void>;
 }
 
-export function openReadModel(config: ReadModelConfig, logger?: pino.Logger, env: NodeJS.ProcessEnv = process.env): ProcessReadModel {
+/** `decodedCases`: how many decoded states reads keep, each checked against its row's seq (ReadModelOptions; the API's). */
+export function openReadModel(config: ReadModelConfig, logger?: pino.Logger, env: NodeJS.ProcessEnv = process.env, options: Pick<ReadModelOptions, 'decodedCases'> = {}): ProcessReadModel {
   let opened: Promise<{ database: Database; model: ReadModel & ReadModelFigures }> | null = null;
   const ready = (): Promise<ReadModel & ReadModelFigures> => {
     opened ??= openMigratedDatabase(databaseOptionsFromEnv(env, config.DATA_DIR, 'readModel'), readModelSchema)
-      .then((database) => ({ database, model: createReadModel(database, codecOf(config)) }))
+      .then((database) => ({ database, model: createReadModel(database, codecOf(config), options) }))
       .catch((err: unknown) => {
         opened = null;
         logger?.error({ err: (err as Error).message }, 'read model: database not opened');

@@ -16,7 +16,9 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { sql } from 'kysely';
 import type { Kysely, Migration, Transaction } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import type { CaseSummary } from '../api/case-repository';
 import type { CaseListQuery } from '../api/cases.schemas';
 import { CaseStatusSchema } from '../domain/catalog';
@@ -366,6 +368,13 @@ export class ReadModelDecodeError extends Error {
 export interface ReadModelOptions {
   /** the clock (epoch ms) for a first row's creation time; tests pass their own */
   now?: () => number;
+  /**
+   * How many cases' decoded states `get` keeps (least recently read go first); 0 or none: none (the worker,
+   * the rebuild). A kept state is handed out again only while the row's seq is the one it was decoded at:
+   * each read still asks the row for its seq, and the stored state comes back (and is decrypted) only when
+   * the seq moved. Same seq, same state (the upsert never rewrites a state at an equal seq).
+   */
+  decodedCases?: number;
 }
 
 /**
@@ -378,6 +387,7 @@ export function createReadModel(database: Database, codec: PayloadCodec, options
   const now = options.now ?? Date.now;
   const flag = (b: boolean): boolean | number => (database.dialect === 'postgres' ? b : b ? 1 : 0);
   const sealed = stateCodec(codec);
+  const decoded = options.decodedCases ? new LRUCache<string, { seq: number; state: BirthCaseState }>({ max: options.decodedCases }) : null;
 
   return {
     async publish(state, seq, opts = {}) {
@@ -413,9 +423,23 @@ export function createReadModel(database: Database, codec: PayloadCodec, options
       });
     },
     async get(caseId) {
-      const row = await db.selectFrom('read_model_case').select(['seq', 'state']).where('case_id', '=', caseId).executeTakeFirst();
-      if (!row) return null;
-      return { seq: Number(row.seq), state: await sealed.open(caseId, row.state) };
+      const held = decoded?.get(caseId);
+      // With a state held: the stored one only when the row has moved past it (one query either way).
+      const row = held
+        ? await db.selectFrom('read_model_case')
+          .select(['seq', sql<Uint8Array | null>`case when seq = ${held.seq} then null else state end`.as('state')])
+          .where('case_id', '=', caseId).executeTakeFirst()
+        : await db.selectFrom('read_model_case').select(['seq', 'state']).where('case_id', '=', caseId).executeTakeFirst();
+      if (!row) {
+        decoded?.delete(caseId);
+        return null;
+      }
+      const seq = Number(row.seq);
+      if (held && row.state === null && seq === held.seq) return { seq, state: held.state };
+      if (row.state === null) throw new ReadModelDecodeError(caseId, 'no stored state');
+      const state = await sealed.open(caseId, row.state);
+      decoded?.set(caseId, { seq, state });
+      return { seq, state };
     },
     async list(filter, hospitalId) {
       if (!Number.isSafeInteger(filter.pageSize) || filter.pageSize < 1) throw new RangeError(`read model: pageSize must be a whole number ≥ 1, not ${filter.pageSize}`);

@@ -375,6 +375,28 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
         await expect(model.get('C-A')).rejects.toThrow(ReadModelDecodeError);
       });
 
+      it('when a reader keeps decoded states, then a read at the same seq hands back the state decoded before without decrypting it again; a newer row, or none, is read anew', async () => {
+        let decrypted = 0;
+        const counting = newCodec(key);
+        const decode = counting.decode.bind(counting);
+        counting.decode = (payloads) => { decrypted += payloads.length; return decode(payloads); };
+        const reader = createReadModel(database, counting, { decodedCases: 10 });
+        const first = caseState({ caseId: 'C-HELD', stage: 'atAgency' });
+        await model.publish(first, 3);
+        const read = await reader.get('C-HELD');
+        expect(read).toEqual({ seq: 3, state: first });
+        expect((await reader.get('C-HELD'))?.state).toBe(read?.state);
+        expect(decrypted).toBe(1);
+        const later = caseState({ caseId: 'C-HELD', stage: 'completed' });
+        await model.publish(later, 5);
+        await expect(reader.get('C-HELD')).resolves.toEqual({ seq: 5, state: later });
+        expect(decrypted).toBe(2);
+        await sql`delete from read_model_waiting where case_id = ${'C-HELD'}`.execute(database.db);
+        await sql`delete from read_model_service where case_id = ${'C-HELD'}`.execute(database.db);
+        await sql`delete from read_model_case where case_id = ${'C-HELD'}`.execute(database.db);
+        await expect(reader.get('C-HELD')).resolves.toBeNull();
+      });
+
       it('when a row holds a state that is not encrypted (written around the module), then reading it fails', async () => {
         await model.publish(caseState({ caseId: 'C-PLAIN' }), 2);
         const forged = caseState({ caseId: 'C-PLAIN', hospitalId: 'H0666' });

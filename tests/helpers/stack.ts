@@ -89,7 +89,7 @@ export async function startStack(opts: { parentLimits?: AppDeps['parentLimits'];
 
   // The worker keeps the read model on the stack's database and the API reads it, each with its own connection (as two processes).
   const workerReadModel = openReadModel(config);
-  const apiReadModel = openReadModel(config);
+  const apiReadModel = openReadModel(config, undefined, process.env, { decodedCases: config.CASE_READ_CACHE_MAX });
   let worker: Worker | null = null;
   let running: Promise<void> = Promise.resolve();
   let child: { process: ChildProcess; pid: number; metricsUrl: string; output(): string } | null = null;
