@@ -262,9 +262,12 @@ export interface AccessLogOptions {
 }
 
 export interface AccessLog {
-  /** Appends one read; resolves once it is stored (answer the read only then). */
+  /**
+   * Appends one read; resolves once it is stored (answer the read only then). Concurrent appends share a
+   * transaction (group commit): each resolves once that transaction has committed, and all fail with it.
+   */
   record(read: AccessRead): Promise<AccessRecord>;
-  /** Appends several reads (a list's rows) in one transaction, in the order given. */
+  /** Appends several reads (a list's rows) in one transaction, in the order given, next to each other in the chain. */
   recordMany(reads: readonly AccessRead[]): Promise<AccessRecord[]>;
   /** Records matching the filters, newest first, a page at a time. */
   query(query?: AccessQuery): Promise<AccessPage>;
@@ -283,6 +286,8 @@ export interface AccessLog {
 }
 
 const VERIFY_PAGE = 2000;
+/** At most this many records in one group commit (well under SQLite's 32,766 parameters; one caller's list is never split). */
+const GROUP_RECORDS = 500;
 const EXPORT_PAGE = 1000;
 
 /** The access log on an open database (migrated with `accessLogSchema`). */
@@ -290,9 +295,61 @@ export function createAccessLog(database: Database, options: AccessLogOptions = 
   const db: Db = database.db.withTables<AccessLogTables>();
   const now = options.now ?? Date.now;
 
+  // Group commit: appends asked for in one turn of the event loop, or while a transaction is being written,
+  // are written together in the next one (each caller's records in its order, callers in the order they
+  // asked). A caller hears back only once that transaction has committed — so a read is still answered only
+  // after its record is stored — and every caller in it hears of its failure. One transaction, one head
+  // update and one sync to disk serve many concurrent reads instead of one each.
+  type Parsed = z.output<typeof AccessRead>;
+  const queue: Array<{ reads: Parsed[]; resolve: (records: AccessRecord[]) => void; reject: (err: unknown) => void }> = [];
+  let writing = false;
+
   async function append(reads: readonly AccessRead[]): Promise<AccessRecord[]> {
+    // a read that is not valid fails its own caller, never the group
     const parsed = reads.map((r) => AccessRead.parse(r));
     if (parsed.length === 0) return [];
+    return new Promise<AccessRecord[]>((resolve, reject) => {
+      queue.push({ reads: parsed, resolve, reject });
+      scheduleDrain();
+    });
+  }
+
+  function scheduleDrain(): void {
+    if (writing) return;
+    writing = true;
+    setImmediate(() => { void drain(); });
+  }
+
+  async function drain(): Promise<void> {
+    try {
+      await drainQueue();
+    } finally {
+      writing = false;
+      // appended between the queue's last check and here: written by the next drain
+      if (queue.length > 0) scheduleDrain();
+    }
+  }
+
+  async function drainQueue(): Promise<void> {
+    while (queue.length > 0) {
+      let size = 0;
+      let callers = 0;
+      while (callers < queue.length && (callers === 0 || size + (queue[callers]?.reads.length ?? 0) <= GROUP_RECORDS)) size += queue[callers++]?.reads.length ?? 0;
+      const group = queue.splice(0, callers);
+      try {
+        const records = await appendNow(group.flatMap((g) => g.reads));
+        let at = 0;
+        for (const g of group) {
+          g.resolve(records.slice(at, at + g.reads.length));
+          at += g.reads.length;
+        }
+      } catch (err) {
+        for (const g of group) g.reject(err);
+      }
+    }
+  }
+
+  async function appendNow(parsed: readonly Parsed[]): Promise<AccessRecord[]> {
     return db.transaction().execute(async (trx) => {
       // Taking the head first makes appends from every process queue here: PostgreSQL locks the row,
       // SQLite takes the file's write lock (and waits up to the busy timeout for it).

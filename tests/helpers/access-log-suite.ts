@@ -116,6 +116,22 @@ export function accessLogSuite(name: string, open: () => Promise<Database>): voi
       await expect(log.verify()).resolves.toMatchObject({ ok: true, records: 40, lastSeq: 40 });
     });
 
+    it('when reads are recorded at once, then they are written together, each caller gets its own records in order; when that write fails, every one of them is refused and the log goes on', async () => {
+      const [one, list, other] = await Promise.all([
+        log.record(clerkRead('case-g1')),
+        log.recordMany([clerkRead('case-g2', 'list'), clerkRead('case-g3', 'list')]),
+        log.record(hallRead('case-g4')),
+      ]);
+      expect([one, ...list, other].map((r) => [r.seq, r.caseId])).toEqual([[1, 'case-g1'], [2, 'case-g2'], [3, 'case-g3'], [4, 'case-g4']]);
+      await raw(sql`alter table access_log rename to access_log_away`);
+      const refused = await Promise.allSettled([log.record(clerkRead('case-g5')), log.recordMany([clerkRead('case-g6', 'list')]), log.record(officerRead('case-g7'))]);
+      expect(refused.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+      await raw(sql`alter table access_log_away rename to access_log`);
+      await expect(log.head()).resolves.toMatchObject({ seq: 4 });
+      await expect(log.record(clerkRead('case-g8'))).resolves.toMatchObject({ seq: 5, caseId: 'case-g8' });
+      await expect(log.verify()).resolves.toMatchObject({ ok: true, records: 5, lastSeq: 5 });
+    });
+
     it('when the parents look at their case, then they see organisation, role, view and time, never who or from where', async () => {
       await log.record(clerkRead('case-f'));
       clock += 1000;
