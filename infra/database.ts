@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { Kysely, Migrator, PostgresDialect, SqliteAdapter, SqliteDialect, sql } from 'kysely';
-import type { DialectAdapter, Migration, MigrationProvider, MigrationResultSet } from 'kysely';
+import type { DialectAdapter, Migration, MigrationProvider, MigrationResultSet, SqliteDatabase } from 'kysely';
+import { LRUCache } from 'lru-cache';
 import { Pool, types as pgTypes } from 'pg';
 import { z } from 'zod';
 
@@ -113,7 +114,7 @@ export function openDatabase(options: DatabaseOptions): Database {
     // access records must survive a power cut once the read they record has been answered
     file.pragma('synchronous = FULL');
     file.pragma('foreign_keys = ON');
-    const db = new Kysely<object>({ dialect: new TransactionalSqliteDialect({ database: file }) });
+    const db = new Kysely<object>({ dialect: new TransactionalSqliteDialect({ database: preparedOnce(file) }) });
     return makeDatabase('sqlite', options.file, db, statementTimeoutMs);
   }
   const url = new URL(options.url);
@@ -137,6 +138,30 @@ export function openDatabase(options: DatabaseOptions): Database {
   pool.on('error', () => undefined);
   const db = new Kysely<object>({ dialect: new PostgresDialect({ pool }) });
   return makeDatabase('postgres', `${url.hostname}:${url.port || '5432'}${url.pathname}`, db, statementTimeoutMs);
+}
+
+/** Distinct SQL texts whose prepared statements a SQLite file keeps. */
+const PREPARED_STATEMENTS = 500;
+
+/**
+ * The file as Kysely sees it, with each SQL text prepared once: Kysely asks for a statement at every query,
+ * and preparing one costs more than running the small statements of a read (the case's row, an access
+ * record). Kysely runs one statement at a time on the file (its connection lock, a stream included), so a
+ * statement is never run twice at once; SQLite prepares a kept statement again by itself after a schema change.
+ */
+function preparedOnce(file: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new LRUCache<string, BetterSqlite3.Statement>({ max: PREPARED_STATEMENTS });
+  return {
+    close: () => { file.close(); },
+    prepare(text) {
+      let statement = statements.get(text);
+      if (statement === undefined) {
+        statement = file.prepare(text);
+        statements.set(text, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /** Opens the database and applies the schemas' pending migrations: what a process does at start. */
