@@ -25,6 +25,7 @@
 // over the whole run instead — use one or the other.
 // BENCH_API_NODE_OPTIONS: the API process's NODE_OPTIONS (e.g. --max-semi-space-size=32).
 // BENCH_KEEP_DATA=true: the stack's data folder is kept (removed at the end otherwise).
+import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
@@ -75,11 +76,25 @@ const AGENCIES = ['healthCommission', 'vaccination', 'publicSecurity', 'medicalS
  * NODE_OPTIONS (after the stack's, so BENCH_PROFILE_DIR's preload stays).
  */
 const apiEnv = (stackNodeOptions: string | undefined): Record<string, string> => ({
+  METRICS_TOKEN: API_METRICS_TOKEN,
   ...(env.BENCH_API_PROFILE ? { BENCH_API_PROFILE: resolve(env.BENCH_API_PROFILE) } : {}),
   ...(env.BENCH_API_NODE_OPTIONS ? { NODE_OPTIONS: [stackNodeOptions, env.BENCH_API_NODE_OPTIONS].filter(Boolean).join(' ') } : {}),
 });
 
 const log = (m: string): void => { process.stdout.write(`[bench] ${m}\n`); };
+
+/** The API's /metrics token (this run's own): the bench reads where the case reads were served from. */
+const API_METRICS_TOKEN = randomBytes(32).toString('base64url');
+
+/** The API's case reads so far, by source (`birth_case_api_case_reads_total`: cache, readModel, memo, query). */
+async function caseReadsBySource(apiUrl: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${apiUrl}/metrics`, { headers: { authorization: `Bearer ${API_METRICS_TOKEN}` } })).text();
+  const counts: Record<string, number> = {};
+  for (const m of text.matchAll(/^birth_case_api_case_reads_total\{source="([a-zA-Z]+)"\} (\d+)/gm)) counts[m[1] as string] = Number(m[2]);
+  return counts;
+}
+const minus = (after: Record<string, number>, before: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
@@ -418,12 +433,15 @@ async function main(): Promise<void> {
       const distinct = async (name: string, request: (i: number) => { method: 'GET' | 'POST'; path: string; body?: string }, token?: string) => {
         let i = 0;
         if (env.BENCH_API_PROFILE) await fetch(`${stack.apiUrl}/bench/profile/reads-distinct-${name.replace(/[^a-z]+/g, '-')}`, { method: 'POST' });
+        const sourcesBefore = await caseReadsBySource(stack.apiUrl);
         const { value: r, cpuSeconds, loadavg: load } = await cpu(() => autocannon({
           url: stack.apiUrl, connections: SIZES.readConnections, duration: SIZES.readSeconds,
           headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' },
           requests: [{ setupRequest: (req) => ({ ...req, ...request(i++ % n) }) }],
         }));
-        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpuSeconds, loadavg: load };
+        // where the phase's reads were served from: `cache` means a case read again within CASE_READ_CACHE_MS
+        const sources = minus(await caseReadsBySource(stack.apiUrl), sourcesBefore);
+        const fig = { requestsPerSecond: Math.round(r.requests.average), p50Ms: r.latency.p50, p99Ms: r.latency.p99, non2xx: r.non2xx, errors: r.errors, timeouts: r.timeouts, cpuSeconds, loadavg: load, sources, apiRssMb: rssMb(stack.pid('api')) };
         log(`reads-distinct ${name} ${JSON.stringify(fig)}`);
         return fig;
       };
