@@ -8,19 +8,19 @@ import { databaseOptionsFromEnv, openMigratedDatabase } from './database';
 import type { Database } from './database';
 import { EncryptionCodec, loadPayloadKeys } from './payload-codec';
 import { createReadModel, readModelSchema } from './read-model';
-import type { ReadModel, ReadModelFigures, ReadModelOptions } from './read-model';
+import type { ReadModel, ReadModelBulk, ReadModelFigures, ReadModelOptions } from './read-model';
 
 type ReadModelConfig = Pick<Config, 'DATA_DIR' | 'PAYLOAD_ENCRYPTION_KEY' | 'ALLOW_DEV_SECRETS'>;
 
-export interface ProcessReadModel extends ReadModel, ReadModelFigures {
+export interface ProcessReadModel extends ReadModel, ReadModelFigures, ReadModelBulk {
   /** closes the database (the process is stopping) */
   close(): Promise<void>;
 }
 
 /** `decodedCases`: how many decoded states reads keep, each checked against its row's seq (ReadModelOptions; the API's). */
 export function openReadModel(config: ReadModelConfig, logger?: pino.Logger, env: NodeJS.ProcessEnv = process.env, options: Pick<ReadModelOptions, 'decodedCases'> = {}): ProcessReadModel {
-  let opened: Promise<{ database: Database; model: ReadModel & ReadModelFigures }> | null = null;
-  const ready = (): Promise<ReadModel & ReadModelFigures> => {
+  let opened: Promise<{ database: Database; model: ReadModel & ReadModelFigures & ReadModelBulk }> | null = null;
+  const ready = (): Promise<ReadModel & ReadModelFigures & ReadModelBulk> => {
     opened ??= openMigratedDatabase(databaseOptionsFromEnv(env, config.DATA_DIR, 'readModel'), readModelSchema)
       .then((database) => ({ database, model: createReadModel(database, codecOf(config), options) }))
       .catch((err: unknown) => {
@@ -32,6 +32,7 @@ export function openReadModel(config: ReadModelConfig, logger?: pino.Logger, env
   };
   return {
     publish: (state, seq, options) => ready().then((m) => m.publish(state, seq, options)),
+    publishMany: (entries) => ready().then((m) => m.publishMany(entries)),
     get: (caseId) => ready().then((m) => m.get(caseId)),
     list: (filter, hospitalId) => ready().then((m) => m.list(filter, hospitalId)),
     dashboard: (period) => ready().then((m) => m.dashboard(period)),

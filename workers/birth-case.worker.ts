@@ -5,12 +5,11 @@ import type { WorkerOptions } from '@temporalio/worker';
 import type { DataConverter } from '@temporalio/common';
 import { createAgencyActivities } from '../activities';
 import type { Config } from '../infra/config';
-import type { ReadModel } from '../infra/read-model';
 import { EncryptionCodec, loadPayloadKeys } from '../infra/payload-codec';
 import { dataConverter, temporalConnectionOptions } from '../infra/temporal';
 import { BIRTH_CASE_TASK_QUEUE } from '../workflows/birth-case.contract';
 import { agencyTelemetry } from './agency-telemetry';
-import { caseSinks } from './read-model-sink';
+import { caseSinks, type ReadModelWriter } from './read-model-sink';
 
 export interface BirthCaseWorkerOptions {
   connection: NativeConnection;
@@ -21,7 +20,7 @@ export interface BirthCaseWorkerOptions {
   /** where each agency call is logged (with its case id); silent when not given */
   logger?: pino.Logger;
   /** where the cases' publications are written (issue 21); none: the read model is not kept by this worker */
-  readModel?: Pick<ReadModel, 'publish'>;
+  readModel?: ReadModelWriter;
 }
 
 export async function createBirthCaseWorker({ connection, config, workflowBundle, taskQueue = BIRTH_CASE_TASK_QUEUE, logger = pino({ level: 'silent' }), readModel }: BirthCaseWorkerOptions): Promise<Worker> {
