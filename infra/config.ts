@@ -90,7 +90,7 @@ export const Env = z.object({
   // API case reads (bench/RESULTS.md, "Reads"): a case read within this many ms is served from memory;
   // a write through the same process shows at once, changes made elsewhere within this. 0 = no cache.
   CASE_READ_CACHE_MS: z.coerce.number().int().min(0).max(5000).default(300),
-  /** cases that read cache holds at most (least recently read go first) */
+  /** cases that read cache holds at most (least recently read go first); also the decoded read-model rows the API keeps, each checked against its row's seq */
   CASE_READ_CACHE_MAX: z.coerce.number().int().min(1).default(1000),
   TEMPORAL_UI_PORT: port.default(8233),
   MOCK_AGENCIES_PORT: port.default(4100),
