@@ -3,7 +3,7 @@
 //   422 CORRECTION_REQUIRED → ApplicationFailure `AgencyCorrectionRequired`, non-retryable, details [{agency, items, dueAt}]
 //   403 REFUSED → ApplicationFailure `AgencyRefused`, non-retryable, details [{agency, reason}]
 //   408, 429, 5xx, timeouts, refused or dropped connections → AgencyUnavailableError (plain, retryable)
-//   anything else (400, 404, 409 idempotency conflict, a malformed answer) → `AgencyProtocolError`, non-retryable
+//   anything else (400, 404, 409 idempotency conflict, a malformed answer or one over 1 MiB) → `AgencyProtocolError`, non-retryable
 // Messages name the agency, the operation and the status only: never a name, ID number or phone.
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
@@ -96,6 +96,13 @@ export async function sendAgencyRequest(agency: AgencyName, config: AgencyClient
 }
 
 /**
+ * The largest answer read from an agency (an agency's answers are a few hundred bytes). Past it the answer is
+ * dropped unread, its connection closed, and it counts as a malformed answer: a 2xx fails its schema (not
+ * retried), a 5xx stays retryable.
+ */
+export const AGENCY_MAX_ANSWER_BYTES = 1024 * 1024;
+
+/**
  * Connections kept open between requests, one pool per worker process. node:http rather than fetch: the
  * same request costs the worker several times less CPU (issue 21, the birth-case worker's CPU per case;
  * 13–15 agency calls a case).
@@ -114,7 +121,12 @@ function exchange(url: URL, method: AgencyRequest['method'], headers: Record<str
       signal,
     }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size <= AGENCY_MAX_ANSWER_BYTES) chunks.push(chunk);
+        else { resolve({ status: res.statusCode ?? 0, text: '' }); res.destroy(); }
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
       res.on('close', () => { if (!res.complete) reject(Object.assign(new Error('answer cut off'), { code: 'ECONNRESET' })); });
