@@ -111,6 +111,7 @@ export const CaseSummaryPage = z.object({
     caseId: z.string(),
     status: CaseStatusSchema.nullable(),
     hospitalId: z.string().nullable(),
+    /** the day of birth as its Shanghai midnight (the list's unit, as in its bornFrom/bornTo filter); the case's view has the time */
     bornAt: z.string().nullable(),
     createdAt: z.string().nullable(),
   })),

@@ -4,7 +4,7 @@
 // payment told once. Photographed at desktop and phone width (test-artifacts/screenshots/), axe-checked.
 // Signs in with the development sign-in (ALLOW_DEV_TOKENS), so the story does not depend on the provider.
 import type { Browser, Page } from 'playwright-core';
-import { shanghaiDateOfMs, toShanghaiIso } from '../../domain/dates';
+import { shanghaiDate, shanghaiDateOfMs, toShanghaiIso } from '../../domain/dates';
 import { premiumCoverage } from '../../domain/policy';
 import { application } from '../helpers/fixtures';
 import { eventually } from '../helpers/eventually';
@@ -148,8 +148,10 @@ test('the new-case form takes dates with the Chinese date picker; on a phone the
   await cards.waitFor();
   const cardA = cards.locator('li.case-card').filter({ hasText: idA });
   await cardA.getByText('出生医学证明').waitFor({ timeout: 30_000 });
-  for (const label of ['出生时间', '受理时间', '各事项']) await cardA.getByText(label).waitFor();
-  expect(await cardA.innerText()).toMatch(/\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}/);
+  for (const label of ['出生日期', '受理时间', '各事项']) await cardA.getByText(label).waitFor();
+  // The list has the day of birth (its filter's unit; the case page has the time), the filing its minute.
+  const [year, month, day] = shanghaiDate(base.newborn.birthAt).split('-').map(Number);
+  expect(await cardA.innerText()).toMatch(new RegExp(`出生日期\\s*${year}年${month}月${day}日\\s*受理时间\\s*\\d{4}年\\d{1,2}月\\d{1,2}日 \\d{2}:\\d{2}`));
   const fits = await phone.evaluate(() => {
     const root = (globalThis as unknown as InPage).document.documentElement;
     return root.scrollWidth <= root.clientWidth;
