@@ -10,6 +10,10 @@ export interface ClusterBackend {
   detail: { temporalServer: string; historyShards: number; postgres: string; dataDir: string };
   pids(): { temporal: number | undefined; postgres: number | undefined };
   serverDatabaseBytes(): number;
+  /** each table of Temporal's two databases (`database.table`): bytes on disk with its indexes and TOAST */
+  serverTableBytes(): Record<string, number>;
+  /** the mean size of the live `executions` rows (a workflow's mutable state) whose workflow id starts with `prefix` */
+  executionRowBytes(prefix: string): number;
   /** stops the server and PostgreSQL, removes the data folder */
   stop(): Promise<void>;
 }

@@ -109,6 +109,29 @@ export async function startClusterBackend({ searchAttributes, historyShards = 4,
         if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
         return Number(r.stdout.trim());
       },
+      /** each table of Temporal's two databases (`database.table`): bytes on disk with its indexes and TOAST */
+      serverTableBytes: () => {
+        const bytes = {};
+        for (const db of [pg.dbDefault, pg.dbVisibility]) {
+          const [file, args] = asServerOwner(pgBin, 'psql', ['-h', pgData, '-p', String(ports.postgres), '-U', 'postgres', '-d', db, '-At', '-X', '-F', '\t',
+            '-c', 'SELECT relname, pg_total_relation_size(relid) FROM pg_statio_user_tables']);
+          const r = spawnSync(file, args, { encoding: 'utf8' });
+          if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+          for (const line of r.stdout.split('\n').filter(Boolean)) {
+            const [table, size] = line.split('\t');
+            bytes[`${db}.${table}`] = Number(size);
+          }
+        }
+        return bytes;
+      },
+      /** the mean size of the live `executions` rows (a workflow's mutable state) whose workflow id starts with `prefix` */
+      executionRowBytes: (prefix) => {
+        const [file, args] = asServerOwner(pgBin, 'psql', ['-h', pgData, '-p', String(ports.postgres), '-U', 'postgres', '-d', pg.dbDefault, '-At', '-X',
+          '-c', `SELECT coalesce(round(avg(pg_column_size(e.*))), 0) FROM executions e WHERE workflow_id LIKE '${prefix.replace(/[^A-Za-z0-9-]/g, '')}%'`]);
+        const r = spawnSync(file, args, { encoding: 'utf8' });
+        if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
+        return Number(r.stdout.trim());
+      },
       stop,
     };
   } catch (err) {

@@ -97,6 +97,11 @@ const minus = (after: Record<string, number>, before: Record<string, number>): R
   Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0));
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 const round = (x: number, d = 2): number => Math.round(x * 10 ** d) / 10 ** d;
+/** Bytes per case each table grew by between two readings, the tables that grew only, largest first. */
+function tableGrowth(before: Record<string, number>, after: Record<string, number>, cases: number): Record<string, number> {
+  const grown = Object.entries(after).map(([table, bytes]): [string, number] => [table, Math.round((bytes - (before[table] ?? 0)) / cases)]);
+  return Object.fromEntries(grown.filter(([, bytes]) => bytes > 0).sort((a, b) => b[1] - a[1]));
+}
 const pct = (sorted: number[], p: number): number => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 
 /** Distinct, valid applications: births 3 min apart, alternating sex (the mock issues ≤ 499 IDs per region, day and sex). */
@@ -190,6 +195,10 @@ interface Backend {
   pids(stack: ProcessStack): Record<string, number | undefined>;
   /** the Temporal server's database on disk, bytes */
   serverDbBytes(stack: ProcessStack): number;
+  /** the same by table (`database.table`, with its indexes), where the backend can tell */
+  serverTableBytes?(): Record<string, number>;
+  /** the mean size of a workflow's live mutable-state row, by workflow id prefix, where the backend can tell */
+  executionRowBytes?(prefix: string): number;
   /** a database of its own for the read model at scale */
   scaleDatabase(stack: ProcessStack): DatabaseOptions;
   detail: Record<string, unknown>;
@@ -214,6 +223,8 @@ async function openBackend(name: 'embedded' | 'cluster'): Promise<Backend> {
     start: async () => undefined,
     pids: () => cluster.pids(),
     serverDbBytes: () => cluster.serverDatabaseBytes(),
+    serverTableBytes: () => cluster.serverTableBytes(),
+    executionRowBytes: (prefix) => cluster.executionRowBytes(prefix),
     scaleDatabase: () => ({ dialect: 'postgres', url: cluster.scaleDatabaseUrl, statementTimeoutMs: 600_000 }),
     stop: () => cluster.stop(),
   };
@@ -373,10 +384,13 @@ async function main(): Promise<void> {
       const n = PARTS.has('orchestration') ? SIZES.cases : 100;
       log(`orchestration: ${n} floor workflows, then ${n} birth cases (zero-latency agencies)`);
       const dbBefore = backend.serverDbBytes(stack);
+      const tablesBefore = backend.serverTableBytes?.();
       const { value: { ids: floorIds, figures: floor }, cpuSeconds: floorCpu, loadavg: floorLoad } = await cpu(() => runFloor(n, 'run'));
       const dbAfterFloor = backend.serverDbBytes(stack);
+      const tablesAfterFloor = backend.serverTableBytes?.();
       const { value: { ids: birthIds, figures: birth }, cpuSeconds: birthCpu, loadavg: birthLoad } = await cpu(() => runBirthCases(n));
       const dbAfterBirth = backend.serverDbBytes(stack);
+      const tablesAfterBirth = backend.serverTableBytes?.();
       floorRate = floor.casesPerSecond;
       const floorEvents = await historyEvents(floorIds);
       const birthEvents = await historyEvents(birthIds.map(birthCaseWorkflowId));
@@ -387,6 +401,12 @@ async function main(): Promise<void> {
         historyEvents: { floor: floorEvents, birth: birthEvents, ratioMean: round(birthEvents.mean / floorEvents.mean), ratioMax: round(birthEvents.max / floorEvents.max) },
         serverDbBytesPerFinishedCase: Math.round((dbAfterBirth - dbAfterFloor) / n),
         serverDbBytesPerFloorWorkflow: Math.round((dbAfterFloor - dbBefore) / n),
+        ...(tablesBefore && tablesAfterFloor && tablesAfterBirth
+          ? { serverDbGrowthPerCase: { floor: tableGrowth(tablesBefore, tablesAfterFloor, n), birth: tableGrowth(tablesAfterFloor, tablesAfterBirth, n) } }
+          : {}),
+        ...(backend.executionRowBytes
+          ? { executionRowBytes: { floor: backend.executionRowBytes(`floor-run-`), birth: backend.executionRowBytes(birthCaseWorkflowId('')) } }
+          : {}),
         cpuSeconds: { floor: floorCpu, birth: birthCpu },
         loadavg: { floor: floorLoad, birth: birthLoad },
       };

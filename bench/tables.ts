@@ -24,6 +24,10 @@ export interface BenchResults {
   orchestration?: {
     floor: RunFigures; birth: RunFigures; ratioCasesPerSecond: number; ratioP95: number;
     serverDbBytesPerFinishedCase?: number; serverDbBytesPerFloorWorkflow?: number;
+    /** bytes per case each of the server's tables grew by (the cluster: PostgreSQL can tell) */
+    serverDbGrowthPerCase?: { floor: Record<string, number>; birth: Record<string, number> };
+    /** the mean live `executions` row (the workflow's mutable state), once closed */
+    executionRowBytes?: { floor: number; birth: number };
     historyEvents?: { floor: HistoryEvents; birth: HistoryEvents; ratioMean: number; ratioMax: number };
     cpuSeconds?: { floor: Cpu; birth: Cpu };
     loadavg?: { floor?: number[]; birth?: number[] };
@@ -158,6 +162,14 @@ export function markdownTables(r: BenchResults, source?: string): string {
       .map((type) => [type, (birth[type] ?? 0) - (floor[type] ?? 0)] as const).filter(([, d]) => d !== 0)
       .map(([type, d]) => `${type} ${d > 0 ? '+' : ''}${d}`);
     out.push('', `History events, the longest birth case (${h.birth.max}) against the longest floor workflow (${h.floor.max}): ${extra.join(', ') || 'the same types'}.`);
+  }
+  const growth = r.orchestration?.serverDbGrowthPerCase;
+  if (growth) {
+    const largest = Object.keys(growth.birth).slice(0, 8);
+    const each = largest.map((table) => `${table} ${kb(growth.birth[table] ?? 0)} (floor ${kb(growth.floor[table] ?? 0)})`);
+    const rows = r.orchestration?.executionRowBytes;
+    const live = rows ? ` The live \`executions\` row of a closed case: ${kb(rows.birth)} (a floor workflow's ${kb(rows.floor)}).` : '';
+    out.push('', `Server database growth per case by table (with its indexes), the largest: ${each.join(', ')}.${live}`);
   }
   const cpu = cpuRows(r);
   if (cpu.length > 0) {
