@@ -54,11 +54,12 @@ export interface AppDeps {
   /** where staff reads are recorded; default: the project's database (api/access.ts) */
   accessLog?: AccessLog;
   /**
-   * the read model (issue 21): where cases are read first, and where the case list and the operations
-   * dashboard come from (without one, both answer 503); default: the read model on the project's database
-   * (infra/read-model-process.ts). The dashboard needs `dashboard` (ReadModelFigures).
+   * the read model (issue 21): where cases are read first, where the case list and the operations
+   * dashboard come from (without one, both answer 503), and (with `publish`) where a new case's first row is
+   * written; default: the read model on the project's database (infra/read-model-process.ts). The dashboard
+   * needs `dashboard` (ReadModelFigures).
    */
-  readModel?: Pick<ReadModel, 'get' | 'list'> & ReadModelFigures;
+  readModel?: Pick<ReadModel, 'get' | 'list'> & Partial<Pick<ReadModel, 'publish'>> & ReadModelFigures;
   /** the parents' sign-in (issue 18): per-address limits, the per-phone policy, the SMS and identity gateways */
   parentSignIn?: { limits?: Partial<ParentAddressLimits>; policy?: Partial<SignInPolicy>; gateways?: ParentGateways };
 }
@@ -133,6 +134,7 @@ export function createApp({ client, config, logger, reviewDesk, now = () => new 
     readModel,
     // the case id only: the row's content never reaches a log
     onReadModelError: (caseId, err) => logger.warn({ caseId, err: (err as Error).message }, 'read model: not read; Temporal answers'),
+    onFirstRowError: (caseId, err) => logger.warn({ caseId, err: (err as Error).message }, 'read model: the new case\'s first row not written; its first publication writes it'),
   });
   const registrations = createRegistrationRepository({ client, idSecret: config.CASE_ID_SECRET });
   app.use(metrics.middleware);

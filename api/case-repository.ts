@@ -3,9 +3,10 @@
 // replay), and only for cases whose memo cannot serve (started before the memo existed, or a journal
 // longer than the memo keeps) from the workflow's query. Given a read model (issue 21; READ_MODEL),
 // a case is read from the project's database first, and from Temporal only when the read model has no
-// row for it or cannot answer; a read before a write (`fresh`) always asks Temporal, where the write is
-// decided. In front of all of it, the short-lived read cache (api/case-read-cache.ts). Writes go to the
-// workflow, and drop the case from the cache whatever they answer. Lists come from the read model, a keyset
+// row for it or cannot answer, or holds only the first row the API wrote as it filed the case; a read
+// before a write (`fresh`) always asks Temporal, where the write is decided. In front of all of it, the
+// short-lived read cache (api/case-read-cache.ts). Writes go to the workflow, and drop the case from the
+// cache whatever they answer. Lists come from the read model, a keyset
 // page at a time (the case's search attributes are no longer kept current); without one, a list is 503.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
@@ -17,7 +18,7 @@ import type { CaseStatus } from '../domain/catalog';
 import { reduceCase } from '../domain/case-state';
 import { BIRTH_CASE_TASK_QUEUE, BIRTH_CASE_WORKFLOW_TYPE, birthCaseWorkflowId, getCaseState } from '../workflows/birth-case.contract';
 import type { BirthCaseInput, BirthCaseState } from '../workflows/birth-case.contract';
-import { caseSearchAttributes, caseStateFromMemo, initialCaseMemo } from '../workflows/case-publication';
+import { caseSearchAttributes, caseStateFromMemo, initialCaseMemo, initialCaseState } from '../workflows/case-publication';
 import type { AccessLog, AccessView } from '../infra/access-log';
 import type { ReadModel, ReadModelCursor } from '../infra/read-model';
 import type { Request } from 'express';
@@ -85,11 +86,19 @@ export interface CaseRepositoryDeps {
   onRead?: (source: CaseSource) => void;
   /** where staff reads are recorded; none: every recorded read is refused (503), fail closed */
   accessLog?: AccessLog;
-  /** the read model (issue 21): reads first, lists only; none: every read goes to Temporal, and lists answer 503 */
-  readModel?: Pick<ReadModel, 'get' | 'list'>;
+  /**
+   * the read model (issue 21): reads first, lists only, and (with `publish`) a new case's first row; none:
+   * every read goes to Temporal, and lists answer 503
+   */
+  readModel?: Pick<ReadModel, 'get' | 'list'> & Partial<Pick<ReadModel, 'publish'>>;
   /** told when the read model could not answer (the read then goes to Temporal) */
   onReadModelError?: (caseId: string, err: unknown) => void;
+  /** told when a new case's first row could not be written (the case is started; its first publication writes it) */
+  onFirstRowError?: (caseId: string, err: unknown) => void;
 }
+
+/** How long filing waits for a new case's first row in the read model before it answers anyway. */
+const FIRST_ROW_WAIT_MS = 1_000;
 
 /** Started, task scheduled, started, completed: a history longer than this has had its first workflow task. */
 const FIRST_TASK_DONE_EVENTS = 3;
@@ -109,6 +118,12 @@ export function createCaseRepository(deps: CaseRepositoryDeps): CaseRepository {
   const loadCase = async (caseId: string, fresh: boolean): Promise<BirthCaseState> => {
     if (readModel && !fresh) {
       const row = await readModel.get(caseId).catch((err: unknown) => { onReadModelError?.(caseId, err); return null; });
+      // The API's first row (seq 0) is current only until the worker's first task, whose publication may be
+      // on its way: Temporal says which; when it cannot, the case as filed.
+      if (row?.seq === 0) {
+        const filed = row.state;
+        return caseFromTemporal(handleOf(caseId), onRead, filed).catch(() => { onRead?.('readModel'); return filed; });
+      }
       if (row) {
         onRead?.('readModel');
         return row.state;
@@ -142,16 +157,28 @@ export function createCaseRepository(deps: CaseRepositoryDeps): CaseRepository {
       return state;
     },
     async start(input) {
+      // Readable and listable before any worker has run the case: from its first row in the read model,
+      // written here; without a read model to write to, from a memo. Not both: Temporal keeps a memo in the
+      // case's mutable state, which it rewrites at every change of the case — on PostgreSQL the memo took the
+      // row past the TOAST threshold, and every change left a 3 KB copy until autovacuum (bench/RESULTS.md).
+      const firstRow = readModel?.publish?.bind(readModel);
       await client.workflow.start(BIRTH_CASE_WORKFLOW_TYPE, {
         taskQueue: BIRTH_CASE_TASK_QUEUE,
         workflowId: birthCaseWorkflowId(input.caseId),
         args: [input],
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        // Readable and listable before any worker has run the case.
-        memo: initialCaseMemo(input),
+        ...(firstRow ? {} : { memo: initialCaseMemo(input) }),
         typedSearchAttributes: caseSearchAttributes(input.hospitalId, input.application, reduceCase([])).filter((a): a is SearchAttributePair => a.value !== null),
       });
+      // seq 0: any publication of the workflow's (seq ≥ 1) supersedes it, whichever is written first. Filing
+      // waits for it at most FIRST_ROW_WAIT_MS (a SQLite read model another process holds): the case is filed.
+      if (firstRow) {
+        const written = firstRow(initialCaseState(input), 0).then(() => undefined, (err: unknown) => deps.onFirstRowError?.(input.caseId, err));
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([written, new Promise<void>((resolve) => { timer = setTimeout(resolve, FIRST_ROW_WAIT_MS); })]);
+        clearTimeout(timer);
+      }
     },
     write: (caseId, act) => act(handleOf(caseId)).finally(() => invalidate(caseId)),
     exists: (caseId) => handleOf(caseId).describe().then(() => true, () => false),
@@ -203,16 +230,25 @@ function notReady(err: unknown): boolean {
   return false;
 }
 
-/** The case from its memo, or from the workflow's query when the memo cannot serve (also what rebuilds the read model). */
-export async function caseFromTemporal(handle: WorkflowHandle, onRead?: (source: CaseSource) => void): Promise<BirthCaseState> {
+/**
+ * The case from its memo, or from the workflow's query when the memo cannot serve (also what rebuilds the
+ * read model). `firstRow`: the case as the API wrote it to the read model at the start (seq 0), for a case
+ * with no memo — the answer while no worker has done the case's first task.
+ */
+export async function caseFromTemporal(handle: WorkflowHandle, onRead?: (source: CaseSource) => void, firstRow?: BirthCaseState): Promise<BirthCaseState> {
   const description = await handle.describe();
+  const firstTaskDone = description.historyLength > FIRST_TASK_DONE_EVENTS;
   const fromMemo = caseStateFromMemo(description.memo);
   // Only the API's initial memo, yet the first workflow task is done: a worker without the publication
   // (a rolling deploy) runs this case, so its memo will not move — ask the workflow instead.
-  const stale = fromMemo !== null && fromMemo.events.length === 0 && description.historyLength > FIRST_TASK_DONE_EVENTS;
+  const stale = fromMemo !== null && fromMemo.events.length === 0 && firstTaskDone;
   if (fromMemo && !stale) {
     onRead?.('memo');
     return fromMemo;
+  }
+  if (!fromMemo && firstRow && !firstTaskDone) {
+    onRead?.('readModel');
+    return firstRow;
   }
   onRead?.('query');
   try {

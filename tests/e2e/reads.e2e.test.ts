@@ -183,11 +183,11 @@ test('when cases have run, then /metrics on the worker shows per-agency calls an
   expect(api).not.toMatch(/caseId=/);
 });
 
-test('when an admin asks the codec endpoint, then a case\'s encrypted memo comes back readable; others get 401/403, and only the Temporal UI\'s origin passes CORS', async () => {
+test('when an admin asks the codec endpoint, then a case\'s encrypted payload comes back readable; others get 401/403, and only the Temporal UI\'s origin passes CORS', async () => {
   const caseId = (await stack.call('POST', '/api/cases', { token: clerk, body: application() })).body.caseId;
-  // What the Temporal UI gets from the server: the memo as stored, encrypted.
-  const raw = await stack.env.client.workflowService.describeWorkflowExecution({ namespace: 'default', execution: { workflowId: `birth-case-${caseId}` } });
-  const stored = raw.workflowExecutionInfo?.memo?.fields?.['case'];
+  // What the Temporal UI gets from the server: the case's input as its history stores it, encrypted.
+  const raw = await stack.env.client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId: `birth-case-${caseId}` }, maximumPageSize: 1 });
+  const stored = raw.history?.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0];
   expect(Buffer.from(stored!.metadata!['encoding']!).toString()).toBe('binary/encrypted');
   const b64 = (u: Uint8Array): string => Buffer.from(u).toString('base64');
   const payloads = [{ metadata: Object.fromEntries(Object.entries(stored!.metadata!).map(([k, v]) => [k, b64(v)])), data: b64(stored!.data!) }];

@@ -27,7 +27,7 @@ import { caseProjection, createReadModel, PROJECTION_VERSION, ReadModelDecodeErr
 import type { ReadModel, ReadModelCursor, ReadModelListFilter } from '../../infra/read-model';
 import { FINISHED_STATUSES } from '../../infra/read-model-figures';
 import type { DashboardFigures, DashboardPeriod, Ranked } from '../../infra/read-model-figures';
-import type { BirthCaseState } from '../../workflows/birth-case.contract';
+import type { BirthCaseInput, BirthCaseState } from '../../workflows/birth-case.contract';
 import { application } from './fixtures';
 import type { ApplicationInput } from './fixtures';
 
@@ -533,6 +533,40 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
         const altered = `${Buffer.from(JSON.stringify({ createdAt: '2099-01-01T00:00:00.000+08:00', caseId: 'C-Z' })).toString('base64url')}.${mac}`;
         await expect(cases.list(query({ pageSize: '2', status: 'in_progress', pageToken: altered }), 'H0001')).rejects.toMatchObject(refused);
         expect(body.length).toBeGreaterThan(0);
+      });
+
+      it('when a case is filed, then its first row (seq 0) is read and listed at once, Temporal is given no memo, and the workflow\'s first publication supersedes the row', async () => {
+        const started: Array<{ memo?: unknown }> = [];
+        const client = { workflow: { start: async (_type: string, options: { memo?: unknown }) => { started.push(options); } } } as unknown as Client;
+        const cases = createCaseRepository({ client, pageTokenKey: 'a-test-key-of-enough-length-0123456789', readModel: model });
+        const input: BirthCaseInput = {
+          caseId: 'C-FILED', hospitalId: 'H0001', acceptedBy: { role: 'clerk', id: 'clerk-1' }, application: application(),
+          trackingSecretHash: 'h'.repeat(64), trackingNonce: 'n', settings: { correctionDueSeconds: 600, agencyPollSeconds: 60 },
+        };
+        await cases.start(input);
+        expect(started).toHaveLength(1);
+        expect(started[0]).not.toHaveProperty('memo');
+        const first = await model.get('C-FILED');
+        expect(first?.seq).toBe(0);
+        expect(first?.state).toMatchObject({ caseId: 'C-FILED', hospitalId: 'H0001', application: input.application, trackingSecretHash: input.trackingSecretHash, events: [] });
+        expect((await cases.list(query({}), 'H0001')).cases.map((c) => c.caseId)).toContain('C-FILED');
+        await model.publish(caseState({ caseId: 'C-FILED', stage: 'atAgency', createdAt: at(T0, 1) }), 3);
+        expect((await model.get('C-FILED'))?.seq).toBe(3);
+        // a repeat of the first row (another API process, a retried post) does not take the case back
+        expect(await model.publish({ ...first!.state }, 0)).toBe('stale');
+      });
+
+      it('when the repository cannot write the read model, then a filed case is given the memo to be read from before a worker runs it', async () => {
+        const started: Array<{ memo?: Record<string, unknown> }> = [];
+        const client = { workflow: { start: async (_type: string, options: { memo?: Record<string, unknown> }) => { started.push(options); } } } as unknown as Client;
+        const readOnly = { get: model.get.bind(model), list: model.list.bind(model) };
+        const cases = createCaseRepository({ client, pageTokenKey: 'a-test-key-of-enough-length-0123456789', readModel: readOnly });
+        await cases.start({
+          caseId: 'C-MEMO', hospitalId: 'H0001', acceptedBy: { role: 'clerk', id: 'clerk-1' }, application: application(),
+          trackingSecretHash: 'h'.repeat(64), trackingNonce: 'n', settings: { correctionDueSeconds: 600, agencyPollSeconds: 60 },
+        });
+        expect(Object.keys(started[0]?.memo ?? {})).toEqual(expect.arrayContaining(['case', 'state']));
+        expect(await model.get('C-MEMO')).toBeNull();
       });
 
       it('when the repository has no read model, then the list answers 503', async () => {
