@@ -6,8 +6,8 @@
 // row for it or cannot answer, or holds only the first row the API wrote as it filed the case; a read
 // before a write (`fresh`) always asks Temporal, where the write is decided. In front of all of it, the
 // short-lived read cache (api/case-read-cache.ts). Writes go to the workflow, and drop the case from the
-// cache whatever they answer. Lists come from the read model, a keyset
-// page at a time (the case's search attributes are no longer kept current); without one, a list is 503.
+// cache whatever they answer. Lists come from the read model, a keyset page at a time (the case's search
+// attributes are no longer kept current); without one, a list is 503.
 import type { Client, WorkflowHandle } from '@temporalio/client';
 import { isGrpcServiceError } from '@temporalio/client';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';

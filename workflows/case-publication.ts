@@ -88,13 +88,13 @@ export function memoState(events: readonly CaseEvent[], derived: DerivedCase = r
   return { v: CASE_MEMO_VERSION, ...rest, timing: caseTiming(events), events: events.length, auditInMemo: Math.min(events.length, MAX_MEMO_AUDIT_EVENTS) };
 }
 
-/** The memo a case starts with (set by the API at start), so that it reads before a worker has run it. */
 /** A case as it is before its first journal entry: what the API writes as its first row in the read model (seq 0). */
 export function initialCaseState(input: BirthCaseInput): BirthCaseState {
   const { caseId, hospitalId, application, trackingSecretHash } = input;
   return { ...reduceCase([]), caseId, hospitalId, application, trackingSecretHash, events: [] };
 }
 
+/** The memo a case starts with when the API has no read model to write its first row to, so that it reads before a worker has run it. */
 export function initialCaseMemo(input: BirthCaseInput): Record<string, unknown> {
   return { [MemoKeys.case]: memoCase(input, input.application), [MemoKeys.state]: memoState([]), [MemoKeys.benefits]: null };
 }
