@@ -18,6 +18,8 @@ import { ensureTemporalCli } from '../scripts/temporal-cli.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const host = '127.0.0.1';
+/** A psql call of the bench's own (sizes, rows) may take this long before it is stopped and the bench fails. */
+const PSQL_TIMEOUT_MS = 30_000;
 
 const freePort = () => new Promise((resolvePort, reject) => {
   const server = createServer();
@@ -105,7 +107,7 @@ export async function startClusterBackend({ searchAttributes, historyShards = 4,
       serverDatabaseBytes: () => {
         const [file, args] = asServerOwner(pgBin, 'psql', ['-h', pgData, '-p', String(ports.postgres), '-U', 'postgres', '-d', 'postgres', '-At', '-X',
           '-c', `SELECT sum(pg_database_size(datname)) FROM pg_database WHERE datname IN ('${pg.dbDefault}', '${pg.dbVisibility}')`]);
-        const r = spawnSync(file, args, { encoding: 'utf8' });
+        const r = spawnSync(file, args, { encoding: 'utf8', timeout: PSQL_TIMEOUT_MS });
         if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
         return Number(r.stdout.trim());
       },
@@ -115,7 +117,7 @@ export async function startClusterBackend({ searchAttributes, historyShards = 4,
         for (const db of [pg.dbDefault, pg.dbVisibility]) {
           const [file, args] = asServerOwner(pgBin, 'psql', ['-h', pgData, '-p', String(ports.postgres), '-U', 'postgres', '-d', db, '-At', '-X', '-F', '\t',
             '-c', 'SELECT relname, pg_total_relation_size(relid) FROM pg_statio_user_tables']);
-          const r = spawnSync(file, args, { encoding: 'utf8' });
+          const r = spawnSync(file, args, { encoding: 'utf8', timeout: PSQL_TIMEOUT_MS });
           if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
           for (const line of r.stdout.split('\n').filter(Boolean)) {
             const [table, size] = line.split('\t');
@@ -128,7 +130,7 @@ export async function startClusterBackend({ searchAttributes, historyShards = 4,
       executionRowBytes: (prefix) => {
         const [file, args] = asServerOwner(pgBin, 'psql', ['-h', pgData, '-p', String(ports.postgres), '-U', 'postgres', '-d', pg.dbDefault, '-At', '-X',
           '-c', `SELECT coalesce(round(avg(pg_column_size(e.*))), 0) FROM executions e WHERE workflow_id LIKE '${prefix.replace(/[^A-Za-z0-9-]/g, '')}%'`]);
-        const r = spawnSync(file, args, { encoding: 'utf8' });
+        const r = spawnSync(file, args, { encoding: 'utf8', timeout: PSQL_TIMEOUT_MS });
         if (r.status !== 0) throw new Error(`psql failed: ${r.stderr}`);
         return Number(r.stdout.trim());
       },
