@@ -7,18 +7,17 @@
 //   npx tsx bench/workflow-modules.ts [--times 300]
 import inspector from 'node:inspector';
 import vm from 'node:vm';
-import { bundleWorkflowCode } from '@temporalio/worker';
+import { bundleWorkflows } from '../tests/helpers/temporal';
 
 const args = process.argv.slice(2);
 const times = Number(args[args.indexOf('--times') + 1] ?? 300) || 300;
-const noop = (): void => undefined;
-const quietLogger = { log: noop, trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 interface ProfileNode { id: number; callFrame: { url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] }
 
 async function main(): Promise<void> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows'), failureConverterPath: require.resolve('../infra/failure-converter'), logger: quietLogger });
+  // the bundle as the tests and the replay build it
+  const { code } = await bundleWorkflows();
   // The bundle's module markers (`/***/ "./domain/catalog.ts"`): a profiled line belongs to the marker above it.
   const marks: Array<[number, string]> = [];
   code.split('\n').forEach((line, i) => { const m = /^\/\*\*\*\/ "([^"]*)"/.exec(line); if (m?.[1]) marks.push([i, m[1]]); });

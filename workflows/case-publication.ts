@@ -88,11 +88,14 @@ export function memoState(events: readonly CaseEvent[], derived: DerivedCase = r
   return { v: CASE_MEMO_VERSION, ...rest, timing: caseTiming(events), events: events.length, auditInMemo: Math.min(events.length, MAX_MEMO_AUDIT_EVENTS) };
 }
 
-/** A case as it is before its first journal entry: what the API writes as its first row in the read model (seq 0). */
-export function initialCaseState(input: BirthCaseInput): BirthCaseState {
-  const { caseId, hospitalId, application, trackingSecretHash } = input;
-  return { ...reduceCase([]), caseId, hospitalId, application, trackingSecretHash, events: [] };
+/** The case as its query answers it and the read model stores it: the journal's derived state, with what the case holds now. */
+export function caseStateOf(input: BirthCaseInput, application: CaseCreateRequest, events: readonly CaseEvent[], derived: DerivedCase = reduceCase(events)): BirthCaseState {
+  const { caseId, hospitalId, trackingSecretHash } = input;
+  return { ...derived, caseId, hospitalId, application, trackingSecretHash, events: [...events] };
 }
+
+/** A case as it is before its first journal entry: what the API writes as its first row in the read model (seq 0). */
+export const initialCaseState = (input: BirthCaseInput): BirthCaseState => caseStateOf(input, input.application, []);
 
 /** The memo a case starts with when the API has no read model to write its first row to, so that it reads before a worker has run it. */
 export function initialCaseMemo(input: BirthCaseInput): Record<string, unknown> {
@@ -259,8 +262,7 @@ export class CasePublisher {
 
   /** The case as its query answers it, to the read model (a sink: no history event, nothing on replay). */
   private project(events: readonly CaseEvent[], derived: DerivedCase, application: CaseCreateRequest): void {
-    const { caseId, hospitalId, trackingSecretHash } = this.input;
-    readModel.publish({ ...derived, caseId, hospitalId, application, trackingSecretHash, events: [...events] }, events.length);
+    readModel.publish(caseStateOf(this.input, application, events, derived), events.length);
   }
 
   /** Per journal entry (cases started before `lean-history`): the memo, then every search attribute if any changed. */

@@ -535,14 +535,21 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
         expect(body.length).toBeGreaterThan(0);
       });
 
+      /** A case as the API files it, and a client that keeps what each start was given. */
+      const filed = (caseId: string): BirthCaseInput => ({
+        caseId, hospitalId: 'H0001', acceptedBy: { role: 'clerk', id: 'clerk-1' }, application: application(),
+        trackingSecretHash: 'h'.repeat(64), trackingNonce: 'n', settings: { correctionDueSeconds: 600, agencyPollSeconds: 60 },
+      });
+      const startsKept = () => {
+        const started: Array<{ memo?: Record<string, unknown> }> = [];
+        const client = { workflow: { start: async (_type: string, options: { memo?: Record<string, unknown> }) => { started.push(options); } } } as unknown as Client;
+        return { started, client };
+      };
+
       it('when a case is filed, then its first row (seq 0) is read and listed at once, Temporal is given no memo, and the workflow\'s first publication supersedes the row', async () => {
-        const started: Array<{ memo?: unknown }> = [];
-        const client = { workflow: { start: async (_type: string, options: { memo?: unknown }) => { started.push(options); } } } as unknown as Client;
+        const { started, client } = startsKept();
         const cases = createCaseRepository({ client, pageTokenKey: 'a-test-key-of-enough-length-0123456789', readModel: model });
-        const input: BirthCaseInput = {
-          caseId: 'C-FILED', hospitalId: 'H0001', acceptedBy: { role: 'clerk', id: 'clerk-1' }, application: application(),
-          trackingSecretHash: 'h'.repeat(64), trackingNonce: 'n', settings: { correctionDueSeconds: 600, agencyPollSeconds: 60 },
-        };
+        const input = filed('C-FILED');
         await cases.start(input);
         expect(started).toHaveLength(1);
         expect(started[0]).not.toHaveProperty('memo');
@@ -557,14 +564,10 @@ export function readModelSuite(name: string, open: () => Promise<Database>): voi
       });
 
       it('when the repository cannot write the read model, then a filed case is given the memo to be read from before a worker runs it', async () => {
-        const started: Array<{ memo?: Record<string, unknown> }> = [];
-        const client = { workflow: { start: async (_type: string, options: { memo?: Record<string, unknown> }) => { started.push(options); } } } as unknown as Client;
+        const { started, client } = startsKept();
         const readOnly = { get: model.get.bind(model), list: model.list.bind(model) };
         const cases = createCaseRepository({ client, pageTokenKey: 'a-test-key-of-enough-length-0123456789', readModel: readOnly });
-        await cases.start({
-          caseId: 'C-MEMO', hospitalId: 'H0001', acceptedBy: { role: 'clerk', id: 'clerk-1' }, application: application(),
-          trackingSecretHash: 'h'.repeat(64), trackingNonce: 'n', settings: { correctionDueSeconds: 600, agencyPollSeconds: 60 },
-        });
+        await cases.start(filed('C-MEMO'));
         expect(Object.keys(started[0]?.memo ?? {})).toEqual(expect.arrayContaining(['case', 'state']));
         expect(await model.get('C-MEMO')).toBeNull();
       });

@@ -7,18 +7,12 @@ import {
   agencyEvent, cancelCase, correctCase, getCaseState, requestCancellation, resolveService, supplyNewbornName,
 } from '../birth-case.contract';
 import type { AgencyEventInput, BirthCaseState, CancelInput, CancelOutcome, CorrectionInput, CorrectionOutcome, NewbornNameInput, ResolveInput } from '../birth-case.contract';
+import { caseStateOf } from '../case-publication';
 import { applyCorrection, correctionRefusals, servicesAnswered } from '../corrections';
 import { remember, rememberOutcome, type CaseRun } from './case-run';
 
 export function setCaseHandlers(run: CaseRun): void {
-  setHandler(getCaseState, (): BirthCaseState => ({
-    ...run.derived(),
-    caseId: run.input.caseId,
-    hospitalId: run.input.hospitalId,
-    application: run.application,
-    trackingSecretHash: run.input.trackingSecretHash,
-    events: run.events,
-  }));
+  setHandler(getCaseState, (): BirthCaseState => caseStateOf(run.input, run.application, run.events, run.derived()));
   setHandler(correctCase, (c: CorrectionInput) => applyCorrectionUpdate(run, c), { validator: (c: CorrectionInput) => validateCorrection(run, c) });
   setHandler(supplyNewbornName, (n: NewbornNameInput) => nameNewborn(run, n), { validator: (n: NewbornNameInput) => validateNewbornName(run, n) });
   setHandler(agencyEvent, (e: AgencyEventInput) => takeAgencyEvent(run, e));
